@@ -1,0 +1,46 @@
+# The two commands a new user needs: `make lab` and `make test`.  Both create .venv and install
+# the project with every dependency on first use; the stamp file skips the install when
+# pyproject.toml has not changed since.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# nbgrader shells out to alembic, so the venv's bin directory must be on PATH.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+export PYTHONDONTWRITEBYTECODE := 1
+# Jupyter refuses to run as root unless told to (containers, CI).
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: lab test test-fast bench lint clean-venv help
+
+help:
+	@echo "make lab        set up .venv (first time) and start JupyterLab on notebooks/"
+	@echo "make test       set up .venv (first time) and run the whole test suite"
+	@echo "make test-fast  the suite without slow tests (training runs, notebooks, browser)"
+	@echo "make bench      benchmarks: dlcore vs torch (prints a table; not a test)"
+	@echo "make lint       ruff on dlcore, tests and bench"
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade --quiet "pip>=23"
+	$(BIN)/python -m pip install --quiet -e ".[course,test]"
+	@touch $@
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT) $(LAB_ARGS)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check dlcore tests bench
+
+clean-venv:
+	rm -rf $(VENV)
