@@ -47,7 +47,10 @@ def as_array(x, name: str, *, ndim=None, dtype=None, finite: bool = True,
         raise TypeError(f"{name} must be an array of numbers; got {type(x).__name__}")
     try:
         arr = np.asarray(x)
-    except Exception as exc:  # ragged nested lists, exotic objects
+    except ValueError:  # numpy refuses ragged nested lists
+        raise TypeError(f"{name} must be an array of numbers with every row of the same "
+                        f"length; got a ragged {type(x).__name__}") from None
+    except Exception as exc:  # exotic objects
         raise TypeError(f"{name} must be an array of numbers; could not convert "
                         f"{type(x).__name__}: {exc}") from None
     if arr.dtype == object:

@@ -120,14 +120,14 @@ class Module:
 
     # -- state -----------------------------------------------------------------------------------
     def _named_state(self, prefix: str = ""):
-        for name, p in self._parameters.items():
+        for name in self._parameters:
             yield (f"{prefix}.{name}" if prefix else name), self, name, True
         for name in self._buffers:
             yield (f"{prefix}.{name}" if prefix else name), self, name, False
         for cname, child in self._modules.items():
             yield from child._named_state(f"{prefix}.{cname}" if prefix else cname)
 
-    def state_dict(self) -> "OrderedDict[str, np.ndarray]":
+    def state_dict(self) -> OrderedDict[str, np.ndarray]:
         """Copies of every parameter and buffer, keyed by torch's names."""
         out = OrderedDict()
         for key, owner, name, is_param in self._named_state():
