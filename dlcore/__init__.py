@@ -17,6 +17,7 @@ needs only numpy and stays fast; torch, matplotlib and ipywidgets load only wher
 from __future__ import annotations
 
 import importlib
+import os
 
 from ._random import get_rng, set_seed
 
@@ -28,7 +29,15 @@ _SUBMODULES = (
 )
 _NAMES = {"Value": "engine", "draw_graph": "engine"}
 
-__all__ = ["__version__", "set_seed", "get_rng", *_SUBMODULES, *_NAMES]
+__all__ = ["__version__", "set_seed", "get_rng", "fast_mode", *_SUBMODULES, *_NAMES]
+
+
+def fast_mode() -> bool:
+    """True when ``DLCORE_FAST=1``: notebooks shorten their training loops (the test suite sets it).
+
+    What a notebook teaches does not change in fast mode, only how long its loops run.
+    """
+    return os.environ.get("DLCORE_FAST", "") not in ("", "0")
 
 
 def __getattr__(name):
