@@ -4,8 +4,15 @@ import numpy as np
 import pytest
 
 import dlcore
-from dlcore._checks import (as_array, check_choice, check_int, check_labels, check_positive,
-                            check_probability, check_shapes)
+from dlcore._checks import (
+    as_array,
+    check_choice,
+    check_int,
+    check_labels,
+    check_positive,
+    check_probability,
+    check_shapes,
+)
 
 pytestmark = pytest.mark.setup
 
