@@ -1,0 +1,29 @@
+"""Optimizers: update rules, torch.optim-compatible classes, and paths on error surfaces.
+
+Three layers share one implementation of each rule, so the path a notebook draws and the steps
+training takes are the same numbers (and torch.optim's, to rounding):
+
+- ``rules``: pure functions ``*_update(theta, grad, state, **hyper) -> (theta_new, state_new)``
+  (SGD with momentum/Nesterov, Adagrad, RMSProp, Adam), ordered by complexity.
+- ``optimizers``: ``SGD``, ``Adagrad``, ``RMSProp`` (= ``RMSprop``), ``Adam`` over
+  ``dlcore.nn.Parameter``, with torch.optim's names, defaults and ``step``/``zero_grad``.
+- ``paths`` and ``surfaces``: ``trajectory(name, grad_fn, theta0, steps, **hyper)``,
+  ``surface(name, **kw)``, ``SURFACES`` and ``stability_limit(h, method, momentum)``.
+
+The update is ``theta <- theta - lr * step`` throughout (lr is the lectures' eta).
+
+Shapes: P any parameter shape (``theta``, ``grad`` and state arrays share it); dim the length of
+a flat parameter vector in ``trajectory`` (2 on the surfaces); S the number of steps.
+"""
+
+from .optimizers import SGD, Adagrad, Adam, Optimizer, RMSProp, RMSprop
+from .paths import TRAJECTORY_NAMES, stability_limit, trajectory
+from .rules import adagrad_update, adam_update, rmsprop_update, sgd_update
+from .surfaces import SURFACE_NAMES, SURFACES, SurfaceInfo, surface
+
+__all__ = [
+    "sgd_update", "adagrad_update", "rmsprop_update", "adam_update",
+    "Optimizer", "SGD", "Adagrad", "RMSProp", "RMSprop", "Adam",
+    "TRAJECTORY_NAMES", "trajectory", "stability_limit",
+    "SURFACE_NAMES", "SURFACES", "SurfaceInfo", "surface",
+]
