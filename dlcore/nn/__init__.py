@@ -1,5 +1,30 @@
-"""PyTorch-shaped modules built on dlcore's stateless op pairs (see ``module.py``)."""
+"""PyTorch-shaped modules built on dlcore's stateless op pairs.
 
+Shapes: N batch, D in-features, M out-features, C channels, H x W spatial size.
+
+``Module`` and ``Parameter`` (``module.py``) give the torch surface: ``model(x)``,
+``model.backward(dout)`` (adds into each ``.grad``), ``zero_grad``, ``train``/``eval``,
+``state_dict``/``load_state_dict`` with torch's key names.  On top of them: layers (``Linear``,
+``Dropout``, ``BatchNorm1d``/``2d``, ``Flatten``, ``Identity``), activations (``ReLU``,
+``Sigmoid``, ``Tanh``, ``LeakyReLU``), losses (``CrossEntropyLoss``...), containers
+(``Sequential``, ``MLP``), the sigmoid towers of lecture 5, ``init_weights`` and the training
+helper ``fit``.
+"""
+
+from .activations import LeakyReLU, ReLU, Sigmoid, Tanh
+from .containers import ACTIVATIONS, MLP, Sequential, sigmoid_tower, tower_weights
+from .init import SCHEMES, fan_in_fan_out, init_weights
+from .layers import BatchNorm1d, BatchNorm2d, Dropout, Flatten, Identity, Linear
+from .losses import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, SquaredErrorLoss
 from .module import Module, Parameter
+from .train import History, accuracy, batch_order, fit, predict
 
-__all__ = ["Module", "Parameter"]
+__all__ = [
+    "Module", "Parameter",
+    "Linear", "Identity", "Flatten", "Dropout", "BatchNorm1d", "BatchNorm2d",
+    "ReLU", "Sigmoid", "Tanh", "LeakyReLU", "ACTIVATIONS",
+    "CrossEntropyLoss", "MSELoss", "BCEWithLogitsLoss", "SquaredErrorLoss",
+    "Sequential", "MLP", "tower_weights", "sigmoid_tower",
+    "init_weights", "fan_in_fan_out", "SCHEMES",
+    "fit", "predict", "accuracy", "batch_order", "History",
+]

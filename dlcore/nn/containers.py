@@ -1,0 +1,157 @@
+"""``Sequential``, ``MLP`` and the sigmoid-tower construction of lecture 5.
+
+Shapes: N batch, D in-features, M out-features.  A ``Sequential`` names its children "0",
+"1", ... like ``torch.nn.Sequential``; an ``MLP(sizes)`` is laid out exactly like
+``torch.nn.Sequential(Linear, act, Linear, act, ..., Linear)``, so its ``state_dict`` keys are
+``0.weight, 0.bias, 2.weight, ...`` and load into that torch module and back.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import numpy as np
+
+from .. import activations as A
+from .._checks import as_array, check_choice, check_int
+from .._random import get_rng
+from .activations import LeakyReLU, ReLU, Sigmoid, Tanh
+from .layers import Identity, Linear
+from .module import Module
+
+__all__ = ["Sequential", "MLP", "ACTIVATIONS", "tower_weights", "sigmoid_tower"]
+
+ACTIVATIONS = {"relu": ReLU, "sigmoid": Sigmoid, "tanh": Tanh, "leaky_relu": LeakyReLU,
+               "identity": Identity}
+
+
+class Sequential(Module):
+    """Chain of modules: ``out = m_{L-1}(... m_1(m_0(x)))``; backward runs in reverse order.
+
+    ``Sequential(m0, m1, ...)`` names the children "0", "1", ...; ``Sequential(OrderedDict)``
+    keeps the given names.  Supports ``len``, iteration, ``seq[i]`` (negative too) and
+    ``seq[i:j]`` (a Sequential that keeps the original names, as torch).
+    """
+
+    def __init__(self, *modules):
+        super().__init__()
+        if len(modules) == 1 and isinstance(modules[0], OrderedDict):
+            items = list(modules[0].items())
+        else:
+            items = [(str(i), m) for i, m in enumerate(modules)]
+        for name, m in items:
+            self._add(str(name), m)
+
+    def _add(self, name: str, module) -> None:
+        if not isinstance(module, Module):
+            raise TypeError(f"{type(self).__name__}: child {name!r} must be a dlcore.nn.Module; "
+                            f"got {type(module).__name__}")
+        setattr(self, name, module)
+
+    def append(self, module) -> Sequential:
+        """Add ``module`` at the end, named ``str(len(self))``."""
+        self._add(str(len(self)), module)
+        return self
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def __getitem__(self, idx):
+        items = list(self._modules.items())
+        if isinstance(idx, slice):
+            return Sequential(OrderedDict(items[idx]))
+        idx = check_int(idx, "index")
+        if not -len(items) <= idx < len(items):
+            raise IndexError(f"index {idx} is out of range for a {type(self).__name__} of "
+                             f"{len(items)} modules")
+        return items[idx][1]
+
+    def forward(self, x):
+        for m in self._modules.values():
+            x = m(x)
+        return x
+
+    def backward(self, dout):
+        for m in reversed(self._modules.values()):
+            dout = m.backward(dout)
+        return dout
+
+
+class MLP(Sequential):
+    """Multilayer perceptron ``Linear(sizes[0], sizes[1]), act, ..., Linear(sizes[-2], sizes[-1])``.
+
+    x (N, sizes[0]) -> out (N, sizes[-1]).  ``activation`` is one of "relu", "sigmoid",
+    "tanh", "leaky_relu", "identity" and sits between Linear layers (never after the last one
+    unless ``output_activation`` names one).  Weights start as torch's defaults, drawn layer
+    after layer from ``rng``.
+    """
+
+    def __init__(self, sizes, activation: str = "relu", output_activation: str | None = None,
+                 bias: bool = True, rng=None):
+        if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
+            raise TypeError(f"sizes must be a list of layer widths such as [2, 16, 2]; "
+                            f"got {sizes!r}")
+        sizes = [check_int(s, f"sizes[{i}]", minimum=1) for i, s in enumerate(sizes)]
+        if len(sizes) < 2:
+            raise ValueError(f"sizes must list at least an input and an output width, e.g. "
+                             f"[2, 16, 2]; got {sizes}")
+        check_choice(activation, "activation", tuple(ACTIVATIONS))
+        if output_activation is not None:
+            check_choice(output_activation, "output_activation", tuple(ACTIVATIONS))
+        rng = get_rng(rng)
+        modules = []
+        for i, (d, m) in enumerate(zip(sizes[:-1], sizes[1:])):
+            if i > 0:
+                modules.append(ACTIVATIONS[activation]())
+            modules.append(Linear(d, m, bias=bias, rng=rng))
+        if output_activation is not None:
+            modules.append(ACTIVATIONS[output_activation]())
+        super().__init__(*modules)
+        self.sizes = tuple(sizes)
+        self.activation = activation
+        self.output_activation = output_activation
+
+
+def _pair(value, name: str, scalar_ok: bool) -> tuple[float, float]:
+    arr = as_array(value, name, ndim=(0, 1) if scalar_ok else 1)
+    if arr.ndim == 0:
+        arr = np.repeat(arr, 2)
+    if arr.shape != (2,):
+        what = "a number or a pair" if scalar_ok else "a pair"
+        raise ValueError(f"{name} must be {what} ({name}1, {name}2); got shape "
+                         f"{tuple(arr.shape)}")
+    return float(arr[0]), float(arr[1])
+
+
+def tower_weights(a, b, c, k, m):
+    """Weights of the 1-2-1 sigmoid net ``y = b + (a-b) s(k1 (x-m1)) + (c-b) s(k2 (x-m2))``.
+
+    ``s`` is the sigmoid; ``k`` is one steepness or a pair (k1, k2), ``m = (m1, m2)`` the two
+    step positions.  Far left y = b, between the steps y = a, far right y = a + c - b (not c).
+    Returns, in PyTorch layout for ``MLP([1, 2, 1], activation="sigmoid")``:
+    ``w1 = [[k1], [k2]]`` (2, 1), ``b1 = [-k1 m1, -k2 m2]`` (2,), ``w2 = [[a-b, c-b]]`` (1, 2),
+    ``b2 = [b]`` (1,).
+    """
+    a, b, c = (float(as_array(v, n, ndim=0)) for v, n in ((a, "a"), (b, "b"), (c, "c")))
+    k1, k2 = _pair(k, "k", scalar_ok=True)
+    m1, m2 = _pair(m, "m", scalar_ok=False)
+    w1 = np.array([[k1], [k2]])
+    b1 = np.array([-k1 * m1, -k2 * m2])
+    w2 = np.array([[a - b, c - b]])
+    b2 = np.array([b])
+    return w1, b1, w2, b2
+
+
+def sigmoid_tower(x, m1, m2, k):
+    """A tower ``s(k (x - m1)) - s(k (x - m2))``, close to 1 on [m1, m2] and 0 outside for large k.
+
+    ``x`` any shape; the result has the shape of ``x``.
+    """
+    x = as_array(x, "x")
+    m1, m2, k = (float(as_array(v, n, ndim=0)) for v, n in ((m1, "m1"), (m2, "m2"), (k, "k")))
+    left, _ = A.sigmoid_forward(k * (x - m1))
+    right, _ = A.sigmoid_forward(k * (x - m2))
+    return left - right
