@@ -1,0 +1,32 @@
+"""Recurrent networks: RNN, LSTM and GRU steps and sequences, backprop through time, clipping.
+
+Shape legend: N batch, T time steps, D input features, H hidden size, G gates stacked in the
+weight rows (1 RNN, 4 LSTM in the order i, f, g, o, 3 GRU in the order r, z, n).  Sequences are
+batch first, x (N, T, D) and hs (N, T, H); one step takes x_t (N, D) and states (N, H).  The
+weights are ``torch.nn.RNN/LSTM/GRU``'s: w_ih (G*H, D), w_hh (G*H, H), b_ih (G*H,), b_hh (G*H,),
+so a step computes ``x_t @ w_ih.T + b_ih + h_{t-1} @ w_hh.T + b_hh``.  Either bias may be None;
+the lectures' single bias is ``b_ih = b, b_hh = None``.
+
+In the seeds' notation ``h_t = tanh(x_t U + h_{t-1} W + b)``, ``y_t = softmax(h_t V + c)``, with
+U (D, H), W (H, H), V (H, K): ``w_ih = U^T``, ``w_hh = W^T``, and V^T is the weight of the output
+linear layer.  Each ``*_forward`` returns ``(out, cache)`` and the matching ``*_backward(dout,
+cache)`` returns the gradients of every forward argument, in order.
+"""
+
+from .clip import clip_grad_norm, clip_grad_value
+from .gru import gru_backward, gru_forward, gru_gates, gru_step_backward, gru_step_forward
+from .lstm import (
+    lstm_backward,
+    lstm_forward,
+    lstm_gates,
+    lstm_step_backward,
+    lstm_step_forward,
+)
+from .rnn import rnn_backward, rnn_forward, rnn_step_backward, rnn_step_forward
+
+__all__ = [
+    "rnn_step_forward", "rnn_step_backward", "rnn_forward", "rnn_backward",
+    "lstm_step_forward", "lstm_step_backward", "lstm_forward", "lstm_backward", "lstm_gates",
+    "gru_step_forward", "gru_step_backward", "gru_forward", "gru_backward", "gru_gates",
+    "clip_grad_norm", "clip_grad_value",
+]
