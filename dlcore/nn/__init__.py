@@ -8,15 +8,20 @@ Shapes: N batch, D in-features, M out-features, C channels, H x W spatial size.
 ``Dropout``, ``BatchNorm1d``/``2d``, ``Flatten``, ``Identity``), activations (``ReLU``,
 ``Sigmoid``, ``Tanh``, ``LeakyReLU``), losses (``CrossEntropyLoss``...), containers
 (``Sequential``, ``MLP``), the sigmoid towers of lecture 5, ``init_weights`` and the training
-helper ``fit``.
+helper ``fit``.  CNN modules (``conv.py``): ``Conv2d``, ``MaxPool2d``, ``AvgPool2d`` on images
+(N, C, H, W).  Sequence modules (``recurrent.py``): ``RNN``, ``LSTM``, ``GRU`` on batch-first
+sequences (N, T, D), returning ``(output, h_n)`` as torch, and the ``LastStep`` adapter that
+lets them sit in a ``Sequential``.
 """
 
 from .activations import LeakyReLU, ReLU, Sigmoid, Tanh
 from .containers import ACTIVATIONS, MLP, Sequential, sigmoid_tower, tower_weights
+from .conv import AvgPool2d, Conv2d, MaxPool2d
 from .init import SCHEMES, fan_in_fan_out, init_weights
 from .layers import BatchNorm1d, BatchNorm2d, Dropout, Flatten, Identity, Linear
 from .losses import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, SquaredErrorLoss
 from .module import Module, Parameter
+from .recurrent import GRU, LSTM, RNN, LastStep
 from .train import History, accuracy, batch_order, fit, predict
 
 __all__ = [
@@ -27,4 +32,6 @@ __all__ = [
     "Sequential", "MLP", "tower_weights", "sigmoid_tower",
     "init_weights", "fan_in_fan_out", "SCHEMES",
     "fit", "predict", "accuracy", "batch_order", "History",
+    "Conv2d", "MaxPool2d", "AvgPool2d",
+    "RNN", "LSTM", "GRU", "LastStep",
 ]
