@@ -1,0 +1,92 @@
+"""Argument checks shared by the conv and pooling modules (private).
+
+Shape legend: x (N, C, H, W) images, w (F, C, KH, KW) filters, b (F,) biases, dout the upstream
+gradient with the shape of the forward output.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .._checks import as_array, shape_str
+
+X_SPEC = "(N, C, H, W)"
+W_SPEC = "(F, C, KH, KW)"
+
+
+def pair(value, name: str, *, minimum: int) -> tuple[int, int]:
+    """An int or a pair of ints ``(h, w)``, each ``>= minimum``, as a tuple of two ints."""
+    items = value if isinstance(value, (tuple, list)) else (value, value)
+    if len(items) != 2:
+        raise ValueError(f"{name} must be an int or a pair (h, w); got {value!r}")
+    out = []
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, numbers.Integral):
+            raise TypeError(f"{name} must be an int or a pair of ints (h, w); got {value!r}")
+        if item < minimum:
+            what = {0: "non-negative", 1: "positive"}.get(minimum, f">= {minimum}")
+            raise ValueError(f"{name} must be {what} (>= {minimum}); got {value!r}")
+        out.append(int(item))
+    return out[0], out[1]
+
+
+def hyper(stride, pad, dilation):
+    """Normalise the three conv hyperparameters to pairs, checking their ranges."""
+    return (pair(stride, "stride", minimum=1), pair(pad, "pad", minimum=0),
+            pair(dilation, "dilation", minimum=1))
+
+
+def images(x, name: str = "x") -> np.ndarray:
+    """A finite 4-D float array (N, C, H, W); float32 stays float32."""
+    return as_array(x, name, ndim=4, spec=X_SPEC)
+
+
+def conv_operands(where: str, x, w, b):
+    """Check ``x`` (N, C, H, W), ``w`` (F, C, KH, KW) and ``b`` (F,) or None together."""
+    x = images(x)
+    w = as_array(w, "w", ndim=4, spec=W_SPEC)
+    if w.shape[1] != x.shape[1]:
+        raise ValueError(
+            f"{where}: w has C={w.shape[1]} input channels but x has C={x.shape[1]}: "
+            f"x {X_SPEC} = {shape_str(x.shape)}, w {W_SPEC} = {shape_str(w.shape)}")
+    if b is not None:
+        b = as_array(b, "b")
+        if b.shape != (w.shape[0],):
+            raise ValueError(f"{where}: b must have shape (F,) = ({w.shape[0]},), one bias per "
+                             f"filter of w {shape_str(w.shape)}; got {shape_str(b.shape)}")
+    return x, w, b
+
+
+def fitted_size(where: str, n: int, k: int, s: int, p: int, d: int, axis: str) -> int:
+    """Output size along one axis, with an error naming both sizes when the kernel is too big."""
+    eff = d * (k - 1) + 1
+    if n + 2 * p < eff:
+        dil = f" (dilation {d} makes it {eff})" if d > 1 else ""
+        raise ValueError(f"{where}: the kernel {axis} {k}{dil} is larger than the padded input "
+                         f"{axis} {n} + 2*{p} = {n + 2 * p}")
+    return (n + 2 * p - eff) // s + 1
+
+
+def upstream(dout, shape, dtype, where: str) -> np.ndarray:
+    """``dout`` checked against the forward output shape and cast to the forward dtype."""
+    dout = as_array(dout, "dout")
+    if dout.shape != tuple(shape):
+        raise ValueError(f"{where}: dout must have the shape of the forward output "
+                         f"{shape_str(shape)}; got {shape_str(dout.shape)}")
+    return dout.astype(dtype, copy=False)
+
+
+def pool_setup(where, x, size, stride, pad):
+    """Check a pooling call: -> x, size, stride, pad (pairs), out shape (N, C, H_out, W_out)."""
+    x = images(x)
+    kh, kw = pair(size, "size", minimum=1)
+    sh, sw = pair(size if stride is None else stride, "stride", minimum=1)
+    ph, pw = pair(pad, "pad", minimum=0)
+    if 2 * ph > kh or 2 * pw > kw:
+        raise ValueError(f"{where}: pad {(ph, pw)} must be at most half the window size "
+                         f"{(kh, kw)} (as in torch)")
+    ho = fitted_size(where, x.shape[2], kh, sh, ph, 1, "height")
+    wo = fitted_size(where, x.shape[3], kw, sw, pw, 1, "width")
+    return x, (kh, kw), (sh, sw), (ph, pw), (*x.shape[:2], ho, wo)
