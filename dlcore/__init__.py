@@ -25,9 +25,10 @@ __version__ = "0.1.0"
 
 _SUBMODULES = (
     "activations", "conv", "counting", "data", "engine", "gradcheck", "grading", "layers",
-    "losses", "neurons", "nn", "optim", "recurrent", "viz", "widgets",
+    "losses", "neurons", "nn", "optim", "recurrent", "selfcheck", "viz", "widgets",
 )
-_NAMES = {"Value": "engine", "draw_graph": "engine"}
+_NAMES = {"Value": "engine", "draw_graph": "engine", "check": "selfcheck",
+          "solution": "selfcheck"}
 
 __all__ = ["__version__", "set_seed", "get_rng", "fast_mode", *_SUBMODULES, *_NAMES]
 

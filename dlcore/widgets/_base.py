@@ -20,19 +20,11 @@ import ipywidgets as W
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["App", "PALETTE", "make_figure", "slider", "int_slider", "dropdown", "checkbox",
-           "button", "readout", "play_controls", "style_axes"]
+__all__ = ["App", "PALETTE", "CYCLE", "CMAP", "DIVERGING", "make_figure", "slider",
+           "log_slider", "int_slider", "dropdown", "checkbox", "button", "readout",
+           "play_controls", "style_axes"]
 
-# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
-PALETTE = {
-    "blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
-    "sky": "#56B4E9", "purple": "#CC79A7", "yellow": "#F0E442", "black": "#000000",
-    "grey": "#999999",
-}
-CYCLE = [PALETTE[c] for c in ("blue", "orange", "green", "vermillion", "purple", "sky", "black")]
-# A perceptually uniform colormap that stays readable in grey scale and for colour-blind readers.
-CMAP = "cividis"
-DIVERGING = "PuOr"
+from ..viz.style import CMAP, CYCLE, DIVERGING, PALETTE  # noqa: F401  (re-exported)
 
 _STYLE = {"description_width": "initial"}
 
