@@ -17,7 +17,7 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-LECTURES = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+LECTURES = sorted(p for p in (ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb"))
 ALL_NOTEBOOKS = sorted(p for folder in ("notebooks", "solutions", "assignments")
                        for p in (ROOT / folder).rglob("*.ipynb")
                        if ".ipynb_checkpoints" not in p.parts)

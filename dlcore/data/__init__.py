@@ -18,6 +18,7 @@ None (the package generator that ``dlcore.set_seed`` resets).
 
 from __future__ import annotations
 
+from .._lazy import lazy_package
 from .bundled import Split, digits
 from .synthetic import blobs, moons, sine_sequences, spirals
 from .tables import BOOLEAN_FUNCTIONS, boolean_table, linear_toy, one_hot, two_point_toy
@@ -35,3 +36,11 @@ __all__ = [
     "Split",
     "digits",
 ]
+
+# Data for later lectures lives in further submodules of this package; their public names
+# (their ``__all__``) are found on first use, e.g. ``dl.data.timeline``.
+__getattr__, _lazy_dir, _index = lazy_package(__name__, __path__)
+
+
+def __dir__():
+    return sorted(set(__all__) | set(_lazy_dir()))
