@@ -1,0 +1,262 @@
+"""The machinery behind every assignment's test cells.
+
+An assignment module (``dlcore/grading/aNN_*.py``) declares its exercises; each exercise has
+parts (``"shape"``, ``"values"``, ``"gradients"``...) that nbgrader test cells call one by one,
+so partial credit follows the parts.  A test cell reads::
+
+    check("conv_forward", "values")                 # visible case
+    ### BEGIN HIDDEN TESTS
+    check("conv_forward", "values", hidden=True)    # fresh cases, expected values never shown
+    ### END HIDDEN TESTS
+
+where ``check = aNN.checker(globals())`` was created in the assignment's first, locked cell.
+The checker looks names up in the notebook's namespace at call time (so a renamed or missing
+function gets a clear message, not a NameError), verifies the environment (no monkeypatched
+numpy, see ``_integrity``), runs the student's code under the delegation profiler, and raises
+``GradingError`` whose message is a hint: which misconception the answer matches, never the
+expected value.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ._integrity import IntegrityError, calls_into, verify_environment
+
+__all__ = ["GradingError", "Exercise", "Assignment", "Context", "lookup", "call", "expect_shape",
+           "expect_close", "expect_true", "expect_function", "variant_rng", "grading_student"]
+
+
+class GradingError(AssertionError):
+    """A failed check; the message is the hint shown to the student."""
+
+
+@dataclass
+class Context:
+    """What a part needs besides the namespace: whose numbers, and whether this is grading."""
+
+    assignment: str
+    student_id: str | None
+    grading: bool
+
+
+@dataclass
+class Exercise:
+    """``parts`` maps a part name to ``fn(namespace, context, hidden) -> None`` (raises on fail)."""
+
+    title: str
+    parts: dict[str, Callable]
+    variant: bool = False  # numbers depend on the student id
+
+
+@dataclass
+class Assignment:
+    id: str
+    exercises: dict[str, Exercise] = field(default_factory=dict)
+
+    def checker(self, namespace: dict) -> Checker:
+        """The ``check`` function of the notebook; ``namespace`` is the notebook's ``globals()``."""
+        return Checker(self, namespace)
+
+
+class Checker:
+    def __init__(self, assignment: Assignment, namespace: dict):
+        self.assignment = assignment
+        self.namespace = namespace
+
+    def __call__(self, exercise: str, part: str = "values", hidden: bool = False) -> None:
+        if exercise not in self.assignment.exercises:
+            raise KeyError(f"no exercise {exercise!r} in {self.assignment.id}")
+        ex = self.assignment.exercises[exercise]
+        if part not in ex.parts:
+            raise KeyError(f"exercise {exercise!r} has no part {part!r}; parts: {list(ex.parts)}")
+        verify_environment()
+        ctx = self.context(ex)
+        try:
+            ex.parts[part](self.namespace, ctx, hidden)
+        except (GradingError, IntegrityError):
+            raise
+        except NotImplementedError:
+            raise GradingError(f"{exercise}: not implemented yet (a cell still raises "
+                               f"NotImplementedError)") from None
+        verify_environment()
+        which = "hidden cases" if hidden else "visible case"
+        print(f"{exercise} / {part}: {which} passed.")
+
+    def context(self, ex: Exercise) -> Context:
+        folder_id = grading_student(self.assignment.id)
+        declared = self.namespace.get("STUDENT_ID")
+        declared = str(declared).strip() if declared not in (None, Ellipsis) else None
+        if folder_id is not None:
+            if ex.variant and declared != folder_id:
+                print(f"STUDENT_ID MISMATCH: the notebook declares {declared!r} but the "
+                      f"submission belongs to {folder_id!r}; graded with {folder_id!r}'s numbers.")
+            return Context(self.assignment.id, folder_id, True)
+        if ex.variant and not declared:
+            raise GradingError("set STUDENT_ID (your id as on the course roster) in the cell at "
+                               "the top of the notebook; your numbers depend on it")
+        return Context(self.assignment.id, declared, False)
+
+
+def grading_student(assignment_id: str) -> str | None:
+    """The student id when running under ``nbgrader autograde`` (cwd autograded/<id>/<aid>)."""
+    parts = Path(os.getcwd()).parts
+    if len(parts) >= 3 and parts[-3] == "autograded" and parts[-1] == assignment_id:
+        return parts[-2]
+    return None
+
+
+def variant_rng(student_id: str, assignment_id: str, salt: str) -> np.random.Generator:
+    """A generator seeded from the student id: the same numbers for a student, every time."""
+    digest = hashlib.sha256(f"{assignment_id}/{salt}/{student_id}".encode()).digest()
+    return np.random.default_rng(int.from_bytes(digest[:8], "little"))
+
+
+def lookup(namespace: dict, name: str, kind: str = "function"):
+    """The object the notebook defines as ``name``, or a GradingError that helps find it."""
+    if name in namespace and namespace[name] is not Ellipsis:
+        obj = namespace[name]
+        if kind == "function" and not callable(obj):
+            raise GradingError(f"{name} should be a function; the notebook defines it as a "
+                               f"{type(obj).__name__}")
+        return obj
+    if name in namespace:
+        raise GradingError(f"{name} is not answered yet (it is still ...)")
+    candidates = [k for k, v in namespace.items() if not k.startswith("_")
+                  and (callable(v) if kind == "function" else True)]
+    close = difflib.get_close_matches(name, candidates, n=2, cutoff=0.6)
+    hint = (f" Did you rename it? Similar names in your notebook: {', '.join(close)}."
+            if close else "")
+    raise GradingError(f"the tests look for a {kind} named {name}, and the notebook does not "
+                       f"define it (run the cell that defines it, and keep its name).{hint}")
+
+
+def call(func, name: str, args=(), kwargs=None, forbidden=()):
+    """Call the student's function; delegation to a reference or torch is a GradingError."""
+    kwargs = kwargs or {}
+    try:
+        result, culprit = calls_into(func, args, kwargs, forbidden)
+    except NotImplementedError:
+        raise GradingError(f"{name} is not implemented yet (it raises NotImplementedError)") \
+            from None
+    except GradingError:
+        raise
+    except Exception as exc:  # the student's code failed: show their error, not our inputs
+        raise GradingError(f"calling {name} raised {type(exc).__name__}: {exc}") from None
+    if culprit is not None:
+        raise IntegrityError(f"{name} calls {culprit}, the implementation it is supposed to "
+                             f"replace; this exercise scores 0. Write it with numpy yourself.")
+    return result
+
+
+def expect_shape(actual, shape, what: str) -> np.ndarray:
+    """``actual`` must be an array of exactly ``shape``."""
+    arr = np.asarray(actual) if actual is not None else None
+    if arr is None or arr.dtype == object:
+        raise GradingError(f"{what} must be a numeric array; got {type(actual).__name__}")
+    if arr.shape != tuple(shape):
+        raise GradingError(f"{what} has shape {arr.shape}; expected shape {tuple(shape)}")
+    return arr
+
+
+def _close(a, b, rtol, atol) -> bool:
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a.shape == b.shape and bool(np.all(np.isfinite(a))) and \
+        bool(np.all(np.abs(a - b) <= atol + rtol * np.abs(b)))
+
+
+def expect_close(actual, expected, what: str, wrong=(), rtol: float = 1e-6,
+                 atol: float = 1e-8) -> None:
+    """Compare with ``expected``; on mismatch, name the first matching misconception.
+
+    ``wrong`` is a sequence of ``(value, hint)``: values a catalogued mistake would produce.
+    The message never contains ``expected``.
+    """
+    try:
+        arr = np.asarray(actual, dtype=float)
+    except (TypeError, ValueError):
+        raise GradingError(f"{what} must be numeric; got {type(actual).__name__}") from None
+    exp = np.asarray(expected, dtype=float)
+    if arr.shape != exp.shape:
+        raise GradingError(f"{what} has shape {arr.shape}; expected shape {exp.shape}")
+    if _close(arr, exp, rtol, atol):
+        return
+    for value, hint in wrong:
+        if value is not None and _close(arr, value, max(rtol, 1e-6), max(atol, 1e-8)):
+            raise GradingError(f"{what}: {hint}")
+    if not np.all(np.isfinite(arr)):
+        raise GradingError(f"{what} contains NaN or inf")
+    scale = max(float(np.max(np.abs(exp))), 1e-12) if exp.size else 1.0
+    err = float(np.max(np.abs(arr - exp))) / scale if exp.size else 0.0
+    raise GradingError(f"{what} does not match the expected values (largest difference is "
+                       f"{err:.1%} of the largest expected magnitude)")
+
+
+def expect_true(condition: bool, hint: str) -> None:
+    if not condition:
+        raise GradingError(hint)
+
+
+def _same(a, b, rtol, atol) -> bool:
+    """Equal within tolerance; a tuple ``b`` (several outputs) matches any sequence ``a``."""
+    if isinstance(b, tuple):
+        if not isinstance(a, (tuple, list, np.ndarray)) or len(a) != len(b):
+            return False
+        return all(_same(x, y, rtol, atol) for x, y in zip(a, b))
+    try:
+        return _close(a, b, rtol, atol)
+    except (TypeError, ValueError):
+        return False
+
+
+def expect_function(func, name: str, reference, cases, wrong=(), forbidden=(),
+                    describe=None, rtol: float = 1e-6, atol: float = 1e-8) -> None:
+    """The student's ``func`` must agree with ``reference`` on every case.
+
+    ``cases`` is a list of ``(args, kwargs)``; outputs may be arrays, numbers or tuples of
+    them.  On the first disagreement, each ``(wrong_function, hint)`` in ``wrong`` is tried on
+    that case and the first one that reproduces the student's output gives the message.
+    ``describe(args, kwargs)`` (visible cases only) names the input in the message.
+    """
+    cases = list(cases)
+    outputs = [call(func, name, _copy(args), dict(kwargs), forbidden) for args, kwargs in cases]
+    for (args, kwargs), got in zip(cases, outputs):
+        want = reference(*_copy(args), **kwargs)
+        if _same(got, want, rtol, atol):
+            continue
+        where = f" for {describe(args, kwargs)}" if describe else " on a hidden case"
+        # Prefer the mistake that explains every case; else one that explains this case.
+        matching = [(fn, hint) for fn, hint in wrong if _explains(fn, [((args, kwargs), got)],
+                                                               rtol, atol)]
+        overall = [(fn, hint) for fn, hint in matching
+                   if _explains(fn, list(zip(cases, outputs)), rtol, atol)]
+        for _, hint in overall or matching:
+            raise GradingError(f"{name}{where}: {hint}")
+        if not isinstance(got, (tuple, list)) and np.shape(got) != np.shape(want):
+            raise GradingError(f"{name}{where} returned shape {np.shape(got)}; expected shape "
+                               f"{np.shape(want)}")
+        raise GradingError(f"{name}{where} does not return the expected result")
+
+
+def _explains(wrong_fn, pairs, rtol, atol) -> bool:
+    """True if the catalogued mistake ``wrong_fn`` reproduces every (case, output) pair."""
+    for (args, kwargs), got in pairs:
+        try:
+            alt = wrong_fn(*_copy(args), **kwargs)
+        except Exception:  # a catalogued mistake that cannot run on this case
+            return False
+        if not _same(got, alt, rtol, atol):
+            return False
+    return True
+
+
+def _copy(args):
+    return tuple(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args)
+

@@ -1,0 +1,387 @@
+"""Grade a class: nbgrader's autograde -> generate_feedback -> export, robust to bad submissions.
+
+Every submission is graded, or reported with a reason; none is silently scored 0, and one
+bad notebook never stops the batch.  Before nbgrader runs, each submission is checked for a
+missing notebook and for a file that is not valid notebook JSON.  Autograding runs in a worker
+process that grades the students one after another (nbgrader's start-up is paid once); a
+watchdog kills the worker when one student takes longer than ``student_limit`` seconds and
+starts a fresh worker for the rest.  A kernel that died (``os._exit``), stopped responding (a
+loop that ignores interrupts) or timed out in a cell is named in the report.  Student files
+are only ever read: submissions are copied into the course's ``submitted/`` folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+__all__ = ["Course", "Result", "grade_batch", "load_course", "format_summary"]
+
+
+@dataclass
+class Course:
+    """Where the course lives and how nbgrader is configured for it."""
+
+    root: Path                       # course directory: gradebook.db, submitted/, autograded/...
+    config_file: Path                # nbgrader_config.py to load
+    source_dir: Path                 # the nbgrader source (solutions/)
+    timeout: int                     # c.Execute.timeout for this assignment (seconds per cell)
+
+    def overrides(self) -> dict:
+        return {
+            "CourseDirectory": {"root": str(self.root), "source_directory": str(self.source_dir),
+                                "db_url": f"sqlite:///{self.root / 'gradebook.db'}"},
+            "Execute": {"timeout": int(self.timeout)},
+        }
+
+
+@dataclass
+class Result:
+    student: str
+    status: str = "graded"               # "graded" or "error"
+    score: float | None = None
+    max_score: float | None = None
+    seconds: float | None = None
+    reasons: list[str] = field(default_factory=list)    # why it errored, or notes on it
+    failures: list[list[str]] = field(default_factory=list)  # [test cell id, hint]
+
+
+def load_course(repo_root: Path, assignment: str, course_root: Path | None = None) -> Course:
+    """The course of this repository; ``course_root`` moves gradebook and folders elsewhere."""
+    repo_root = Path(repo_root).resolve()
+    config_file = repo_root / "nbgrader_config.py"
+    namespace: dict = {"get_config": _FakeConfig, "__file__": str(config_file)}
+    exec(compile(config_file.read_text(), str(config_file), "exec"), namespace)
+    timeouts = namespace.get("TIMEOUTS", {})
+    default = namespace.get("DEFAULT_TIMEOUT", 60)
+    return Course(root=Path(course_root or repo_root).resolve(), config_file=config_file,
+                  source_dir=repo_root / "solutions", timeout=timeouts.get(assignment, default))
+
+
+class _FakeConfig:
+    """Stands in for traitlets' config when we only read TIMEOUTS from nbgrader_config.py."""
+
+    def __getattr__(self, name):
+        value = _FakeConfig()
+        object.__setattr__(self, name, value)
+        return value
+
+
+def _nbgrader_config(course: Course):
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    loader = PyFileConfigLoader(course.config_file.name, path=str(course.config_file.parent))
+    cfg = loader.load_config()
+    cfg.merge(Config(course.overrides()))
+    return cfg
+
+
+def _ensure_bin_on_path() -> None:
+    """nbgrader shells out to ``alembic``, which lives next to this interpreter."""
+    bindir = str(Path(sys.executable).parent)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+
+
+def _api(course: Course):
+    _ensure_bin_on_path()
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    cfg = _nbgrader_config(course)
+    return NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
+
+
+def expected_notebooks(course: Course, assignment: str) -> list[str]:
+    return sorted(p.name for p in (course.source_dir / assignment).glob("*.ipynb"))
+
+
+def collect(course: Course, assignment: str, submissions: Path | None) -> dict[str, Path]:
+    """Copy submissions into ``submitted/<student>/<assignment>/``; return student -> folder.
+
+    ``submissions`` holds one folder per student, either in nbgrader's layout
+    (``<student>/<assignment>/*.ipynb``) or flat (``<student>/*.ipynb``).
+    """
+    dest_root = course.root / "submitted"
+    if submissions is None:
+        submissions = dest_root
+    submissions = Path(submissions).resolve()
+    folders = {}
+    for student_dir in sorted(p for p in submissions.iterdir() if p.is_dir()):
+        src = student_dir / assignment if (student_dir / assignment).is_dir() else student_dir
+        dest = dest_root / student_dir.name / assignment
+        if src.resolve() != dest.resolve():
+            if dest.exists():
+                shutil.rmtree(dest)
+            shutil.copytree(src, dest)
+        folders[student_dir.name] = dest
+    return folders
+
+
+def precheck(folder: Path, expected: list[str]) -> list[str]:
+    """Reasons a submission cannot be autograded at all (empty when it can)."""
+    import nbformat
+
+    reasons = []
+    present = sorted(p.name for p in folder.glob("*.ipynb"))
+    for name in expected:
+        path = folder / name
+        if not path.exists():
+            found = f"; found {', '.join(present)}" if present else "; the folder has no notebook"
+            reasons.append(f"missing notebook {name}{found}")
+            continue
+        try:
+            nbformat.read(path, as_version=4)
+        except Exception as exc:  # JSON errors, wrong schema, binary junk
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            reasons.append(f"{name} is not a valid notebook file ({first[:160]})")
+    return reasons
+
+
+def _classify_failure(text: str) -> str:
+    t = text or ""
+    if "DeadKernelError" in t or "Kernel died" in t or "kernel died" in t:
+        return ("the kernel died while running the notebook (os._exit, a crash, or out of "
+                "memory); the cells after that point did not run")
+    if ("UnresponsiveKernelError" in t or "did not respond" in t or "Kernel didn't respond" in t
+            or "CellTimeoutError" in t or "Timeout waiting" in t):
+        return ("a cell ran past the time limit and the kernel stopped responding to the "
+                "interrupt (a loop that ignores interrupts?); the kernel was stopped and the "
+                "notebook could not be graded")
+    if "NotJSONError" in t or "Notebook does not appear to be JSON" in t:
+        return "the notebook file is not valid JSON"
+    if "No notebooks were matched" in t or "No submitted file" in t:
+        return "no notebook was found in the submission"
+    lines = [ln for ln in t.strip().splitlines() if ln.strip()]
+    return "nbgrader could not grade it: " + (lines[-1][:200] if lines else "unknown error")
+
+
+def inspect_autograded(path: Path) -> tuple[list[str], list[list[str]]]:
+    """Notes (timeouts, integrity, id mismatch) and failing test cells of a graded notebook."""
+    import nbformat
+
+    from .nbgrader_ext import REPORT_MARKER
+
+    nb = nbformat.read(path, as_version=4)
+    notes, failures = [], []
+    code_number = 0
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and (REPORT_MARKER in cell.get("metadata", {})
+                                             or cell.source.startswith("**Integrity check:**")):
+            flags = [ln[2:] for ln in cell.source.splitlines() if ln.startswith("- ")]
+            notes.append("integrity: " + "; ".join(flags))
+        if cell.cell_type != "code":
+            continue
+        code_number += 1
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        is_test = bool(meta.get("grade")) and not meta.get("solution")
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and "STUDENT_ID MISMATCH" in out.get("text", ""):
+                line = next(ln for ln in out["text"].splitlines() if "STUDENT_ID MISMATCH" in ln)
+                if line not in notes:
+                    notes.append(line)
+            if out.get("output_type") != "error":
+                continue
+            ename, evalue = out.get("ename", ""), (out.get("evalue") or "").strip()
+            if ename == "CellTimeoutError" or (ename == "KeyboardInterrupt" and not is_test):
+                notes.append(f"code cell {code_number} timed out and was interrupted")
+            if is_test:
+                hint = f"{ename}: {evalue}".strip(": ")
+                failures.append([meta.get("grade_id", f"cell {code_number}"), hint[:300]])
+    return notes, failures
+
+
+def _scores(course: Course, assignment: str) -> dict[str, tuple[float, float, bool]]:
+    from nbgrader.api import Gradebook
+
+    _ensure_bin_on_path()
+    out = {}
+    with Gradebook(course.overrides()["CourseDirectory"]["db_url"]) as gb:
+        for sub in gb.assignment_submissions(assignment):
+            needs_manual = any(g.needs_manual_grade for nb in sub.notebooks for g in nb.grades)
+            out[sub.student.id] = (sub.score, sub.max_score, needs_manual)
+    return out
+
+
+# -- worker: autograde students one after another, reporting each as a JSON line --------------
+def _worker(job_file: str, results_file: str) -> None:
+    job = json.loads(Path(job_file).read_text())
+    course = Course(Path(job["root"]), Path(job["config_file"]), Path(job["source_dir"]),
+                    job["timeout"])
+    api = _api(course)
+    with open(results_file, "a") as out:
+        for student in job["students"]:
+            out.write(json.dumps({"student": student, "event": "start"}) + "\n")
+            out.flush()
+            start = time.perf_counter()
+            try:
+                res = api.autograde(job["assignment"], student, force=True, create=True)
+            except Exception as exc:  # nbgrader itself blew up on this submission
+                res = {"success": False, "error": f"{type(exc).__name__}: {exc}", "log": ""}
+            out.write(json.dumps({
+                "student": student, "event": "done", "success": bool(res.get("success")),
+                "error": res.get("error") or "", "log": (res.get("log") or "")[-20000:],
+                "seconds": round(time.perf_counter() - start, 3)}) + "\n")
+            out.flush()
+
+
+def _run_workers(course: Course, assignment: str, students: list[str], student_limit: float,
+                 log) -> dict[str, dict]:
+    """Autograde ``students``; restart the worker after a student that hangs it."""
+    done: dict[str, dict] = {}
+    remaining = list(students)
+    with tempfile.TemporaryDirectory() as tmp:
+        while remaining:
+            job = Path(tmp) / "job.json"
+            results = Path(tmp) / f"results-{len(done)}.jsonl"
+            job.write_text(json.dumps({
+                "root": str(course.root), "config_file": str(course.config_file),
+                "source_dir": str(course.source_dir), "timeout": course.timeout,
+                "assignment": assignment, "students": remaining}))
+            results.touch()
+            env = dict(os.environ)
+            env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "dlcore.grading.batch", "_worker", str(job), str(results)],
+                cwd=str(course.root), env=env, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, start_new_session=True)
+            current, started = None, time.monotonic()
+            while True:
+                events = [json.loads(ln) for ln in results.read_text().splitlines() if ln.strip()]
+                for ev in events:
+                    if ev["event"] == "done" and ev["student"] not in done:
+                        done[ev["student"]] = ev
+                        log(f"  {ev['student']}: {'ok' if ev['success'] else 'failed'} "
+                            f"({ev['seconds']:.1f} s)")
+                starts = [ev["student"] for ev in events if ev["event"] == "start"]
+                if starts and starts[-1] not in done and starts[-1] != current:
+                    current, started = starts[-1], time.monotonic()
+                if proc.poll() is not None:
+                    break
+                if current is not None and current not in done and \
+                        time.monotonic() - started > student_limit:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
+                    done[current] = {"student": current, "success": False, "seconds": None,
+                                     "error": f"grading did not finish within {student_limit:.0f}"
+                                              f" s and was stopped", "log": "", "killed": True}
+                    log(f"  {current}: stopped after {student_limit:.0f} s")
+                    break
+                time.sleep(0.1)
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+            progressed = [s for s in remaining if s in done]
+            if not progressed and remaining:  # the worker could not even start
+                for s in remaining:
+                    done[s] = {"student": s, "success": False, "seconds": None, "log": "",
+                               "error": "the grading worker exited before grading anyone"}
+            remaining = [s for s in remaining if s not in done]
+    return done
+
+
+def grade_batch(course: Course, assignment: str, submissions: Path | None = None,
+                student_limit: float | None = None, feedback: bool = True,
+                export_to: Path | None = None, log=print) -> list[Result]:
+    """Autograde, generate feedback and export grades for every submission; return results."""
+    expected = expected_notebooks(course, assignment)
+    if not expected:
+        raise ValueError(f"no assignment {assignment!r} in {course.source_dir} (expected a folder "
+                         f"{course.source_dir / assignment} with its notebook)")
+    course.root.mkdir(parents=True, exist_ok=True)
+    api = _api(course)
+    with tempfile.TemporaryDirectory() as release:  # registers the assignment in the gradebook
+        api.coursedir.release_directory = release
+        res = api.generate_assignment(assignment, force=True, create=True)
+        if not res.get("success"):
+            raise RuntimeError(f"nbgrader generate_assignment failed: {res.get('error')}")
+    folders = collect(course, assignment, submissions)
+    results = {s: Result(s) for s in folders}
+    gradable = []
+    for student, folder in folders.items():
+        problems = precheck(folder, expected)
+        if problems:
+            results[student].status = "error"
+            results[student].reasons.extend(problems)
+        else:
+            gradable.append(student)
+    log(f"Autograding {len(gradable)} of {len(folders)} submissions of {assignment} "
+        f"(cell timeout {course.timeout} s)")
+    limit = student_limit or max(120.0, 8.0 * course.timeout)
+    outcomes = _run_workers(course, assignment, gradable, limit, log)
+    scores = _scores(course, assignment)
+    for student in gradable:
+        r, ev = results[student], outcomes.get(student, {})
+        r.seconds = ev.get("seconds")
+        graded_dir = course.root / "autograded" / student / assignment
+        if graded_dir.is_dir():
+            for nb in sorted(graded_dir.glob("*.ipynb")):
+                notes, failures = inspect_autograded(nb)
+                r.reasons.extend(notes)
+                r.failures.extend(failures)
+        if not ev.get("success"):
+            r.status = "error"
+            r.reasons.insert(0, _classify_failure(f"{ev.get('error', '')}\n{ev.get('log', '')}"))
+        if student in scores:
+            r.score, r.max_score, _ = scores[student]
+    if feedback:
+        for student in gradable:
+            if (course.root / "autograded" / student / assignment).is_dir():
+                api.generate_feedback(assignment, student, force=True)
+    if export_to is not None:
+        export_grades(course, export_to)
+    return [results[s] for s in sorted(results)]
+
+
+def export_grades(course: Course, to: Path) -> None:
+    """nbgrader's CSV export of the whole gradebook."""
+    from nbgrader.api import Gradebook
+    from nbgrader.plugins import CsvExportPlugin
+
+    plugin = CsvExportPlugin(to=str(to))
+    with Gradebook(course.overrides()["CourseDirectory"]["db_url"]) as gb:
+        plugin.export(gb)
+
+
+def format_summary(assignment: str, results: list[Result]) -> str:
+    lines = [f"Grades for {assignment}: {len(results)} submissions", ""]
+    width = max([len(r.student) for r in results] + [7])
+    lines.append(f"{'student':<{width}}  {'score':>11}  {'seconds':>7}  status")
+    for r in results:
+        score = (f"{r.score:g} / {r.max_score:g}" if r.score is not None and r.status == "graded"
+                 else "-")
+        secs = f"{r.seconds:.1f}" if r.seconds is not None else "-"
+        status = "graded" if r.status == "graded" else "ERROR"
+        lines.append(f"{r.student:<{width}}  {score:>11}  {secs:>7}  {status}")
+    problems = [r for r in results if r.reasons or r.failures]
+    if problems:
+        lines += ["", "Details:"]
+    for r in problems:
+        lines.append(f"- {r.student}:")
+        lines += [f"    {reason}" for reason in r.reasons]
+        lines += [f"    failed {cell}: {hint}" for cell, hint in r.failures]
+    graded = [r.seconds for r in results if r.seconds is not None]
+    if graded:
+        lines += ["", f"Autograde time per submission: mean {sum(graded) / len(graded):.2f} s, "
+                      f"max {max(graded):.2f} s"]
+    return "\n".join(lines)
+
+
+def results_to_json(results: list[Result]) -> str:
+    return json.dumps([asdict(r) for r in results], indent=1)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "_worker":
+        _worker(sys.argv[2], sys.argv[3])
+    else:
+        sys.exit("usage: python -m dlcore.grading.batch _worker JOB RESULTS (internal)")

@@ -1,0 +1,42 @@
+"""Every assignment through real nbgrader autograde in a temporary course (sqlite gradebook):
+the solution gets full automatic marks, the untouched release gets 0, and each catalogued wrong
+answer gets its expected partial score with its hint in the feedback."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.grading_harness import (case_modules, feedback_text, grade, points, release_nb,
+                                   solution_nb, variant, write_submission)
+
+CASES = case_modules()
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize("aid", sorted(CASES))
+def test_assignment_grades_as_expected(aid, tmp_path):
+    cases = CASES[aid]
+    sol = solution_nb(aid)
+    pts = points(sol)
+    total = sum(pts.values())
+    subs = tmp_path / "submissions"
+    write_submission(subs, "solution", aid, sol)
+    write_submission(subs, "untouched", aid, release_nb(aid))
+    assert len(cases.VARIANTS) >= 3, "at least three catalogued wrong variants per assignment"
+    for name, (replace, _, _) in cases.VARIANTS.items():
+        write_submission(subs, name, aid, variant(sol, replace=replace))
+    results, course = grade(aid, subs, tmp_path / "course")
+
+    good = results["solution"]
+    assert good.status == "graded" and not good.failures, good
+    assert good.score == pytest.approx(total)
+    blank = results["untouched"]
+    assert blank.status == "graded" and blank.score == 0, blank
+    for name, (_, failing, hints) in cases.VARIANTS.items():
+        r = results[name]
+        assert r.status == "graded", (name, r)
+        assert sorted(c for c, _ in r.failures) == sorted(failing), (name, r.failures)
+        assert r.score == pytest.approx(total - sum(pts[c] for c in failing)), (name, r)
+        text = feedback_text(course.root, name, aid)
+        for hint in hints:
+            assert hint in text, f"{name}: hint {hint!r} missing from the feedback"

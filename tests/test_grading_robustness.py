@@ -1,0 +1,145 @@
+"""A batch of malformed submissions: each is graded or reported with a reason, the others in
+the same batch are graded correctly, and the gradebook stays intact (real nbgrader, sqlite)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.grading_harness import (cell, feedback_text, grade, points, solution_nb, variant,
+                                   write_submission)
+
+AID = "a01_neurons_perceptron"
+pytestmark = pytest.mark.slow
+
+WRONG_STEP = ("def perceptron_step(w, x, y):\n    w = np.asarray(w, dtype=float)\n"
+              "    return w + y * np.asarray(x, dtype=float)\n")
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("robust")
+    sol = solution_nb(AID)
+    subs = tmp / "submissions"
+    step_src = cell(sol, "ex2_code").source
+    corpus = {
+        "good_before": variant(sol),
+        "infinite_loop": variant(sol, insert_after={"ex4_test": "while True:\n    pass"}),
+        "ignores_sigint": variant(sol, insert_after={"ex4_test": (
+            "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n"
+            "    pass")}),
+        "os_exit": variant(sol, insert_after={"ex4_test": "import os\nos._exit(1)"}),
+        "sys_exit": variant(sol, append=["import sys\nsys.exit(3)"]),
+        "deleted_test_cell": variant(sol, replace={"ex2_code": WRONG_STEP},
+                                     delete=["ex2_test"]),
+        "edited_test_cell": variant(sol, replace={"ex2_code": WRONG_STEP, "ex2_test": "pass"}),
+        "monkeypatch": variant(sol, replace={"ex2_code": WRONG_STEP + (
+            "\nnp.allclose = lambda *a, **k: True\nnp.array_equal = lambda *a, **k: True")}),
+        "huge_output": variant(sol, append=["print('x' * 5_000_000)"]),
+        "delegates": variant(sol, replace={"ex2_code": (
+            "def perceptron_step(w, x, y):\n    return dl.neurons.perceptron_step(w, x, y)")}),
+        "renamed_function": variant(sol, replace={
+            "ex2_code": step_src.replace("def perceptron_step", "def perceptron_stp")}),
+        "good_after": variant(sol),
+    }
+    for name, nb in corpus.items():
+        write_submission(subs, name, AID, nb)
+    write_submission(subs, "invalid_json", AID, raw='{"cells": [ this is not json')
+    (subs / "missing_notebook" / AID).mkdir(parents=True)
+    (subs / "missing_notebook" / AID / "notes.txt").write_text("forgot the notebook")
+    results, course = grade(AID, subs, tmp / "course", timeout=5)
+    return results, course, points(sol)
+
+
+def _full(pts):
+    return sum(pts.values())
+
+
+def test_good_submissions_around_the_bad_ones_get_full_marks(graded):
+    results, _, pts = graded
+    for name in ("good_before", "good_after", "sys_exit"):
+        assert results[name].status == "graded" and results[name].score == _full(pts), \
+            results[name]
+
+
+def test_infinite_loop_is_interrupted_and_the_rest_graded(graded):
+    r = graded[0]["infinite_loop"]
+    assert r.status == "graded" and r.score == _full(graded[2])
+    assert any("timed out" in reason for reason in r.reasons), r.reasons
+
+
+@pytest.mark.parametrize("name, reason", [
+    ("ignores_sigint", "stopped responding to the interrupt"),
+    ("os_exit", "kernel died"),
+    ("invalid_json", "not a valid notebook"),
+    ("missing_notebook", "missing notebook"),
+])
+def test_fatal_submissions_are_reported_with_a_reason(graded, name, reason):
+    r = graded[0][name]
+    assert r.status == "error", r
+    assert any(reason in text for text in r.reasons), r.reasons
+
+
+def test_deleted_and_edited_test_cells_are_restored(graded):
+    results, _, pts = graded
+    for name in ("deleted_test_cell", "edited_test_cell"):
+        r = results[name]
+        assert r.status == "graded"
+        failed = {c for c, _ in r.failures}
+        assert "ex2_test" in failed, r.failures
+        assert r.score <= _full(pts) - pts["ex2_test"]
+
+
+def test_monkeypatch_is_detected(graded):
+    r = graded[0]["monkeypatch"]
+    assert any("integrity" in reason and "np.allclose" in reason for reason in r.reasons)
+    assert "ex2_test" in {c for c, _ in r.failures}
+    assert any("replaced np.allclose" in hint for _, hint in r.failures)
+
+
+def test_huge_output_is_truncated(graded):
+    results, course, pts = graded
+    r = results["huge_output"]
+    assert r.status == "graded" and r.score == _full(pts)
+    notebook = course.root / "autograded" / "huge_output" / AID / f"{AID}.ipynb"
+    assert notebook.stat().st_size < 1_000_000
+    assert len(feedback_text(course.root, "huge_output", AID)) < 1_000_000
+
+
+def test_delegating_to_the_reference_scores_zero_for_that_exercise(graded):
+    results, _, pts = graded
+    r = results["delegates"]
+    failed = dict(r.failures)
+    assert "dlcore.neurons.perceptron_step" in failed["ex2_test"]
+    # train_perceptron uses the delegating perceptron_step, so it delegates too
+    assert r.score == _full(pts) - pts["ex2_test"] - pts["ex3_test_separable"] - \
+        pts["ex3_test_xor"]
+
+
+def test_renamed_function_gets_a_helpful_message(graded):
+    failed = dict(graded[0]["renamed_function"].failures)
+    assert "perceptron_stp" in failed["ex2_test"] and "rename" in failed["ex2_test"]
+
+
+def test_gradebook_is_intact(graded):
+    from nbgrader.api import Gradebook
+
+    results, course, pts = graded
+    with Gradebook(f"sqlite:///{course.root / 'gradebook.db'}") as gb:
+        graded_ids = {s.student.id for s in gb.assignment_submissions(AID)}
+        for name, r in results.items():
+            if r.status == "graded":
+                assert name in graded_ids
+                assert gb.find_submission(AID, name).score == r.score
+    csv = (course.root / "grades.csv").read_text()
+    assert "good_after" in csv and "good_before" in csv
+    summary = json.loads(json.dumps([r.__dict__ for r in results.values()]))
+    assert len(summary) == 14
+
+
+def test_autograde_time_per_submission(graded):
+    """Recorded for the closing note (goal <= 2 s); not a timing assertion."""
+    results = graded[0]
+    times = {n: r.seconds for n, r in results.items() if r.seconds is not None}
+    assert times, "no timing recorded"
