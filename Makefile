@@ -12,7 +12,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # Jupyter refuses to run as root unless told to (containers, CI).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test test-fast bench lint clean-venv help
+.PHONY: lab test test-fast bench lint assignments grade clean-venv help
 
 help:
 	@echo "make lab        set up .venv (first time) and start JupyterLab on notebooks/"
@@ -20,6 +20,8 @@ help:
 	@echo "make test-fast  the suite without slow tests (training runs, notebooks, browser)"
 	@echo "make bench      benchmarks: dlcore vs torch (prints a table; not a test)"
 	@echo "make lint       ruff on dlcore, tests and bench"
+	@echo "make assignments  regenerate assignments/ (student versions) from solutions/"
+	@echo "make grade ASSIGNMENT=a04_cnn [SUBMISSIONS=folder]  autograde, feedback, export"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +40,15 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+assignments: $(STAMP)
+	$(BIN)/python -m dlcore.grading assignments
+
+# SUBMISSIONS: one folder per student (nbgrader's <student>/<assignment>/ layout or flat);
+# default: the course's submitted/ folder (where `nbgrader collect` puts them).
+grade: $(STAMP)
+	@test -n "$(ASSIGNMENT)" || (echo "usage: make grade ASSIGNMENT=<id> [SUBMISSIONS=<folder>]"; exit 2)
+	$(BIN)/python -m dlcore.grading grade $(ASSIGNMENT) $(if $(SUBMISSIONS),--submissions $(SUBMISSIONS),)
 
 lint: $(STAMP)
 	$(BIN)/ruff check dlcore tests bench

@@ -10,6 +10,7 @@ import pkgutil
 from pathlib import Path
 
 import nbformat
+import numpy as np
 
 from dlcore.grading.batch import grade_batch, load_course
 
@@ -96,3 +97,74 @@ def feedback_text(course_root: Path, student: str, aid: str) -> str:
 
 def json_dump(obj) -> str:
     return json.dumps(obj, indent=1, default=str)
+
+
+def _number_forms(x: float) -> set[str]:
+    """Ways a hidden number could be printed, for the numbers worth hiding."""
+    if not np.isfinite(x):
+        return set()
+    if float(x).is_integer():
+        return {str(int(x))} if abs(x) >= 1000 else set()
+    forms = {repr(x)}
+    for digits in (4, 5, 6):
+        text = f"{x:.{digits}g}"
+        if len(text.lstrip("-").replace(".", "").lstrip("0")) >= 4:
+            forms.add(text)
+    return forms
+
+
+def leaked_secrets(text: str, secrets_file: Path) -> list[str]:
+    """Hidden expected values (logged during grading) that appear in ``text``."""
+    if not secrets_file.exists():
+        return []
+    forms = set()
+    for line in secrets_file.read_text().splitlines():
+        for tok in line.split():
+            forms |= _number_forms(float(tok))
+    return sorted(f for f in forms if f in text)
+
+
+def region_lines(source: str, begin: str, end: str) -> list[str]:
+    """Lines inside ``begin``/``end`` markers (solution or hidden-test regions)."""
+    out, inside = [], False
+    for line in source.splitlines():
+        if begin in line:
+            inside = True
+            continue
+        if end in line:
+            inside = False
+            continue
+        if inside:
+            out.append(line.strip())
+    return out
+
+
+def secret_lines(aid: str) -> tuple[list[str], list[str]]:
+    """(hidden test lines, solution lines) of an assignment's source, long enough to be
+    distinctive and not also present outside the regions."""
+    nb = solution_nb(aid)
+    hidden, solution, public = [], [], []
+    for c in nb.cells:
+        src = c.source
+        hidden += region_lines(src, "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
+        solution += region_lines(src, "### BEGIN SOLUTION", "### END SOLUTION")
+        meta = c.get("metadata", {}).get("nbgrader", {})
+        if c.cell_type == "markdown" and meta.get("solution"):
+            solution += [ln.strip() for ln in src.splitlines()]
+        else:
+            keep, skip = [], False
+            for ln in src.splitlines():
+                if "### BEGIN" in ln:
+                    skip = True
+                elif "### END" in ln:
+                    skip = False
+                elif not skip:
+                    keep.append(ln.strip())
+            public += keep
+    public_set = set(public)
+
+    def distinctive(lines):
+        return sorted({ln for ln in lines if len(ln) >= 16 and ln not in public_set
+                       and not ln.startswith("#")})
+
+    return distinctive(hidden), distinctive(solution)

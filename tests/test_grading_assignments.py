@@ -6,16 +6,28 @@ from __future__ import annotations
 
 import pytest
 
-from tests.grading_harness import (case_modules, feedback_text, grade, points, release_nb,
-                                   solution_nb, variant, write_submission)
+from tests.grading_harness import (
+    case_modules,
+    feedback_text,
+    grade,
+    leaked_secrets,
+    points,
+    release_nb,
+    secret_lines,
+    solution_nb,
+    variant,
+    write_submission,
+)
 
 CASES = case_modules()
 pytestmark = pytest.mark.slow
 
 
 @pytest.mark.parametrize("aid", sorted(CASES))
-def test_assignment_grades_as_expected(aid, tmp_path):
+def test_assignment_grades_as_expected(aid, tmp_path, monkeypatch):
     cases = CASES[aid]
+    secrets = tmp_path / "hidden-expected-values.txt"
+    monkeypatch.setenv("DLCORE_GRADING_SECRETS", str(secrets))
     sol = solution_nb(aid)
     pts = points(sol)
     total = sum(pts.values())
@@ -40,3 +52,15 @@ def test_assignment_grades_as_expected(aid, tmp_path):
         text = feedback_text(course.root, name, aid)
         for hint in hints:
             assert hint in text, f"{name}: hint {hint!r} missing from the feedback"
+
+    # Feedback never shows hidden test code, hidden expected values, or (to a student who
+    # did not write it) solution code.
+    hidden_lines, solution_lines = secret_lines(aid)
+    assert secrets.exists() and secrets.read_text().strip(), "no hidden values were recorded"
+    for student in results:
+        text = feedback_text(course.root, student, aid)
+        assert text, f"no feedback for {student}"
+        assert not [ln for ln in hidden_lines if ln in text], student
+        assert not leaked_secrets(text, secrets), (student, leaked_secrets(text, secrets)[:5])
+    blank_text = feedback_text(course.root, "untouched", aid)
+    assert not [ln for ln in solution_lines if ln in blank_text]

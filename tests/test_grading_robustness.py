@@ -7,8 +7,15 @@ import json
 
 import pytest
 
-from tests.grading_harness import (cell, feedback_text, grade, points, solution_nb, variant,
-                                   write_submission)
+from tests.grading_harness import (
+    cell,
+    feedback_text,
+    grade,
+    points,
+    solution_nb,
+    variant,
+    write_submission,
+)
 
 AID = "a01_neurons_perceptron"
 pytestmark = pytest.mark.slow

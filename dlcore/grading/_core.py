@@ -31,7 +31,8 @@ import numpy as np
 from ._integrity import IntegrityError, calls_into, verify_environment
 
 __all__ = ["GradingError", "Exercise", "Assignment", "Context", "lookup", "call", "expect_shape",
-           "expect_close", "expect_true", "expect_function", "variant_rng", "grading_student"]
+           "expect_close", "expect_true", "expect_function", "variant_rng", "grading_student",
+           "record_secret"]
 
 
 class GradingError(AssertionError):
@@ -79,6 +80,7 @@ class Checker:
             raise KeyError(f"exercise {exercise!r} has no part {part!r}; parts: {list(ex.parts)}")
         verify_environment()
         ctx = self.context(ex)
+        _SECRETS["active"] = hidden
         try:
             ex.parts[part](self.namespace, ctx, hidden)
         except (GradingError, IntegrityError):
@@ -86,6 +88,8 @@ class Checker:
         except NotImplementedError:
             raise GradingError(f"{exercise}: not implemented yet (a cell still raises "
                                f"NotImplementedError)") from None
+        finally:
+            _SECRETS["active"] = False
         verify_environment()
         which = "hidden cases" if hidden else "visible case"
         print(f"{exercise} / {part}: {which} passed.")
@@ -105,8 +109,30 @@ class Checker:
         return Context(self.assignment.id, declared, False)
 
 
+# While a hidden part runs, expected values can be logged (``DLCORE_GRADING_SECRETS=<file>``)
+# so that the test suite can prove none of them reaches the feedback.
+_SECRETS = {"active": False}
+
+
+def record_secret(value) -> None:
+    """Append a hidden expected value to the secrets file, when the test suite asks for it."""
+    path = os.environ.get("DLCORE_GRADING_SECRETS")
+    if not (path and _SECRETS["active"]):
+        return
+    values = value if isinstance(value, (tuple, list)) else (value,)
+    with open(path, "a") as f:
+        for v in values:
+            try:
+                arr = np.asarray(v, dtype=float).ravel()
+            except (TypeError, ValueError):
+                continue
+            f.write(" ".join(repr(float(x)) for x in arr[:200]) + "\n")
+
+
 def grading_student(assignment_id: str) -> str | None:
     """The student id when running under ``nbgrader autograde`` (cwd autograded/<id>/<aid>)."""
+    if os.environ.get("NBGRADER_EXECUTION") != "autograde":
+        return None
     parts = Path(os.getcwd()).parts
     if len(parts) >= 3 and parts[-3] == "autograded" and parts[-1] == assignment_id:
         return parts[-2]
@@ -184,6 +210,7 @@ def expect_close(actual, expected, what: str, wrong=(), rtol: float = 1e-6,
     except (TypeError, ValueError):
         raise GradingError(f"{what} must be numeric; got {type(actual).__name__}") from None
     exp = np.asarray(expected, dtype=float)
+    record_secret(exp)
     if arr.shape != exp.shape:
         raise GradingError(f"{what} has shape {arr.shape}; expected shape {exp.shape}")
     if _close(arr, exp, rtol, atol):
@@ -229,6 +256,7 @@ def expect_function(func, name: str, reference, cases, wrong=(), forbidden=(),
     outputs = [call(func, name, _copy(args), dict(kwargs), forbidden) for args, kwargs in cases]
     for (args, kwargs), got in zip(cases, outputs):
         want = reference(*_copy(args), **kwargs)
+        record_secret(want)
         if _same(got, want, rtol, atol):
             continue
         where = f" for {describe(args, kwargs)}" if describe else " on a hidden case"
