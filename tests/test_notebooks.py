@@ -1,7 +1,7 @@
 """Notebooks are code: each lecture notebook runs from a clean kernel, and is committed clean.
 
 Execution uses nbclient with ``DLCORE_FAST=1`` (shorter training loops, same teaching).  The
-time of each notebook is written to ``.notebook-times.json`` next to the pytest cache, so a
+time of each notebook is written to ``.pytest_cache/notebook-times.json``, so a
 closing note can quote it; no test asserts on time.
 """
 

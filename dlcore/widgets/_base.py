@@ -29,9 +29,35 @@ from ..viz.style import CMAP, CYCLE, DIVERGING, PALETTE  # noqa: F401  (re-expor
 _STYLE = {"description_width": "initial"}
 
 
+def _ipympl():
+    """Import ipympl's canvas without letting it switch matplotlib's backend.
+
+    ``import ipympl`` calls ``matplotlib.use("module://ipympl.backend_nbagg")`` when matplotlib
+    is already imported, which would turn the notebook's later static plots into widgets (and
+    headless test runs away from Agg).  The widgets need only the canvas class.
+    """
+    import sys
+
+    import matplotlib
+    from matplotlib import rcsetup
+
+    before = dict.__getitem__(matplotlib.rcParams, "backend")
+    pyplot_loaded = "matplotlib.pyplot" in sys.modules
+    from ipympl.backend_nbagg import Canvas, FigureManager
+
+    if dict.__getitem__(matplotlib.rcParams, "backend") != before:
+        if pyplot_loaded and before is not rcsetup._auto_backend_sentinel:
+            import matplotlib.pyplot as plt
+
+            plt.switch_backend(before)
+        else:
+            dict.__setitem__(matplotlib.rcParams, "backend", before)
+    return Canvas, FigureManager
+
+
 def make_figure(nrows: int = 1, ncols: int = 1, figsize=(6.4, 4.0), **subplot_kw):
     """A Figure on an ipympl canvas (not registered with pyplot) and its axes."""
-    from ipympl.backend_nbagg import Canvas, FigureManager
+    Canvas, FigureManager = _ipympl()
 
     fig = Figure(figsize=figsize, layout="constrained")
     canvas = Canvas(fig)

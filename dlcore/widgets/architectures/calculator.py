@@ -1,0 +1,166 @@
+"""Architecture calculator: a layer table (output shapes, parameters, multiply-adds) for a
+built-in network or the learner's own layer list, with bars of where parameters and compute live.
+
+Shape legend: activation shapes (C, H, W) or (D,) without the batch axis; one multiply-add is
+one weight times one input, for one example.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+
+from ... import counting as _counting
+from ...viz import architectures as _va
+from .._base import App, checkbox, dropdown, make_figure, readout
+from ._common import CUSTOM
+
+__all__ = ["architecture_calculator"]
+
+_NETWORKS = {"LeNet-5 (LeCun et al. 1998)": "lenet5",
+             "LeNet-5 (modern re-implementation)": "lenet5_modern",
+             "AlexNet, grouped (the original, two GPUs)": "alexnet",
+             "AlexNet, ungrouped (one device)": "alexnet_ungrouped",
+             "AlexNet, torchvision": "alexnet_torchvision",
+             "AlexNet, lecture slides' variant (no padding)": "alexnet_khapra",
+             "ZFNet": "zfnet",
+             "VGG-16": "vgg16"}
+
+def _strip_biases(layers):
+    return [dataclasses.replace(layer, bias=False)
+            if dataclasses.is_dataclass(layer)
+            and any(f.name == "bias" for f in dataclasses.fields(layer)) else layer
+            for layer in layers]
+
+
+def _html_table(summary, compact: bool) -> str:
+    tp, tm = max(summary.total_params, 1), max(summary.total_macs, 1)
+    head = ("<tr><th align='left'>layer</th><th align='left'>type</th>"
+            "<th align='left'>output shape</th><th align='right'>weights</th>"
+            "<th align='right'>biases</th><th align='right'>parameters</th>"
+            "<th align='right'>multiply-adds</th><th align='right'>% params</th>"
+            "<th align='right'>% MACs</th></tr>")
+    body, prev = [], summary.input_shape
+    for r in summary.rows:
+        hidden = compact and r.params == 0 and r.output_shape == prev
+        prev = r.output_shape
+        if hidden:
+            continue
+        shape = "x".join(str(s) for s in r.output_shape)
+        body.append(f"<tr><td>{html.escape(r.name)}</td><td>{r.kind}</td><td>{shape}</td>"
+                    f"<td align='right'>{r.weights:,}</td><td align='right'>{r.biases:,}</td>"
+                    f"<td align='right'>{r.params:,}</td><td align='right'>{r.macs:,}</td>"
+                    f"<td align='right'>{100 * r.params / tp:.1f}</td>"
+                    f"<td align='right'>{100 * r.macs / tm:.1f}</td></tr>")
+    foot = (f"<tr><th align='left'>total</th><th></th><th></th>"
+            f"<th align='right'>{summary.total_weights:,}</th>"
+            f"<th align='right'>{summary.total_biases:,}</th>"
+            f"<th align='right'>{summary.total_params:,}</th>"
+            f"<th align='right'>{summary.total_macs:,}</th><th></th><th></th></tr>")
+    return (f"<table style='font-size:85%'><thead>{head}</thead><tbody>{''.join(body)}"
+            f"</tbody><tfoot>{foot}</tfoot></table>")
+
+
+class _Calculator(App):
+    def __init__(self, architecture, layers, input_shape, bias):
+        from matplotlib.collections import PolyCollection
+        from matplotlib.patches import Patch
+
+        options = dict(_NETWORKS)
+        self.custom = None
+        if layers is not None:
+            self.custom = (tuple(layers), tuple(input_shape))
+            options = {CUSTOM: "custom", **options}
+            architecture = "custom"
+        controls = {
+            "network": dropdown("network", options, value=architecture,
+                                tooltip="a built-in architecture, or your own layer list"),
+            "bias": checkbox("count biases (one per filter or unit)", bias),
+            "compact": checkbox("hide layers without weights in the table", True),
+        }
+        fig, (ax_p, ax_m) = make_figure(1, 2, figsize=(9.0, 4.6))
+        self.ax_p, self.ax_m = ax_p, ax_m
+        self.bars_p = PolyCollection([], edgecolors="none")
+        self.bars_m = PolyCollection([], edgecolors="none")
+        ax_p.add_collection(self.bars_p)
+        ax_m.add_collection(self.bars_m)
+        for ax, what in ((ax_p, "parameters"), (ax_m, "multiply-adds")):
+            ax.set_xlim(0, 100)
+            ax.set_xlabel(f"% of all {what}")
+        ax_p.set_ylabel("layer (with weights)")
+        ax_m.legend(handles=[Patch(color=_va.KIND_COLOURS["Conv2d"], label="conv"),
+                             Patch(color=_va.KIND_COLOURS["Linear"], label="fully connected"),
+                             Patch(color=_va.OTHER_COLOUR, label="other")],
+                    loc="lower right", fontsize=8)
+        ax_p.set_title("Where the parameters live")
+        ax_m.set_title("Where the compute lives")
+        self.summary_table = None
+        super().__init__(controls, fig, readouts={"totals": readout(), "table": readout()},
+                         title="Architecture calculator")
+        self.update()
+
+    def layers(self):
+        key = self.controls["network"].value
+        if key == "custom":
+            layers, shape = self.custom
+            name = CUSTOM
+        else:
+            arch = _counting.get_architecture(key)
+            layers, shape, name = arch.layers, arch.input_shape, arch.name
+        if not self.controls["bias"].value:
+            layers = _strip_biases(layers)
+        return name, layers, shape
+
+    def update(self):
+        name, layers, shape = self.layers()
+        summ = dataclasses.replace(_counting.summarize(layers, shape), name=name)
+        self.summary_table = summ
+        rows = _va.weighted_rows(summ)
+        colours = [_va.KIND_COLOURS.get(r.kind, _va.OTHER_COLOUR) for r in rows]
+        self.bars_p.set_verts(_va.share_bar_verts([r.params for r in rows], summ.total_params))
+        self.bars_m.set_verts(_va.share_bar_verts([r.macs for r in rows], summ.total_macs))
+        self.bars_p.set_facecolor(colours)
+        self.bars_m.set_facecolor(colours)
+        names = [r.name for r in rows]
+        for ax, labels in ((self.ax_p, names), (self.ax_m, [""] * len(rows))):
+            ax.set_yticks(range(len(rows)), labels, fontsize=8)
+            ax.set_ylim(len(rows) - 0.5, -0.5)
+        parts = _va.split(summ)
+        tp, tm = max(summ.total_params, 1), max(summ.total_macs, 1)
+        fc_p, conv_m = 100 * parts["params"]["fc"] / tp, 100 * parts["macs"]["conv"] / tm
+        self.readouts["table"].value = _html_table(summ, self.controls["compact"].value)
+        biases = "with biases" if self.controls["bias"].value else "weights only"
+        self.set_readout("totals", f"{name}, input {'x'.join(map(str, shape))}: "
+                         f"{summ.total_params:,} parameters ({biases}); "
+                         f"{summ.total_macs:,} multiply-adds per image. Fully connected "
+                         f"layers hold {fc_p:.1f}% of the parameters; conv layers do "
+                         f"{conv_m:.1f}% of the multiply-adds.")
+        self.set_summary(f"Bars: each weighted layer's share of the {summ.total_params:,} "
+                         f"parameters (left) and of the {summ.total_macs:,} multiply-adds "
+                         f"(right); blue conv, orange fully connected, green other.")
+
+
+def architecture_calculator(architecture: str = "alexnet", layers=None, input_shape=None,
+                            bias: bool = True) -> App:
+    """Per-layer output shapes, parameters and multiply-adds of a network, with bars of where
+    the parameters and the compute live (``counting.summarize``).
+
+    ``architecture`` is a built-in name (lenet5, lenet5_modern, alexnet, alexnet_ungrouped,
+    alexnet_torchvision, alexnet_khapra, zfnet, vgg16); ``layers`` your own list of
+    ``dlcore.counting`` specs (Conv2d, MaxPool2d, Flatten, Linear, ...) with ``input_shape``
+    (C, H, W) or (D,).  ``bias=False`` counts weights only.
+    """
+    if not isinstance(bias, bool):
+        raise TypeError(f"bias must be True or False; got {bias!r}")
+    if layers is not None:
+        if input_shape is None:
+            raise ValueError("input_shape (C, H, W) or (D,) is required with layers=[...]")
+        _counting.summarize(list(layers), input_shape)  # fail here, with the layer named
+    elif architecture not in _NETWORKS.values():
+        raise ValueError(f"unknown architecture {architecture!r}; built-in names: "
+                         f"{', '.join(_NETWORKS.values())}")
+    elif input_shape is not None:
+        raise ValueError("input_shape is only used with layers=[...]")
+    return _Calculator(architecture, layers, input_shape, bias)
+
+
