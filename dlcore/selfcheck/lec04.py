@@ -1,0 +1,227 @@
+"""Self-checks of lecture 4 (sigmoid neuron and gradient descent): exercises 04.1-04.5.
+
+The toy is ``data.two_point_toy()`` (X = [0.5, 2.5], Y = [0.2, 0.9]) with
+``L = 1/2 sum_i (y_i - sigma(w x_i + b))^2``; the linear toy is ``data.linear_toy()``.
+Expected values are computed here with dlcore and never printed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import activations, data, losses, neurons, optim
+from ._registry import exercise
+
+__all__: list[str] = []
+
+
+def _number(answer, what: str = "one number") -> float:
+    arr = np.asarray(answer, dtype=float)
+    if arr.size != 1:
+        raise ValueError(f"expected {what}, got an array of shape {arr.shape}")
+    return float(arr.reshape(()))
+
+
+def _pair(answer) -> np.ndarray:
+    arr = np.asarray(answer, dtype=float).reshape(-1)
+    if arr.size != 2:
+        raise ValueError(f"expected two numbers, got {arr.size}")
+    return arr
+
+
+def _toy_parts(w: float, b: float):
+    X, Y = data.two_point_toy()
+    f = neurons.sigmoid_neuron(X, w, b)
+    return X, Y, f
+
+
+def _toy_loss(w: float, b: float) -> float:
+    _, Y, f = _toy_parts(w, b)
+    return losses.squared_error(f, Y)
+
+
+def _toy_grad(w: float, b: float) -> np.ndarray:
+    X, Y, f = _toy_parts(w, b)
+    dz = activations.sigmoid_backward(f - Y, f)
+    return np.array([np.sum(dz * X), np.sum(dz)])
+
+
+@exercise("04.1", "Loss of the toy at (w, b) = (1, -1)", solution=r"""
+$f(0.5) = \sigma(0.5 - 1) = \sigma(-0.5) \approx 0.3775$ and
+$f(2.5) = \sigma(2.5 - 1) = \sigma(1.5) \approx 0.8176$.  The 1/2 multiplies the whole sum:
+
+$L = \tfrac12\big[(0.2 - 0.3775)^2 + (0.9 - 0.8176)^2\big] \approx \tfrac12(0.03152 + 0.00679)
+\approx 0.019157$.
+
+```python
+X, Y = dl.data.two_point_toy()
+answer = dl.losses.squared_error(dl.neurons.sigmoid_neuron(X, 1.0, -1.0), Y)
+```
+""")
+def _check_loss(answer):
+    got = _number(answer)
+    X, Y, f = _toy_parts(1.0, -1.0)
+    expected = _toy_loss(1.0, -1.0)
+    sq = (Y - f) ** 2
+    if np.isclose(got, 2 * expected, atol=1e-4):
+        return "that is twice the loss: L has a 1/2 in front of the sum"
+    if np.isclose(got, 0.5 * sq[1] + sq[0], atol=1e-4) or np.isclose(got, 0.5 * sq[0] + sq[1],
+                                                                       atol=1e-4):
+        return ("the 1/2 was applied to one term only (the seed's bracketing); it multiplies "
+                "the whole sum")
+    if np.isclose(got, _toy_loss(1.0, 1.0), atol=1e-4):
+        return "check the sign of b: the model is sigma(w x + b) with b = -1"
+    return None if np.isclose(got, expected, atol=1e-4) else (
+        "not yet: compute f(x_i) = sigma(w x_i + b) for both points, then "
+        "1/2 * sum of (y_i - f(x_i))^2")
+
+
+@exercise("04.2", "Gradient (dL/dw, dL/db) of the toy at (w, b) = (1, -1)", solution=r"""
+With $d_i = (f_i - y_i)\,f_i(1 - f_i)$:
+$\nabla w = \sum_i d_i x_i$ and $\nabla b = \sum_i d_i$.
+
+At (1, -1): $f = (0.3775, 0.8176)$, $d = (0.04172, -0.01229)$, so
+$\nabla w \approx 0.5 \cdot 0.04172 + 2.5 \cdot (-0.01229) \approx -0.00987$ and
+$\nabla b \approx 0.04172 - 0.01229 \approx 0.02943$.
+
+```python
+X, Y = dl.data.two_point_toy()
+f = dl.neurons.sigmoid_neuron(X, 1.0, -1.0)
+d = (f - Y) * f * (1 - f)
+answer = (np.sum(d * X), np.sum(d))
+```
+""")
+def _check_grad(answer):
+    got = _pair(answer)
+    X, Y, f = _toy_parts(1.0, -1.0)
+    expected = _toy_grad(1.0, -1.0)
+    if np.allclose(got, -expected, atol=1e-5):
+        return "the signs are flipped: the derivative of 1/2 (y - f)^2 is (f - y) f'"
+    if np.allclose(got, expected[::-1], atol=1e-5):
+        return "the two entries are swapped: the answer is (dL/dw, dL/db)"
+    if np.allclose(got, [np.sum((f - Y) * X), np.sum(f - Y)], atol=1e-5):
+        return "the sigmoid's derivative f (1 - f) is missing from each term"
+    if np.allclose(got, [expected[1], expected[1]], atol=1e-5):
+        return "dL/dw needs the extra factor x_i in each term (dz/dw = x)"
+    if np.allclose(got, 2 * expected, atol=1e-5):
+        return "that is twice the gradient: the 1/2 cancels the 2 from the square"
+    return None if np.allclose(got, expected, atol=1e-5) else (
+        "not yet: use d_i = (f_i - y_i) f_i (1 - f_i), then sum d_i x_i and sum d_i")
+
+
+@exercise("04.3", "The exact optimum (w*, b*) of the toy", solution=r"""
+Both points can be fitted exactly, so solve $\sigma(w x_i + b) = y_i$, i.e.
+$w x_i + b = \operatorname{logit}(y_i) = \ln\frac{y_i}{1 - y_i}$:
+
+$0.5 w + b = \ln(0.2/0.8) = -\ln 4$ and $2.5 w + b = \ln(0.9/0.1) = \ln 9$.
+
+Subtracting, $2w = \ln 9 + \ln 4 = \ln 36$, so $w^* = \ln 6 \approx 1.791759$ and
+$b^* = -\ln 4 - \tfrac12\ln 6 \approx -2.282174$.  There L = 0: gradient descent from (-2, -2)
+with $\eta = 1$ reaches (1.79172, -2.28212) after 1000 steps.
+
+```python
+answer = (np.log(6), -np.log(4) - 0.5 * np.log(6))
+```
+""")
+def _check_optimum(answer):
+    w, b = _pair(answer)
+    w_star, b_star = np.log(6.0), -np.log(4.0) - 0.5 * np.log(6.0)
+    if np.isclose(w, b_star, atol=1e-4) and np.isclose(b, w_star, atol=1e-4):
+        return "the two entries are swapped: the answer is (w*, b*)"
+    if np.isclose(w, np.log10(6.0), atol=1e-4):
+        return "use the natural logarithm (np.log), the inverse of the sigmoid's exp"
+    if np.isclose(w, np.log(36.0), atol=1e-4):
+        return "subtracting the two equations gives (2.5 - 0.5) w; divide by 2"
+    if np.isclose(w, w_star, atol=1e-4) and np.isclose(b, np.log(4.0) - 0.5 * np.log(6.0),
+                                                       atol=1e-4):
+        return "check the sign of logit(0.2) = ln(0.2 / 0.8): it is negative"
+    if np.isclose(w, w_star, atol=1e-4) and not np.isclose(b, b_star, atol=1e-4):
+        return "w is right; now put it into 0.5 w + b = logit(0.2) to get b"
+    return None if np.isclose(w, w_star, atol=1e-4) and np.isclose(b, b_star, atol=1e-4) else (
+        "not yet: write w x_i + b = ln(y_i / (1 - y_i)) for both points and solve the two "
+        "linear equations")
+
+
+def _one_epoch(lr: float) -> float:
+    x, y = data.linear_toy()
+    order = iter(range(4))
+
+    def grad(w):
+        n = next(order)
+        return np.array([-(y[n] - w[0] * x[n]) * x[n]])
+
+    return float(optim.trajectory("gd", grad, [0.0], 4, lr=lr)[-1, 0])
+
+
+@exercise("04.4", "Spot the mistake: one corrected per-sample epoch on the linear toy",
+          solution=r"""
+The seed's line `w = w + (y_n - ŷ) x_i` mixes two indices and has no learning rate.  The
+corrected per-sample step for point n is $w \leftarrow w + \eta\,(y_n - w x_n)\,x_n$.  With
+$\eta = 0.01$ from $w = 0$, visiting the points in order:
+
+| n | x_n | y_n | w after the step |
+|---|---|---|---|
+| 1 | 10 | 10.1 | 0 + 0.01 (10.1 - 0)(10) = 1.01 |
+| 2 | 2 | 1.9 | 1.01 + 0.01 (1.9 - 2.02)(2) = 1.0076 |
+| 3 | 3.5 | 3.4 | 1.0076 + 0.01 (3.4 - 3.5266)(3.5) = 1.003169 |
+| 4 | 1 | 1.1 | 1.003169 + 0.01 (1.1 - 1.003169)(1) = 1.004137 |
+
+(With $\eta = 1$ the same loop gives 101, -299.2, 3377.9 and then exactly 1.1, because
+$x_4 = 1$ makes the last step set $w = y_4$; the iterates then repeat a 4-step cycle.)
+
+```python
+x, y = dl.data.linear_toy()
+w = 0.0
+for n in range(4):
+    w = w + 0.01 * (y[n] - w * x[n]) * x[n]
+answer = w
+```
+""")
+def _check_epoch(answer):
+    got = _number(answer)
+    expected = _one_epoch(0.01)
+    x, y = data.linear_toy()
+    if np.isclose(got, _one_epoch(1.0), atol=1e-6):
+        return ("that is the epoch with eta = 1 (the seed's missing learning rate): it ends on "
+                "y_4 / x_4 because x_4 = 1; use eta = 0.01")
+    if np.isclose(got, 0.01 * np.sum(x * y), atol=1e-6):
+        return ("that is one batch step (all four gradients taken at w = 0); per-sample "
+                "updates use the current w at each point")
+    if np.isclose(got, 0.01 * y[0] * x[0], atol=1e-6):
+        return "that is the value after the first point; continue through all four"
+    return None if np.isclose(got, expected, atol=1e-6) else (
+        "not yet: loop n = 1..4 and apply w = w + 0.01 * (y_n - w * x_n) * x_n")
+
+
+@exercise("04.5", "The step-size limit of batch GD on the linear toy", solution=r"""
+For $\hat y = w x$ and $L = \tfrac12\sum_i (y_i - w x_i)^2$, the gradient is
+$-\sum_i (y_i - w x_i) x_i$ and one GD step gives
+$w_{t+1} - w^* = (1 - \eta \sum_i x_i^2)(w_t - w^*)$.  The error shrinks iff
+$|1 - \eta \sum x^2| < 1$, i.e. $0 < \eta < 2/\sum x^2 = 2/117.25 \approx 0.017058$.
+
+```python
+x, y = dl.data.linear_toy()
+answer = 2 / np.sum(x ** 2)        # = dl.optim.stability_limit(np.sum(x ** 2))
+```
+""")
+def _check_limit(answer):
+    got = _number(answer)
+    x, _ = data.linear_toy()
+    h = float(np.sum(x * x))
+    expected = optim.stability_limit(h)
+
+    def near(v):
+        return np.isclose(got, v, rtol=1e-3, atol=0)
+
+    if near(1.0 / h):
+        return ("that learning rate jumps to w* in one step (1 - eta sum x^2 = 0); GD still "
+                "converges for learning rates up to twice it")
+    if near(2.0 / np.max(x * x)):
+        return "that uses only the largest x^2; the batch gradient sums over all four points"
+    if near(2.0 / np.sum(x)) or near(2.0 / np.sum(x) ** 2):
+        return "the curvature is the sum of the squares x_i^2"
+    if near(2.0 * x.size / h):
+        return "that is the limit for the mean loss (1/N sum); this L is 1/2 sum"
+    return None if near(expected) else (
+        "not yet: write w_{t+1} - w* in terms of w_t - w* and ask when the factor has "
+        "absolute value below 1")

@@ -1,0 +1,128 @@
+"""Self-checks 04.1-04.5: right answers pass, catalogued mistakes get their hint, ... is unanswered.
+
+Expected values are derived independently here (closed forms, hand-written numpy), not taken
+from the checkers.
+"""
+
+import numpy as np
+import pytest
+
+import dlcore as dl
+
+pytestmark = pytest.mark.lec04
+
+X = np.array([0.5, 2.5])
+Y = np.array([0.2, 0.9])
+XL = np.array([10.0, 2.0, 3.5, 1.0])
+YL = np.array([10.1, 1.9, 3.4, 1.1])
+
+
+def sig(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def f_at(w, b):
+    return sig(w * X + b)
+
+
+def verdict(capsys, exercise_id, answer):
+    ok = dl.check(exercise_id, answer)
+    return ok, capsys.readouterr().out
+
+
+def test_all_five_registered_with_solutions():
+    exs = dl.selfcheck.exercises()
+    for k in range(1, 6):
+        ex = exs[f"04.{k}"]
+        assert ex.title and len(ex.solution) > 100
+
+
+@pytest.mark.parametrize("k", range(1, 6))
+def test_unanswered(capsys, k):
+    ok, out = verdict(capsys, f"04.{k}", ...)
+    assert not ok and "Not answered yet" in out
+
+
+@pytest.mark.parametrize("k", range(1, 6))
+def test_solution_prints(capsys, k):
+    dl.solution(f"04.{k}")
+    assert f"Solution to 04.{k}" in capsys.readouterr().out
+
+
+def test_04_1_loss(capsys):
+    f = f_at(1.0, -1.0)
+    loss = 0.5 * np.sum((Y - f) ** 2)
+    assert loss == pytest.approx(0.019157, abs=1e-6)
+    assert verdict(capsys, "04.1", loss)[0]
+    ok, out = verdict(capsys, "04.1", 2 * loss)
+    assert not ok and "twice" in out
+    ok, out = verdict(capsys, "04.1", 0.5 * (Y[1] - f[1]) ** 2 + (Y[0] - f[0]) ** 2)
+    assert not ok and "one term only" in out
+    ok, out = verdict(capsys, "04.1", 0.5 * np.sum((Y - f_at(1.0, 1.0)) ** 2))
+    assert not ok and "sign of b" in out
+    ok, out = verdict(capsys, "04.1", 0.5)
+    assert not ok and "not yet" in out
+    assert "0.0191" not in out
+
+
+def test_04_2_gradient(capsys):
+    f = f_at(1.0, -1.0)
+    d = (f - Y) * f * (1 - f)
+    g = np.array([np.sum(d * X), np.sum(d)])
+    # central differences of the loss, independent of the closed form
+    h = 1e-6
+    num = [(0.5 * np.sum((Y - f_at(1 + h, -1)) ** 2) - 0.5 * np.sum((Y - f_at(1 - h, -1)) ** 2))
+           / (2 * h),
+           (0.5 * np.sum((Y - f_at(1, -1 + h)) ** 2) - 0.5 * np.sum((Y - f_at(1, -1 - h)) ** 2))
+           / (2 * h)]
+    np.testing.assert_allclose(g, num, atol=1e-8)
+    assert verdict(capsys, "04.2", g)[0]
+    assert verdict(capsys, "04.2", tuple(g))[0]
+    cases = {"flipped": -g, "swapped": g[::-1],
+             "f (1 - f)": [np.sum((f - Y) * X), np.sum(f - Y)],
+             "factor x_i": [g[1], g[1]], "twice": 2 * g}
+    for hint, wrong in cases.items():
+        ok, out = verdict(capsys, "04.2", wrong)
+        assert not ok and hint in out, (hint, out)
+    ok, out = verdict(capsys, "04.2", [1.0, 2.0, 3.0])
+    assert not ok and "could not be checked" in out
+
+
+def test_04_3_optimum(capsys):
+    w, b = np.log(6), -np.log(4) - 0.5 * np.log(6)
+    np.testing.assert_allclose(f_at(w, b), Y, atol=1e-12)  # both points fitted exactly
+    assert verdict(capsys, "04.3", (w, b))[0]
+    assert verdict(capsys, "04.3", (1.79172, -2.28212))[0]  # GD after 1000 steps (syllabus)
+    cases = {"swapped": (b, w), "natural logarithm": (np.log10(6), b),
+             "divide by 2": (np.log(36), b), "logit(0.2)": (w, np.log(4) - 0.5 * np.log(6)),
+             "w is right": (w, 0.0)}
+    for hint, wrong in cases.items():
+        ok, out = verdict(capsys, "04.3", wrong)
+        assert not ok and hint in out, (hint, out)
+
+
+def test_04_4_epoch(capsys):
+    w = 0.0
+    for n in range(4):
+        w = w + 0.01 * (YL[n] - w * XL[n]) * XL[n]
+    assert w == pytest.approx(1.00413731, abs=1e-8)
+    assert verdict(capsys, "04.4", w)[0]
+    ok, out = verdict(capsys, "04.4", 1.1)  # the seed's eta = 1 after one epoch
+    assert not ok and "eta = 1" in out
+    ok, out = verdict(capsys, "04.4", 0.01 * np.sum(XL * YL))
+    assert not ok and "batch step" in out
+    ok, out = verdict(capsys, "04.4", 1.01)
+    assert not ok and "first point" in out
+
+
+def test_04_5_limit(capsys):
+    h = np.sum(XL ** 2)
+    assert h == 117.25
+    assert verdict(capsys, "04.5", 2 / h)[0]
+    cases = {"one step": 1 / h, "largest x^2": 2 / 100, "sum of the squares": 2 / np.sum(XL),
+             "mean loss": 8 / h}
+    for hint, wrong in cases.items():
+        ok, out = verdict(capsys, "04.5", wrong)
+        assert not ok and hint in out, (hint, out)
+    ok, out = verdict(capsys, "04.5", 1.0)
+    assert not ok and "not yet" in out
