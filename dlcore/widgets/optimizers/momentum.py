@@ -1,0 +1,200 @@
+r"""``momentum_explorer``: step size and momentum on an ill-conditioned quadratic.
+
+The surface is :math:`E = \tfrac12 (h_1 x^2 + h_2 y^2)` (``dlcore.optim.surface("quadratic")``
+scaled by :math:`h_1`); the path is ``dlcore.optim.trajectory`` and the boundary
+``dlcore.optim.stability_limit``.  The per-step contraction is the largest root modulus of the
+iteration's characteristic polynomial (heavy ball :math:`z^2 - (1 + \beta - \eta h) z + \beta`,
+Nesterov :math:`z^2 - (1 + \beta)(1 - \eta h) z + \beta (1 - \eta h)`).
+Shapes: a path is (S + 1, 2).
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import ipywidgets as W
+import numpy as np
+from matplotlib.patches import Polygon
+
+from ..._checks import as_array
+from ...optim import stability_limit, surface, trajectory
+from .._base import CMAP, PALETTE, App, dropdown, make_figure, readout, slider, style_axes
+from ._common import arrange, check_point, check_steps, finite_rows, redraw_contours, step_row
+
+__all__ = ["momentum_explorer"]
+
+METHODS = {"momentum": "heavy ball (torch SGD momentum)", "nag": "Nesterov (nesterov=True)"}
+_BETAS = np.linspace(0.0, 0.99, 100)
+
+
+def contraction(h: float, lr: float, beta: float, method: str = "momentum") -> float:
+    """Largest |root| of the iteration on ``E = h w^2 / 2``: the error shrinks by it per step."""
+    if method == "nag" and beta > 0:
+        coeffs = [1.0, -(1 + beta) * (1 - lr * h), beta * (1 - lr * h)]
+    else:
+        coeffs = [1.0, -(1 + beta - lr * h), beta]
+    return float(np.max(np.abs(np.roots(coeffs))))
+
+
+class MomentumExplorer(App):
+    """Path, loss and stability region of heavy-ball or Nesterov momentum; see the factory."""
+
+    def __init__(self, lr, momentum, method, curvatures, start, steps):
+        self.h = curvatures
+        self.steps, self.start = steps, start
+        base_loss, base_grad = surface("quadratic", kappa=curvatures[1] / curvatures[0])
+        h1 = curvatures[0]
+        self.loss_fn = lambda p: h1 * base_loss(p)
+        self.grad_fn = lambda p: h1 * base_grad(p)
+        self.lr_max = round(1.25 * stability_limit(curvatures[1], "momentum", 0.99), 6)
+        controls = {
+            "lr": slider("step size α (learning rate η)", min(lr, self.lr_max),
+                         self.lr_max / 250, self.lr_max, self.lr_max / 250, ".4f",
+                         tooltip="learning rate: the step is α times the velocity"),
+            "momentum": slider("momentum β", momentum, 0.0, 0.99, 0.01,
+                               tooltip="how much of the previous step is kept (0 = plain GD)"),
+            "method": dropdown("momentum form", {v: k for k, v in METHODS.items()}, method,
+                               tooltip="heavy ball or Nesterov's look-ahead"),
+        }
+        controls["lr"].layout = W.Layout(width="420px")  # room for the long label
+        row, controls["step"], self.play, self.step_button = step_row(steps)
+        fig, (self.ax_path, self.ax_loss, self.ax_stab) = make_figure(1, 3, figsize=(12, 3.9))
+        readouts = {"stability": readout(), "rate": readout(), "position": readout()}
+        super().__init__(controls, fig, readouts, title="Momentum explorer")
+        c = self.controls
+        arrange(self, [W.HBox([W.VBox([c["lr"], c["momentum"]]), W.VBox([c["method"], row])],
+                              layout=W.Layout(flex_flow="row wrap"))])
+        self._build_artists()
+        self.update()
+
+    def _build_artists(self) -> None:
+        x0, y0 = self.start
+        self.xlim = (-1.3 * max(abs(x0), 0.1), 1.3 * max(abs(x0), 0.1))
+        self.ylim = (-1.6 * max(abs(y0), 0.1), 1.6 * max(abs(y0), 0.1))
+        redraw_contours(self.ax_path, None, self.loss_fn, self.xlim, self.ylim, 0.0, CMAP)
+        self.ax_path.plot(*self.start, marker="o", markersize=9, markerfacecolor="white",
+                          markeredgecolor=PALETTE["black"], linestyle="none", zorder=6)
+        self.ax_path.plot(0, 0, marker="*", markersize=13, color=PALETTE["black"],
+                          linestyle="none", zorder=4)
+        self.path_line, = self.ax_path.plot([], [], color=PALETTE["orange"], marker=".",
+                                            markersize=4, linewidth=1.3, zorder=3)
+        self.head, = self.ax_path.plot([], [], marker="s", markersize=9, color=PALETTE["orange"],
+                                       markeredgecolor=PALETTE["black"], linestyle="none",
+                                       zorder=5)
+        style_axes(self.ax_path, f"Path on E = ½({self.h[0]:g}x² + {self.h[1]:g}y²)", "x", "y")
+
+        self.loss_line, = self.ax_loss.plot([], [], color=PALETTE["orange"], linewidth=1.5)
+        self.step_line = self.ax_loss.axvline(self.steps, color=PALETTE["grey"], linewidth=1)
+        self.ax_loss.set_yscale("log")
+        self.ax_loss.set_xlim(0, self.steps)
+        style_axes(self.ax_loss, "Loss vs step", "step t", "loss E(θ_t) (log)")
+
+        self.region = Polygon(np.zeros((3, 2)), closed=True, facecolor=PALETTE["sky"],
+                              alpha=0.35, edgecolor="none", label="stable")
+        self.ax_stab.add_patch(self.region)
+        self.boundary, = self.ax_stab.plot([], [], color=PALETTE["blue"], linewidth=2,
+                                           label="limit for h_max")
+        self.point, = self.ax_stab.plot([], [], marker="o", markersize=10, linestyle="none",
+                                        markeredgecolor=PALETTE["black"], label="your (α, β)")
+        self.ax_stab.set_xlim(0, self.lr_max)
+        self.ax_stab.set_ylim(0, 1)
+        style_axes(self.ax_stab, f"Stable region (h_max = {self.h[1]:g})", "step size α",
+                   "momentum β")
+
+    def _on_change(self, change=None) -> None:
+        if change is not None and change["owner"] is self.controls["step"]:
+            self._show()
+        else:
+            self.update()
+        self.redraw()
+
+    @property
+    def method(self) -> str:
+        """The trajectory name the controls select ("gd" when β = 0)."""
+        beta = float(self.controls["momentum"].value)
+        return "gd" if beta == 0 else self.controls["method"].value
+
+    def update(self) -> None:
+        c = self.controls
+        lr, beta, form = float(c["lr"].value), float(c["momentum"].value), c["method"].value
+        hyper = {"lr": lr} if self.method == "gd" else {"lr": lr, "momentum": beta}
+        self.path = trajectory(self.method, self.grad_fn, self.start, self.steps, **hyper)
+        with np.errstate(all="ignore"):
+            self.loss = self.loss_fn(self.path)
+        limits = np.array([stability_limit(self.h[1], form, b) for b in _BETAS])
+        self.region.set_xy(np.vstack([[0.0, 0.0], np.column_stack([limits, _BETAS]),
+                                      [0.0, _BETAS[-1]]]))
+        self.boundary.set_data(limits, _BETAS)
+        self.limit = (stability_limit(self.h[1], "gd") if beta == 0
+                      else stability_limit(self.h[1], form, beta))
+        self.stable = 0 < lr < self.limit
+        self.point.set_data([lr], [beta])
+        self.point.set_color(PALETTE["green"] if self.stable else PALETTE["vermillion"])
+        self.point.set_markeredgecolor(PALETTE["black"])
+        self.ax_stab.legend(loc="lower right", fontsize="small")  # the marker's colour changed
+        rho = [contraction(h, lr, beta, form) for h in self.h]
+        verdict = "stable" if self.stable else "unstable: the path diverges"
+        self.set_readout("stability", f"α·h_max = {lr * self.h[1]:.3g}; the limit is "
+                                      f"{self.limit * self.h[1]:.3g} "
+                                      f"({'2' if beta == 0 else '2(1+β)'}"
+                                      f"{'/(1+2β)' if beta > 0 and form == 'nag' else ''}) "
+                                      f"→ {verdict}.")
+        self.rho = rho
+        self.set_readout("rate", f"Per step the error shrinks by ×{rho[0]:.4f} along x "
+                                 f"(h = {self.h[0]:g}) and ×{rho[1]:.4f} along y "
+                                 f"(h = {self.h[1]:g}); above 1 it grows.")
+        finite = self.loss[np.isfinite(self.loss) & (self.loss > 0)]
+        if finite.size:
+            top = min(finite.max(), self.loss[0] * 1e6)
+            self.ax_loss.set_ylim(max(finite.min(), top * 1e-20) / 2, top * 2)
+        self._show()
+
+    def _show(self) -> None:
+        k = int(self.controls["step"].value)
+        path = self.path[:k + 1]
+        n_ok = finite_rows(path)
+        self.path_line.set_data(path[:n_ok, 0], path[:n_ok, 1])
+        self.head.set_data(path[n_ok - 1:n_ok, 0], path[n_ok - 1:n_ok, 1])
+        loss = self.loss[:k + 1]
+        self.loss_line.set_data(np.arange(loss.size), np.where(loss > 0, loss, np.nan))
+        self.step_line.set_xdata([k, k])
+        lr, beta = self.controls["lr"].value, self.controls["momentum"].value
+        if n_ok <= k:
+            where = f"the path overflowed at step {n_ok}"
+        else:
+            x, y = path[-1]
+            where = f"θ = ({x:.3g}, {y:.3g}), loss {float(loss[-1]):.3g}"
+        self.set_readout("position", f"Step {k}: {where}.")
+        label = "plain GD" if beta == 0 else METHODS[self.controls["method"].value].split(" (")[0]
+        self.set_summary(f"{label} with α = {lr:.4g}, β = {beta:.2f} is "
+                         f"{'stable' if self.stable else 'unstable'}; after {k} steps: {where}.")
+
+
+def momentum_explorer(lr: float = 0.003, momentum: float = 0.0, *, method: str = "momentum",
+                      curvatures=(10.0, 400.0), start=(-1.0, 0.4),
+                      steps: int = 150) -> MomentumExplorer:
+    """Explore step size α and momentum β on ``E = ½(h₁x² + h₂y²)`` (default h = 10, 400).
+
+    The defaults α = 0.003, β = 0.0 are where the seed's embedded demo starts
+    (``004_4f4f274075c2c478.txt``, lines 754-758).  Left: the path; middle: the loss against
+    the step; right: the stable region 0 < α h_max < 2(1 + β) (Nesterov:
+    2(1 + β)/(1 + 2β)) in the (α, β) plane with your setting marked.  ``method`` is
+    "momentum" (heavy ball) or "nag"; ``curvatures`` two curvatures h₁ < h₂; ``start`` (x, y);
+    ``steps`` the path length.  Returns the widget.
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(map(repr, METHODS))}; got "
+                         f"{method!r}")
+    h = as_array(curvatures, "curvatures", ndim=1, spec="(2,)")
+    if h.shape != (2,) or not 0 < h[0] <= h[1]:
+        raise ValueError(f"curvatures must be two numbers 0 < h1 <= h2 (the flat and the steep "
+                         f"direction); got {curvatures!r}")
+    h = (float(h[0]), float(h[1]))
+    lr_max = 1.25 * stability_limit(h[1], "momentum", 0.99)
+    for name, value, lo, hi in (("lr", lr, lr_max / 250, lr_max),
+                                ("momentum", momentum, 0.0, 0.99)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+                or not lo <= value <= hi:
+            raise ValueError(f"{name} must be a number in [{lo:.4g}, {hi:.4g}]; got {value!r}")
+    return MomentumExplorer(float(lr), float(momentum), method, h, check_point(start),
+                            check_steps(steps, hi=1000))

@@ -1,0 +1,137 @@
+"""Self-checks 09.1-09.5: right answers pass, catalogued mistakes get their hint, ... is unanswered.
+
+Expected values are derived here by hand (the syllabus's momentum table, closed-form stability
+limits, Adam's first step written out), not taken from the checkers.
+"""
+
+import numpy as np
+import pytest
+
+import dlcore as dl
+
+pytestmark = pytest.mark.lec09
+
+
+def verdict(capsys, exercise_id, answer):
+    ok = dl.check(exercise_id, answer)
+    return ok, capsys.readouterr().out
+
+
+def test_all_five_registered_with_solutions():
+    exs = dl.selfcheck.exercises()
+    for k in range(1, 6):
+        ex = exs[f"09.{k}"]
+        assert ex.title and len(ex.solution) > 100
+
+
+@pytest.mark.parametrize("k", range(1, 6))
+def test_unanswered(capsys, k):
+    ok, out = verdict(capsys, f"09.{k}", ...)
+    assert not ok and "Not answered yet" in out
+
+
+@pytest.mark.parametrize("k", range(1, 6))
+def test_solution_prints(capsys, k):
+    dl.solution(f"09.{k}")
+    assert f"Solution to 09.{k}" in capsys.readouterr().out
+
+
+def test_09_1_descent_step(capsys):
+    def descent_step(theta, grad, lr):
+        return theta - lr * grad
+
+    assert verdict(capsys, "09.1", descent_step)[0]
+    ok, out = verdict(capsys, "09.1", lambda theta, grad, lr: theta + lr * grad)
+    assert not ok and "gradient ascent" in out
+    ok, out = verdict(capsys, "09.1", lambda theta, grad, lr: theta - grad)
+    assert not ok and "learning rate is missing" in out
+    ok, out = verdict(capsys, "09.1", lambda theta, grad, lr: -lr * grad)
+    assert not ok and "return the new theta" in out
+
+    def stub(theta, grad, lr):
+        ...
+
+    ok, out = verdict(capsys, "09.1", stub)
+    assert not ok and "returns None" in out
+    ok, out = verdict(capsys, "09.1", lambda theta, grad, lr: np.zeros(1))
+    assert not ok and "shape of theta" in out
+    ok, out = verdict(capsys, "09.1", 0.8)
+    assert not ok and "pass the function itself" in out
+    ok, out = verdict(capsys, "09.1", lambda theta, grad, lr: theta - 2 * lr * grad)
+    assert not ok and "minus lr times the gradient" in out
+
+
+def test_09_2_momentum_by_hand(capsys):
+    # Delta w_t = 0.1 * 2 w_t + 0.9 Delta w_{t-1}; w_{t+1} = w_t - Delta w_t
+    w, dw, ws = 1.0, 0.0, [1.0]
+    for _ in range(5):
+        dw = 0.1 * 2 * w + 0.9 * dw
+        w -= dw
+        ws.append(w)
+    np.testing.assert_allclose(ws[:5], [1.0, 0.8, 0.46, 0.062, -0.3086])  # syllabus L09
+    assert ws[5] == pytest.approx(-0.58042)
+    assert verdict(capsys, "09.2", ws[5])[0]
+    assert verdict(capsys, "09.2", -0.5804)[0]
+    ok, out = verdict(capsys, "09.2", 0.8 ** 5)
+    assert not ok and "plain gradient descent" in out
+    ok, out = verdict(capsys, "09.2", -0.3086)
+    assert not ok and "that is w_4" in out
+    # the seed's "+" update climbs: w grows
+    w, dw = 1.0, 0.0
+    for _ in range(5):
+        dw = 0.1 * 2 * w + 0.9 * dw
+        w += dw
+    ok, out = verdict(capsys, "09.2", w)
+    assert not ok and "uphill" in out
+    # derivative taken as w instead of 2w
+    w, dw = 1.0, 0.0
+    for _ in range(5):
+        dw = 0.1 * w + 0.9 * dw
+        w -= dw
+    ok, out = verdict(capsys, "09.2", w)
+    assert not ok and "2w" in out
+    ok, out = verdict(capsys, "09.2", 0.0)
+    assert not ok and "five times" in out
+
+
+def test_09_3_stability_limit(capsys):
+    # E = 2x^2 + 10y^2: curvatures 4 and 20; heavy ball beta = 0.9: eta < 2 (1.9) / 20
+    assert verdict(capsys, "09.3", 0.19)[0]
+    cases = {2 / 20: "plain GD's limit", 2 * 1.9 / 4: "flat direction",
+             2 * 1.9 / 10: "second derivative", 2 * 1.9 / (2.8 * 20): "Nesterov",
+             1.9 / 20: "factor 2", 0.5: "second derivative"}
+    for answer, hint in cases.items():
+        ok, out = verdict(capsys, "09.3", answer)
+        assert not ok and hint in out, (answer, out)
+
+
+def test_09_4_adam_first_step(capsys):
+    g, lr = 0.003, 0.01
+    m, v = 0.1 * g, 0.001 * g * g
+    step = lr * (m / 0.1) / (np.sqrt(v / 0.001) + 1e-8)
+    assert step == pytest.approx(0.0099999667, abs=1e-10)
+    assert verdict(capsys, "09.4", step)[0]
+    assert verdict(capsys, "09.4", 0.01)[0]
+    ok, out = verdict(capsys, "09.4", -step)
+    assert not ok and "positive number" in out
+    ok, out = verdict(capsys, "09.4", lr * m / (np.sqrt(v) + 1e-8))
+    assert not ok and "bias correction" in out
+    ok, out = verdict(capsys, "09.4", lr * (m / 0.1) / (np.sqrt(v) + 1e-8))
+    assert not ok and "v needs its correction" in out
+    ok, out = verdict(capsys, "09.4", lr * m / (np.sqrt(v / 0.001) + 1e-8))
+    assert not ok and "m needs its correction" in out
+    ok, out = verdict(capsys, "09.4", lr * g)
+    assert not ok and "plain gradient-descent step" in out
+    ok, out = verdict(capsys, "09.4", np.array([0.01, 0.02]))
+    assert not ok and "could not be checked" in out
+
+
+def test_09_5_noise_factor(capsys):
+    assert verdict(capsys, "09.5", 1 / np.sqrt(4))[0]
+    ok, out = verdict(capsys, "09.5", 0.25)
+    assert not ok and "variance" in out
+    for answer in (2.0, 4.0, 1.0):
+        ok, out = verdict(capsys, "09.5", answer)
+        assert not ok and "below 1" in out
+    ok, out = verdict(capsys, "09.5", 0.7)
+    assert not ok and "square root" in out

@@ -1,0 +1,397 @@
+"""Widgets of lecture 9 (dlcore.widgets.optimizers), built headless: controls in, plotted data out.
+
+Expected values come from the syllabus (L09 worked examples), from closed forms written here
+(gradients, stability limits, Adagrad/RMSProp/Adam accumulators, softmax-regression gradients),
+or from ``dl.optim.trajectory``; never from the widget itself.
+"""
+
+import numpy as np
+import pytest
+
+import dlcore as dl
+from dlcore.widgets import optimizers as O
+from dlcore.widgets.optimizers import adaptive, noise, race
+
+pytestmark = pytest.mark.lec09
+
+NAMES = ("gd", "momentum", "nag", "adagrad", "rmsprop", "adam")
+
+
+def valley_grad(kappa=50.0, angle_deg=30.0):
+    a = np.deg2rad(angle_deg)
+    c, s = np.cos(a), np.sin(a)
+
+    def grad(p):
+        u, v = c * p[0] + s * p[1], -s * p[0] + c * p[1]
+        return np.array([c * u - s * kappa * v, s * u + c * kappa * v])
+    return grad
+
+
+def quad_grad(h1, h2):
+    return lambda p: np.array([h1 * p[0], h2 * p[1]])
+
+
+def hyper_of(app, name):
+    c = app.controls
+    h = {"lr": c[f"lr_{name}"].value}
+    if name in ("momentum", "nag"):
+        h["momentum"] = c["momentum"].value
+    if name == "rmsprop":
+        h["alpha"] = c["alpha"].value
+    if name == "adam":
+        h["betas"] = (c["beta1"].value, c["beta2"].value)
+    return h
+
+
+def test_registered_factories():
+    assert set(O.__all__) == {"optimizer_race", "momentum_explorer", "adaptive_steps",
+                              "batch_noise"}
+    for name in O.__all__:
+        assert getattr(dl.widgets, name) is getattr(O, name)
+
+
+# ---- optimizer_race ------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def race_app():
+    return O.optimizer_race(steps=60)
+
+
+def test_race_draws_every_optimizer_on_the_valley(race_app):
+    app = race_app
+    assert app.controls["surface"].value == "valley"
+    assert app.controls["kappa"].value == 50
+    grad = valley_grad(50.0)
+    for name in NAMES:
+        expected = dl.optim.trajectory(name, grad, (-4.0, -1.5), 60, **hyper_of(app, name))
+        xs, ys = app.lines[name].get_data()
+        np.testing.assert_allclose(np.column_stack([xs, ys]), expected, atol=1e-10)
+        assert app.lines[name].get_visible()
+        # loss gap of the valley 0.5 (u^2 + 50 v^2), minimum 0
+        a = np.deg2rad(30.0)
+        u = np.cos(a) * expected[:, 0] + np.sin(a) * expected[:, 1]
+        v = -np.sin(a) * expected[:, 0] + np.cos(a) * expected[:, 1]
+        np.testing.assert_allclose(app.curves[name].get_ydata(), 0.5 * (u ** 2 + 50 * v ** 2),
+                                   rtol=1e-9)
+    assert app.ax_loss.get_yscale() == "log"
+    for ax in (app.ax_path, app.ax_loss):
+        assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+    assert "valley" in app.summary and "lowest" in app.summary
+
+
+def test_race_step_play_and_checkboxes():
+    app = O.optimizer_race("quadratic", steps=40, optimizers=("gd", "adam"))
+    assert app.controls["step"].max == 40 and app.play.max == 40
+    assert not app.lines["momentum"].get_visible()
+    app.controls["step"].value = 10
+    path = dl.optim.trajectory("gd", quad_grad(1.0, 10.0), (-4.5, 2.0), 40,
+                               lr=app.controls["lr_gd"].value)
+    assert len(app.lines["gd"].get_xdata()) == 11
+    np.testing.assert_allclose(np.ravel(app.heads["gd"].get_data()), path[10], atol=1e-12)
+    assert list(app.step_line.get_xdata()) == [10, 10]
+    app.step_button.click()
+    assert app.controls["step"].value == 11 and len(app.lines["gd"].get_xdata()) == 12
+    assert "Step 11 of 40" in app.state()["where"]
+    app.controls["use_adam"].value = False
+    assert not app.lines["adam"].get_visible()
+    assert [t.get_text() for t in app.ax_loss.get_legend().get_texts()] == ["GD"]
+    app.controls["use_gd"].value = False
+    assert "No optimizer" in app.summary
+
+
+def test_race_gd_diverges_above_its_stability_limit():
+    app = O.optimizer_race("quadratic", kappa=20.0, steps=30)
+    limit = dl.optim.stability_limit(20.0)          # 2 / 20 = 0.1
+    assert limit == pytest.approx(0.1)
+    app.controls["lr_gd"].value = 0.09
+    assert "GD: loss gap" in app.state()["race"]
+    app.controls["lr_gd"].value = 0.15             # 0.15 * 20 = 3 > 2
+    xs = app.lines["gd"].get_xdata()
+    ys = app.lines["gd"].get_ydata()
+    assert abs(ys[-1]) > 100 * abs(ys[0])          # |1 - 0.15 * 20| = 2 per step along y
+    assert "GD: diverg" in app.state()["race"]
+    assert "diverg" in app.summary and "GD" in app.summary
+    assert len(xs) == 31
+
+
+def test_race_hyperparameters_reach_their_optimizers(race_app):
+    app = race_app
+    before = {n: app.paths[n].copy() for n in NAMES}
+    contours = app._contours
+    app.controls["momentum"].value = 0.5
+    app.controls["beta1"].value = 0.5
+    app.controls["alpha"].value = 0.9
+    changed = {n for n in NAMES if not np.allclose(app.paths[n], before[n])}
+    assert changed == {"momentum", "nag", "rmsprop", "adam"}
+    assert app._contours is contours
+    grad = valley_grad(50.0)
+    expected = dl.optim.trajectory("nag", grad, (-4.0, -1.5), 60,
+                                   lr=app.controls["lr_nag"].value, momentum=0.5)
+    np.testing.assert_allclose(app.paths["nag"], expected, atol=1e-10)
+    expected = dl.optim.trajectory("adam", grad, (-4.0, -1.5), 60,
+                                   lr=app.controls["lr_adam"].value, betas=(0.5, 0.999))
+    np.testing.assert_allclose(app.paths["adam"], expected, atol=1e-10)
+
+
+def test_race_surface_and_condition_number():
+    app = O.optimizer_race(steps=20)
+    app.controls["surface"].value = "saddle"
+    assert app.controls["kappa"].disabled
+    assert app.controls["lr_gd"].value == race.PRESET_LR["saddle"]["gd"]
+    # saddle x^2 - y^2 + y^4/4: gradient (2x, -2y + y^3), minima at y = +-sqrt(2), E = -1
+    grad = lambda p: np.array([2 * p[0], -2 * p[1] + p[1] ** 3])  # noqa: E731
+    path = dl.optim.trajectory("gd", grad, (2.0, 0.01), 20, lr=app.controls["lr_gd"].value)
+    np.testing.assert_allclose(app.paths["gd"], path, atol=1e-12)
+    loss = path[:, 0] ** 2 - path[:, 1] ** 2 + 0.25 * path[:, 1] ** 4
+    np.testing.assert_allclose(app.losses["gd"], loss + 1.0, atol=1e-12)
+    np.testing.assert_allclose(np.sort(app.minima_marker.get_ydata()),
+                               [-np.sqrt(2), np.sqrt(2)])
+    app.controls["surface"].value = "quadratic"
+    assert not app.controls["kappa"].disabled and app.controls["kappa"].value == 10
+    app.controls["kappa"].value = 100.0
+    path = dl.optim.trajectory("adam", quad_grad(1.0, 100.0), (-4.5, 2.0), 20,
+                               **hyper_of(app, "adam"))
+    np.testing.assert_allclose(app.paths["adam"], path, atol=1e-12)
+    assert "κ = 100" in app.ax_path.get_title()
+    for name in ("rosenbrock", "bumpy"):
+        app.controls["surface"].value = name
+        assert app.ax_path.get_xlim() == dl.optim.SURFACES[name].xlim
+
+
+def test_race_with_a_learners_surface():
+    def my_loss(p):
+        return (p[0] - 1.0) ** 2 + 2.0 * (p[1] + 0.5) ** 2
+
+    def my_grad(p):
+        return np.array([2.0 * (p[0] - 1.0), 4.0 * (p[1] + 0.5)])
+
+    app = O.optimizer_race(loss_fn=my_loss, grad_fn=my_grad, xlim=(-2, 3), ylim=(-2, 2),
+                           start=(-1.5, 1.5), steps=25)
+    assert app.controls["surface"].value == "custom"
+    assert app.ax_loss.get_yscale() == "linear"
+    for name in NAMES:
+        expected = dl.optim.trajectory(name, my_grad, (-1.5, 1.5), 25, **hyper_of(app, name))
+        np.testing.assert_allclose(app.paths[name], expected, atol=1e-12)
+        np.testing.assert_allclose(app.losses[name], [my_loss(p) for p in expected])
+    assert app.ax_path.get_xlim() == (-2.0, 3.0)
+    # loss only: the gradient comes from central differences
+    app2 = O.optimizer_race(loss_fn=my_loss, start=(-1.5, 1.5), steps=25)
+    np.testing.assert_allclose(app2.paths["gd"], app.paths["gd"], atol=1e-6)
+    assert "your function" in app2.summary
+    app2.controls["surface"].value = "valley"  # the named surfaces stay available
+    assert app2.ax_loss.get_yscale() == "log"
+
+
+def test_race_bad_presets():
+    with pytest.raises(ValueError, match="surface must be one of"):
+        O.optimizer_race("moon")
+    with pytest.raises(ValueError, match="unknown optimizer 'sgd'"):
+        O.optimizer_race(lrs={"sgd": 0.1})
+    with pytest.raises(ValueError, match=r"learning rate in \[0.0001, 3\]"):
+        O.optimizer_race(lrs={"gd": -0.1})
+    with pytest.raises(ValueError, match="optimizers must be names from"):
+        O.optimizer_race(optimizers=("gd", "lbfgs"))
+    with pytest.raises(TypeError, match="grad_fn needs its loss_fn"):
+        O.optimizer_race(grad_fn=lambda p: p)
+    with pytest.raises(ValueError, match="loss_fn must return one number"):
+        O.optimizer_race(loss_fn=lambda p: np.array([1.0, 2.0, 3.0]))
+    with pytest.raises(ValueError, match=r"shape \(2,\)"):
+        O.optimizer_race(loss_fn=lambda p: p @ p, grad_fn=lambda p: np.zeros(3))
+    with pytest.raises(ValueError, match=r"start must be a point \(x, y\) of shape \(2,\)"):
+        O.optimizer_race(start=(1.0, 2.0, 3.0))
+    with pytest.raises(ValueError, match="steps must be >= 1"):
+        O.optimizer_race(steps=0)
+    with pytest.raises(ValueError, match=r"kappa \(condition number\) must be a number in"):
+        O.optimizer_race(kappa=0.0)
+    with pytest.raises(ValueError, match=r"momentum must be a number in \[0, 0.99\]"):
+        O.optimizer_race(momentum=1.5)
+    with pytest.raises(TypeError, match="loss_fn must be a function"):
+        O.optimizer_race(loss_fn="x^2")
+
+
+# ---- momentum_explorer ---------------------------------------------------------------------
+
+def test_momentum_explorer_starts_where_the_seed_demo_starts():
+    app = O.momentum_explorer()
+    st = app.state()
+    assert st["lr"] == 0.003 and st["momentum"] == 0.0          # 004 lines 754-758
+    # E = 0.5 (10 x^2 + 400 y^2): plain GD, x shrinks by 1 - 0.003 * 10 = 0.97 per step
+    path = dl.optim.trajectory("gd", quad_grad(10.0, 400.0), (-1.0, 0.4), 150, lr=0.003)
+    xs, ys = app.path_line.get_data()
+    np.testing.assert_allclose(np.column_stack([xs, ys]), path, atol=1e-12)
+    np.testing.assert_allclose(xs[1:] / xs[:-1], 0.97)
+    assert "0.9700" in st["rate"] and "stable" in st["stability"]
+    assert "α·h_max = 1.2" in st["stability"]
+    for ax in app.fig.axes:
+        assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+
+
+def test_momentum_explorer_reproduces_the_worked_example():
+    # E = w^2 (h = 2), w0 = 1, eta = 0.1, gamma = 0.9: 0.8, 0.46, 0.062, -0.3086 (syllabus L09)
+    app = O.momentum_explorer(lr=0.1, momentum=0.9, curvatures=(2.0, 2.0), start=(1.0, 0.0),
+                              steps=10)
+    np.testing.assert_allclose(app.path_line.get_xdata()[:5], [1.0, 0.8, 0.46, 0.062, -0.3086],
+                               atol=1e-12)
+    app.controls["momentum"].value = 0.0      # plain GD: 0.8, 0.64, 0.512
+    np.testing.assert_allclose(app.path_line.get_xdata()[:4], [1.0, 0.8, 0.64, 0.512],
+                               atol=1e-12)
+
+
+def test_momentum_explorer_stability_boundary():
+    app = O.momentum_explorer(steps=60)
+    betas = app.boundary.get_ydata()
+    np.testing.assert_allclose(app.boundary.get_xdata(), 2 * (1 + betas) / 400)
+    app.controls["lr"].value = 0.006            # 0.006 * 400 = 2.4 > 2
+    assert "unstable" in app.state()["stability"] and not app.stable
+    assert abs(app.path_line.get_ydata()[-1]) > 1   # y grows by |1 - 2.4| = 1.4 per step
+    app.controls["momentum"].value = 0.5        # 2.4 < 2 (1 + 0.5) = 3
+    assert app.stable and "→ stable" in app.state()["stability"]
+    assert app.point.get_xdata()[0] == 0.006 and app.point.get_ydata()[0] == 0.5
+    app.controls["method"].value = "nag"        # 2 (1.5) / 2 = 1.5 < 2.4
+    np.testing.assert_allclose(app.boundary.get_xdata(),
+                               2 * (1 + betas) / ((1 + 2 * betas) * 400))
+    assert not app.stable
+    path = dl.optim.trajectory("nag", quad_grad(10.0, 400.0), (-1.0, 0.4), 60, lr=0.006,
+                               momentum=0.5)
+    n = np.isfinite(path[:, 0]).sum()
+    np.testing.assert_allclose(app.path[:n], path[:n])
+
+
+def test_momentum_explorer_contraction_matches_the_path():
+    app = O.momentum_explorer(lr=0.004, momentum=0.6, steps=400)
+    # heavy ball on h: roots of z^2 - (1 + b - a h) z + b; the flat direction (h = 10)
+    rho = max(abs(np.roots([1, -(1 + 0.6 - 0.004 * 10), 0.6])))
+    assert app.rho[0] == pytest.approx(rho)
+    x = np.abs(app.path[:, 0])
+    assert (x[400] / x[300]) ** (1 / 100) == pytest.approx(rho, rel=1e-2)
+    app.controls["step"].value = 5
+    assert len(app.loss_line.get_xdata()) == 6 and "Step 5" in app.state()["position"]
+
+
+def test_momentum_explorer_bad_presets():
+    with pytest.raises(ValueError, match="method must be one of"):
+        O.momentum_explorer(method="adam")
+    with pytest.raises(ValueError, match="0 < h1 <= h2"):
+        O.momentum_explorer(curvatures=(400.0, 10.0))
+    with pytest.raises(ValueError, match=r"lr must be a number in \[4.975e-05, 0.01244\]"):
+        O.momentum_explorer(lr=-0.1)
+    with pytest.raises(ValueError, match=r"momentum must be a number in \[0, 0.99\]"):
+        O.momentum_explorer(momentum=1.0)
+
+
+# ---- adaptive_steps ------------------------------------------------------------------------
+
+def test_adaptive_steps_adagrad_rates_are_lr_over_root_sum():
+    app = O.adaptive_steps(steps=30)
+    path = dl.optim.trajectory("adagrad", quad_grad(1.0, 20.0), (-4.5, 2.0), 30, lr=1.0)
+    np.testing.assert_allclose(app.path, path, atol=1e-12)
+    g = np.array([quad_grad(1.0, 20.0)(p) for p in path[:-1]])
+    expected = 1.0 / (np.sqrt(np.cumsum(g ** 2, axis=0)) + 1e-10)
+    np.testing.assert_allclose(app.rates, expected, rtol=1e-12)
+    np.testing.assert_allclose(app.rate_x.get_ydata(), expected[:, 0])
+    np.testing.assert_allclose(app.rate_y.get_ydata(), expected[:, 1])
+    assert app.gd_rate.get_ydata()[0] == pytest.approx(2 / 21)
+    assert app.ideal_y.get_ydata()[0] == pytest.approx(1 / 20) and app.ideal_y.get_visible()
+    contours, line = app._contours, app.path_line
+    app.controls["lr"].value = 0.5                # artists move in place; contours stay
+    assert app._contours is contours and app.path_line is line
+    app.controls["lr"].value = 1.0
+    app.controls["step"].value = 4
+    assert len(app.rate_x.get_xdata()) == 4
+    assert f"{expected[3, 0]:.3g}" in app.state()["rates"]
+
+
+def test_adaptive_steps_rmsprop_and_adam():
+    app = O.adaptive_steps("rmsprop", surface="valley", kappa=10.0, steps=20)
+    grad = valley_grad(10.0)
+    path = dl.optim.trajectory("rmsprop", grad, (-4.0, -1.5), 20, lr=0.1)
+    np.testing.assert_allclose(app.path, path, atol=1e-12)
+    s, rates = np.zeros(2), []
+    for p in path[:-1]:
+        s = 0.99 * s + 0.01 * grad(p) ** 2
+        rates.append(0.1 / (np.sqrt(s) + 1e-8))
+    np.testing.assert_allclose(app.rates, rates, rtol=1e-10)
+    assert not app.ideal_x.get_visible()
+    app.controls["method"].value = "adam"
+    assert app.controls["lr"].value == adaptive.PRESET_LR["adam"]
+    lr = app.controls["lr"].value
+    path = dl.optim.trajectory("adam", grad, (-4.0, -1.5), 20, lr=lr)
+    np.testing.assert_allclose(app.path, path, atol=1e-12)
+    v, rates = np.zeros(2), []
+    for t, p in enumerate(path[:-1], start=1):
+        v = 0.999 * v + 0.001 * grad(p) ** 2
+        rates.append(lr / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8))
+    np.testing.assert_allclose(app.rates, rates, rtol=1e-10)
+    assert "Adam" in app.summary
+
+
+def test_adaptive_steps_bad_presets():
+    with pytest.raises(ValueError, match="method must be one of"):
+        O.adaptive_steps("sgd")
+    with pytest.raises(ValueError, match="surface must be 'quadratic' or 'valley'"):
+        O.adaptive_steps(surface="rosenbrock")
+    with pytest.raises(ValueError, match=r"kappa must be a number in \[1, 200\]"):
+        O.adaptive_steps(kappa=0.5)
+
+
+# ---- batch_noise ---------------------------------------------------------------------------
+
+def softmax(s):
+    e = np.exp(s - s.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def test_per_example_gradients_of_softmax_regression(rng):
+    X = rng.random((7, 64))
+    y = rng.integers(0, 10, 7)
+    model = dl.nn.Linear(64, 10, rng=1)
+    G = noise.per_example_gradients(model, X, y)
+    # dL_i/dW = (softmax(s_i) - onehot(y_i)) x_i^T, dL_i/db = softmax(s_i) - onehot(y_i)
+    d = softmax(X @ model.weight.data.T + model.bias.data) - np.eye(10)[y]
+    expected = np.hstack([np.einsum("nm,nd->nmd", d, X).reshape(7, -1), d])
+    np.testing.assert_allclose(G, expected, atol=1e-12)
+    mb = noise.minibatch_gradients(G, 7, 3, rng=0)
+    np.testing.assert_allclose(mb, np.tile(G.mean(axis=0), (3, 1)), atol=1e-12)
+    one = noise.minibatch_gradients(G, 1, 20, rng=0)
+    assert all(np.any(np.all(np.isclose(G, r), axis=1)) for r in one)
+    assert noise.theory_spread(2.0, 7, 1) == pytest.approx(np.sqrt(2.0))
+    assert noise.theory_spread(2.0, 7, 7) == 0.0
+
+
+def test_batch_noise_widget():
+    app = O.batch_noise(batch_size=16, draws=400, seed=0)
+    assert app.cloud.get_offsets().shape == (400, 2)
+    gs = app.gradient_set()
+    n = gs.grads.shape[0]
+    assert n == dl.data.digits().X_train.shape[0]
+    assert "B = 16" in app.state()["spread"]
+    assert app.rms == pytest.approx(app.theory, rel=0.15)
+    theory = np.sqrt(gs.sigma2 * (n - 16) / (16 * (n - 1)))
+    assert app.theory == pytest.approx(theory)
+    np.testing.assert_allclose(app.measured.get_data(), [[16], [app.rms]])
+    app.controls["batch_size"].value = 256
+    assert app.rms < 0.5 * np.sqrt(gs.sigma2 * (n - 16) / (16 * (n - 1)))
+    assert f"⌈N/B⌉ = {-(-n // 256)}" in app.state()["cosine"]
+    app.controls["batch_size"].value = n
+    np.testing.assert_allclose(app.cloud.get_offsets(),
+                               np.tile(gs.axes @ gs.full, (400, 1)), atol=1e-12)
+    assert "no noise" in app.state()["spread"]
+    app.controls["batch_size"].value = 16
+    first = app.cloud.get_offsets().copy()
+    app.resample.click()
+    assert not np.allclose(first, app.cloud.get_offsets())
+    app.controls["weights"].value = "trained"
+    assert np.linalg.norm(app.gradient_set().full) < np.linalg.norm(gs.full)
+    for ax in app.fig.axes:
+        assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+
+
+def test_batch_noise_bad_presets():
+    with pytest.raises(ValueError, match="batch_size must be one of 1, 2, 4"):
+        O.batch_noise(batch_size=3)
+    with pytest.raises(ValueError, match="model must be 'linear' or 'mlp'"):
+        O.batch_noise(model="cnn")
+    with pytest.raises(ValueError, match="weights must be 'initial' or 'trained'"):
+        O.batch_noise(weights="pretrained")
+    with pytest.raises(ValueError, match=r"draws must be an integer in \[10, 2000\]"):
+        O.batch_noise(draws=5)
