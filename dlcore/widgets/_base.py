@@ -55,7 +55,8 @@ def _ipympl():
     return Canvas, FigureManager
 
 
-def make_figure(nrows: int = 1, ncols: int = 1, figsize=(6.4, 4.0), **subplot_kw):
+def make_figure(nrows: int = 1, ncols: int = 1, figsize=(6.4, 4.0), gridspec_kw=None,
+                **subplot_kw):
     """A Figure on an ipympl canvas (not registered with pyplot) and its axes."""
     Canvas, FigureManager = _ipympl()
 
@@ -65,7 +66,8 @@ def make_figure(nrows: int = 1, ncols: int = 1, figsize=(6.4, 4.0), **subplot_kw
     canvas.header_visible = False
     canvas.toolbar_position = "left"
     canvas.resizable = False
-    axes = fig.subplots(nrows, ncols, squeeze=True, subplot_kw=subplot_kw or None)
+    axes = fig.subplots(nrows, ncols, squeeze=True, subplot_kw=subplot_kw or None,
+                        gridspec_kw=gridspec_kw)
     return fig, axes
 
 

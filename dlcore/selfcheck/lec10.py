@@ -1,0 +1,198 @@
+"""Self-checks of lecture 10 (convolution and pooling): exercises 10.1-10.5.
+
+Shape legend: signal (T,), taps (K,); image (H, W), kernel (KH, KW), output (H_out, W_out);
+shapes are answered as tuples of ints.  Expected values are computed here with ``dlcore.conv``
+and never printed; a hint names the likely mistake.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import conv
+from ..data.seed_examples import SEED_EXAMPLES
+from ._registry import exercise
+
+__all__: list[str] = []
+
+# exercise 10.3: a new input and kernel (not from a seed)
+X3 = np.array([[1, 0, 2, 1], [0, 3, 1, 0], [2, 1, 0, 1], [1, 0, 1, 2]], dtype=float)
+K3 = np.array([[1, 2], [0, -1]], dtype=float)
+B3 = 1.0
+
+
+def _number(answer) -> float:
+    arr = np.asarray(answer, dtype=float)
+    if arr.size != 1:
+        raise ValueError(f"expected one number, got an array of shape {arr.shape}")
+    return float(arr.reshape(()))
+
+
+def _matrix(answer, shape) -> np.ndarray | str:
+    arr = np.asarray(answer, dtype=float)
+    if arr.shape != shape:
+        return f"the answer must be a {shape[0]}x{shape[1]} array; got shape {arr.shape}"
+    return arr
+
+
+def _shape(value) -> tuple:
+    return tuple(int(v) for v in value)
+
+
+def _smoother():
+    x = SEED_EXAMPLES["smoother_signal"].value
+    w = SEED_EXAMPLES["smoother_taps"].value
+    return x, w, conv.correlate1d(x, w)
+
+
+@exercise("10.1", "Spot the mistake: the smoother's s_9", solution=r"""
+The weights are printed oldest first, $w_{-6},\dots,w_0$, so $s_9$ pairs $w_0$ with the newest
+reading $x_9$ and $w_{-6}$ with $x_3$:
+
+$s_9 = 2.4(0.5) + 2.2(0.4) + 2.1(0.04) + 1.9(0.02) + 1.8(0.02) + 1.7(0.01) + 1.4(0.01)
+= 1.2 + 0.88 + 0.084 + 0.038 + 0.036 + 0.017 + 0.014 = 2.269$.
+
+The slide prints 2.16.  In code, `dl.conv.correlate1d(x, w)` gives $s_6,\dots,s_{11}$, so
+$s_9$ is its entry 3:
+
+```python
+ex = dl.data.SEED_EXAMPLES
+answer = dl.conv.correlate1d(ex["smoother_signal"].value, ex["smoother_taps"].value)[3]
+```
+""")
+def _check_smoother(answer):
+    got = _number(answer)
+    x, w, s = _smoother()
+    if np.isclose(got, s[3], atol=1e-3):
+        return None
+    if np.isclose(got, SEED_EXAMPLES["smoother_slide_output"].value[3], atol=1e-3):
+        return ("that is the value printed on the slide, and it is the mistake: add up the "
+                "seven products x_(9-a) w_(-a) yourself")
+    if np.isclose(got, conv.correlate1d(x, w[::-1])[3], atol=1e-3):
+        return ("the weights are reversed: w_0 = 0.5 belongs to the newest reading x_9, "
+                "not to the oldest one in the window")
+    if np.isclose(got, s[2], atol=1e-3) or np.isclose(got, s[4], atol=1e-3):
+        return "that is a neighbouring output (s_8 or s_10): the window of s_9 ends at x_9"
+    return ("not yet: s_9 = x_9 w_0 + x_8 w_-1 + ... + x_3 w_-6, with x_0 the first "
+            "reading")
+
+
+@exercise("10.2", "Output size with padding, stride and dilation", solution=r"""
+$n_{out} = \lfloor (n + 2p - d(k-1) - 1)/s \rfloor + 1
+= \lfloor (50 + 4 - 8 - 1)/2 \rfloor + 1 = \lfloor 22.5 \rfloor + 1 = 23$.
+
+The dilated kernel spans $d(k-1)+1 = 9$ cells, and the half row left over at the end is
+dropped by the floor.  `dl.conv.output_size(50, 5, stride=2, pad=2, dilation=2)` gives the
+same; with `strict=True` it raises, because the stride does not tile the input.
+""")
+def _check_output_size(answer):
+    got = _number(answer)
+    expected = conv.output_size(50, 5, stride=2, pad=2, dilation=2)
+    if got == expected:
+        return None
+    hints = {
+        (50 + 4 - 8 - 1) / 2 + 1: "the size must be a whole number: take the floor of the "
+                                  "division before adding 1",
+        expected - 1: "one short: the +1 is missing, or the padding was added on one side "
+                      "only (it goes on both: 2p)",
+        expected + 1: "one too many: the division is rounded down (floor), not up",
+        conv.output_size(50, 5, stride=2, pad=2): "the dilation is missing: a 5-tap kernel "
+                                                  "with dilation 2 spans d(k-1)+1 = 9 cells",
+        conv.output_size(50, 5, stride=2, dilation=2): "the padding is missing: it adds 2p "
+                                                       "cells",
+        conv.output_size(50, 5, pad=2, dilation=2): "the stride is missing: divide by s = 2",
+    }
+    for value, hint in hints.items():
+        if np.isclose(got, value):
+            return hint
+    return "not yet: use floor((n + 2p - d(k-1) - 1)/s) + 1 with n=50, k=5, p=2, s=2, d=2"
+
+
+@exercise("10.3", "A conv layer's output on a small example", solution=r"""
+A conv layer computes cross-correlation plus the bias: the kernel is not flipped.  The
+first cell is $1\cdot1 + 0\cdot2 + 0\cdot0 + 3\cdot(-1) + 1 = -1$; sliding the 2x2 window one
+cell at a time over the 4x4 input gives a 3x3 output.
+
+```python
+answer = dl.conv.correlate2d(X, K) + 1
+```
+""")
+def _check_conv(answer):
+    got = _matrix(answer, (3, 3))
+    if isinstance(got, str):
+        return got + " (a 2x2 kernel at stride 1 over a 4x4 input)"
+    expected = conv.correlate2d(X3, K3) + B3
+    if np.allclose(got, expected):
+        return None
+    if np.allclose(got, conv.convolve2d(X3, K3) + B3) or np.allclose(got,
+                                                                      conv.convolve2d(X3, K3)):
+        return ("that is true convolution (the kernel rotated by 180 degrees); a conv layer "
+                "uses the kernel as it is")
+    if np.allclose(got, expected - B3):
+        return "the bias b = 1 is missing: it is added to every output cell"
+    if np.allclose(got, (conv.correlate2d(X3, K3.T) + B3)):
+        return "the kernel is transposed: K[a, b] multiplies X[i + a, j + b] (a = row)"
+    return "not yet: out[i, j] = sum over a, b of X[i + a, j + b] K[a, b], plus b"
+
+
+@exercise("10.4", "Shapes of a conv layer's weights and output", solution=r"""
+Each filter spans the full depth of the input, so a filter is 3x5x5 and the 16 filters stack
+to `w.shape = (16, 3, 5, 5)` (PyTorch: filters, channels, height, width).  Padding 2 with a
+5x5 kernel at stride 1 keeps the size ($\lfloor(64 + 4 - 4 - 1)/1\rfloor + 1 = 64$), and
+each filter gives one output channel: `(16, 64, 64)`.
+
+```python
+answer = ((16, 3, 5, 5), (16, 64, 64))
+```
+""")
+def _check_shapes(answer):
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        return "answer with a pair (w_shape, out_shape), e.g. ((F, C, KH, KW), (F, H, W))"
+    w_shape, out_shape = _shape(answer[0]), _shape(answer[1])
+    n_out = conv.output_size(64, 5, stride=1, pad=2)
+    w_ok, out_ok = w_shape == (16, 3, 5, 5), out_shape == (16, n_out, n_out)
+    if w_ok and out_ok:
+        return None
+    if not w_ok:
+        if w_shape == (16, 5, 5):
+            return "a filter spans every input channel: w needs the channel axis C = 3"
+        if w_shape == (3, 16, 5, 5):
+            return "PyTorch's layout puts the filters first: (F, C, KH, KW)"
+        if w_shape in ((5, 5, 3, 16), (16, 5, 5, 3)):
+            return "use PyTorch's layout (F, C, KH, KW): filters, channels, height, width"
+        return "not yet: w has one (C, KH, KW) block per filter"
+    if out_shape[0] == 3:
+        return "the output has one channel per filter, not per input channel"
+    if out_shape[1:] == (60, 60):
+        return "the padding is missing: p = 2 on each side keeps a 5x5 kernel's output at 64"
+    return "not yet: out_shape is (filters, H_out, W_out) with the output-size formula"
+
+
+@exercise("10.5", "Average pooling of the seed's second 4x4 map", solution=r"""
+2x2 windows at stride 2 do not overlap; each output is the mean of its 4 cells:
+$(1 + 2 + 4 + 3)/4 = 2.5$, $(4 + 1 + 8 + 5)/4 = 4.5$, $(5 + 4 + 2 + 1)/4 = 3$,
+$(6 + 7 + 3 + 1)/4 = 4.25$.
+
+```python
+x = dl.data.SEED_EXAMPLES["pool_input_b"].value
+answer = dl.conv.avg_pool2d_forward(x[None, None], size=2, stride=2)[0][0, 0]
+```
+""")
+def _check_pool(answer):
+    x = SEED_EXAMPLES["pool_input_b"].value[None, None]
+    arr = np.asarray(answer, dtype=float)
+    if arr.shape == (3, 3):
+        return "that is stride 1 (overlapping windows); use stride 2, the window size"
+    got = _matrix(answer, (2, 2))
+    if isinstance(got, str):
+        return got
+    expected = conv.avg_pool2d_forward(x, size=2, stride=2)[0][0, 0]
+    if np.allclose(got, expected):
+        return None
+    if np.allclose(got, conv.max_pool2d_forward(x, size=2, stride=2)[0][0, 0]):
+        return "that is max pooling; average pooling takes the mean of each window"
+    if np.allclose(got, 4 * expected):
+        return "those are the window sums: divide by the k*k = 4 cells"
+    if np.allclose(got, 2 * expected):
+        return "divide each window's sum by k*k = 4 cells, not by k = 2"
+    return "not yet: the mean of each non-overlapping 2x2 block"

@@ -1,0 +1,358 @@
+"""Widgets of lecture 10 (dlcore.widgets.conv), built headless: controls in, plotted data out.
+
+Expected values are the numbers printed in SYLLABUS.md (L10), typed in here, or come from
+``dlcore.conv`` called on the same arrays; never from the widget itself.
+"""
+
+import numpy as np
+import pytest
+
+import dlcore as dl
+from dlcore import conv
+from dlcore.data.seed_examples import SEED_EXAMPLES
+from dlcore.widgets import conv as wc
+
+pytestmark = pytest.mark.lec10
+
+CNN2_OUT = np.array([[12, 12, 17], [10, 17, 19], [9, 6, 14]])
+CNN2_FLIPPED = np.array([[18, 20, 19], [10, 9, 17], [11, 8, 14]])
+SMOOTHED = [1.811, 1.967, 2.112, 2.269, 2.413, 2.569]
+
+
+def test_registered_factories():
+    assert set(wc.__all__) == {"smoothing_explorer", "conv_explorer", "output_size_explorer",
+                               "channel_volume", "photo_filter", "pooling_explorer"}
+    for name in wc.__all__:
+        assert getattr(dl.widgets, name) is getattr(wc, name)
+
+
+def _image(grid):
+    return np.ma.getdata(grid.image.get_array())
+
+
+# ---- smoothing_explorer ------------------------------------------------------------------
+
+def test_smoothing_explorer_reproduces_the_corrected_smoother():
+    app = wc.smoothing_explorer()
+    np.testing.assert_allclose(app.line_s.get_ydata(), SMOOTHED, atol=5e-4)
+    np.testing.assert_array_equal(app.line_s.get_xdata(), np.arange(6, 12))
+    assert [b.get_height() for b in app.bars] == [0.01, 0.01, 0.02, 0.02, 0.04, 0.4, 0.5]
+    app.controls["t"].value = 9
+    st = app.state()
+    assert st["formula"].endswith("= 2.269") and st["formula"].startswith("s_9")
+    assert "2.4·0.5" in st["formula"]  # w_0 multiplies the newest reading x_9 = 2.4
+    np.testing.assert_allclose(app.dot.get_ydata(), [2.269], atol=5e-4)
+    assert "sum to 1" in st["sum"]
+    assert app.fig.axes[1].get_title() and app.fig.axes[1].get_xlabel() == "time step t"
+    assert "s_9 = 2.269" in app.summary
+
+
+def test_smoothing_explorer_weights_and_normalising():
+    app = wc.smoothing_explorer()
+    for a in range(7):
+        app.controls[f"w{a}"].value = 0.5
+    x = SEED_EXAMPLES["smoother_signal"].value
+    np.testing.assert_allclose(app.line_s.get_ydata(), 0.5 * np.convolve(x, np.ones(7),
+                                                                          "valid"))
+    assert "do not sum to 1" in app.state()["sum"]
+    app.controls["normalise"].value = True
+    np.testing.assert_allclose(app.line_s.get_ydata(), np.convolve(x, np.ones(7) / 7, "valid"))
+
+
+def test_smoothing_explorer_own_signal_and_bad_input():
+    app = wc.smoothing_explorer(signal=np.arange(10.0), taps=[0.5, 0.5])
+    assert app.controls["signal"].value == "your signal"
+    np.testing.assert_allclose(app.line_s.get_ydata(), np.arange(9) + 0.5)
+    app.controls["signal"].value = "noisy track (40 readings, fixed noise)"
+    assert app.controls["t"].max == 39 and len(app.line_s.get_ydata()) == 39
+    with pytest.raises(ValueError, match=r"between 1 and 9"):
+        wc.smoothing_explorer(taps=np.ones(12))
+    with pytest.raises(ValueError, match="at least as many readings"):
+        wc.smoothing_explorer(signal=[1.0, 2.0])
+    with pytest.raises(ValueError, match=r"1-D array of shape \(T,\)"):
+        wc.smoothing_explorer(signal=np.ones((3, 3)))
+
+
+# ---- conv_explorer -----------------------------------------------------------------------
+
+def _run_to_end(app):
+    app.controls["step"].value = app.controls["step"].max
+    return _image(app.g_out)
+
+
+def test_conv_explorer_default_is_the_seed_example():
+    app = wc.conv_explorer()
+    first = _image(app.g_out)
+    assert first[0, 0] == 12 and np.isnan(first.ravel()[1:]).all()  # only cell 0 written
+    np.testing.assert_array_equal(_image(app.g_in), SEED_EXAMPLES["cnn2_input"].value)
+    assert app.g_prod.labels()[2] == "2×2\n=4"  # X[0, 2] K[0, 2]
+    assert app.controls["step"].max == 8
+    np.testing.assert_array_equal(_run_to_end(app), CNN2_OUT)
+    st = app.state()
+    assert st["cell"].endswith("= 14") and "out[2, 2]" in st["cell"]
+    assert "⌊2/1⌋ + 1 = 3" in st["size"] and st["warning"] == ""
+    assert "cross-correlation" in st["mode"]
+    mask = np.ma.getdata(app.g_in.overlay.get_array())[..., 3] > 0
+    assert mask[2:5, 2:5].all() and mask.sum() == 9
+
+
+def test_conv_explorer_flip_gives_the_distractor():
+    app = wc.conv_explorer(flip=True)
+    np.testing.assert_array_equal(_run_to_end(app), CNN2_FLIPPED)
+    assert "rotated by 180" in app.state()["mode"]
+    app.controls["flip"].value = False
+    np.testing.assert_array_equal(_image(app.g_out), CNN2_OUT)
+
+
+def test_conv_explorer_presets_bias_padding_stride():
+    app = wc.conv_explorer(preset="bias example", kernel_preset="bias example", bias=2)
+    np.testing.assert_array_equal(_run_to_end(app), [[-1, 2], [0, 1]])
+    app = wc.conv_explorer(preset="sharpen", kernel_preset="sharpen", pad=1, stride=2)
+    np.testing.assert_array_equal(_run_to_end(app),
+                                  [[320, 198, 281], [205, 111, 197], [317, 210, 291]])
+    assert _image(app.g_in).shape == (7, 7)  # padded input is drawn
+    app = wc.conv_explorer(preset="halves", kernel_preset="vertical edge")
+    np.testing.assert_array_equal(_run_to_end(app), SEED_EXAMPLES["rows_output"].value)
+    app.controls["image"].value = "edge example 5×5 (002, l. 1591)"
+    np.testing.assert_array_equal(_run_to_end(app), [[6, -9, -8], [-3, -2, -3], [-3, 0, -2]])
+
+
+def test_conv_explorer_kernel_editing_and_presets():
+    app = wc.conv_explorer()
+    app.controls["kernel_preset"].value = "box blur (ones / 9)"
+    assert app.controls["kernel"].value == "1/9 1/9 1/9\n1/9 1/9 1/9\n1/9 1/9 1/9"
+    img = SEED_EXAMPLES["cnn2_input"].value
+    np.testing.assert_allclose(_run_to_end(app), conv.correlate2d(img, np.ones((3, 3)) / 9))
+    app.controls["kernel"].value = "1, -1\n0 0.5"
+    np.testing.assert_allclose(_run_to_end(app), conv.correlate2d(img, [[1, -1], [0, 0.5]]))
+    app.controls["kernel"].value = "1 2\n3"
+    assert "same number of entries" in app.state()["warning"]
+    assert np.isnan(_image(app.g_out)).all()
+    app.controls["kernel"].value = "a b"
+    assert "Error" in app.state()["warning"] and "1/9" in app.state()["warning"]
+
+
+def test_conv_explorer_stride_warning_dilation_and_misfit():
+    app = wc.conv_explorer(stride=2)
+    st = app.state()
+    assert "⌊2/2⌋ + 1 = 2" in st["size"] and st["warning"] == ""
+    app.controls["pad"].value = 1  # (5 + 2 - 3) / 2 = 2: tiles; stride 3 does not
+    app.controls["stride"].value = 3
+    st = app.state()
+    assert "does not tile" in st["warning"] and "last 1 padded rows" in st["warning"]
+    np.testing.assert_array_equal(_run_to_end(app), conv.correlate2d(
+        SEED_EXAMPLES["cnn2_input"].value, SEED_EXAMPLES["cnn2_kernel"].value, stride=3, pad=1))
+    app.controls["stride"].value = 1
+    app.controls["pad"].value = 0
+    app.controls["dilation"].value = 2  # spans 5 cells: one output cell
+    np.testing.assert_array_equal(_image(app.g_out), conv.correlate2d(
+        SEED_EXAMPLES["cnn2_input"].value, SEED_EXAMPLES["cnn2_kernel"].value, dilation=2))
+    mask = np.ma.getdata(app.g_in.overlay.get_array())[..., 3] > 0
+    assert mask[::2, ::2].all() and mask.sum() == 9
+    app.controls["dilation"].value = 3  # spans 7 > 5 cells
+    assert "does not fit" in app.state()["warning"]
+    app.controls["dilation"].value = 1
+    assert app.state()["warning"] == ""
+
+
+def test_conv_explorer_own_image_and_kernel():
+    rng = np.random.default_rng(0)
+    img, k = rng.integers(-3, 4, (6, 7)).astype(float), np.array([[1.0, 2.0, 0.0]])
+    app = wc.conv_explorer(image=img, kernel=k, bias=-1.0)
+    assert app.controls["image"].value == "your image"
+    assert app.controls["kernel_preset"].value == "your kernel"
+    np.testing.assert_allclose(_run_to_end(app), conv.correlate2d(img, k) - 1.0)
+    app.controls["image"].value = "handwritten digit 8×8 (counts 0–16)"
+    assert _image(app.g_in).shape == (8, 8) and _image(app.g_in).max() <= 16
+
+
+def test_conv_explorer_bad_arguments():
+    with pytest.raises(ValueError, match="preset must be one of"):
+        wc.conv_explorer(preset="no such image")
+    with pytest.raises(ValueError, match="kernel_preset must be one of"):
+        wc.conv_explorer(kernel_preset="002")  # several presets contain it
+    with pytest.raises(ValueError, match="at most 32x32"):
+        wc.conv_explorer(image=np.zeros((40, 40)))
+    with pytest.raises(ValueError, match="at most 7x7|between 1x1 and 7x7"):
+        wc.conv_explorer(kernel=np.ones((9, 9)))
+    with pytest.raises(ValueError, match=r"2-D array of shape \(H, W\)"):
+        wc.conv_explorer(image=np.zeros(5))
+    with pytest.raises(ValueError, match="stride must be between 1 and 4"):
+        wc.conv_explorer(stride=0)
+    with pytest.raises(ValueError, match="dilation must be between 1 and 3"):
+        wc.conv_explorer(dilation=5)
+    with pytest.raises(TypeError, match="pad"):
+        wc.conv_explorer(pad=1.5)
+    with pytest.raises(ValueError, match="bias must be between"):
+        wc.conv_explorer(bias=100)
+
+
+# ---- output_size_explorer ----------------------------------------------------------------
+
+@pytest.mark.parametrize("n, k, p, s, expected", [
+    (7, 3, 0, 1, 5), (7, 5, 0, 1, 3), (7, 3, 1, 1, 7), (7, 3, 1, 2, 4), (8, 3, 1, 2, 4),
+])
+def test_output_size_explorer_syllabus_sizes(n, k, p, s, expected):
+    app = wc.output_size_explorer(n=n, k=k, pad=p, stride=s)
+    assert app.n_out == expected
+    assert app.state()["formula"].endswith(f"= {expected}")
+    assert len(app.anchors.get_offsets()) == expected ** 2
+    assert np.ma.getdata(app.grid.get_array()).shape == (n + 2 * p, n + 2 * p)
+
+
+def test_output_size_explorer_warnings():
+    app = wc.output_size_explorer(n=8, k=3, pad=1, stride=2)
+    st = app.state()
+    assert "3.5 is not an integer" in st["warning"] and "last 1" in st["warning"]
+    assert "n/s = 8/2 = 4" in st["estimate"]
+    cat = np.ma.getdata(app.grid.get_array())
+    assert (cat[-1] % 2 == 1).all() and (cat[:-1, :-1] % 2 == 0).all()  # last row never reached
+    app.controls["n"].value = 7
+    assert "tiles the padded input exactly" in app.state()["warning"]
+    assert "n/s = 7/2 = 3.5" in app.state()["estimate"]
+    app.controls["stride"].value = 4  # 7 + 2 - 3 = 6 = 1*4 + 2: two padded lines missed
+    assert app.n_out == 2 and "last 2" in app.state()["warning"]
+    app.controls.update()
+    app.controls["k"].value = 7
+    app.controls["pad"].value = 0
+    app.controls["dilation"].value = 2
+    assert app.n_out is None and "does not fit" in app.state()["formula"]
+    assert len(app.anchors.get_offsets()) == 0
+
+
+def test_size_and_volume_bad_arguments():
+    with pytest.raises(ValueError, match="n must be between 1 and 16"):
+        wc.output_size_explorer(n=40)
+    with pytest.raises(ValueError, match="stride must be between 1 and 4"):
+        wc.output_size_explorer(stride=0)
+    with pytest.raises(ValueError, match="n_filters must be between 1 and 8"):
+        wc.channel_volume(n_filters=12)
+    with pytest.raises(ValueError, match="depth must be between 1 and 8"):
+        wc.channel_volume(depth=0)
+
+
+def test_output_size_explorer_dilation_gaps():
+    app = wc.output_size_explorer(n=9, k=3, stride=2, dilation=2)
+    assert app.n_out == conv.output_size(9, 3, stride=2, dilation=2) == 3
+    assert len(app.first.get_offsets()) == 9
+    np.testing.assert_array_equal(np.unique(app.first.get_offsets()), [0, 2, 4])
+    assert "fall between the taps" in app.state()["warning"]
+
+
+# ---- channel_volume ----------------------------------------------------------------------
+
+def test_channel_volume_shapes_and_presets():
+    app = wc.channel_volume()
+    assert app.out_shape == (1, 2, 3, 3)
+    assert "(2, 3, 3, 3)" in app.state()["shapes"] and "56 parameters" in app.state()["params"]
+    visible = [b.polys[0].get_visible() for b in app.out_boxes]
+    assert visible == [True, True] + [False] * 6
+    assert sum(b.polys[0].get_visible() for b in app.in_boxes) == 3
+    app.controls["example"].value = "RGB 5×5, K=2, F=3, S=2, P=1 (002, l. 2090–2091)"
+    assert app.out_shape == (1, 2, 3, 3) and app.controls["pad"].value == 1
+    app.controls["example"].value = "32×32×3, six 5×5 filters (002, l. 2304)"
+    assert app.out_shape == (1, 6, 28, 28)
+    assert app.controls["example"].value.startswith("32×32×3")  # the menu keeps the example
+    assert app.t_out.get_text() == "output 28×28×6"
+    assert sum(b.polys[0].get_visible() for b in app.filters) == 6
+    app.controls["n_filters"].value = 4  # leaving the example resets the menu
+    assert app.controls["example"].value == "choose with the sliders"
+    assert app.out_shape == (1, 4, 28, 28)
+    # the filter boxes are as deep as the input: C channels
+    depth = np.ptp(app.filters[0].polys[1].get_xy()[:, 0]) - 5 * 3.2 / 32
+    assert depth == pytest.approx(3 * 0.3 * 0.45)
+
+
+def test_channel_volume_misfit():
+    app = wc.channel_volume(n=3, k=5)
+    assert app.out_shape is None and "Error" in app.state()["shapes"]
+    app.controls["pad"].value = 1
+    assert app.out_shape == (1, 2, 1, 1)
+
+
+# ---- photo_filter ------------------------------------------------------------------------
+
+def test_photo_filter_matches_correlate2d_on_the_photo():
+    photo = dl.data.sample_image(downsample=4)
+    app = wc.photo_filter()
+    k = SEED_EXAMPLES["edge_kernel"].value
+    np.testing.assert_allclose(app.response, conv.correlate2d(photo, k, pad=1))
+    np.testing.assert_allclose(np.ma.getdata(app.im_out.get_array()), app.response)
+    assert "detector" in app.state()["meaning"]
+    assert app.im_out.get_cmap().name == "PuOr"
+    app.controls["kernel"].value = "blur: ones / 9 (002)"
+    np.testing.assert_allclose(app.response, conv.correlate2d(photo, np.ones((3, 3)) / 9, pad=1))
+    assert "sum to 1" in app.state()["meaning"] and app.im_out.get_cmap().name == "gray"
+    app.controls["same"].value = False
+    app.controls["stride"].value = 2
+    assert app.response.shape == (52, 79)
+    assert "→ 52×79" in app.state()["shape"]
+    app.controls["magnitude"].value = True
+    assert np.ma.getdata(app.im_out.get_array()).min() >= 0
+
+
+def test_photo_filter_own_image_and_kernel():
+    img = np.zeros((10, 12))
+    img[:, 6:] = 1.0
+    app = wc.photo_filter(kernel=[[1.0, -1.0]], image=img, same=False)
+    assert app.controls["kernel"].value == "your kernel"
+    np.testing.assert_allclose(app.response, conv.correlate2d(img, [[1.0, -1.0]]))
+    assert app.response[0, 5] == -1.0
+    app = wc.photo_filter(kernel="sharpen", image=img)
+    np.testing.assert_allclose(app.response, conv.correlate2d(img, conv.KERNELS["sharpen"],
+                                                              pad=1))
+    with pytest.raises(ValueError, match="kernel must be one of"):
+        wc.photo_filter(kernel="emboss")
+    with pytest.raises(ValueError, match="at least 8x8"):
+        wc.photo_filter(image=np.zeros((4, 4)))
+
+
+# ---- pooling_explorer --------------------------------------------------------------------
+
+def test_pooling_explorer_seed_examples():
+    app = wc.pooling_explorer()
+    np.testing.assert_array_equal(_image(app.g_ref), [[8, 4], [7, 5]])
+    app.controls["stride"].value = 1
+    np.testing.assert_array_equal(_image(app.g_ref), [[8, 8, 4], [8, 8, 5], [7, 6, 5]])
+    assert "⌊(4 − 2)/1⌋ + 1 = 3" in app.state()["formula"]
+    app.controls["stride"].value = 2
+    app.controls["mode"].value = "average pooling"
+    np.testing.assert_allclose(_image(app.g_ref), [[4.5, 2.5], [4.25, 3.0]])
+    assert "parameters: 0" in app.state()["params"]
+    app.controls["step"].value = 3
+    mask = np.ma.getdata(app.g_in.overlay.get_array())[..., 3] > 0
+    assert mask[2:, 2:].all() and mask.sum() == 4
+    assert "window (1, 1) gives 3" in app.state()["formula"]
+
+
+def test_pooling_explorer_shift_invariance():
+    x = np.zeros((4, 4))
+    x[0, 0], x[2, 3] = 5.0, 7.0  # the 5 stays in its window after a shift, the 7 leaves
+    app = wc.pooling_explorer(x=x, shift=1)
+    np.testing.assert_array_equal(_image(app.g_ref), [[5, 0], [0, 7]])
+    np.testing.assert_array_equal(_image(app.g_new), [[5, 0], [0, 0]])
+    np.testing.assert_array_equal(app.pooled_shifted, conv.max_pool2d_forward(
+        np.pad(x, ((0, 0), (1, 0)))[None, None, :, :4])[0][0, 0])
+    assert "changes 1 of 4 pooled values" in app.state()["invariance"]
+    app.controls["shift"].value = 0
+    assert "move the shift slider" in app.state()["invariance"]
+
+
+def test_pooling_explorer_presets_and_errors():
+    app = wc.pooling_explorer(preset="digit", mode="avg", size=2, stride=2)
+    assert _image(app.g_ref).shape == (4, 4)
+    app.controls["size"].value = 4
+    app.controls["stride"].value = 4
+    assert _image(app.g_ref).shape == (2, 2)
+    app = wc.pooling_explorer(preset="seed 4×4", size=4)
+    app.controls["size"].value = 4
+    app.controls["input"].value = "second seed 4×4 (000, l. 5408–5411)"
+    assert _image(app.g_ref).shape == (1, 1) and _image(app.g_ref)[0, 0] == 8
+    with pytest.raises(ValueError, match="'max' or 'avg'"):
+        wc.pooling_explorer(mode="min")
+    with pytest.raises(ValueError, match="at most 16x16"):
+        wc.pooling_explorer(x=np.zeros((20, 20)))
+    with pytest.raises(ValueError, match="preset must be one of"):
+        wc.pooling_explorer(preset="nothing")
+    with pytest.raises(ValueError, match="shift must be between 0 and 2"):
+        wc.pooling_explorer(shift=3)
