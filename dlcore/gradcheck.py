@@ -125,7 +125,7 @@ class CheckResult:
 
 
 def check_op(forward, backward, args, kwargs=None, *, wrt=None, names=None, torch_fn=None,
-             h: float = 1e-5, tol: float = 1e-7, seed: int = 0, raise_on_fail: bool = True,
+             h: float = 1e-5, tol: float = 1e-7, seed: int = 20_231, raise_on_fail: bool = True,
              name: str | None = None) -> CheckResult:
     """Check a ``forward -> (out, cache)`` / ``backward(dout, cache) -> grads`` pair in one call.
 

@@ -1,0 +1,16 @@
+"""Widgets for lecture 7: activation functions, losses, softmax temperature, depth histograms.
+
+- ``activation_explorer``: pick an activation and a z; see f and f' with their values at z.
+- ``loss_explorer``: pick the label y; see L1, L2, hinge, 0-1 and logistic loss against y_hat.
+- ``softmax_temperature``: a temperature (and a shift of every logit); see the softmax bars.
+- ``activation_histograms``: pick an activation; see its outputs (or derivatives) in 5 layers.
+
+The values come from ``dlcore.activations``, ``dlcore.losses`` and ``dlcore.viz.activations``.
+"""
+
+from .depth import activation_histograms
+from .functions import activation_explorer
+from .losses import loss_explorer, softmax_temperature
+
+__all__ = ["activation_explorer", "loss_explorer", "softmax_temperature",
+           "activation_histograms"]

@@ -1,0 +1,133 @@
+"""``init_explorer``: the scale of the initial weights decides whether signals survive depth.
+
+Shapes: each layer's activations (N, Hd) for N samples and Hd = width units.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..._checks import check_choice, check_int, check_positive
+from ...viz import activations as VA
+from .._base import CYCLE, App, dropdown, log_slider, make_figure, readout, style_axes
+from ..activations.depth import histogram_range
+
+__all__ = ["init_explorer"]
+
+CUSTOM = "custom std (slider)"
+# preset -> nn.init_weights scheme
+_PRESETS = {CUSTOM: "normal", "zeros": "zeros", "Xavier normal": "xavier_normal",
+            "He normal": "he_normal"}
+
+
+def _preset_std(preset: str, width: int) -> float | None:
+    """The std that a preset draws for a (width, width) layer (None for zeros and custom)."""
+    if preset == "Xavier normal":
+        return float(np.sqrt(2.0 / (width + width)))
+    if preset == "He normal":
+        return float(np.sqrt(2.0 / width))
+    return None
+
+
+class _InitExplorer(App):
+    def __init__(self, preset, std, activation, depth, width, n, bins):
+        check_choice(preset, "preset", tuple(_PRESETS))
+        check_choice(activation, "activation", VA.ACTIVATION_NAMES)
+        std = check_positive(std, "std")
+        if not 1e-4 <= std <= 10:
+            raise ValueError(f"std must lie in [1e-4, 10] (the slider range); got {std}")
+        self.depth = check_int(depth, "depth", minimum=1)
+        if self.depth > 8:
+            raise ValueError(f"depth must lie in [1, 8] (one panel per layer); got {depth}")
+        self.width = check_int(width, "width", minimum=1)
+        self.n = check_int(n, "n", minimum=2)
+        self.bins = check_int(bins, "bins", minimum=2)
+        self._cache = {}
+        self._syncing = False
+        fig, axes = make_figure(1, self.depth, figsize=(2.0 * self.depth + 0.8, 2.8))
+        self.axes = np.atleast_1d(axes)
+        self.steps = [ax.stairs(np.zeros(self.bins), np.linspace(0, 1, self.bins + 1),
+                                fill=True, color=CYCLE[0], alpha=0.85) for ax in self.axes]
+        for i, ax in enumerate(self.axes):
+            style_axes(ax, f"layer {i + 1}", "f(z)", "fraction of units" if i == 0 else "")
+        controls = {
+            "preset": dropdown("initialisation", list(_PRESETS), preset,
+                               tooltip="zeros, the Xavier/He rules, or your own std"),
+            "std": log_slider("weight std σ (custom)", std, 1e-4, 10.0,
+                              tooltip="weights ~ N(0, σ²); the seed uses 0.001"),
+            "activation": dropdown("activation f", VA.ACTIVATION_NAMES, activation),
+        }
+        controls["std"].continuous_update = False
+        readouts = {"act": readout(), "grad": readout()}
+        super().__init__(controls, fig, readouts,
+                         title=f"Initialisation: activations through {self.depth} layers")
+        self._sync_slider()
+        self.update()
+
+    def _on_change(self, change=None):
+        if self._syncing:
+            return
+        if change is not None and change.get("owner") is self.controls["preset"]:
+            self._sync_slider()
+        super()._on_change(change)
+
+    def _sync_slider(self):
+        """Show the preset's std on the (disabled) slider; the slider is live only for custom."""
+        preset = self.controls["preset"].value
+        slider = self.controls["std"]
+        slider.disabled = preset != CUSTOM
+        value = _preset_std(preset, self.width)
+        if value is not None:
+            self._syncing = True
+            try:
+                slider.value = value
+            finally:
+                self._syncing = False
+
+    def stats(self) -> VA.LayerStats:
+        """The ``LayerStats`` of the current settings (cached)."""
+        preset = self.controls["preset"].value
+        act = self.controls["activation"].value
+        std = round(float(self.controls["std"].value), 6) if preset == CUSTOM else 0.0
+        key = (preset, act, std)
+        if key not in self._cache:
+            self._cache[key] = VA.layer_activations(act, depth=self.depth, width=self.width,
+                                                    n=self.n, scheme=_PRESETS[preset],
+                                                    std=std, rng=0)
+        return self._cache[key]
+
+    def update(self):
+        s = self.stats()
+        act = self.controls["activation"].value
+        lo, hi = histogram_range(act, "post", s.post)
+        if act in ("relu", "leaky_relu"):
+            lo = min(lo, -0.05 * hi)
+        edges = np.linspace(lo, hi, self.bins + 1)
+        for i, (ax, step, a) in enumerate(zip(self.axes, self.steps, s.post)):
+            counts = np.histogram(np.clip(a, lo, hi), bins=edges)[0] / a.size
+            step.set_data(counts, edges)
+            ax.set_xlim(lo, hi)
+            ax.set_ylim(0, max(counts.max() * 1.1, 0.05))
+            ax.set_title(f"layer {i + 1}: std {np.std(a):.2g}", fontsize=9)
+        stds = s.std("post")
+        self.set_readout("act", "std of the activations per layer: "
+                         + ", ".join(f"{v:.3g}" for v in stds))
+        self.set_readout("grad", "std of dL/dW per layer (random upstream gradient): "
+                         + ", ".join(f"{v:.3g}" for v in s.weight_grad_std))
+        preset = self.controls["preset"].value
+        how = (f"std {self.controls['std'].value:.3g}" if preset == CUSTOM else preset)
+        self.set_summary(f"Histograms of the {act} activations in {self.depth} layers of width "
+                         f"{self.width}, weights initialised with {how}; the activation std "
+                         f"goes from {stds[0]:.3g} in layer 1 to {stds[-1]:.3g} in layer "
+                         f"{self.depth}.")
+
+
+def init_explorer(preset: str = CUSTOM, std: float = 0.01, activation: str = "tanh",
+                  depth: int = 5, width: int = 256, n: int = 500, bins: int = 30) -> App:
+    """Choose the initial weight std (or zeros, Xavier, He); see each layer's activations.
+
+    The network is ``depth`` blocks Linear(width, width) -> activation, fed n N(0, 1)
+    inputs; weights come from ``dlcore.nn.init_weights`` (preset "custom std" draws
+    N(0, std^2)).  Readouts give each layer's activation std and weight-gradient std.
+    """
+    return _InitExplorer(preset, std, activation, depth, width, n, bins)

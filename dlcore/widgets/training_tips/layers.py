@@ -1,0 +1,236 @@
+"""``dropout_explorer`` and ``batchnorm_explorer``: two layers that behave differently in training.
+
+Shapes: dropout acts on one activation vector h (Hd,), repeated for S Monte-Carlo samples
+(S, Hd); batch norm on a batch of pre-activations z (N, 1) of one feature.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from ... import layers as F
+from ..._checks import check_int
+from ..._random import get_rng
+from .._base import (
+    CMAP,
+    CYCLE,
+    PALETTE,
+    App,
+    button,
+    dropdown,
+    int_slider,
+    log_slider,
+    make_figure,
+    readout,
+    slider,
+    style_axes,
+)
+
+__all__ = ["dropout_explorer", "batchnorm_explorer"]
+
+
+def _in_range(value, name, lo, hi):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {value!r}")
+    value = float(value)
+    if not lo <= value <= hi:
+        raise ValueError(f"{name} must lie in [{lo:g}, {hi:g}] (the slider range); got {value}")
+    return value
+
+
+class _DropoutExplorer(App):
+    def __init__(self, p, n_units, n_samples, n_show, seed):
+        p = _in_range(p, "p (the drop probability)", 0.0, 0.9)
+        self.n_units = check_int(n_units, "n_units", minimum=1)
+        if self.n_units > 20:
+            raise ValueError(f"n_units must lie in [1, 20] (one column per unit); got {n_units}")
+        n_samples = check_int(n_samples, "n_samples", minimum=10)
+        if n_samples > 100_000:
+            raise ValueError(f"n_samples must lie in [10, 100000]; got {n_samples}")
+        self.n_show = check_int(n_show, "n_show", minimum=1)
+        self.seed = check_int(seed, "seed", minimum=0)
+        self.draws = 0
+        self.h = np.round(get_rng(self.seed).uniform(0.5, 2.0, self.n_units), 2)
+        x = np.arange(self.n_units)
+        fig, (ax_m, ax_v) = make_figure(1, 2, figsize=(9.6, 3.8))
+        self.image = ax_m.imshow(np.ones((self.n_show, self.n_units)), cmap=CMAP, vmin=0,
+                                 vmax=1, aspect="auto", interpolation="nearest")
+        style_axes(ax_m, "Sampled masks (yellow = kept)", "unit", "sample")
+        self.eval_line, = ax_v.plot(x, self.h, "_", color=PALETTE["black"], ms=18, mew=2.5,
+                                    label="eval output = h (inverted)")
+        self.inv_line, = ax_v.plot(x, self.h, "o", color=CYCLE[0], ms=7,
+                                   label="MC mean, inverted: h·m/(1−p)")
+        self.seed_test, = ax_v.plot(x, self.h, "_", color=CYCLE[1], ms=18, mew=2.5,
+                                    label="seed test output (1−p)·h")
+        self.seed_line, = ax_v.plot(x, self.h, "s", color=CYCLE[1], ms=5,
+                                    label="MC mean, seed form: h·m")
+        ax_v.set_ylim(0, 2.4)
+        ax_v.set_xticks(x)
+        ax_v.legend(fontsize=7, loc="upper left", ncol=2)
+        style_axes(ax_v, "Monte-Carlo mean vs. evaluation output", "unit", "output")
+        self.ax_m, self.ax_v = ax_m, ax_v
+        controls = {
+            "p": slider("drop probability p", p, 0.0, 0.9, 0.05,
+                        tooltip="each unit is dropped with probability p (torch's p)"),
+            "samples": log_slider("Monte-Carlo samples", n_samples, 10, 100_000,
+                                  tooltip="how many thinned networks are averaged"),
+            "resample": button("draw new masks", tooltip="sample a fresh set of masks",
+                               icon="refresh"),
+        }
+        controls["samples"].continuous_update = False
+        controls["resample"].on_click(self._resample)
+        readouts = {"keep": readout(), "error": readout()}
+        super().__init__(controls, fig, readouts, title="Dropout: masks and expectations")
+        self.update()
+
+    def _resample(self, _button=None):
+        self.draws += 1
+        self.update()
+        self.redraw()
+
+    def sample(self):
+        """Inverted-dropout outputs of S copies of h, their masks and the eval output."""
+        p = float(self.controls["p"].value)
+        s = int(round(float(self.controls["samples"].value)))
+        rng = np.random.default_rng([self.seed, self.draws])
+        batch = np.broadcast_to(self.h, (s, self.n_units))
+        out, (scale, _) = F.dropout_forward(batch, p=p, training=True, rng=rng)
+        mask = np.ones_like(out) if scale is None else (scale > 0).astype(float)
+        evaluation, _ = F.dropout_forward(self.h[None, :], p=p, training=False)
+        return p, out, mask, evaluation[0]
+
+    def update(self):
+        p, out, mask, evaluation = self.sample()
+        inv_mean = out.mean(axis=0)
+        seed_mean = (out * (1.0 - p)).mean(axis=0)  # h * m: the seeds' training output
+        seed_test = (1.0 - p) * self.h  # the seeds' test output: scaled by keep probability
+        self.image.set_data(mask[:self.n_show])
+        self.eval_line.set_ydata(evaluation)
+        self.inv_line.set_ydata(inv_mean)
+        self.seed_line.set_ydata(seed_mean)
+        self.seed_test.set_ydata(seed_test)
+        self.ax_v.set_ylim(0, max(2.4, float(inv_mean.max()) * 1.15))
+        n = self.n_units
+        self.set_readout("keep", f"p = {p:.2f} drops, so the keep probability is {1 - p:.2f}; "
+                         f"{n} units give 2^{n} = {2 ** n:,} thinned networks; "
+                         f"{1 - mask.mean():.1%} of the sampled units were dropped")
+        err_inv = float(np.max(np.abs(inv_mean - evaluation)))
+        err_seed = float(np.max(np.abs(seed_mean - seed_test)))
+        self.set_readout("error", f"{out.shape[0]:,} samples: max |MC mean − eval output| = "
+                         f"{err_inv:.3f} (inverted), {err_seed:.3f} (seed form)")
+        self.set_summary(f"Left: {self.n_show} sampled masks at p = {p:.2f}. Right: per unit, "
+                         f"the average training output matches the evaluation output in both "
+                         f"conventions (largest gap {max(err_inv, err_seed):.3f}); inverted "
+                         f"dropout needs no change at evaluation.")
+
+
+def dropout_explorer(p: float = 0.5, n_units: int = 10, n_samples: int = 1000, n_show: int = 12,
+                     seed: int = 0) -> App:
+    """Slide the drop probability p; see sampled masks and Monte-Carlo means vs. eval output.
+
+    Inverted dropout (``dlcore.layers.dropout_forward``, the course's form) scales kept units
+    by 1/(1 - p) in training, so the mean equals the evaluation output h.  The seeds' form keeps
+    units unscaled (h·m) and multiplies by the keep probability 1 - p at test time; both have
+    the same expectation.
+    """
+    return _DropoutExplorer(p, n_units, n_samples, n_show, seed)
+
+
+class _BatchNormExplorer(App):
+    def __init__(self, gamma, beta, training, warmup, batch_size, seed):
+        gamma = _in_range(gamma, "gamma", 0.1, 3.0)
+        beta = _in_range(beta, "beta", -3.0, 3.0)
+        if not isinstance(training, bool):
+            raise TypeError(f"training must be True or False; got {training!r}")
+        warmup = check_int(warmup, "warmup", minimum=0)
+        if warmup > 100:
+            raise ValueError(f"warmup must lie in [0, 100] training batches; got {warmup}")
+        batch_size = check_int(batch_size, "batch_size", minimum=2)
+        rng = get_rng(check_int(seed, "seed", minimum=0))
+        self.z = rng.normal(3.0, 2.0, size=(256, 1))
+        mean, var = np.zeros(1), np.ones(1)  # torch's initial running statistics
+        self.running = [(mean.copy(), var.copy())]
+        for _ in range(100):
+            F.batchnorm_forward(rng.normal(3.0, 2.0, size=(batch_size, 1)), None, None,
+                                running_mean=mean, running_var=var, training=True)
+            self.running.append((mean.copy(), var.copy()))
+        fig, (ax_in, ax_out) = make_figure(1, 2, figsize=(9.0, 3.4))
+        edges = np.linspace(-4, 10, 36)
+        ax_in.stairs(np.histogram(self.z, bins=edges)[0] / self.z.size, edges, fill=True,
+                     color=CYCLE[0], alpha=0.85)
+        ax_in.axvline(float(self.z.mean()), color=PALETTE["black"], ls="--", lw=1.5,
+                      label=f"batch mean {self.z.mean():.2f}")
+        ax_in.legend(fontsize=8)
+        style_axes(ax_in, "Input z (one feature, N = 256)", "z", "fraction of the batch")
+        self.step = ax_out.stairs(np.zeros(35), edges, fill=True, color=CYCLE[2], alpha=0.85)
+        self.mean_line = ax_out.axvline(0, color=PALETTE["black"], ls="--", lw=1.5,
+                                        label="output mean")
+        self.beta_line = ax_out.axvline(0, color=PALETTE["vermillion"], ls=":", lw=2,
+                                        label="β")
+        ax_out.legend(fontsize=8)
+        style_axes(ax_out, "Output γ·ẑ + β", "output", "fraction of the batch")
+        self.ax_out = ax_out
+        controls = {
+            "gamma": slider("scale γ (sets the std)", gamma, 0.1, 3.0, 0.05),
+            "beta": slider("shift β (sets the mean)", beta, -3.0, 3.0, 0.05),
+            "training": dropdown("mode", {"training: batch statistics": True,
+                                          "evaluation: running statistics": False}, training),
+            "warmup": int_slider("training batches seen", warmup, 0, 100,
+                                 tooltip="how many batches updated the running statistics "
+                                         "(momentum 0.1)"),
+        }
+        readouts = {"out": readout(), "stats": readout()}
+        super().__init__(controls, fig, readouts, title="Batch normalisation")
+        self.update()
+
+    def output(self):
+        """The batch-norm output of the displayed batch with the current controls, (256, 1)."""
+        gamma = np.array([float(self.controls["gamma"].value)])
+        beta = np.array([float(self.controls["beta"].value)])
+        mean, var = self.running[int(self.controls["warmup"].value)]
+        out, _ = F.batchnorm_forward(self.z, gamma, beta, running_mean=mean.copy(),
+                                     running_var=var.copy(),
+                                     training=bool(self.controls["training"].value))
+        return out
+
+    def update(self):
+        out = self.output()
+        gamma, beta = float(self.controls["gamma"].value), float(self.controls["beta"].value)
+        training = bool(self.controls["training"].value)
+        lo, hi = min(-4.0, float(out.min())), max(10.0, float(out.max()))
+        edges = np.linspace(lo, hi, 36)
+        counts = np.histogram(out, bins=edges)[0] / out.size
+        self.step.set_data(counts, edges)
+        self.ax_out.set_xlim(lo, hi)
+        self.ax_out.set_ylim(0, counts.max() * 1.15)
+        self.mean_line.set_xdata([out.mean()] * 2)
+        self.beta_line.set_xdata([beta] * 2)
+        self.set_readout("out", f"output mean {out.mean():.3f}, std {out.std():.3f} "
+                         f"(β = {beta:.2f}, γ = {gamma:.2f})")
+        k = int(self.controls["warmup"].value)
+        mean, var = self.running[k]
+        if training:
+            stats = (f"training mode: normalised with this batch's mean {self.z.mean():.3f} "
+                     f"and biased variance {self.z.var():.3f}")
+        else:
+            stats = (f"evaluation mode: normalised with the running mean {mean[0]:.3f} and "
+                     f"running variance {var[0]:.3f} after {k} training batches")
+        self.set_readout("stats", stats)
+        mode = "training" if training else "evaluation"
+        self.set_summary(f"Histogram of the batch-norm output in {mode} mode: mean "
+                         f"{out.mean():.2f} and std {out.std():.2f}, against β = {beta:.2f} and "
+                         f"γ = {gamma:.2f}.")
+
+
+def batchnorm_explorer(gamma: float = 1.0, beta: float = 0.0, training: bool = True,
+                       warmup: int = 5, batch_size: int = 32, seed: int = 0) -> App:
+    """Set γ, β and train/eval mode; see the histogram of the batch-norm output.
+
+    The input is a batch of 256 values of one feature drawn from N(3, 2²).  In training mode
+    the output has mean β and std γ (``dlcore.layers.batchnorm_forward``); in evaluation mode
+    it is normalised with running statistics that ``warmup`` earlier training batches of
+    ``batch_size`` (momentum 0.1) moved from torch's start (mean 0, variance 1).
+    """
+    return _BatchNormExplorer(gamma, beta, training, warmup, batch_size, seed)

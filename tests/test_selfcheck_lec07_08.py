@@ -1,0 +1,141 @@
+"""Self-checks 07.1-07.5 and 08.1-08.5: right answers pass, catalogued mistakes get their hint.
+
+Right answers are derived here by hand (numbers from the syllabus or written-out formulas),
+not read from the checkers.
+"""
+
+import numpy as np
+import pytest
+
+import dlcore as dl
+
+IDS_07 = [f"07.{k}" for k in range(1, 6)]
+IDS_08 = [f"08.{k}" for k in range(1, 6)]
+
+
+def _verdict(exercise_id, answer, capsys):
+    ok = dl.check(exercise_id, answer)
+    return ok, capsys.readouterr().out
+
+
+def _softmax_ok(z):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _softmax_naive(z):
+    e = np.exp(np.asarray(z, dtype=float))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _softmax_wrong_axis(z):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(z - z.max())
+    return e / e.sum(axis=0, keepdims=True)
+
+
+def _softmax_unnormalised(z):
+    z = np.asarray(z, dtype=float)
+    return np.exp(z - z.max(axis=-1, keepdims=True))
+
+
+RIGHT = {
+    "07.1": 0.731058578630 * (1 - 0.731058578630),
+    "07.2": [0.5, 0.25, 0.0, 0.0],
+    "07.3": _softmax_ok,
+    "07.4": -np.log(np.exp(3) / (np.exp(1) + np.exp(2) + np.exp(3))),
+    "07.5": 0.25 ** 10,
+    "08.1": 785 * 100 + 101 * 10,
+    "08.2": [0.1, 0.4],
+    "08.3": [3 * v - 1 for v in (np.array([-3.0, -1.0, 1.0, 3.0]) / np.sqrt(5.0))],
+    "08.4": np.sqrt(2 / 256),
+    "08.5": (3.0, 0.5),
+}
+
+WRONG = [
+    ("07.1", 0.731059, "sigma(1) itself"),
+    ("07.1", 1 - np.tanh(1.0) ** 2, "slope of tanh"),
+    ("07.1", 0.25, "z = 0"),
+    ("07.1", 0.3, "sigma(z) (1 - sigma(z))"),
+    ("07.2", [0.5, 0.25, 0.5, 0.0], "max(0, 1 - y * y_hat)"),
+    ("07.2", [0.5, 0.5, 0.0, 0.0], "squares the difference"),
+    ("07.2", [0.5, 0.25, 0.0, 1.0], "sign of the label"),
+    ("07.2", [0.4, 0.25, 0.0, 0.0], "L1 and L2"),
+    ("07.3", _softmax_naive, "Subtract the maximum"),
+    ("07.3", _softmax_wrong_axis, "each ROW must sum to 1"),
+    ("07.3", _softmax_unnormalised, "sum to 1"),
+    ("07.3", np.tanh, "sum to 1"),
+    ("07.3", 0.5, "the function itself"),
+    ("07.4", -np.log(np.exp(1) / (np.exp(1) + np.exp(2) + np.exp(3))), "TRUE class"),
+    ("07.4", np.exp(3) / (np.exp(1) + np.exp(2) + np.exp(3)), "negative logarithm"),
+    ("07.4", -np.log10(np.exp(3) / (np.exp(1) + np.exp(2) + np.exp(3))), "log10"),
+    ("07.5", 2.5, "multiplies"),
+    ("07.5", 1.0, "tanh"),
+    ("07.5", 0.25, "ten in all"),
+    ("08.1", 784 * 100 + 100 * 10, "weights only"),
+    ("08.1", 110, "number of units"),
+    ("08.1", 78_400, "first layer"),
+    ("08.2", [0.9, 0.6], "keep probabilities"),
+    ("08.2", [0.4, 0.1], "wrong order"),
+    ("08.3", [-v + 3 for v in (np.array([-3.0, -1.0, 1.0, 3.0]) / np.sqrt(5.0))], "swapped"),
+    ("08.3", [3 * v - 1 for v in (np.array([-3.0, -1.0, 1.0, 3.0]) / np.std([2, 4, 6, 8],
+                                                                             ddof=1))],
+     "biased variance"),
+    ("08.3", np.array([-3.0, -1.0, 1.0, 3.0]) / np.sqrt(5.0), "apply the scale"),
+    ("08.4", 2 / 256, "variance"),
+    ("08.4", np.sqrt(2 / 384), "Xavier"),
+    ("08.4", np.sqrt(2 / 128), "INPUTS"),
+    ("08.4", np.sqrt(1 / 256), "doubles"),
+    ("08.5", (0.5, 3.0), "swapped"),
+    ("08.5", (0.0, 1.0), "not yet"),
+]
+
+
+@pytest.mark.lec07
+@pytest.mark.parametrize("exercise_id", IDS_07)
+def test_lec07_right_answers_pass(exercise_id, capsys):
+    ok, out = _verdict(exercise_id, RIGHT[exercise_id], capsys)
+    assert ok, out
+    assert "Correct" in out
+
+
+@pytest.mark.lec08
+@pytest.mark.parametrize("exercise_id", IDS_08)
+def test_lec08_right_answers_pass(exercise_id, capsys):
+    ok, out = _verdict(exercise_id, RIGHT[exercise_id], capsys)
+    assert ok, out
+
+
+@pytest.mark.lec07
+@pytest.mark.lec08
+@pytest.mark.parametrize("exercise_id, answer, hint", WRONG,
+                         ids=[f"{w[0]}-{i}" for i, w in enumerate(WRONG)])
+def test_catalogued_mistakes_get_their_hint(exercise_id, answer, hint, capsys):
+    ok, out = _verdict(exercise_id, answer, capsys)
+    assert not ok
+    assert hint in out
+    right = RIGHT[exercise_id]
+    if not callable(right):  # hints never reveal the expected value
+        for v in np.atleast_1d(np.asarray(right, dtype=float)):
+            if v != round(v) and v != 0.5:  # integers and 1/2 appear in the questions
+                assert f"{v:.4f}" not in out and f"{v:.4g}" not in out
+
+
+@pytest.mark.lec07
+@pytest.mark.lec08
+@pytest.mark.parametrize("exercise_id", IDS_07 + IDS_08)
+def test_unanswered_and_solutions(exercise_id, capsys):
+    ok, out = _verdict(exercise_id, ..., capsys)
+    assert not ok and "Not answered yet" in out
+    dl.solution(exercise_id)
+    text = capsys.readouterr().out
+    assert f"Solution to {exercise_id}" in text and len(text) > 120
+
+
+@pytest.mark.lec07
+def test_a_malformed_answer_is_reported(capsys):
+    ok, out = _verdict("07.2", [0.5, 0.25], capsys)
+    assert not ok and "expected 4 numbers" in out
+    ok, out = _verdict("07.3", lambda z: z[None], capsys)
+    assert not ok and "same shape" in out
