@@ -33,25 +33,18 @@ def _ipympl():
     """Import ipympl's canvas without letting it switch matplotlib's backend.
 
     ``import ipympl`` calls ``matplotlib.use("module://ipympl.backend_nbagg")`` when matplotlib
-    is already imported, which would turn the notebook's later static plots into widgets (and
-    headless test runs away from Agg).  The widgets need only the canvas class.
+    is already imported, which would turn the notebook's later static plots into widgets (or,
+    switched back, leave the inline backend unconfigured).  The widgets need only the canvas
+    class, so ``matplotlib.use`` is made a no-op for the duration of that first import.
     """
-    import sys
-
     import matplotlib
-    from matplotlib import rcsetup
 
-    before = dict.__getitem__(matplotlib.rcParams, "backend")
-    pyplot_loaded = "matplotlib.pyplot" in sys.modules
-    from ipympl.backend_nbagg import Canvas, FigureManager
-
-    if dict.__getitem__(matplotlib.rcParams, "backend") != before:
-        if pyplot_loaded and before is not rcsetup._auto_backend_sentinel:
-            import matplotlib.pyplot as plt
-
-            plt.switch_backend(before)
-        else:
-            dict.__setitem__(matplotlib.rcParams, "backend", before)
+    use = matplotlib.use
+    matplotlib.use = lambda *args, **kwargs: None
+    try:
+        from ipympl.backend_nbagg import Canvas, FigureManager
+    finally:
+        matplotlib.use = use
     return Canvas, FigureManager
 
 

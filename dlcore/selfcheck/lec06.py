@@ -1,0 +1,187 @@
+"""Self-checks of lecture 6 (backpropagation and computational graphs)."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from ._registry import exercise
+
+_ETA = 0.5
+
+
+def _number(answer) -> float:
+    if isinstance(answer, bool) or not isinstance(answer, (numbers.Real, np.ndarray)) \
+            or np.size(answer) != 1:
+        raise TypeError("the answer must be a single number")
+    return float(np.asarray(answer).reshape(()))
+
+
+def _chain(**kw):
+    from ..viz.graphs import chain_example
+
+    loss = chain_example(**kw)
+    loss.backward()
+    values = {}
+    stack = [loss]
+    while stack:
+        v = stack.pop()
+        if v.label and v.label not in values:
+            values[v.label] = v
+        stack.extend(v._prev)
+    return values
+
+
+def _close(a, b) -> bool:
+    return bool(np.isclose(a, b, rtol=1e-4, atol=1e-7))
+
+
+@exercise("06.1", "dL/dw3 of the thin chain with w3 = 1", solution="""
+Forward with $x = 1, y = 1, w_1 = 0.5, b_1 = 0, w_2 = -1, w_3 = 1$: $h_1 = \\sigma(0.5) =
+0.62246$, $h_2 = \\sigma(-0.62246) = 0.34923$, $\\hat y = \\sigma(0.34923) = 0.58643$.
+Then
+$$\\frac{\\partial L}{\\partial w_3} = -(y - \\hat y)\\,\\hat y(1 - \\hat y)\\,h_2
+= -(0.41357)(0.24253)(0.34923) = -0.035028.$$
+In code: `L = dl.viz.chain_example(w3=1.0); L.backward()` and read the `grad` of the leaf
+`w3` (or use `dl.widgets.graph_stepper` with w3 = 1).
+""")
+def _check_dw3(answer):
+    v = _chain(w3=1.0)
+    expected = v["w3"].grad
+    value = _number(answer)
+    y_hat, h2 = v["y_hat"].data, v["h2"].data
+    if _close(value, -expected):
+        return "the sign is flipped: dL/dy_hat = -(y - y_hat), which is negative here"
+    if _close(value, _ETA * expected):
+        return "there is no learning rate in a derivative: eta belongs only in the update"
+    if _close(value, (y_hat - 1.0) * h2):
+        return "you left out the sigmoid's local derivative y_hat (1 - y_hat)"
+    if _close(value, (y_hat - 1.0) * y_hat * (1 - y_hat)):
+        return "you left out da3/dw3 = h2, the input of the last weight"
+    return None if _close(value, expected) else \
+        "not yet: multiply dL/dy_hat, dy_hat/da3 and da3/dw3"
+
+
+@exercise("06.2", "dL/dw1_21 of the 2-2-2-1 network as a sum over paths", solution="""
+`w1_21` joins $x_1$ to $z_2^{(1)}$, and $z_2^{(1)}$ feeds both units of layer 2, so two paths
+reach the loss: $w \\to z_2^{(1)} \\to z_1^{(2)} \\to y^* \\to L$ and
+$w \\to z_2^{(1)} \\to z_2^{(2)} \\to y^* \\to L$.  The gradient is the sum of the two path
+products:
+```python
+net = dl.viz.value_network(dl.viz.PATH_NET["x"], dl.viz.PATH_NET["weights"], 1.0)
+net["loss"].backward()
+paths = dl.viz.path_products(net["loss"], net["weights"]["w1_21"])
+sum(p.product for p in paths)          # equals net["weights"]["w1_21"].grad
+```
+""")
+def _check_paths(answer):
+    from ..viz.graphs import PATH_NET, path_products, value_network
+
+    net = value_network(PATH_NET["x"], PATH_NET["weights"], 1.0)
+    net["loss"].backward()
+    w = net["weights"]["w1_21"]
+    paths = path_products(net["loss"], w)
+    value = _number(answer)
+    for p in paths:
+        if _close(value, p.product):
+            return "that is one path's product; z2(1) feeds both units of layer 2: add both paths"
+    if value == 0.0:
+        return ("the weight reaches the loss only through z2(1); a path through z1(1), as the "
+                "slide's red path, contributes 0 because z1(1) does not depend on it")
+    return None if _close(value, w.grad) else \
+        "not yet: list the paths with dl.viz.path_products and add their products"
+
+
+@exercise("06.3", "Backward pass of a dense layer", solution="""
+For $Z = XW^\\top + b$ with upstream gradient $\\delta = \\partial L/\\partial Z$ (N, M):
+```python
+def dense_backward(delta, X, W):
+    dW = delta.T @ X          # (M, D), the shape of W
+    db = delta.sum(axis=0)    # (M,), one entry per output unit, summed over the batch
+    dX = delta @ W            # (N, D), the shape of X
+    return dW, db, dX
+```
+Each gradient has the shape of the thing it belongs to, which is a quick check on the order of
+the products.  `dl.layers.linear_backward` computes the same three arrays.
+""")
+def _check_dense(answer):
+    from ..layers import linear_backward, linear_forward
+
+    if not callable(answer):
+        return "pass your function dense_backward itself (no parentheses)"
+    rng = np.random.default_rng(6)
+    X, W, b = rng.normal(size=(4, 3)), rng.normal(size=(2, 3)), rng.normal(size=2)
+    delta = rng.normal(size=(4, 2))
+    _, cache = linear_forward(X, W, b)
+    dX_e, dW_e, db_e = linear_backward(delta, cache)
+    out = answer(delta.copy(), X.copy(), W.copy())
+    if not isinstance(out, (tuple, list)) or len(out) != 3:
+        return "return the three gradients as a tuple (dW, db, dX)"
+    if any(o is Ellipsis or o is None for o in out):
+        return "fill in dW, db and dX (one of them is still ... or None)"
+    dW, db, dX = (np.asarray(o, dtype=float) for o in out)
+    if dW.shape == dW_e.T.shape and dW.shape != dW_e.shape:
+        return (f"dW has shape {dW.shape}, but it must have the shape of W, (M, D): swap the "
+                f"order of your product")
+    if not np.allclose(dW, dW_e):
+        return "dW is not yet right: each entry sums delta[n, m] * X[n, d] over the batch"
+    if db.shape == (delta.shape[0],):
+        return "db must have one entry per output unit: sum delta over the rows (axis 0)"
+    if db.shape == db_e.shape and np.allclose(db, db_e / delta.shape[0]):
+        return "db is the mean over the batch; the bias gets the sum of the rows"
+    if not np.allclose(db, db_e):
+        return "db is not yet right: sum delta over the batch rows"
+    if dX.shape != dX_e.shape:
+        return f"dX has shape {dX.shape}, but it must have the shape of X, (N, D)"
+    return None if np.allclose(dX, dX_e) else \
+        "dX is not yet right: row n of dX combines the rows of W weighted by delta[n]"
+
+
+@exercise("06.4", "Sigmoid followed by binary cross-entropy", solution="""
+With $\\hat y = \\sigma(z)$ and $L = -y\\log\\hat y - (1 - y)\\log(1 - \\hat y)$:
+$$\\frac{\\partial L}{\\partial z} = \\frac{\\hat y - y}{\\hat y(1 - \\hat y)}\\cdot
+\\hat y(1 - \\hat y) = \\hat y - y.$$
+At $z = 0.3$, $y = 1$: $\\hat y = \\sigma(0.3) = 0.57444$, so $\\partial L/\\partial z =
+-0.42556$.  The sigmoid's derivative cancels, which is why frameworks fuse the two
+(`BCEWithLogitsLoss`).
+""")
+def _check_bce(answer):
+    from ..engine import Value
+
+    z = Value(0.3, "z")
+    y_hat = z.sigmoid()
+    loss = -(1.0 * y_hat.log())
+    loss.backward()
+    p = y_hat.data
+    value = _number(answer)
+    if _close(value, -z.grad):
+        return "the sign is flipped: the gradient is y_hat - y, negative when y_hat < y = 1"
+    if _close(value, (p - 1.0) / (p * (1 - p))):
+        return "that is dL/dy_hat; multiply by dy_hat/dz = y_hat (1 - y_hat)"
+    if _close(value, (p - 1.0) * p * (1 - p)):
+        return ("that is the squared-error form (y_hat - y) sigma'(z); with cross-entropy the "
+                "sigma' cancels")
+    return None if _close(value, z.grad) else "not yet: differentiate L with respect to z"
+
+
+@exercise("06.5", "Spot the mistake: one gradient step on w3", solution="""
+The slide writes $\\partial L/\\partial f_3 = -\\eta(y - \\hat y)$ (the learning rate inside a
+derivative) and updates with $\\theta \\leftarrow \\theta + \\eta\\,\\partial L/\\partial\\theta$.
+Correct: $\\partial L/\\partial w_3 = -(y - \\hat y)\\hat y(1-\\hat y)h_2 = -0.0257314$ and
+$$w_3 \\leftarrow w_3 - \\eta\\frac{\\partial L}{\\partial w_3} = 2 - 0.5\\,(-0.0257314)
+= 2.0128657.$$
+The slide's version gives $2 + 0.5 \\cdot 0.5\\,(-0.0257314) = 1.9935672$, a step that raises the
+loss.
+""")
+def _check_update(answer):
+    v = _chain()
+    w3, g = v["w3"].data, v["w3"].grad
+    value = _number(answer)
+    if _close(value, w3 + _ETA * _ETA * g):
+        return "that follows the slide: eta inside the derivative and a plus sign in the update"
+    if _close(value, w3 + _ETA * g):
+        return "the sign is flipped: gradient descent steps against the gradient"
+    if _close(value, w3 - _ETA * _ETA * g):
+        return "eta appears twice: it belongs in the update only, not in the derivative"
+    return None if _close(value, w3 - _ETA * g) else "not yet: w3 - eta * dL/dw3 with eta = 0.5"

@@ -1,0 +1,241 @@
+"""``graph_stepper``: a Value expression's backward pass, one local backward at a time.
+
+Shapes: none; every node of the graph is a scalar ``Value``.
+"""
+
+from __future__ import annotations
+
+import html
+import inspect
+import math
+import numbers
+
+from ...engine import Value, backward_steps, topological_order
+from ...viz.graphs import chain_example, draw_value_graph, local_derivatives, snake_layout
+from .._base import PALETTE, App, button, make_figure, play_controls, readout, slider
+
+__all__ = ["graph_stepper"]
+
+_OPS = {"+": "+", "-": "-", "*": "\u00d7", "/": "/", "neg": "negation", "sigmoid": "\u03c3"}
+
+
+def _inputs_from(build, inputs):
+    """The builder's parameter names with their starting values, checked."""
+    if not callable(build):
+        raise TypeError(f"build must be a function that takes Values and returns a Value; got "
+                        f"{build!r}")
+    params = inspect.signature(build).parameters
+    if inputs is None:
+        missing = [n for n, p in params.items() if p.default is inspect.Parameter.empty]
+        if missing:
+            raise ValueError(f"give a starting value for every input of build: pass inputs="
+                             f"{{...}} or defaults in the signature (missing: "
+                             f"{', '.join(missing)})")
+        inputs = {n: p.default for n, p in params.items()}
+    if not isinstance(inputs, dict) or not inputs:
+        raise TypeError("inputs must be a non-empty dict {name: number}")
+    for name, v in inputs.items():
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v):
+            raise ValueError(f"inputs[{name!r}] must be a finite number; got {v!r}")
+    try:
+        inspect.signature(build).bind(**inputs)
+    except TypeError as exc:
+        raise ValueError(f"inputs {sorted(inputs)} do not match the parameters of build "
+                         f"{list(params)}: {exc}") from None
+    return {n: float(v) for n, v in inputs.items()}
+
+
+class GraphStepper(App):
+    def __init__(self, build, inputs, max_columns):
+        self._build = build
+        inputs = _inputs_from(build, inputs)
+        self._max_columns = max_columns
+        root = self._make(inputs)
+        lay = snake_layout(root, max_columns)
+        xs = [x for x, _ in lay["values"].values()]
+        ys = [y for _, y in lay["values"].values()]
+        bw, bh = lay["box"]
+        size = (max(xs) - min(xs) + bw + 0.6, max(ys) - min(ys) + bh + 0.9)
+        controls = {name: slider(f"input {name}", v, min(-3.0, 2 * v - 1), max(3.0, 2 * v + 1),
+                                 0.01, tooltip=f"value of the leaf {name}")
+                    for name, v in inputs.items()}
+        self._n = self._count(root)
+        play, step = play_controls(self._n, interval_ms=900, description="backward step")
+        controls.update(play=play, step=step, prev=button("previous step", icon="step-backward"),
+                        next=button("next step", icon="step-forward"),
+                        reset=button("back to the forward pass", icon="undo"))
+        fig, ax = make_figure(figsize=size)
+        readouts = {"step": readout(), "cache": readout()}
+        super().__init__(controls, fig, readouts, title="Backward pass, step by step",
+                         observe=False)
+        self.ax = ax
+        for name in inputs:
+            controls[name].observe(self._on_inputs, names="value")
+        step.observe(self._on_change, names="value")
+        play.observe(self._on_play, names="value")
+        controls["next"].on_click(lambda _b: self._move(1))
+        controls["prev"].on_click(lambda _b: self._move(-1))
+        controls["reset"].on_click(lambda _b: setattr(step, "value", 0))
+        self._signature = None
+        self._rebuild(root)
+        self.update()
+
+    # Graph ------------------------------------------------------------------------------------
+
+    def _make(self, inputs) -> Value:
+        leaves = {n: Value(v, n) for n, v in inputs.items()}
+        root = self._build(**leaves)
+        if not isinstance(root, Value):
+            raise TypeError(f"build must return a Value (the output of the expression); got "
+                            f"{type(root).__name__}")
+        if not root.label:
+            root.label = "out"
+        return root
+
+    @staticmethod
+    def _count(root) -> int:
+        return 1 + sum(1 for v in topological_order(root) if v._prev)
+
+    def _rebuild(self, root) -> None:
+        order = topological_order(root)
+        for v in order:
+            v.grad = 0.0
+        signature = tuple((v._op, len(v._args), v.label) for v in order)
+        self.root, self.order = root, order
+        self.index = {v: i for i, v in enumerate(order)}
+        snaps = [({}, None), ({root: 1.0}, None)]
+        got = {root}
+        for st in backward_steps(root):
+            got |= {child for child, _ in st.contributions}
+            snaps.append(({v: v.grad for v in order if v in got}, st))
+        self.snaps = snaps
+        if signature != self._signature:
+            self.ax.clear()
+            draw_value_graph(root, ax=self.ax, max_columns=self._max_columns,
+                             title="Backward pass: red numbers on edges are local derivatives")
+            self._artists = {a.get_gid(): a for a in [*self.ax.texts, *self.ax.patches]
+                             if a.get_gid()}
+            self._signature = signature
+            n = len(snaps) - 1
+            self.controls["step"].max = n
+            self.controls["play"].max = n
+
+    def _on_inputs(self, _change=None) -> None:
+        inputs = {n: self.controls[n].value for n in self._input_names()}
+        try:
+            root = self._make(inputs)
+        except (ValueError, ZeroDivisionError) as exc:
+            # A learner's expression may be undefined at some inputs (log of a negative...).
+            self.set_readout("step", f"The expression cannot be evaluated at these inputs: "
+                                     f"{exc}. The graph still shows the last valid inputs.")
+            return
+        self._rebuild(root)
+        self._on_change()
+
+    def _input_names(self):
+        return [n for n in self.controls if n not in ("play", "step", "prev", "next", "reset")]
+
+    def _on_play(self, change) -> None:
+        self.controls["step"].value = min(change["new"], self.controls["step"].max)
+
+    def _move(self, delta: int) -> None:
+        s = self.controls["step"]
+        s.value = max(0, min(s.max, s.value + delta))
+
+    # Display ----------------------------------------------------------------------------------
+
+    def _name(self, v) -> str:
+        if v.label:
+            return v.label
+        if not v._prev:
+            return f"constant {v.data:g}"
+        return f"node {self.index[v]} ({_OPS.get(v._op, v._op)} output)"
+
+    def _text(self, v, grads) -> str:
+        grad = f"grad {grads[v]:.4g}" if v in grads else "grad ?"
+        return f"{v.label or ' '}\ndata {v.data:.4g}\n{grad}"
+
+    def update(self) -> None:
+        k = self.controls["step"].value
+        grads, current = self.snaps[k]
+        ran = {st.node for _, st in self.snaps[2:k + 1]}
+        for v, i in self.index.items():
+            self._artists[f"value-{i}"].set_text(self._text(v, grads))
+            box = self._artists[f"box-{i}"]
+            box.set_linewidth(1.2)
+            box.set_edgecolor(PALETTE["vermillion"] if v is self.root else PALETTE["blue"])
+            if v._prev:
+                self._artists[f"opc-{i}"].set_facecolor("#fbd3c1" if current is not None and
+                                                        v is current.node else
+                                                        ("#e6e6e6" if v in ran else "#faf6d0"))
+                for j, (_child, local) in enumerate(local_derivatives(v)):
+                    label = self._artists[f"label-{i}-{j}"]
+                    label.set_text(f"{local:.3g}" if v in ran else "")
+                    label.set_fontweight("bold" if current is not None and v is current.node
+                                         else "normal")
+        self.set_readout("step", self._describe(k, grads, current))
+        self._show_cache(grads)
+        n = len(self.snaps) - 1
+        self.set_summary(f"Computational graph of {len(self.order)} values; step {k} of {n} of "
+                         f"the backward pass" + (": all gradients known." if k == n else
+                                                 " (boxes show data and, once known, grad)."))
+        if current is not None:
+            out = self._artists[f"box-{self.index[current.node]}"]
+            out.set_edgecolor(PALETTE["vermillion"])
+            out.set_linewidth(2.6)
+            for child, _ in current.contributions:
+                box = self._artists[f"box-{self.index[child]}"]
+                box.set_edgecolor(PALETTE["green"])
+                box.set_linewidth(2.6)
+
+    def _describe(self, k, grads, current) -> str:
+        n = len(self.snaps) - 1
+        if k == 0:
+            return ("Step 0: the forward pass has run and every box shows its value. Press "
+                    "'next step' to start the backward pass.")
+        if current is None:
+            return (f"Step 1 of {n}: seed the output: d{self._name(self.root)}/"
+                    f"d{self._name(self.root)} = 1.")
+        node = current.node
+        up = grads[node]
+        prev = self.snaps[k - 1][0]
+        parts = [f"Step {k} of {n}: the {_OPS.get(node._op, node._op)} operation that made "
+                 f"{self._name(node)} runs its local backward. Upstream gradient "
+                 f"d{self._name(self.root)}/d[{self._name(node)}] = {up:.4g}, computed once and "
+                 f"reused for every input."]
+        for (child, local), (_, contrib) in zip(local_derivatives(node), current.contributions):
+            before = prev.get(child)
+            extra = (f"; added to the {before:.4g} it already had (a second path)"
+                     if before is not None and child is not node else "")
+            parts.append(f"{self._name(child)}: local derivative {local:.4g}, so it receives "
+                         f"{up:.4g} x {local:.4g} = {contrib:.4g}{extra}.")
+        if k == n:
+            leaves = ", ".join(f"{v.label}: {v.grad:.6g}" for v in self.order
+                               if not v._prev and v.label)
+            parts.append(f"Done: the same gradients as {self._name(self.root)}.backward(): "
+                         f"{leaves}.")
+        return " ".join(parts)
+
+    def _show_cache(self, grads) -> None:
+        rows = [f"{self._name(v)}: {g:.6g}" for v, g in grads.items() if v._prev or v.label]
+        text = "Gradients known so far (each computed once): " + ("; ".join(rows) or "none yet")
+        self.readouts["cache"].value = f"<small>{html.escape(text)}</small>"
+
+    def value_grads(self) -> dict:
+        """Gradient shown for every labelled node at the current step (None if not yet known)."""
+        grads = self.snaps[self.controls["step"].value][0]
+        return {v.label: grads.get(v) for v in self.order if v.label}
+
+
+def graph_stepper(build=None, inputs=None, max_columns: int = 8) -> GraphStepper:
+    """Step through the backward pass of a ``Value`` expression, one operation at a time.
+
+    ``build(**leaves) -> Value`` makes the expression from named leaf Values (default: the thin
+    chain of lecture 6, ``viz.graphs.chain_example``); ``inputs`` maps each parameter to its
+    starting value (default: the defaults in ``build``'s signature).  One slider per input; the
+    step slider, play and next/previous buttons walk the backward pass.
+    """
+    if isinstance(max_columns, bool) or not isinstance(max_columns, int) or max_columns < 2:
+        raise ValueError(f"max_columns must be an integer >= 2; got {max_columns!r}")
+    return GraphStepper(chain_example if build is None else build, inputs, max_columns)
+

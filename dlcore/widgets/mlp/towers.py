@@ -1,0 +1,153 @@
+"""``tower_builder``: a, b, c, k, m -> two sigmoid steps; tower count -> a sum of towers for sin.
+
+Shapes: a net of H hidden sigmoid units has w1 (H, 1), b1 (H,), w2 (1, H), b2 (1,).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..._checks import check_int, check_positive
+from ...nn import tower_weights
+from ...viz.mlp import tower_mlp, tower_sum_weights
+from .._base import PALETTE, App, int_slider, log_slider, make_figure, readout, slider, style_axes
+
+__all__ = ["tower_builder"]
+
+_MAX_TOWERS = 40
+
+
+def _check_fn(fn, lo, hi):
+    if not callable(fn):
+        raise TypeError(f"fn must be a function of x such as np.sin; got {fn!r}")
+    x = np.linspace(lo, hi, 5)
+    y = np.asarray(fn(x), dtype=float)
+    if y.shape != x.shape or not np.all(np.isfinite(y)):
+        raise ValueError(f"fn must map an array x of shape (N,) to finite values of shape (N,);"
+                         f" got shape {y.shape}")
+
+
+class TowerBuilder(App):
+    def __init__(self, a, b, c, k, m, n_towers, tower_k, fn, fn_name, lo, hi):
+        tower_weights(a, b, c, k, m)  # validates the presets
+        n_towers = check_int(n_towers, "n_towers", minimum=1)
+        if n_towers > _MAX_TOWERS:
+            raise ValueError(f"n_towers must be in [1, {_MAX_TOWERS}]; got {n_towers}")
+        tower_k = check_positive(tower_k, "tower_k")
+        if not hi > lo:
+            raise ValueError(f"the interval must have lo < hi; got lo={lo}, hi={hi}")
+        _check_fn(fn, lo, hi)
+        self.fn, self.fn_name, self.lo, self.hi = fn, fn_name, float(lo), float(hi)
+        controls = {
+            "a": slider("a (middle plateau)", a, -3, 5, 0.1),
+            "b": slider("b (left plateau)", b, -3, 5, 0.1),
+            "c": slider("c", c, -3, 5, 0.1, tooltip="the second step adds c - b on top of a"),
+            "k": slider("steepness k", float(np.ravel(k)[0]), 0.5, 50, 0.5),
+            "m1": slider("first step at m1", m[0], -3, 3, 0.1),
+            "m2": slider("second step at m2", m[1], -3, 3, 0.1),
+            "n_towers": int_slider(f"towers for {fn_name}", n_towers, 1, _MAX_TOWERS),
+            "tower_k": log_slider("tower steepness", tower_k, 1, 1000),
+        }
+        fig, axes = make_figure(2, 2, figsize=(9.6, 6.4))
+        readouts = {"steps": readout(), "towers": readout()}
+        super().__init__(controls, fig, readouts, title="Sigmoid steps and towers")
+        (self.ax_step, self.ax_fn), (self.ax_err, self.ax_n) = axes
+        self._x_step = np.linspace(-4, 4, 400)
+        ax = self.ax_step
+        (self.l_out,) = ax.plot([], [], color=PALETTE["blue"], lw=2.2, label="y_hat(x)")
+        (self.l_h1,) = ax.plot([], [], "--", color=PALETTE["orange"],
+                               label="b + (a-b) s(k(x-m1))")
+        (self.l_h2,) = ax.plot([], [], "--", color=PALETTE["green"],
+                               label="b + (c-b) s(k(x-m2))")
+        self.plateaus = [ax.axhline(0, ls=":", color=PALETTE["grey"]) for _ in range(3)]
+        self.l_c = ax.axhline(0, ls="-.", color=PALETTE["vermillion"], lw=1, label="level c")
+        ax.set_xlim(-4, 4)
+        ax.legend(fontsize=7, loc="upper left")
+        style_axes(ax, "", "x", "y")
+        self._x_fn = np.linspace(self.lo, self.hi, 500)
+        self._target = np.asarray(fn(self._x_fn), dtype=float)
+        ax = self.ax_fn
+        ax.plot(self._x_fn, self._target, color=PALETTE["black"], lw=1.2, label=fn_name)
+        (self.l_fn,) = ax.plot([], [], color=PALETTE["blue"], lw=2, label="sum of towers")
+        ax.set_xlim(self.lo, self.hi)
+        pad = 0.2 * (np.ptp(self._target) + 1e-9)
+        ax.set_ylim(self._target.min() - pad, self._target.max() + pad)
+        ax.legend(fontsize=7, loc="upper right")
+        style_axes(ax, "", "x", "y")
+        (self.l_err,) = self.ax_err.plot([], [], color=PALETTE["vermillion"])
+        self.ax_err.set_xlim(self.lo, self.hi)
+        style_axes(self.ax_err, "", "x", f"|y_hat - {fn_name}|")
+        (self.l_n,) = self.ax_n.semilogy([], [], "o-", ms=3, color=PALETTE["blue"],
+                                         label="max error")
+        (self.l_now,) = self.ax_n.semilogy([], [], "o", ms=9, color=PALETTE["vermillion"],
+                                           label="current")
+        self.ax_n.set_xlim(0, _MAX_TOWERS + 1)
+        self.ax_n.legend(fontsize=7)
+        style_axes(self.ax_n, "Max error against the number of towers", "towers",
+                   "max |error| (log scale)")
+        self._curve_key = None
+        self.update()
+
+    def _sum_of_towers(self, n, k, x):
+        return tower_mlp(*tower_sum_weights(self.fn, n, k, self.lo, self.hi))(x[:, None])[:, 0]
+
+    def update(self) -> None:
+        c = self.controls
+        a, b, cc, k = c["a"].value, c["b"].value, c["c"].value, c["k"].value
+        w1, b1, w2, b2 = tower_weights(a, b, cc, k, (c["m1"].value, c["m2"].value))
+        x = self._x_step
+        y_hat = tower_mlp(w1, b1, w2, b2)(x[:, None])[:, 0]
+        s = 1.0 / (1.0 + np.exp(-np.clip(x[:, None] * w1[:, 0] + b1, -500, 500)))
+        self.l_out.set_data(x, y_hat)
+        self.l_h1.set_data(x, b + w2[0, 0] * s[:, 0])
+        self.l_h2.set_data(x, b + w2[0, 1] * s[:, 1])
+        top = a + cc - b
+        for line, level in zip(self.plateaus, (b, a, top)):
+            line.set_ydata([level, level])
+        self.l_c.set_ydata([cc, cc])
+        levels = [b, a, cc, top, *y_hat[[0, -1]]]
+        self.ax_step.set_ylim(min(levels) - 0.5, max(levels) + 0.5)
+        self.ax_step.set_title(f"1-2-1 net: plateaus b = {b:g}, a = {a:g}, a + c - b = "
+                               f"{top:g}", fontsize=10)
+        self.set_readout("steps", f"Weights (PyTorch layout): w1 = [[{k:g}], [{k:g}]], b1 = "
+                                  f"[{b1[0]:g}, {b1[1]:g}], w2 = [[{w2[0, 0]:g}, {w2[0, 1]:g}]],"
+                                  f" b2 = [{b2[0]:g}]. Far right the output is a + c - b = "
+                                  f"{top:g}, not c = {cc:g}.")
+        n, tk = c["n_towers"].value, c["tower_k"].value
+        weights = tower_sum_weights(self.fn, n, tk, self.lo, self.hi)
+        approx = tower_mlp(*weights)(self._x_fn[:, None])[:, 0]
+        err = np.abs(approx - self._target)
+        self.l_fn.set_data(self._x_fn, approx)
+        self.l_err.set_data(self._x_fn, err)
+        self.ax_err.set_ylim(0, max(err.max() * 1.1, 1e-6))
+        self.ax_err.set_title(f"Error: max {err.max():.3f}, mean {err.mean():.3f}", fontsize=10)
+        self.ax_fn.set_title(f"{n} towers = {2 * n} hidden sigmoid units", fontsize=10)
+        if self._curve_key != tk:
+            ns = np.arange(1, _MAX_TOWERS + 1)
+            self._curve = np.array([np.max(np.abs(self._sum_of_towers(m, tk, self._x_fn)
+                                                  - self._target)) for m in ns])
+            self.l_n.set_data(ns, self._curve)
+            self.ax_n.set_ylim(self._curve.min() / 2, self._curve.max() * 2)
+            self._curve_key = tk
+        self.l_now.set_data([n], [err.max()])
+        w1s, b1s, w2s, _ = weights
+        self.set_readout("towers", f"1-{2 * n}-1 network, {3 * 2 * n + 1} parameters. Tower 1: "
+                                   f"w1 = [{w1s[0, 0]:.3g}, {w1s[1, 0]:.3g}], b1 = "
+                                   f"[{b1s[0]:.3g}, {b1s[1]:.3g}], w2 = [{w2s[0, 0]:.3g}, "
+                                   f"{w2s[0, 1]:.3g}]. Max |error| = {err.max():.4f}.")
+        self.set_summary(f"Top left: two sigmoid steps with plateaus {b:g}, {a:g} and {top:g}. "
+                         f"Top right: {self.fn_name} and a sum of {n} towers; bottom: its error "
+                         f"(max {err.max():.3f}) and the max error for 1 to {_MAX_TOWERS} "
+                         f"towers.")
+
+
+def tower_builder(a=3.0, b=1.0, c=2.0, k=10.0, m=(-1.0, 1.0), n_towers: int = 8,
+                  tower_k: float = 50.0, fn=np.sin, fn_name: str = "sin x", lo: float = 0.0,
+                  hi: float = 2 * np.pi) -> TowerBuilder:
+    """Sliders for the 1-2-1 step net (a, b, c, k, m1, m2) and for a sum of towers for ``fn``.
+
+    Defaults reproduce the lecture's example (plateaus 1, 3, 4) and approximate sin on
+    [0, 2 pi] with 8 towers; pass your own ``fn`` (array -> array) and ``fn_name`` to
+    approximate another function on [lo, hi].
+    """
+    return TowerBuilder(a, b, c, k, m, n_towers, tower_k, fn, fn_name, lo, hi)

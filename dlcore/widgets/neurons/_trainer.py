@@ -1,0 +1,280 @@
+"""Perceptron trainer: step or play through the mistake-driven rule on 2-D data.
+
+Shapes: X (N, 2) points as shown; the model sees (N, D) with D = 3 when a constant-1 bias
+feature is appended, D = 2 otherwise; y (N,) labels in {-1, +1}; w (D,).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.colors import ListedColormap
+from matplotlib.patches import FancyArrowPatch
+from matplotlib.ticker import MaxNLocator
+
+from ..._checks import as_array, check_int, check_shapes
+from ...data.synthetic import blobs
+from ...data.tables import boolean_table
+from ...viz.neurons import boundary_segment
+from .._base import (
+    PALETTE,
+    App,
+    button,
+    checkbox,
+    dropdown,
+    int_slider,
+    make_figure,
+    play_controls,
+    readout,
+    style_axes,
+)
+from ..milestones._common import html_table
+from ._common import errors_per_epoch, fmt_vec, perceptron_trace
+
+__all__ = ["PerceptronTrainer", "perceptron_trainer", "SEED_TRACE"]
+
+# 001_83a7a452e11fa9a5.txt, lines 78-288: w starts at (0, 0); x = (1, -1) with y = -1, then
+# x = (-1, 1) with y = +1; no bias feature.
+SEED_TRACE = (np.array([[1.0, -1.0], [-1.0, 1.0]]), np.array([-1, 1]))
+DATASETS = {"seed trace (001_83a7a452e11fa9a5.txt)": "seed trace",
+            "two Gaussian blobs (separable)": "blobs", "XOR (not separable)": "XOR"}
+
+
+def _label(v: int) -> str:
+    """+1, -1, or 0 (np.sign on the boundary)."""
+    return f"{v:+d}" if v else "0"
+
+
+def _pm_labels(y, n: int) -> np.ndarray:
+    y = as_array(y, "y", ndim=1, spec="(N,)")
+    if y.shape[0] != n:
+        raise ValueError(f"y must have shape (N,) with N={n} (from X); got shape {y.shape}")
+    if not np.all((y == -1) | (y == 1)):
+        raise ValueError("y must hold labels in {-1, +1} (for 0/1 labels use 2 * y - 1)")
+    return y.astype(int)
+
+
+class PerceptronTrainer(App):
+    """Points, boundary and w arrow at each update; mistakes per epoch alongside."""
+
+    def __init__(self, data=None, X=None, y=None, sign_zero=1, max_epochs=10, bias=None,
+                 n_samples=20, centers=((1.0, 1.0), (3.0, 3.0)), std=0.5, seed=0):
+        options = dict(DATASETS)
+        if X is not None or y is not None:
+            if X is None or y is None:
+                raise ValueError("give both X (N, 2) and y (N,) for your own data")
+            X = as_array(X, "X", ndim=2, spec="(N, 2)")
+            check_shapes("perceptron_trainer", X=(X, "N 2"))
+            self._custom = (X, _pm_labels(y, X.shape[0]))
+            options["your data"] = "custom"
+            data = "custom" if data is None else data
+        else:
+            self._custom = None
+        data = "seed trace" if data is None else data
+        if data not in options.values():
+            raise ValueError(f"data must be one of {', '.join(options.values())}; got {data!r}")
+        if sign_zero not in (0, 1):
+            raise ValueError(f"sign_zero must be 1 (course: sign(0) = +1) or 0 (np.sign); "
+                             f"got {sign_zero!r}")
+        max_epochs = check_int(max_epochs, "max_epochs", minimum=1)
+        if max_epochs > 50:
+            raise ValueError(f"max_epochs must be <= 50 (the slider range); got {max_epochs}")
+        self._blobs = blobs(check_int(n_samples, "n_samples", minimum=2),
+                            centers=np.asarray(centers, dtype=float), std=std, labels="pm",
+                            seed=seed)
+        self._bias_given = bias
+        play, step = play_controls(1, interval_ms=500, description="update step t")
+        controls = {
+            "data": dropdown("data", options, value=data, tooltip="the points to learn"),
+            "bias": checkbox("append a constant-1 feature (bias)", self._default_bias(data),
+                             tooltip="without it the boundary passes through the origin"),
+            "sign0": dropdown("sign(0)", {"+1 (course convention)": 1,
+                                          "0 (numpy's np.sign)": 0}, value=sign_zero,
+                              tooltip="the prediction when w . x = 0"),
+            "max_epochs": int_slider("epochs at most", max_epochs, 1, 50,
+                                     tooltip="stop after this many passes over the data"),
+            "play": play, "step": step,
+            "next": button("next update", tooltip="one more visit of the learning rule"),
+            "reset": button("back to t = 0", tooltip="start again from w = 0"),
+        }
+        controls["next"].on_click(lambda _b: self._advance())
+        controls["reset"].on_click(lambda _b: setattr(self.controls["step"], "value", 0))
+        fig, (ax, ax_e) = make_figure(1, 2, figsize=(9.4, 4.2))
+        self.ax, self.ax_e = ax, ax_e
+        self._build_plots()
+        readouts = {"step": readout(), "rows": readout(), "status": readout()}
+        self._busy = False
+        super().__init__(controls, fig, readouts, title="Perceptron trainer")
+        play.unobserve(self._on_change, names="value")  # the linked step slider redraws
+        for name in ("data", "bias", "sign0", "max_epochs"):
+            controls[name].unobserve(self._on_change, names="value")
+            controls[name].observe(self._on_setup, names="value")
+        self._on_setup()
+
+    def _default_bias(self, data: str) -> bool:
+        if data == "custom" and self._bias_given is not None:
+            return bool(self._bias_given)
+        return data != "seed trace"
+
+    def _build_plots(self) -> None:
+        ax, ax_e = self.ax, self.ax_e
+        self.region = ax.imshow(np.zeros((2, 2)), origin="lower", extent=(-1, 1, -1, 1),
+                                cmap=ListedColormap([PALETTE["vermillion"], PALETTE["blue"]]),
+                                vmin=-1, vmax=1, alpha=0.12, zorder=0)
+        self.pos = ax.scatter([], [], marker="o", color=PALETTE["blue"], label="y = +1",
+                              zorder=3)
+        self.neg = ax.scatter([], [], marker="s", color=PALETTE["vermillion"], label="y = -1",
+                              zorder=3)
+        self.ring = ax.scatter([], [], s=280, facecolors="none", edgecolors=PALETTE["black"],
+                               linewidths=2, label="point visited", zorder=4)
+        self.line = ax.plot([], [], color=PALETTE["black"], lw=2, label="boundary w · x = 0")[0]
+        self.arrow = ax.add_patch(FancyArrowPatch((0, 0), (0, 0), arrowstyle="-|>",
+                                                  mutation_scale=18, color=PALETTE["green"],
+                                                  lw=2.5, zorder=5))
+        self.delta = ax.add_patch(FancyArrowPatch((0, 0), (0, 0), arrowstyle="-|>",
+                                                  mutation_scale=14, color=PALETTE["purple"],
+                                                  lw=2, ls="--", zorder=5))
+        ax.plot([], [], color=PALETTE["green"], lw=2.5, label="(w1, w2)")
+        ax.plot([], [], color=PALETTE["purple"], lw=2, ls="--", label="update y x")
+        ax.legend(loc="best", fontsize="x-small", framealpha=0.9)
+        ax.set_aspect("equal")
+        style_axes(ax, "Perceptron", "$x_1$", "$x_2$")
+        self.err_line = ax_e.plot([], [], marker="o", color=PALETTE["blue"])[0]
+        ax_e.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax_e.yaxis.set_major_locator(MaxNLocator(integer=True))
+        style_axes(ax_e, "Mistakes per epoch", "epoch", "mistakes")
+
+    def dataset(self):
+        """Points shown (N, 2), labels (N,), and the model's inputs (N, D)."""
+        data = self.controls["data"].value
+        if data == "seed trace":
+            X, y = SEED_TRACE
+        elif data == "blobs":
+            X, y = self._blobs
+        elif data == "XOR":
+            X, y = boolean_table("XOR", labels="pm")
+        else:
+            X, y = self._custom
+        Xm = np.hstack([X, np.ones((X.shape[0], 1))]) if self.controls["bias"].value else X
+        return X, y, Xm
+
+    def _on_setup(self, change=None) -> None:
+        """Data, bias, sign(0) or epochs changed: recompute the trace, go back to t = 0."""
+        if self._busy:
+            return
+        self._busy = True  # the control changes below must not redraw half-way
+        try:
+            if change is not None and change["owner"] is self.controls["data"]:
+                self.controls["bias"].value = self._default_bias(change["new"])
+            self._setup()
+        finally:
+            self._busy = False
+        self._on_change()
+
+    def _setup(self) -> None:
+        X, y, Xm = self.dataset()
+        self.trace = perceptron_trace(Xm, y, max_epochs=self.controls["max_epochs"].value,
+                                      sign_zero=self.controls["sign0"].value)
+        n = len(self.trace)
+        for name in ("play", "step"):
+            self.controls[name].max = n
+            self.controls[name].value = 0
+        self.pos.set_offsets(X[y == 1])
+        self.neg.set_offsets(X[y == -1])
+        ws = np.array([r.w_new[:2] for r in self.trace] + [[0.0, 0.0]])
+        pts = np.vstack([X, ws])
+        lo, hi = pts.min(axis=0) - 0.8, pts.max(axis=0) + 0.8
+        self._box = (lo, hi)
+        self.ax.set_xlim(lo[0], hi[0])
+        self.ax.set_ylim(lo[1], hi[1])
+        self.region.set_extent((lo[0], hi[0], lo[1], hi[1]))
+        gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], 120), np.linspace(lo[1], hi[1], 120))
+        self._grid = np.stack([gx, gy], axis=-1)
+        self.ax_e.set_xlim(0.5, self.trace[-1].epoch + 0.5)
+        self.ax_e.set_ylim(-0.3, errors_per_epoch(self.trace).max() + 0.7)
+
+    def _advance(self) -> None:
+        step = self.controls["step"]
+        step.value = min(step.value + 1, step.max)
+
+    def weights(self) -> np.ndarray:
+        """Weights after the current step t (w = 0 at t = 0)."""
+        t = self.controls["step"].value
+        return self.trace[t - 1].w_new if t else np.zeros_like(self.trace[0].w_old)
+
+    def update(self) -> None:
+        if self._busy:
+            return
+        t = self.controls["step"].value
+        w = self.weights()
+        b = float(w[2]) if w.shape[0] == 3 else 0.0
+        lo, hi = self._box
+        score = self._grid @ w[:2] + b
+        sign0 = self.controls["sign0"].value
+        self.region.set_data(np.where(score >= 0, 1, -1) if sign0 == 1 else np.sign(score))
+        self.line.set_data(*boundary_segment(w[:2], b, (lo[0], hi[0]), (lo[1], hi[1])))
+        self.arrow.set_positions((0, 0), tuple(w[:2]))
+        self.ax.set_title(f"Perceptron after step t = {t}")
+        counts = errors_per_epoch(self.trace, t)
+        self.err_line.set_data(np.arange(1, len(counts) + 1), counts)
+        if t == 0:
+            self.ring.set_offsets(np.empty((0, 2)))
+            self.delta.set_visible(False)
+            self.set_readout("step", f"t = 0: w = {fmt_vec(w)}. Press 'next update' or play.")
+        else:
+            r = self.trace[t - 1]
+            X, _, _ = self.dataset()
+            self.ring.set_offsets(X[[r.index]])
+            self.delta.set_visible(r.mistake)
+            self.delta.set_positions(tuple(r.w_old[:2]), tuple(r.w_new[:2]))
+            verdict = (f"mistake, so w ← w + y x = {fmt_vec(r.w_old)} + ({r.y:+d}){fmt_vec(r.x)}"
+                       f" = {fmt_vec(r.w_new)}" if r.mistake
+                       else f"match, so w stays {fmt_vec(r.w_new)}")
+            self.set_readout("step", f"t = {t} (epoch {r.epoch}, point {r.index + 1}): "
+                                     f"x = {fmt_vec(r.x)}, y = {r.y:+d}; w · x = {r.score:.3g}, "
+                                     f"ŷ = {_label(r.y_hat)}; {verdict}.")
+        first = max(0, t - 8)
+        rows = [(r.t, r.epoch, fmt_vec(r.w_old), fmt_vec(r.x), f"{r.y:+d}", f"{r.score:.3g}",
+                 _label(r.y_hat), int(r.mistake), fmt_vec(r.w_new))
+                for r in self.trace[first:t]]
+        self.readouts["rows"].value = html_table(
+            ("t", "epoch", "w old", "x", "y", "w · x", "ŷ", "1[y ≠ ŷ]", "w new"), rows,
+            bold_row=len(rows) - 1)
+        self.set_readout("status", self._status(t))
+        mistakes = int(counts.sum())
+        self.set_summary(f"Step {t} of {len(self.trace)}: w = {fmt_vec(w)}, {mistakes} "
+                         f"mistakes so far; blue region: ŷ = +1.")
+
+    def _status(self, t: int) -> str:
+        last = self.trace[-1]
+        counts = errors_per_epoch(self.trace)
+        if counts[-1] == 0:
+            text = (f"The full run converges: epoch {last.epoch} makes no mistake "
+                    f"({int(counts.sum())} updates in all).")
+        else:
+            text = f"No error-free epoch within {last.epoch} epochs."
+            ends = [r.w_new for r in self.trace if r.index == len(self.dataset()[1]) - 1]
+            for j in range(1, len(ends)):
+                prev = [i for i in range(j) if np.array_equal(ends[i], ends[j])]
+                if prev:
+                    text += (f" The weights at the end of epoch {j + 1} equal those at the end "
+                             f"of epoch {prev[0] + 1}, so the perceptron cycles forever: the "
+                             f"data are not linearly separable (with these features).")
+                    break
+        return text + f" Showing step {t} of {len(self.trace)}."
+
+
+def perceptron_trainer(data: str | None = None, X=None, y=None, sign_zero: int = 1,
+                       max_epochs: int = 10, bias: bool | None = None, n_samples: int = 20,
+                       centers=((1.0, 1.0), (3.0, 3.0)), std: float = 0.5,
+                       seed=0) -> PerceptronTrainer:
+    """Step or play through ``w <- w + y x 1[y != sign(w . x)]`` on 2-D data.
+
+    data: "seed trace" (default; 001_83a7a452e11fa9a5.txt, no bias), "blobs" (``n_samples``
+    points of ``dl.data.blobs`` with ``centers`` (2, 2) for y = -1 and y = +1, ``std`` and
+    ``seed``; separable by default, 4 epochs), "XOR", or your own points with
+    ``X`` (N, 2) and ``y`` (N,) in {-1, +1}.  sign_zero: 1 (course) or 0 (numpy's np.sign).
+    bias: append a constant-1 feature (default: False for the seed trace, True otherwise).
+    """
+    return PerceptronTrainer(data=data, X=X, y=y, sign_zero=sign_zero, max_epochs=max_epochs,
+                             bias=bias, n_samples=n_samples, centers=centers, std=std,
+                             seed=seed)

@@ -1,0 +1,218 @@
+"""Self-checks 01.1-01.4, 02.1-02.5, 03.1-03.4: right answers pass, catalogued mistakes get
+their hint, ``...`` is unanswered, and every exercise has a solution.
+
+Expected values are derived here independently (the syllabus numbers, hand counts, a
+hand-written perceptron loop), not taken from the checkers.
+"""
+
+import numpy as np
+import pytest
+
+import dlcore as dl
+
+IDS = ["01.1", "01.2", "01.3", "01.4", "02.1", "02.2", "02.3", "02.4", "02.5",
+       "03.1", "03.2", "03.3", "03.4"]
+lec02 = pytest.mark.lec02
+lec03 = pytest.mark.lec03
+
+
+def verdict(capsys, exercise_id, answer):
+    ok = dl.check(exercise_id, answer)
+    return ok, capsys.readouterr().out
+
+
+def perceptron_mistakes(X, y, sign, max_epochs=100):
+    """Hand-written perceptron: total mistakes until a clean epoch (sign = the sign function)."""
+    w, total = np.zeros(X.shape[1]), 0
+    for _ in range(max_epochs):
+        wrong = 0
+        for x, label in zip(X, y):
+            if sign(w @ x) != label:
+                w, wrong = w + label * x, wrong + 1
+        total += wrong
+        if not wrong:
+            break
+    return total
+
+
+def sign_plus(z):
+    return 1 if z >= 0 else -1
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_registered_unanswered_and_solution(capsys, exercise_id):
+    ex = dl.selfcheck.exercises()[exercise_id]
+    assert ex.title and len(ex.solution) > 80
+    ok, out = verdict(capsys, exercise_id, ...)
+    assert not ok and "Not answered yet" in out
+    dl.solution(exercise_id)
+    assert f"Solution to {exercise_id}" in capsys.readouterr().out
+
+
+# ---- lecture 1 ------------------------------------------------------------------------------
+
+def test_01_1_error_ratio(capsys):
+    assert verdict(capsys, "01.1", 16.0 / 3.6)[0]
+    assert verdict(capsys, "01.1", 4.44)[0]
+    for wrong, hint in ((3.6 / 16.0, "inverted"), (12.4, "percentage points"),
+                        (19.0, "depths"), (5.0, "divide")):
+        ok, out = verdict(capsys, "01.1", wrong)
+        assert not ok and hint in out
+    ok, out = verdict(capsys, "01.1", [1.0, 2.0])
+    assert not ok and "could not be checked" in out
+
+
+def test_01_2_backprop_credit(capsys):
+    assert verdict(capsys, "01.2", "b")[0]
+    assert verdict(capsys, "01.2", " B ")[0]
+    for wrong, hint in (("a", "line 39"), ("c", "1986 paper"), ("d", "limits of perceptrons"),
+                        ("ab", "exactly one")):
+        ok, out = verdict(capsys, "01.2", wrong)
+        assert not ok and hint in out
+
+
+def test_01_3_ingredients(capsys):
+    for right in ("acd", ["a", "c", "d"], {"D", "C", "A"}, "a, c, d"):
+        assert verdict(capsys, "01.3", right)[0]
+    for wrong, hint in (("abcd", "not new"), ("acde", "iteration"), ("ac", "missing"),
+                        ("xyz", "letters a to e")):
+        ok, out = verdict(capsys, "01.3", wrong)
+        assert not ok and hint in out
+
+
+def test_01_4_relative_reduction(capsys):
+    err = {"ZFNet": (16.0 - 11.2) / 16.0, "VGGNet": (11.2 - 7.3) / 11.2,
+           "GoogLeNet": (7.3 - 6.7) / 7.3, "ResNet": (6.7 - 3.6) / 6.7}
+    best = max(err, key=err.get)
+    assert best == "ResNet"
+    assert verdict(capsys, "01.4", best)[0]
+    assert verdict(capsys, "01.4", "resnet")[0]
+    for wrong, hint in (("ZFNet", "percentage points"), ("AlexNet", "no predecessor"),
+                        ("GoogLeNet", "previous error"), ("LeNet", "one of the network")):
+        ok, out = verdict(capsys, "01.4", wrong)
+        assert not ok and hint in out
+
+
+# ---- lecture 2 ------------------------------------------------------------------------------
+
+@lec02
+def test_02_1_movie_count(capsys):
+    X = np.array([[a, b, c] for a in (0, 1) for b in (0, 1) for c in (0, 1)])
+    k = X.sum(axis=1)
+    assert verdict(capsys, "02.1", int(np.sum(k >= 2)))[0]
+    for wrong, hint in ((int(np.sum(k > 2)), "strict"), (int(np.sum(k == 2)), "(1, 1, 1)"),
+                        (8, "movie buff"), (5, "sum >= 2")):
+        ok, out = verdict(capsys, "02.1", wrong)
+        assert not ok and hint in out
+
+
+@lec02
+def test_02_2_bias(capsys):
+    assert verdict(capsys, "02.2", -3)[0]
+    ok, out = verdict(capsys, "02.2", 3)
+    assert not ok and "opposite sign" in out
+    ok, out = verdict(capsys, "02.2", 0)
+    assert not ok and "left side" in out
+
+
+@lec02
+def test_02_3_spot_the_threshold_sign(capsys):
+    assert verdict(capsys, "02.3", 0.5)[0]
+    ok, out = verdict(capsys, "02.3", -0.5)
+    assert not ok and "line 978" in out
+    ok, out = verdict(capsys, "02.3", 1.0)
+    assert not ok and "solve" in out
+
+
+@lec02
+def test_02_4_nand_weights(capsys):
+    for right in ((-1, -1, -1.5), [-1, -1, -1], np.array([-2.0, -2.0, -3.0])):
+        assert verdict(capsys, "02.4", right)[0]
+    for wrong, hint in (((1, 1, 2), "AND"), ((-1, -1, 0), "NOR"), ((1, 1, 1), "OR"),
+                        ((1, 0, 1), "1, 1, 1, 0"), ((1, 1), "three numbers")):
+        ok, out = verdict(capsys, "02.4", wrong)
+        assert not ok and hint in out
+
+
+@lec02
+def test_02_5_not_realisable(capsys):
+    assert verdict(capsys, "02.5", ["XOR", "XNOR"])[0]
+    assert verdict(capsys, "02.5", {"xnor", "xor"})[0]
+    for wrong, hint in (("XOR", "complement"), (["XOR", "AND"], "AND is realisable"),
+                        (["XOR", "IMPLIES"], "use the names"), (["XNOR"], "name both")):
+        ok, out = verdict(capsys, "02.5", wrong)
+        assert not ok and hint in out
+
+
+# ---- lecture 3 ------------------------------------------------------------------------------
+
+@lec03
+def test_03_1_trace_step(capsys):
+    assert verdict(capsys, "03.1", (-1, 1))[0]  # w . x = 0, sign(0) = +1 = y: no update
+    ok, out = verdict(capsys, "03.1", (0, 2))
+    assert not ok and "np.sign(0)" in out and "line 80" in out
+    ok, out = verdict(capsys, "03.1", (-2, 0))
+    assert not ok and "never subtracts" in out
+    ok, out = verdict(capsys, "03.1", (1, 1))
+    assert not ok and "only on a mistake" in out
+
+
+@lec03
+def test_03_2_and_mistakes(capsys):
+    X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=float)
+    y = np.array([-1, -1, -1, 1])
+    right = perceptron_mistakes(X, y, sign_plus)
+    assert right == 2 + 3 + 3 + 2 + 1
+    assert verdict(capsys, "03.2", right)[0]
+    ok, out = verdict(capsys, "03.2", 6)
+    assert not ok and "number of epochs" in out
+    numpy_count = perceptron_mistakes(X, y, np.sign)
+    assert numpy_count != right
+    ok, out = verdict(capsys, "03.2", numpy_count)
+    assert not ok and "np.sign" in out
+    no_bias = perceptron_mistakes(X[:, :2], y, sign_plus)
+    ok, out = verdict(capsys, "03.2", no_bias)
+    assert not ok and "column of ones" in out
+
+
+@lec03
+def test_03_3_mistake_bound(capsys):
+    X, y = dl.data.blobs(40, centers=np.array([[1.0, 1.0], [3.0, 3.0]]), std=0.5,
+                         labels="pm", seed=0)
+    X1 = np.hstack([X, np.ones((40, 1))])
+    u = np.array([1.0, 1.0, -4.0])
+    R = max(np.sqrt(row @ row) for row in X1)
+    gamma = min(label * (row @ u) for row, label in zip(X1, y)) / np.sqrt(18)
+    bound = (R / gamma) ** 2
+    assert verdict(capsys, "03.3", bound)[0]
+    assert perceptron_mistakes(X1, y, sign_plus) <= bound
+    for wrong, hint in ((R / gamma, "square"), (bound / 18, "normalise"),
+                        ((np.linalg.norm(X, axis=1).max() / gamma) ** 2, "constant-1"),
+                        (bound * 2, "largest norm")):
+        ok, out = verdict(capsys, "03.3", wrong)
+        assert not ok and hint in out
+
+
+@lec03
+def test_03_4_update_function(capsys):
+    def update(w, x, y):
+        y_hat = 1 if w @ x >= 0 else -1
+        return w + y * x if y_hat != y else w
+
+    def always(w, x, y):
+        return w + y * x
+
+    def numpy_sign(w, x, y):
+        return w + y * x if np.sign(w @ x) != y else w
+
+    def flipped(w, x, y):
+        y_hat = 1 if w @ x >= 0 else -1
+        return w - y * x if y_hat != y else w
+
+    assert verdict(capsys, "03.4", update)[0]
+    for wrong, hint in ((always, "line 80"), (numpy_sign, "np.sign(0) is 0"),
+                        (flipped, "flipped"), (lambda w, x, y: w, "add y x only")):
+        ok, out = verdict(capsys, "03.4", wrong)
+        assert not ok and hint in out
+    ok, out = verdict(capsys, "03.4", 3)
+    assert not ok and "function" in out

@@ -1,0 +1,250 @@
+"""Lecture 6 widgets, headless: step the backward pass, pick weights, vary depth, train."""
+
+import math
+
+import numpy as np
+import pytest
+
+import dlcore as dl
+
+torch = pytest.importorskip("torch")
+
+pytestmark = pytest.mark.lec06
+
+
+def _sig(z):
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+# graph_stepper -------------------------------------------------------------------------------
+
+def test_graph_stepper_walks_the_worked_example():
+    app = dl.widgets.graph_stepper()
+    texts = {g: a.get_text() for g, a in app._artists.items() if g.startswith("value-")}
+    assert all("grad ?" in t for t in texts.values())
+    assert "Step 0" in app.state()["step"]
+    app.controls["next"].click()
+    assert "seed" in app.state()["step"]
+    assert app.value_grads()["L"] == 1.0 and app.value_grads()["w3"] is None
+    n = app.controls["step"].max
+    assert n == 11  # the seed + one step per operation (10 operations)
+    for _ in range(n + 3):  # clicking past the end stays at the end
+        app.controls["next"].click()
+    grads = app.value_grads()
+    assert grads["w3"] == pytest.approx(-0.0257314, abs=5e-8)
+    assert grads["w2"] == pytest.approx(-0.0208467, abs=5e-8)
+    assert grads["w1"] == pytest.approx(0.0078705, abs=5e-8)
+    assert grads["b1"] == pytest.approx(0.0078705, abs=5e-8)
+    assert "Done" in app.state()["step"] and "-0.0257314" in app.state()["step"]
+    # The edge from y_hat's pre-activation into its sigmoid carries y_hat (1 - y_hat).
+    y_hat = 0.667843
+    labels = [a.get_text() for g, a in app._artists.items() if g.startswith("label-")]
+    assert f"{y_hat * (1 - y_hat):.3g}" in labels
+    assert all(labels)  # every edge derivative is shown at the end
+    app.controls["prev"].click()
+    assert app.controls["step"].value == n - 1
+    app.controls["reset"].click()
+    assert app.controls["step"].value == 0
+
+
+def test_graph_stepper_shows_reused_upstream_gradients():
+    app = dl.widgets.graph_stepper()
+    app.controls["step"].value = 4  # the sigmoid that made y_hat
+    text = app.state()["step"]
+    assert "computed once and reused" in text
+    assert "0.332157" in app.state()["cache"]  # dL/d(y - y_hat) = y - y_hat, cached
+
+
+def test_graph_stepper_inputs_change_the_values():
+    app = dl.widgets.graph_stepper()
+    app.controls["step"].value = app.controls["step"].max
+    app.controls["w3"].value = 1.0
+    w = torch.tensor([0.5, 0.0, -1.0, 1.0], dtype=torch.float64, requires_grad=True)
+    h1 = torch.sigmoid(w[0] * 1.0 + w[1])
+    y_hat = torch.sigmoid(w[3] * torch.sigmoid(w[2] * h1))
+    (0.5 * (1.0 - y_hat) ** 2).backward()
+    assert app.value_grads()["w3"] == pytest.approx(w.grad[3].item(), rel=1e-10)
+    box = app._artists[f"value-{app.index[app.root]}"].get_text()
+    assert f"data {(0.5 * (1 - y_hat) ** 2).item():.4g}" in box
+
+
+def test_graph_stepper_with_a_learner_expression():
+    def build(a=2.0, b=-3.0):
+        c = a * b
+        c.label = "c"
+        return c + a
+
+    app = dl.widgets.graph_stepper(build)
+    assert set(app.controls) >= {"a", "b"}
+    app.controls["step"].value = app.controls["step"].max
+    grads = app.value_grads()
+    assert grads["a"] == -3.0 + 1.0 and grads["b"] == 2.0  # d(ab + a)/da = b + 1
+    assert "a second path" in app.state()["step"]
+    app.controls["a"].value = 1.0
+    assert app.value_grads()["b"] == 1.0
+    app3 = dl.widgets.graph_stepper(lambda a=2.0: a.log() * a)
+    app3.controls["a"].value = -1.0  # log is undefined there: reported, nothing raised
+    assert "cannot be evaluated" in app3.state()["step"]
+    app2 = dl.widgets.graph_stepper(lambda p, q: (p * q).tanh(), inputs={"p": 0.5, "q": 2.0})
+    app2.controls["step"].value = app2.controls["step"].max
+    assert app2.value_grads()["p"] == pytest.approx(2.0 * (1 - math.tanh(1.0) ** 2))
+
+
+def test_graph_stepper_bad_presets():
+    with pytest.raises(TypeError, match="must return a Value"):
+        dl.widgets.graph_stepper(lambda a=1.0: 3.0)
+    with pytest.raises(ValueError, match=r"inputs\['b'\] must be a finite number"):
+        dl.widgets.graph_stepper(lambda a=1.0, b=None: a)
+    with pytest.raises(ValueError, match="missing: q"):
+        dl.widgets.graph_stepper(lambda p=1.0, *, q: p * q)
+    with pytest.raises(ValueError, match="do not match"):
+        dl.widgets.graph_stepper(lambda p, q: p * q, inputs={"p": 1.0, "z": 2.0})
+    with pytest.raises(ValueError, match="finite number"):
+        dl.widgets.graph_stepper(lambda p: p * 2.0, inputs={"p": float("nan")})
+    with pytest.raises(TypeError, match="function"):
+        dl.widgets.graph_stepper(build=3)
+    with pytest.raises(ValueError, match=">= 2"):
+        dl.widgets.graph_stepper(max_columns=1)
+
+
+# path_sums -----------------------------------------------------------------------------------
+
+def _torch_grads(x, weights, y):
+    ws = [torch.tensor(w, dtype=torch.float64, requires_grad=True) for w in weights]
+    h = torch.tensor(x, dtype=torch.float64)
+    for w in ws:
+        h = torch.sigmoid(w @ h)
+    torch.nn.functional.binary_cross_entropy(h, torch.tensor([float(y)],
+                                                             dtype=torch.float64)).backward()
+    return [w.grad.numpy() for w in ws]
+
+
+def test_path_sums_default_weight_has_two_paths():
+    app = dl.widgets.path_sums()
+    net = dl.viz.PATH_NET
+    g = _torch_grads(net["x"], net["weights"], 1.0)[0][1, 1]  # w1_22: unit 2 from x2
+    paths = app.paths()
+    assert len(paths) == 2
+    assert sum(p.product for p in paths) == pytest.approx(g, rel=1e-10)
+    assert f"{g:.6g}" in app.state()["total"] and "Sum over 2 path(s)" in app.state()["total"]
+    assert "path 2: w1_22 -> z₂(1) -> z₂(2) -> y_hat -> L" in app.state()["paths"]
+    coloured = [lab for lab, e in app.edges.items() if e.get_linewidth() == 3.0]
+    assert sorted(coloured) == ["w2_12", "w2_22", "w3_11", "w3_12"]
+    assert app.edges["w1_22"].get_linestyle() == "--"
+
+
+def test_path_sums_selection_pick_and_inputs():
+    app = dl.widgets.path_sums()
+    app.controls["weight"].value = "w3_12"
+    assert len(app.paths()) == 1 and "Sum over 1 path(s)" in app.state()["total"]
+
+    class Pick:
+        artist = app.edges["w2_21"]
+
+    app._on_pick(Pick())
+    assert app.controls["weight"].value == "w2_21"
+    app.controls["x1"].value = -1.0
+    app.controls["y"].value = 0
+    g = _torch_grads((-1.0, 0.5), dl.viz.PATH_NET["weights"], 0.0)[1][1, 0]
+    assert sum(p.product for p in app.paths()) == pytest.approx(g, rel=1e-10)
+    assert f"{g:.6g}" in app.state()["total"]
+
+
+def test_path_sums_bad_presets():
+    with pytest.raises(ValueError, match=r"\(2, 2\), \(2, 2\) and \(1, 2\)"):
+        dl.widgets.path_sums(weights=([[1.0, 2.0]], [[1.0]], [[1.0]]))
+    with pytest.raises(ValueError, match="weight must be one of"):
+        dl.widgets.path_sums(weight="w9_99")
+    with pytest.raises(ValueError, match="target 0 or 1"):
+        dl.widgets.path_sums(y=2)
+    with pytest.raises(ValueError, match="two finite inputs"):
+        dl.widgets.path_sums(x=(1.0, 2.0, 3.0))
+
+
+# vanishing_products --------------------------------------------------------------------------
+
+def _chain_grads(depth, w, x, act="sigmoid"):
+    ws = torch.full((depth,), float(w), dtype=torch.float64, requires_grad=True)
+    h = torch.tensor(float(x), dtype=torch.float64)
+    f = torch.sigmoid if act == "sigmoid" else torch.tanh
+    for i in range(depth):
+        h = f(ws[i] * h)
+    (0.5 * (1.0 - h) ** 2).backward()
+    return ws.grad.numpy()
+
+
+def test_vanishing_products_default_and_depth():
+    app = dl.widgets.vanishing_products()
+    g = _chain_grads(10, 1.0, 1.0)
+    np.testing.assert_allclose(app.l_grad.get_ydata(), np.abs(g), rtol=1e-10)
+    np.testing.assert_allclose(app.l_bound.get_ydata(), 0.25 ** np.arange(10, 0, -1))
+    assert f"{abs(g[0]) / abs(g[-1]):.3g}" in app.state()["ratio"]
+    app.controls["depth"].value = 3
+    assert list(app.l_grad.get_xdata()) == [1, 2, 3]
+    np.testing.assert_allclose(app.l_grad.get_ydata(), np.abs(_chain_grads(3, 1.0, 1.0)),
+                               rtol=1e-10)
+    assert np.all(app.l_dact.get_ydata() <= 0.25)
+
+
+def test_vanishing_products_tanh_and_zero_input():
+    app = dl.widgets.vanishing_products(depth=5, w=1.5, activation="tanh")
+    np.testing.assert_allclose(app.l_grad.get_ydata(),
+                               np.abs(_chain_grads(5, 1.5, 1.0, "tanh")), rtol=1e-10)
+    assert np.all(app.l_bound.get_ydata() == 1.0)
+    app.controls["x"].value = 0.0
+    assert "exactly 0" in app.state()["ratio"]
+    assert np.all(np.isnan(app.l_grad.get_ydata()))
+
+
+def test_vanishing_products_bad_presets():
+    with pytest.raises(ValueError, match=r"\[1, 30\]"):
+        dl.widgets.vanishing_products(depth=31)
+    with pytest.raises(ValueError, match="'sigmoid', 'tanh'"):
+        dl.widgets.vanishing_products(activation="relu")
+    with pytest.raises(TypeError, match="real number"):
+        dl.widgets.vanishing_products(x="1")
+
+
+# moons_trainer -------------------------------------------------------------------------------
+
+def _softmax1(scores):
+    e = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return e[:, 1] / e.sum(axis=1)
+
+
+def test_moons_trainer_steps_train_and_redraw():
+    app = dl.widgets.moons_trainer(width=8, epochs_per_step=10)
+    assert len(app.l_loss.get_xdata()) == 0
+    app.controls["step"].click()
+    app.controls["step"].click()
+    losses = app.l_loss.get_ydata()
+    assert len(losses) == 20 and losses[-1] < losses[0]
+    scores = app.model(app._grid)
+    np.testing.assert_allclose(app.img.get_array().ravel(), _softmax1(scores), atol=1e-12)
+    acc = np.mean(np.argmax(app.model(app.X), axis=1) == app.y)
+    assert f"training accuracy {acc:.1%}" in app.state()["status"]
+    app.controls["play"].value = 1  # a play tick trains one more step
+    assert len(app.l_loss.get_xdata()) == 30
+    app.controls["play"].value = 0  # rewinding the player does not train
+    assert len(app.l_loss.get_xdata()) == 30
+
+
+def test_moons_trainer_learns_and_resets():
+    app = dl.widgets.moons_trainer(lr=1.0, epochs_per_step=100)
+    for _ in range(5):
+        app.train_step()
+    assert np.mean(np.argmax(app.model(app.X), axis=1) == app.y) > 0.9
+    app.controls["width"].value = 4
+    assert app.model[0].weight.shape == (4, 2) and len(app.losses) == 0
+    before = app.model[0].weight.data.copy()
+    app.controls["reset"].click()
+    assert not np.allclose(before, app.model[0].weight.data)
+
+
+def test_moons_trainer_bad_presets():
+    with pytest.raises(ValueError, match=r"\[1, 64\]"):
+        dl.widgets.moons_trainer(width=65)
+    with pytest.raises(ValueError, match=r"\[0.001, 10\]"):
+        dl.widgets.moons_trainer(lr=100)
+    with pytest.raises(ValueError, match="'tanh', 'relu', 'sigmoid'"):
+        dl.widgets.moons_trainer(activation="elu")

@@ -1,0 +1,210 @@
+"""Lecture 5 widgets, headless: build, move controls, assert on the plotted data and readouts."""
+
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgba
+
+import dlcore as dl
+
+pytestmark = pytest.mark.lec05
+
+ORANGE, BLUE = to_rgba(dl.viz.PALETTE["orange"]), to_rgba(dl.viz.PALETTE["blue"])
+SQUARE = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+
+
+def _step(z):
+    return (np.asarray(z) >= 0).astype(int)
+
+
+def _xor_net(v_or, v_and, c, X):
+    """The OR/AND threshold net written out with inequalities."""
+    h_or, h_and = _step(X.sum(axis=1) - 0.5), _step(X.sum(axis=1) - 1.5)
+    return _step(v_or * h_or + v_and * h_and + c)
+
+
+# xor_network ---------------------------------------------------------------------------------
+
+def test_xor_network_default_computes_xor():
+    app = dl.widgets.xor_network()
+    assert "computes XOR (4 of 4 rows)" in app.state()["verdict"]
+    colours = [to_rgba(c) for c in app.pts_in.get_facecolors()]
+    expected = dl.data.boolean_table("XOR")[1]
+    assert colours == [ORANGE if e else BLUE for e in expected]
+    img = app.img_in.get_array()
+    np.testing.assert_array_equal(img.ravel(), _xor_net(1, -1, -0.5, app._grid))
+    assert "(0,1), (1,0)" in app.summary
+    assert "x1 x2 | h_OR h_AND" in app.state()["table"]
+
+
+@pytest.mark.parametrize("v_or, v_and, c, name", [(1, 0, -0.5, "OR"), (0, 1, -0.5, "AND"),
+                                                  (-1, 1, 0.5, "XNOR")])
+def test_xor_network_other_gates(v_or, v_and, c, name):
+    app = dl.widgets.xor_network()
+    app.controls["v_or"].value = v_or
+    app.controls["v_and"].value = v_and
+    app.controls["bias"].value = c
+    out = _xor_net(v_or, v_and, c, SQUARE)
+    np.testing.assert_array_equal(out, dl.data.boolean_table(name)[1])
+    assert f"computes {name}" in app.state()["verdict"]
+    np.testing.assert_array_equal(app.img_h.get_array().ravel(),
+                                  _step(v_or * app._grid[:, 0] + v_and * app._grid[:, 1] + c))
+
+
+def test_xor_network_hidden_line_is_the_output_boundary():
+    app = dl.widgets.xor_network(output_weights=(1.5, -2.0), output_bias=-0.7)
+    xs, ys = app.line_h.get_data()
+    np.testing.assert_allclose(1.5 * np.asarray(xs) - 2.0 * np.asarray(ys) - 0.7, 0, atol=1e-12)
+    app.controls["v_and"].value = 0.0  # vertical boundary h_OR = 0.7 / 1.5
+    xs, _ = app.line_h.get_data()
+    np.testing.assert_allclose(xs, 0.7 / 1.5)
+
+
+def test_xor_network_bad_presets():
+    with pytest.raises(ValueError, match=r"shape \(2,\)"):
+        dl.widgets.xor_network(output_weights=(1, 2, 3))
+    with pytest.raises(ValueError, match="non-finite"):
+        dl.widgets.xor_network(output_bias=float("inf"))
+
+
+# layer_counter -------------------------------------------------------------------------------
+
+def test_layer_counter_default_is_the_3_4_2_example():
+    app = dl.widgets.layer_counter()
+    assert app.state()["counts"].startswith("6 neurons, 20 weights, 26 parameters")
+    assert len(app.arts["edges"].get_segments()) == 20
+    assert len(app.arts["bias_edges"].get_segments()) == 6
+    assert len(app.arts["neurons"].get_offsets()) == 9
+    assert "(3+1)x4 + (4+1)x2 = 26" in app.state()["formula"]
+    assert app.controls["hidden2"].disabled and not app.controls["hidden1"].disabled
+
+
+def test_layer_counter_follows_the_sliders():
+    app = dl.widgets.layer_counter()
+    app.controls["n_hidden"].value = 2
+    app.controls["hidden2"].value = 3
+    # 3-4-3-2 by hand: neurons 4 + 3 + 2, weights 12 + 12 + 6, parameters + 9 biases.
+    assert app.sizes() == [3, 4, 3, 2]
+    assert app.state()["counts"].startswith("9 neurons, 30 weights, 39 parameters")
+    assert len(app.arts["edges"].get_segments()) == 30
+    assert "3-4-3-2 network" in app.ax.get_title()
+    app.controls["bias"].value = False
+    assert len(app.arts["bias_edges"].get_segments()) == 0
+    app.controls["n_hidden"].value = 0
+    assert app.state()["counts"].startswith("2 neurons, 6 weights, 8 parameters")
+
+
+@pytest.mark.parametrize("sizes, exc, match", [
+    ([3], ValueError, "2 to 5 widths"), ([3, 9, 2], ValueError, r"\[1, 8\]"),
+    ([3, 0, 2], ValueError, ">= 1"), ("342", TypeError, "list of layer widths"),
+])
+def test_layer_counter_bad_presets(sizes, exc, match):
+    with pytest.raises(exc, match=match):
+        dl.widgets.layer_counter(sizes)
+
+
+# half_plane_regions --------------------------------------------------------------------------
+
+def _inside(X, angles, offsets):
+    t = np.radians(np.asarray(angles, dtype=float))
+    return (X[:, :1] * np.cos(t) + X[:, 1:] * np.sin(t)) >= np.asarray(offsets)
+
+
+def test_half_plane_regions_intersection_then_union():
+    X, y = dl.data.moons()
+    P = dl.viz.MOONS_HALF_PLANES
+    inside = _inside(X, P["angles"], P["offsets"])
+    app = dl.widgets.half_plane_regions()
+    acc3 = np.mean(inside[:, :3].all(axis=1) == y)
+    assert f"accuracy {acc3:.1%}" in app.state()["accuracy"]
+    app.controls["n_active"].value = 6
+    acc6 = np.mean(inside.all(axis=1) == y)
+    assert f"accuracy {acc6:.1%}" in app.state()["accuracy"]
+    app.controls["mode"].value = "or"
+    union = np.mean((inside[:, :3].all(axis=1) | inside[:, 3:].all(axis=1)) == y)
+    assert f"accuracy {union:.1%}" in app.state()["accuracy"]
+    assert union > acc3 > acc6
+    grid_in = _inside(app._grid, P["angles"], P["offsets"])
+    expected = grid_in[:, :3].all(axis=1) | grid_in[:, 3:].all(axis=1)
+    np.testing.assert_array_equal(app.img.get_array().ravel(), expected)
+    assert all(line.get_visible() for line in app.lines)
+
+
+def test_half_plane_regions_editing_moves_one_boundary():
+    app = dl.widgets.half_plane_regions(n_active=2)
+    assert not app.lines[2].get_visible()
+    app.controls["edit"].value = 1
+    assert app.controls["angle"].value == dl.viz.MOONS_HALF_PLANES["angles"][1]
+    app.controls["angle"].value = 45
+    app.controls["offset"].value = 0.5
+    assert app.angles[1] == 45 and app.offsets[1] == 0.5
+    xs, ys = app.lines[1].get_data()
+    np.testing.assert_allclose((np.asarray(xs) + np.asarray(ys)) / np.sqrt(2), 0.5)
+    assert to_rgba(app.lines[1].get_color()) == to_rgba(dl.viz.PALETTE["vermillion"])
+    assert app.angles[0] == dl.viz.MOONS_HALF_PLANES["angles"][0]  # the others stay put
+    X, y = dl.data.moons()
+    ins = _inside(X, app.angles[:2], app.offsets[:2]).all(axis=1)
+    assert f"accuracy {np.mean(ins == y):.1%}" in app.state()["accuracy"]
+
+
+def test_half_plane_regions_bad_presets():
+    with pytest.raises(ValueError, match="1 to 6 values"):
+        dl.widgets.half_plane_regions(angles=[0] * 7, offsets=[0] * 7)
+    with pytest.raises(ValueError, match="'and', 'or'"):
+        dl.widgets.half_plane_regions(mode="xor")
+    with pytest.raises(ValueError, match=r"\[1, 6\]"):
+        dl.widgets.half_plane_regions(n_active=7)
+    with pytest.raises(ValueError, match=r"\(N, 2\)"):
+        dl.widgets.half_plane_regions(data=(np.ones((5, 3)), np.zeros(5)))
+
+
+# tower_builder -------------------------------------------------------------------------------
+
+def _sig(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def test_tower_builder_default_plateaus():
+    app = dl.widgets.tower_builder()
+    x, y = app.l_out.get_data()
+    expected = 1 + 2 * _sig(10 * (x + 1)) + 1 * _sig(10 * (x - 1))
+    np.testing.assert_allclose(y, expected, atol=1e-12)
+    assert [line.get_ydata()[0] for line in app.plateaus] == [1, 3, 4]  # b, a, a + c - b
+    assert y[0] == pytest.approx(1, abs=1e-3) and y[-1] == pytest.approx(4, abs=1e-3)
+    assert "a + c - b = 4, not c = 2" in app.state()["steps"]
+    app.controls["c"].value = 3.0
+    assert app.plateaus[2].get_ydata()[0] == pytest.approx(5.0)
+
+
+def test_tower_builder_sin_approximation_and_error():
+    app = dl.widgets.tower_builder()
+    app.controls["n_towers"].value = 12
+    x, y = app.l_fn.get_data()
+    n, k = 12, app.controls["tower_k"].value
+    t = np.linspace(0, 2 * np.pi, n + 1)
+    h = np.sin((t[:-1] + t[1:]) / 2)
+    expected = sum(h[i] * (_sig(k * (x - t[i])) - _sig(k * (x - t[i + 1]))) for i in range(n))
+    np.testing.assert_allclose(y, expected, atol=1e-10)
+    np.testing.assert_allclose(app.l_err.get_ydata(), np.abs(expected - np.sin(x)), atol=1e-10)
+    assert app.l_now.get_data()[0][0] == 12
+    assert "1-24-1 network, 73 parameters" in app.state()["towers"]
+    assert len(app.l_n.get_xdata()) == 40
+
+
+def test_tower_builder_accepts_a_learner_function():
+    app = dl.widgets.tower_builder(fn=lambda x: x ** 2, fn_name="x^2", lo=-1.0, hi=1.0,
+                                   n_towers=4, tower_k=200.0)
+    x, y = app.l_fn.get_data()
+    inside = (x > -0.9) & (x < -0.6)  # the first tower: height (-0.75)^2
+    np.testing.assert_allclose(y[inside], 0.5625, atol=1e-3)
+    assert "x^2" in app.summary
+
+
+def test_tower_builder_bad_presets():
+    with pytest.raises(TypeError, match="function"):
+        dl.widgets.tower_builder(fn=3)
+    with pytest.raises(ValueError, match=r"\[1, 40\]"):
+        dl.widgets.tower_builder(n_towers=41)
+    with pytest.raises(ValueError, match="pair"):
+        dl.widgets.tower_builder(m=(1.0, 2.0, 3.0))
+    with pytest.raises(ValueError, match=r"shape \(N,\)"):
+        dl.widgets.tower_builder(fn=lambda x: np.ones(3))
