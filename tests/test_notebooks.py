@@ -46,6 +46,10 @@ def test_lecture_notebook_structure(path):
     markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert code, "no code cells"
     assert "import dlcore as dl" in code[0].source, "first code cell must import dlcore as dl"
+    # Registers the inline figure formatter at once, so a Figure returned by dl.viz or
+    # dl.draw_graph displays even before pyplot has drawn anything.
+    assert code[0].source.lstrip().startswith("%matplotlib inline"), \
+        "first code cell must start with %matplotlib inline"
     for c in code:
         assert "sys.path" not in c.source, "no sys.path hacks in notebooks"
     assert re.search(r"learning objectives", markdown, re.I), "no learning objectives"
