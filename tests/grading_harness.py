@@ -105,10 +105,10 @@ def _number_forms(x: float) -> set[str]:
         return set()
     if float(x).is_integer():
         return {str(int(x))} if abs(x) >= 1000 else set()
-    forms = {repr(x)}
-    for digits in (4, 5, 6):
-        text = f"{x:.{digits}g}"
-        if len(text.lstrip("-").replace(".", "").lstrip("0")) >= 4:
+    forms = set()
+    for text in (repr(x), *(f"{x:.{digits}g}" for digits in (4, 5, 6))):
+        # "0.5" or "-1.25" also occur in CSS and prose; only distinctive numbers count.
+        if len(text.lstrip("-").replace(".", "").lstrip("0")) >= 4 and "e" not in text:
             forms.add(text)
     return forms
 

@@ -27,6 +27,7 @@ __all__ = ["App", "PALETTE", "CYCLE", "CMAP", "DIVERGING", "make_figure", "slide
 from ..viz.style import CMAP, CYCLE, DIVERGING, PALETTE  # noqa: F401  (re-exported)
 
 _STYLE = {"description_width": "initial"}
+MAX_WIDTH_PX = 940
 
 
 def _ipympl():
@@ -53,7 +54,9 @@ def make_figure(nrows: int = 1, ncols: int = 1, figsize=(6.4, 4.0), gridspec_kw=
     """A Figure on an ipympl canvas (not registered with pyplot) and its axes."""
     Canvas, FigureManager = _ipympl()
 
-    fig = Figure(figsize=figsize, layout="constrained")
+    # A notebook's output area is about 950 px wide: wider figures are drawn at a lower dpi,
+    # which shrinks the whole figure (text included) instead of cutting off its right side.
+    fig = Figure(figsize=figsize, layout="constrained", dpi=min(100.0, MAX_WIDTH_PX / figsize[0]))
     canvas = Canvas(fig)
     FigureManager(canvas, 0)
     canvas.header_visible = False
