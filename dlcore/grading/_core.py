@@ -99,7 +99,9 @@ class Checker:
         declared = self.namespace.get("STUDENT_ID")
         declared = str(declared).strip() if declared not in (None, Ellipsis) else None
         if folder_id is not None:
-            if ex.variant and declared != folder_id:
+            if ex.variant and not declared:
+                print(f"STUDENT_ID not set in the notebook; graded with {folder_id!r}'s numbers.")
+            elif ex.variant and declared != folder_id:
                 print(f"STUDENT_ID MISMATCH: the notebook declares {declared!r} but the "
                       f"submission belongs to {folder_id!r}; graded with {folder_id!r}'s numbers.")
             return Context(self.assignment.id, folder_id, True)

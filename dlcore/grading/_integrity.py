@@ -61,7 +61,11 @@ def _code_objects(functions) -> dict:
     return codes
 
 
-def calls_into(func, args, kwargs, forbidden, forbidden_modules=("torch",)):
+# Libraries that would do the exercise for the student: their use counts as delegation.
+FORBIDDEN_MODULES = ("torch", "scipy", "sklearn", "tensorflow", "jax", "keras")
+
+
+def calls_into(func, args, kwargs, forbidden, forbidden_modules=FORBIDDEN_MODULES):
     """Call ``func(*args, **kwargs)``; return (result, name of a forbidden callee or None).
 
     ``forbidden`` lists reference functions (Python functions: matched by code object, so an

@@ -1,0 +1,290 @@
+"""Self-checks of lecture 12 (backprop through convolution and pooling, and training a CNN):
+exercises 12.1-12.5 (notebook 12) and 12.6-12.8 (notebook 12b).
+
+Shape legend: input X (H, W), kernel W (KH, KW), G = dL/dZ (H_out, W_out); dL/dW (KH, KW),
+dL/dX (H, W); pooled maps (H_out, W_out); a confusion matrix (C, C), rows the true class.
+Expected values are computed here with ``dlcore`` and never printed; a hint names the likely
+mistake.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import conv
+from ..viz.conv_backprop import conv_terms
+from ._registry import exercise
+
+__all__: list[str] = []
+
+# 12.2: a new 5x5 input and upstream gradient, stride 2 (not from a seed)
+X2 = np.array([[1, 0, 2, 1, 3], [2, 1, 0, 1, 0], [0, 3, 1, 2, 1], [1, 0, 2, 0, 2],
+               [3, 1, 0, 1, 1]], dtype=float)
+G2 = np.array([[2, -1], [0, 1]], dtype=float)
+# 12.3: a 6x6 input (its last row and column are in no window), stride 2
+W3 = np.array([[1, 0, -1], [2, 1, 0], [0, 1, 1]], dtype=float)
+G3 = np.array([[1, -2], [3, 1]], dtype=float)
+# 12.4: max pooling with ties in two windows
+A4 = np.array([[0.2, 0.7, 0.1, 0.3], [0.7, 0.4, 0.5, 0.5], [0.6, 0.1, 0.9, 0.2],
+               [0.3, 0.8, 0.4, 0.9]])
+U4 = np.array([[0.5, -1.0], [2.0, 1.5]])
+# 12.5: seed 002's layer (l. 4279-4289) with a new target
+X5 = np.arange(1.0, 10.0).reshape(3, 3)
+W5 = np.array([[1.0, 0.0], [-1.0, 2.0]])
+T5 = np.array([[5.0, 10.0], [15.0, 20.0]])
+# 12.8: a confusion matrix of three digit classes (rows: true 3, 5, 8; columns: predicted)
+CM8 = np.array([[44, 1, 2], [0, 45, 1], [3, 2, 38]])
+
+
+def _matrix(answer, shape):
+    arr = np.asarray(answer, dtype=float)
+    if arr.shape != shape:
+        return None, (f"the answer must be a {shape[0]}x{shape[1]} array; got shape "
+                      f"{arr.shape}")
+    return arr, None
+
+
+def _number(answer) -> float:
+    arr = np.asarray(answer, dtype=float)
+    if arr.size != 1:
+        raise ValueError(f"expected one number, got an array of shape {arr.shape}")
+    return float(arr.reshape(()))
+
+
+def _conv_grads(x, w, g, stride):
+    _, cache = conv.conv2d_forward(x[None, None], w[None, None], stride=stride)
+    dx, dw, _ = conv.conv2d_backward(g[None, None], cache)
+    return dx[0, 0], dw[0, 0]
+
+
+@exercise("12.1", "Spot the mistake: the seed's dL/dw9", solution=r"""
+At stride 2 the four windows of the 5x5 input start at $a_1$, $a_3$, $a_{11}$ and $a_{13}$,
+and $w_9$ is the bottom-right weight of each, two rows and two columns further on:
+$a_{13}$, $a_{15}$, $a_{23}$, $a_{25}$.  So
+
+$\partial L/\partial w_9 = a_{13}g_1 + a_{15}g_2 + a_{23}g_3 + a_{25}g_4$.
+
+The second table of `004_4f4f274075c2c478.txt` (lines 240-248) writes $a_5$ with $g_2$ (and
+$a_3$, $a_4$ for $w_7$, $w_8$): an index slip.  In code:
+
+```python
+terms = dl.viz.conv_terms((5, 5), (3, 3), stride=2)
+answer = [t.inp + 1 for t in terms if t.k == 8]   # w9 is kernel cell 8 from 0
+```
+""")
+def _check_dw9(answer):
+    got = [int(v) for v in np.asarray(answer).ravel()]
+    expected = [t.inp + 1 for t in conv_terms((5, 5), (3, 3), 2) if t.k == 8]
+    if got == expected:
+        return None
+    if len(got) != 4:
+        return "w9 meets one input cell in each of the four windows: answer four indices"
+    if got == [13, 5, 23, 25]:
+        return ("that is the slide's table (line 248), and a_5 is its mistake: at stride 2 "
+                "window 2 starts at a_3, so its bottom-right cell is two rows further down")
+    if got == [t.inp + 1 for t in conv_terms((5, 5), (3, 3), 1) if t.k == 8][:4]:
+        return ("those are the stride-1 windows; the seed's 2x2 output from a 5x5 input "
+                "needs stride 2")
+    if sorted(got) == sorted(expected):
+        return "right cells, wrong order: list them for g1, g2, g3, g4 in turn"
+    if got == [t.inp + 1 for t in conv_terms((5, 5), (3, 3), 2) if t.k == 0]:
+        return "those are the cells of w1 (the top-left weight); w9 is the bottom-right one"
+    return ("not yet: find where the bottom-right weight w9 lands in each window (windows "
+            "start at a1, a3, a11, a13)")
+
+
+@exercise("12.2", "dL/dW of a stride-2 convolution", solution=r"""
+Each weight collects input times upstream gradient over the four windows:
+$\partial L/\partial W_{uv} = \sum_{ij} X_{2i+u,\,2j+v}\,G_{ij}$, i.e. the input
+cross-correlated with G dilated by the stride.  For example
+$\partial L/\partial W_{00} = X_{00}G_{00} + X_{02}G_{01} + X_{20}G_{10} + X_{22}G_{11}
+= 1\cdot2 + 2\cdot(-1) + 0\cdot0 + 1\cdot1 = 1$.
+
+```python
+answer = dl.conv.correlate2d(X2, dl.conv.dilate(G2, 2))
+# or: dl.conv.conv2d_backward(G2[None, None], cache)[1][0, 0] after a stride-2 forward
+```
+""")
+def _check_dw(answer):
+    got, problem = _matrix(answer, (3, 3))
+    if problem:
+        if np.asarray(answer).shape == (5, 5):
+            return problem + "; that looks like dL/dX: dL/dW has the kernel's shape 3x3"
+        return problem + " (dL/dW has the kernel's shape)"
+    _, dw = _conv_grads(X2, np.zeros((3, 3)), G2, 2)
+    if np.allclose(got, dw):
+        return None
+    if np.allclose(got, conv.rot180(dw)):
+        return ("that is flipped by 180 degrees: dL/dW is a cross-correlation of the input "
+                "with G, not a true convolution")
+    if np.allclose(got, conv.correlate2d(X2, G2)[:3, :3]):
+        return ("G was not dilated: at stride 2 the windows start two cells apart, so "
+                "insert a zero between the entries of G (dilate it) before correlating")
+    return ("not yet: dL/dW[u, v] = sum over the windows (i, j) of X[2i + u, 2j + v] "
+            "G[i, j]")
+
+
+@exercise("12.3", "dL/dX of a stride-2 convolution on a 6x6 input", solution=r"""
+Dilate G by the stride (a zero between its entries, 3x3), pad it by $k-1 = 2$ on every side
+(7x7), and cross-correlate with the kernel rotated by 180 degrees: that fills rows and columns
+0-4.  Row 5 and column 5 of the 6x6 input lie in no window (the windows start at 0 and 2 and
+are 3 wide), so no output depends on them and their gradient is 0.
+
+```python
+full = dl.conv.correlate2d(np.pad(dl.conv.dilate(G3, 2), 2), dl.conv.rot180(W3))
+answer = np.pad(full, ((0, 1), (0, 1)))
+# the same: dl.conv.conv2d_backward after dl.conv.conv2d_forward(x, W3, stride=2) on 6x6
+```
+""")
+def _check_dx(answer):
+    got, problem = _matrix(answer, (6, 6))
+    if problem:
+        if np.asarray(answer).shape == (5, 5):
+            return problem + ("; dL/dX has the input's shape: the last row and column, "
+                              "which no window reaches, get 0")
+        return problem + " (dL/dX has the input's shape)"
+    dx, _ = _conv_grads(np.zeros((6, 6)), W3, G3, 2)
+    if np.allclose(got, dx):
+        return None
+    undilated = np.zeros((6, 6))
+    undilated[:4, :4] = conv.correlate2d(np.pad(G3, 2), conv.rot180(W3))
+    if np.allclose(got, undilated):
+        return ("G was not dilated: at stride 2 put a zero between the entries of G before "
+                "the full cross-correlation")
+    unrotated = np.pad(conv.correlate2d(np.pad(conv.dilate(G3, 2), 2), W3), ((0, 1), (0, 1)))
+    if np.allclose(got, unrotated):
+        return "the kernel must be rotated by 180 degrees (rot180) for the full correlation"
+    if np.allclose(got[:5, :5], dx[:5, :5]):
+        return ("rows/columns 0-4 are right; the last row and column lie in no window, so "
+                "their gradient is 0")
+    return ("not yet: dilate G by 2, pad by 2, cross-correlate with rot180(W3), and give the "
+            "uncovered last row and column 0")
+
+
+@exercise("12.4", "Max-pooling backward with ties", solution=r"""
+Each upstream gradient goes to the cell that won its 2x2 window in the forward pass, and
+every other cell gets 0.  Windows (0, 0) and (1, 1) hold a tie (two 0.7s, two 0.9s) and
+window (0, 1) two 0.5s: the winner is the first maximum in row-major order, as in PyTorch.
+
+```python
+out, cache = dl.conv.max_pool2d_forward(A4[None, None], size=2)
+answer = dl.conv.max_pool2d_backward(U4[None, None], cache)[0, 0]
+```
+""")
+def _check_pool(answer):
+    got, problem = _matrix(answer, (4, 4))
+    if problem:
+        return problem + " (the routed gradient has the activations' shape)"
+    _, cache = conv.max_pool2d_forward(A4[None, None], size=2)
+    expected = conv.max_pool2d_backward(U4[None, None], cache)[0, 0]
+    if np.allclose(got, expected):
+        return None
+    spread = np.kron(U4, np.ones((2, 2)))
+    if np.allclose(got, spread / 4):
+        return "that is average pooling's backward; max pooling sends it to one cell"
+    if np.allclose(got, spread):
+        return "every cell of the window got the gradient; only the maximum should"
+    window_max = np.kron(conv.max_pool2d_forward(A4[None, None], size=2)[0][0, 0],
+                         np.ones((2, 2)))
+    if np.allclose(got, np.where(A4 == window_max, spread, 0)):
+        return ("the gradient was sent to every tied maximum; it goes to one cell only, the "
+                "first maximum in row-major order")
+    return "not yet: route each upstream value to the argmax of its window, 0 elsewhere"
+
+
+@exercise("12.5", "The loss convention of seed 002's example", solution=r"""
+With $L = \frac12\sum_{ij}(O_{ij}-T_{ij})^2$ (the seed's loss, line 4289, with $\hat y = O$),
+$\partial L/\partial O = O - T$; here $O = [[7, 9], [13, 15]]$, so
+$\partial L/\partial O = [[2, -1], [-2, -5]]$, and
+$\partial L/\partial W = \mathrm{xcorr}(X, \partial L/\partial O)$, e.g.
+$\partial L/\partial W_{00} = 1\cdot2 + 2\cdot(-1) + 4\cdot(-2) + 5\cdot(-5) = -33$.
+
+```python
+O = dl.conv.correlate2d(X5, W5)
+answer = dl.conv.correlate2d(X5, O - T5)
+```
+""")
+def _check_loss(answer):
+    got, problem = _matrix(answer, (2, 2))
+    if problem:
+        if np.asarray(answer).shape == (3, 3):
+            return problem + "; that looks like dL/dX: dL/dW has the kernel's shape 2x2"
+        return problem
+    g = conv.correlate2d(X5, W5) - T5
+    _, dw = _conv_grads(X5, W5, g, 1)
+    if np.allclose(got, dw):
+        return None
+    if np.allclose(got, 2 * dw):
+        return ("twice the gradient: that is the derivative of sum (O - T)^2; the seed's "
+                "loss has a 1/2 in front")
+    if np.allclose(got, -dw):
+        return "the sign is flipped: dL/dO = O - T (prediction minus target)"
+    return "not yet: dL/dO = O - T, then cross-correlate X with it"
+
+
+@exercise("12.6", "Parameters of the digits CNN", solution=r"""
+Conv2d(1, 32, 3): $32\cdot(1\cdot3\cdot3) + 32 = 320$; Conv2d(32, 64, 3):
+$64\cdot(32\cdot3\cdot3) + 64 = 18{,}496$; the pooling layers, ReLU and Flatten have none;
+Linear(256, 10): $10\cdot256 + 10 = 2{,}570$.  Total 21,386.
+
+```python
+answer = sum(p.data.size for p in model.parameters())
+```
+""")
+def _check_params(answer):
+    got = _number(answer)
+    conv1, conv2, fc = 32 * 9 + 32, 64 * 32 * 9 + 64, 10 * 256 + 10
+    if got == conv1 + conv2 + fc:
+        return None
+    if got == conv1 + conv2 + fc - 32 - 64 - 10:
+        return "the biases are missing: one per filter and one per output unit"
+    if got == 32 * 9 + 32 + 64 * 9 + 64 + fc:
+        return ("each filter of the second conv spans all 32 input channels: 32*3*3 "
+                "weights per filter")
+    if got == conv1 + conv2 + 10 * 64 * 8 * 8 + 10 or got == conv1 + conv2 + 10 * 64 * 16 + 10:
+        return ("the linear layer sees the pooled maps, not the 8x8 images: each of the two "
+                "poolings halves the height and width (8x8 -> 4x4 -> 2x2)")
+    return "not yet: add (C_in*k*k + 1)*C_out for each conv and (n_in + 1)*n_out for the linear"
+
+
+@exercise("12.7", "Features entering the classifier", solution=r"""
+padding=1 keeps each 3x3 conv at the input size; each 2x2 max pool halves it:
+8x8 -> 8x8 (conv1) -> 4x4 (pool) -> 4x4 (conv2) -> 2x2 (pool).  With 64 channels,
+Flatten gives $64\cdot2\cdot2 = 256$ features per image.
+""")
+def _check_flatten(answer):
+    got = _number(answer)
+    if got == 64 * 2 * 2:
+        return None
+    if got == 64 * 8 * 8:
+        return "the two max-pooling layers each halve the height and width"
+    if got == 64 * 4 * 4:
+        return "there are two pooling layers, and each halves the height and width"
+    if got == 64:
+        return "Flatten keeps every position of every channel: channels * height * width"
+    if got == 64 * 6 * 6 or got == 64 * 3 * 3:
+        return "the convolutions use padding=1, so they keep the size; only pooling halves it"
+    return "not yet: follow the height and width through conv, pool, conv, pool"
+
+
+@exercise("12.8", "Reading a confusion matrix: the recall of 8", solution=r"""
+Rows are the true classes, so the true 8s are the last row, 3 + 2 + 38 = 43 images, of which
+38 were predicted 8: recall $= 38/43 \approx 0.884$.  (The last *column* gives the precision,
+38/41: of the images predicted 8, how many were 8s.)
+
+```python
+answer = CM8[2, 2] / CM8[2].sum()
+```
+""")
+def _check_recall(answer):
+    got = _number(answer)
+    if np.isclose(got, CM8[2, 2] / CM8[2].sum(), atol=1e-3):
+        return None
+    if np.isclose(got, CM8[2, 2] / CM8[:, 2].sum(), atol=1e-3):
+        return ("that is the precision (the column of predicted 8s); the recall uses the row "
+                "of true 8s")
+    if np.isclose(got, np.trace(CM8) / CM8.sum(), atol=1e-3):
+        return "that is the overall accuracy; the recall of 8 looks at the true 8s only"
+    if np.isclose(got, CM8[2, 2] / CM8.sum(), atol=1e-3):
+        return "divide by the number of true 8s (their row), not by all images"
+    return "not yet: the fraction of the true 8s (rows are the true class) predicted as 8"

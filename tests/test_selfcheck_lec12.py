@@ -1,0 +1,165 @@
+"""Self-checks 12.1-12.8: right answers pass, catalogued mistakes get their hint, ... is
+unanswered, and no hint gives the answer away.
+
+Right answers are worked out by hand here (loops over the definitions, the seed's table at
+``004_4f4f274075c2c478.txt`` line 418, hand arithmetic), not with the checkers' code.
+"""
+
+import numpy as np
+import pytest
+
+import dlcore as dl
+
+pytestmark = pytest.mark.lec12
+
+X2 = np.array([[1, 0, 2, 1, 3], [2, 1, 0, 1, 0], [0, 3, 1, 2, 1], [1, 0, 2, 0, 2],
+               [3, 1, 0, 1, 1]], dtype=float)
+G2 = np.array([[2, -1], [0, 1]], dtype=float)
+W3 = np.array([[1, 0, -1], [2, 1, 0], [0, 1, 1]], dtype=float)
+G3 = np.array([[1, -2], [3, 1]], dtype=float)
+A4 = np.array([[0.2, 0.7, 0.1, 0.3], [0.7, 0.4, 0.5, 0.5], [0.6, 0.1, 0.9, 0.2],
+               [0.3, 0.8, 0.4, 0.9]])
+U4 = np.array([[0.5, -1.0], [2.0, 1.5]])
+X5 = np.arange(1.0, 10.0).reshape(3, 3)
+W5 = np.array([[1.0, 0.0], [-1.0, 2.0]])
+T5 = np.array([[5.0, 10.0], [15.0, 20.0]])
+
+
+def dw_loop(x, g, k, s):
+    """dL/dW[u, v] = sum_ij x[i s + u, j s + v] g[i, j], written out."""
+    return np.array([[sum(x[i * s + u, j * s + v] * g[i, j] for i in range(g.shape[0])
+                          for j in range(g.shape[1])) for v in range(k)] for u in range(k)])
+
+
+def dx_loop(shape, w, g, s):
+    """Every output (i, j) stamps g[i, j] * w onto its window."""
+    dx = np.zeros(shape)
+    k = w.shape[0]
+    for i in range(g.shape[0]):
+        for j in range(g.shape[1]):
+            dx[i * s:i * s + k, j * s:j * s + k] += g[i, j] * w
+    return dx
+
+
+ROUTED4 = np.zeros((4, 4))
+ROUTED4[0, 1], ROUTED4[1, 2], ROUTED4[3, 1], ROUTED4[2, 2] = 0.5, -1.0, 2.0, 1.5
+O5 = np.array([[7.0, 9.0], [13.0, 15.0]])   # 002's output, SYLLABUS L12
+
+RIGHT = {
+    "12.1": [13, 15, 23, 25],                         # seed line 418
+    "12.2": dw_loop(X2, G2, 3, 2),
+    "12.3": dx_loop((6, 6), W3, G3, 2),
+    "12.4": ROUTED4,                                  # first maximum of each window, by hand
+    "12.5": dw_loop(X5, O5 - T5, 2, 1),
+    "12.6": 320 + 18496 + 2570,
+    "12.7": 256,
+    "12.8": 38 / 43,
+}
+
+
+def verdict(capsys, exercise_id, answer):
+    ok = dl.check(exercise_id, answer)
+    return ok, capsys.readouterr().out
+
+
+def test_all_eight_registered_with_solutions():
+    exs = dl.selfcheck.exercises()
+    for k in range(1, 9):
+        ex = exs[f"12.{k}"]
+        assert ex.title and len(ex.solution) > 100
+
+
+def test_hand_values():
+    assert RIGHT["12.2"][0, 0] == 1 and RIGHT["12.5"][0, 0] == -33
+    assert not RIGHT["12.3"][5].any() and not RIGHT["12.3"][:, 5].any()
+    assert RIGHT["12.6"] == 21386
+
+
+@pytest.mark.parametrize("exercise_id", sorted(RIGHT))
+def test_right_answer_passes_and_unanswered_is_reported(capsys, exercise_id):
+    ok, out = verdict(capsys, exercise_id, RIGHT[exercise_id])
+    assert ok and "Correct" in out
+    ok, out = verdict(capsys, exercise_id, ...)
+    assert not ok and "Not answered yet" in out
+
+
+def _flip(a):
+    return np.asarray(a)[::-1, ::-1]
+
+
+def _undilated_dx():
+    out = np.zeros((6, 6))
+    out[:4, :4] = dx_loop((4, 4), W3, G3, 1)
+    return out
+
+
+def _unrotated_dx():
+    return dx_loop((6, 6), _flip(W3), G3, 2)
+
+
+WRONG = [
+    ("12.1", [13, 5, 23, 25], "slide's table"),
+    ("12.1", [13, 14, 15, 18], "stride-1 windows"),
+    ("12.1", [25, 23, 15, 13], "wrong order"),
+    ("12.1", [1, 3, 11, 13], "cells of w1"),
+    ("12.1", [13, 15, 23], "four indices"),
+    ("12.2", _flip(RIGHT["12.2"]), "not a true convolution"),
+    ("12.2", np.array([[sum(X2[i + u, j + v] * G2[i, j] for i in range(2) for j in range(2))
+                        for v in range(3)] for u in range(3)]), "not dilated"),
+    ("12.2", np.zeros((5, 5)), "looks like dL/dX"),
+    ("12.2", np.zeros((2, 2)), "kernel's shape"),
+    ("12.3", _undilated_dx(), "not dilated"),
+    ("12.3", _unrotated_dx(), "rotated by 180"),
+    ("12.3", RIGHT["12.3"][:5, :5], "get 0"),
+    ("12.3", np.where(np.arange(36).reshape(6, 6) % 6 == 5, 1.0, RIGHT["12.3"]), "gradient is 0"),
+    ("12.4", np.kron(U4, np.ones((2, 2))) / 4, "average pooling"),
+    ("12.4", np.kron(U4, np.ones((2, 2))), "every cell of the window"),
+    ("12.4", ROUTED4 + np.where((A4 == 0.7) & (np.arange(16).reshape(4, 4) == 4), 0.5, 0)
+     + np.where((A4 == 0.5) & (np.arange(16).reshape(4, 4) == 7), -1.0, 0)
+     + np.where((A4 == 0.9) & (np.arange(16).reshape(4, 4) == 15), 1.5, 0), "tied maximum"),
+    ("12.4", np.zeros((2, 2)), "activations' shape"),
+    ("12.5", 2 * RIGHT["12.5"], "1/2 in front"),
+    ("12.5", -RIGHT["12.5"], "sign is flipped"),
+    ("12.5", np.zeros((3, 3)), "looks like dL/dX"),
+    ("12.6", 21386 - 32 - 64 - 10, "biases are missing"),
+    ("12.6", 320 + 64 * 9 + 64 + 2570, "all 32 input channels"),
+    ("12.6", 320 + 18496 + 10 * 4096 + 10, "not the 8x8 images"),
+    ("12.7", 4096, "each halve"),
+    ("12.7", 1024, "two pooling layers, and each halves"),
+    ("12.7", 64, "channels * height * width"),
+    ("12.7", 64 * 36, "padding=1"),
+    ("12.8", 38 / 41, "precision"),
+    ("12.8", 127 / 136, "overall accuracy"),
+    ("12.8", 38 / 136, "not by all images"),
+]
+
+
+@pytest.mark.parametrize("exercise_id, answer, hint", WRONG)
+def test_catalogued_mistakes_get_their_hint(capsys, exercise_id, answer, hint):
+    ok, out = verdict(capsys, exercise_id, answer)
+    assert not ok
+    assert hint in out, out
+
+
+def test_malformed_answers_are_reported_not_raised(capsys):
+    ok, out = verdict(capsys, "12.6", "many")
+    assert not ok and "could not be checked" in out
+    ok, out = verdict(capsys, "12.8", [0.5, 0.5])
+    assert not ok and "one number" in out
+
+
+@pytest.mark.parametrize("exercise_id", sorted(RIGHT))
+def test_hints_never_reveal_the_expected_value(capsys, exercise_id):
+    for answer in (0.5, [1, 2, 3, 4], np.full((3, 3), 0.5), np.full((6, 6), 0.5),
+                   np.full((4, 4), 0.5), np.full((2, 2), 0.5)):
+        dl.check(exercise_id, answer)
+    out = capsys.readouterr().out
+    for secret in ("21386", "21,386", "256", "0.884", "38/43", "15, 23, 25", "-33", "[[1"):
+        assert secret not in out
+
+
+def test_solutions_print(capsys):
+    dl.solution("12.1")
+    assert "a_{25}" in capsys.readouterr().out
+    dl.solution("12.6")
+    assert "Total 21,386" in capsys.readouterr().out

@@ -1,0 +1,334 @@
+"""Widgets of lecture 12 (dlcore.widgets.conv_backprop), built headless: controls in, plotted
+data and readouts out.
+
+Expected values are the numbers of SYLLABUS.md (L12) and of the seed
+(``004_4f4f274075c2c478.txt``), typed in here, or come from ``dlcore.conv`` /
+``dlcore.gradcheck`` called directly; never from the widget itself.
+"""
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+import dlcore as dl
+from dlcore import conv
+from dlcore.data.seed_examples import SEED_EXAMPLES
+from dlcore.widgets import conv_backprop as wb
+
+pytestmark = pytest.mark.lec12
+
+A = SEED_EXAMPLES["cnn2_input"].value
+DW2 = np.array([[24, 16, 20], [8, 14, 11], [13, 5, 12]])
+DA2 = np.array([[0, 1, 2, 2, 4], [2, 2, 4, 4, 0], [0, 4, 8, 6, 12], [6, 6, 8, 8, 0],
+                [0, 3, 6, 4, 8]])
+DW1 = np.array([[15, 15, 15], [9, 11, 16], [10, 7, 12]])
+ROUTED = np.array([[0, 0, 0.5, 0], [1.3, 0, 0, 0], [0, 0.4, 0, 0], [0, 0, 0.1, 0]])
+
+
+def _image(grid):
+    return np.ma.getdata(grid.image.get_array())
+
+
+def _highlighted(grid):
+    """Cells tinted by the grid's highlight overlay, as (row, col) pairs."""
+    alpha = np.asarray(grid.overlay.get_array())[..., 3]
+    return sorted((int(r), int(c)) for r, c in zip(*np.nonzero(alpha > 0)))
+
+
+def test_registered_factories():
+    assert set(wb.__all__) == {"conv_backprop_explorer", "input_gradient_explorer",
+                               "pooling_router", "gradcheck_panel"}
+    for name in wb.__all__:
+        assert getattr(dl.widgets, name) is getattr(wb, name)
+
+
+# ---- conv_backprop_explorer ------------------------------------------------------------------
+
+def test_explorer_reproduces_the_stride_2_gradients():
+    app = wb.conv_backprop_explorer()
+    np.testing.assert_array_equal(_image(app.grids["dw"]), DW2)
+    np.testing.assert_array_equal(_image(app.grids["dx"]), DA2)
+    st = app.state()
+    assert st["equation"] == "dL/dw1 = a1·g1 + a3·g2 + a11·g3 + a13·g4"
+    assert st["values"] == "= 3·1 + 2·2 + 3·3 + 2·4 = 24"
+    assert "yes" in st["check"] and "db = ΣG = 10" in st["check"]
+    # w1 meets a1, a3, a11, a13: cells (0,0), (0,2), (2,0), (2,2)
+    assert _highlighted(app.grids["x"]) == [(0, 0), (0, 2), (2, 0), (2, 2)]
+    assert _highlighted(app.grids["dw"]) == [(0, 0)]
+    assert "dL/dw1 = 24" in app.summary
+
+
+def test_explorer_weight_nine_input_cell_and_output():
+    app = wb.conv_backprop_explorer()
+    app.controls["index"].value = 9
+    assert app.state()["equation"] == "dL/dw9 = a13·g1 + a15·g2 + a23·g3 + a25·g4"
+    assert app.state()["values"].endswith("= 12")
+    app.select("input", 13)
+    assert app.state()["equation"] == "dL/da13 = w9·g1 + w7·g2 + w3·g3 + w1·g4"
+    assert app.state()["values"].endswith(f"= {int(DA2[2, 2])}")
+    assert _highlighted(app.grids["g"]) == [(0, 0), (0, 1), (1, 0), (1, 1)]
+    app.select("output", 4)
+    assert app.state()["equation"].startswith("z4 = w1·a13 + w2·a14")
+    assert app.state()["values"].endswith("= 14")   # the stride-2 output [[12, 17], [9, 14]]
+    assert app.controls["index"].max == 4
+
+
+def test_explorer_stride_1_resets_g_to_ones():
+    app = wb.conv_backprop_explorer()
+    app.controls["stride"].value = 1
+    assert app.controls["g"].value == "1 1 1\n1 1 1\n1 1 1"
+    np.testing.assert_array_equal(_image(app.grids["dw"]), DW1)
+    assert "db = ΣG = 9" in app.state()["check"]
+    app.select("weight", 1)
+    assert len(_highlighted(app.grids["x"])) == 9
+
+
+def test_explorer_edited_g_and_clicks():
+    app = wb.conv_backprop_explorer()
+    app.controls["g"].value = "0 0\n0 1"           # only z4: dL/dW is window 4 of the input
+    np.testing.assert_array_equal(_image(app.grids["dw"]), A[2:5, 2:5])
+    app.on_click(SimpleNamespace(inaxes=app.axes["x"], xdata=4.1, ydata=0.2))   # a5
+    assert app.state()["kind"] == "input" and app.state()["index"] == 5
+    app.on_click(SimpleNamespace(inaxes=app.axes["w"], xdata=1.0, ydata=1.0))   # w5
+    assert app.state()["kind"] == "weight" and app.state()["index"] == 5
+    app.controls["g"].value = "1 2\n3"
+    assert app.state()["check"].startswith("Error:") and "same number" in app.summary
+    app.controls["g"].value = "1 2 3\n4 5 6"
+    assert "must have the output's shape 2x2" in app.state()["check"]
+
+
+def test_explorer_symbols_and_own_arrays():
+    app = wb.conv_backprop_explorer(symbols=True)
+    assert app.grids["x"].labels()[:3] == ["a1", "a2", "a3"]
+    assert app.grids["w"].labels()[-1] == "w9"
+    x = np.arange(16.0).reshape(4, 4)
+    w = np.array([[1.0, -1.0], [2.0, 0.0]])
+    g = np.array([[1.0, 0.5], [-1.0, 2.0]])
+    app = wb.conv_backprop_explorer(x, w, g, stride=2)
+    _, cache = conv.conv2d_forward(x[None, None], w[None, None], stride=2)
+    dx, dw, _ = conv.conv2d_backward(g[None, None], cache)
+    np.testing.assert_allclose(_image(app.grids["dw"]), dw[0, 0])
+    np.testing.assert_allclose(_image(app.grids["dx"]), dx[0, 0])
+
+
+def test_explorer_uncovered_input_cell():
+    app = wb.conv_backprop_explorer(np.arange(36.0).reshape(6, 6), kind="input", index=36)
+    assert app.state()["equation"] == "dL/da36 = 0"
+    assert "no window covers a36" in app.summary
+    assert not _image(app.grids["dx"])[5].any()
+
+
+def test_explorer_bad_presets():
+    with pytest.raises(ValueError, match="stride must be 1 or 2"):
+        wb.conv_backprop_explorer(stride=3)
+    with pytest.raises(ValueError, match="at most 7x7"):
+        wb.conv_backprop_explorer(np.ones((8, 8)))
+    with pytest.raises(ValueError, match=r"output's shape \(H_out, W_out\) = \(2, 2\)"):
+        wb.conv_backprop_explorer(g=np.ones((3, 3)))
+    with pytest.raises(ValueError, match="between 1 and 9"):
+        wb.conv_backprop_explorer(index=10)
+    with pytest.raises(ValueError, match="kind must be one of"):
+        wb.conv_backprop_explorer(kind="bias")
+    with pytest.raises(ValueError, match="does not fit"):
+        wb.conv_backprop_explorer(np.ones((2, 2)))
+
+
+# ---- input_gradient_explorer -----------------------------------------------------------------
+
+def test_input_gradient_default_is_the_lecture_example():
+    app = wb.input_gradient_explorer()
+    np.testing.assert_array_equal(_image(app.grids["full"]), DA2)
+    padded = _image(app.grids["padded"])
+    assert padded.shape == (7, 7)
+    np.testing.assert_array_equal(padded[2:5:2, 2:5:2], [[1, 2], [3, 4]])
+    np.testing.assert_array_equal(_image(app.grids["rot"]),
+                                  SEED_EXAMPLES["cnn2_kernel"].value[::-1, ::-1])
+    app.controls["cell"].value = 13                 # dL/dX[2, 2] = 8
+    assert app.state()["cell"].endswith("= 8")
+    assert _highlighted(app.grids["padded"]) == [(r, c) for r in range(2, 5) for c in range(2, 5)]
+    np.testing.assert_array_equal(_image(app.grids["sum"]), np.zeros((5, 5)))
+
+
+def test_input_gradient_stamps_add_up():
+    app = wb.input_gradient_explorer()
+    w = SEED_EXAMPLES["cnn2_kernel"].value
+    app.controls["step"].value = 1
+    stamp = np.zeros((5, 5))
+    stamp[:3, :3] = 1 * w
+    np.testing.assert_array_equal(_image(app.grids["stamp"]), stamp)
+    app.controls["step"].value = 4
+    np.testing.assert_array_equal(_image(app.grids["sum"]), DA2)
+    assert "yes" in app.state()["agree"]
+
+
+def test_input_gradient_uncovered_border_and_stride_1():
+    app = wb.input_gradient_explorer(extra=1)
+    dx = _image(app.grids["full"])
+    assert dx.shape == (6, 6) and not dx[5].any() and not dx[:, 5].any()
+    np.testing.assert_array_equal(dx[:5, :5], DA2)
+    app.controls["cell"].value = 36
+    assert "no window" in app.state()["cell"]
+    app.controls["stride"].value = 1
+    assert app.controls["extra"].value == 0 and app.controls["extra"].max == 0
+    g = np.array([[1.0, 2.0], [3.0, 4.0]])
+    w = SEED_EXAMPLES["cnn2_kernel"].value
+    _, cache = conv.conv2d_forward(np.zeros((1, 1, 4, 4)), w[None, None])
+    np.testing.assert_array_equal(_image(app.grids["full"]),
+                                  conv.conv2d_backward(g[None, None], cache)[0][0, 0])
+
+
+def test_input_gradient_bad_input():
+    with pytest.raises(ValueError, match="0 <= extra < stride = 2"):
+        wb.input_gradient_explorer(extra=2)
+    with pytest.raises(ValueError, match="at most 3x3"):
+        wb.input_gradient_explorer(np.ones((4, 4)))
+    with pytest.raises(ValueError, match="stride must be 1 or 2"):
+        wb.input_gradient_explorer(stride=0)
+    app = wb.input_gradient_explorer()
+    app.controls["w"].value = "1 x"
+    assert app.state()["agree"].startswith("Error:") and app.dx is None
+
+
+# ---- pooling_router --------------------------------------------------------------------------
+
+def test_router_reproduces_the_seed_routing():
+    app = wb.pooling_router()
+    np.testing.assert_allclose(_image(app.grids[1]), [[0.8, 1.2], [0.9, 0.5]])
+    np.testing.assert_allclose(_image(app.grids[3]), ROUTED)
+    assert app.controls["upstream"].value == "1.3 0.5\n0.4 0.1"
+    assert "x[1, 0]" in app.state()["route"] and "1.3" in app.state()["route"]
+    visible = [a for a in app.arrows if a.get_visible()]
+    assert len(visible) == 1 and visible[0].xy1 == (0, 0) and visible[0].xy2 == (0, 1)
+    app.controls["step"].value = 1                   # window (0, 1): max 1.2 at x[0, 2]
+    visible = [a for a in app.arrows if a.get_visible()]
+    assert visible[0].xy1 == (1, 0) and visible[0].xy2 == (2, 0)
+    assert "parameters: 0" in app.state()["params"]
+
+
+def test_router_average_spreads_and_totals_are_kept():
+    app = wb.pooling_router(mode="avg")
+    up = SEED_EXAMPLES["pool_backprop_upstream"].value
+    np.testing.assert_allclose(_image(app.grids[3]), np.kron(up, np.ones((2, 2))) / 4)
+    assert sum(a.get_visible() for a in app.arrows) == 4
+    assert "0.325" in app.state()["route"]
+    assert "total gradient in = 2.3, total routed out = 2.3" in app.state()["totals"]
+
+
+def test_router_overlapping_windows_and_resized_upstream():
+    app = wb.pooling_router(preset="overlapping")
+    assert app.controls["stride"].value == 1
+    x = SEED_EXAMPLES["pool_input"].value
+    up = np.arange(1.0, 10.0).reshape(3, 3)
+    _, cache = conv.max_pool2d_forward(x[None, None], size=2, stride=1)
+    np.testing.assert_allclose(_image(app.grids[3]), conv.max_pool2d_backward(
+        up[None, None], cache)[0, 0])
+    assert "windows overlap" in app.state()["totals"]
+    app.controls["size"].value = 3                   # 2x2 pooled map: upstream resets to 1..4
+    assert app.controls["upstream"].value == "1 2\n3 4"
+    app.controls["upstream"].value = "1 0\n0 0"
+    assert np.count_nonzero(_image(app.grids[3])) == 1
+
+
+def test_router_tie_goes_to_the_first_maximum():
+    app = wb.pooling_router(preset="tie")
+    routed = _image(app.grids[3])
+    # upstream 1..4; window (1, 0) holds 0, 5 / 5, 1: its first 5, at (2, 1), takes it all
+    assert routed[2, 1] == 3 and routed[3, 0] == 0
+    assert routed[2, 2] == 4 and np.count_nonzero(routed) == 4   # four equal 2s: the first
+
+
+def test_router_own_activations_and_bad_input():
+    x = np.array([[1.0, 2.0], [4.0, 3.0]])
+    app = wb.pooling_router(x, np.array([[5.0]]))
+    np.testing.assert_array_equal(_image(app.grids[3]), [[0, 0], [5, 0]])
+    with pytest.raises(ValueError, match="mode must be 'max' or 'avg'"):
+        wb.pooling_router(mode="min")
+    with pytest.raises(ValueError, match="at most 6x6"):
+        wb.pooling_router(np.ones((7, 7)))
+    with pytest.raises(ValueError, match=r"pooled shape \(H_out, W_out\) = \(1, 1\)"):
+        wb.pooling_router(x, np.ones((2, 2)))
+    with pytest.raises(ValueError, match="preset must be one of"):
+        wb.pooling_router(preset="nothing like it")
+    app = wb.pooling_router()
+    app.controls["size"].value = 4
+    app.controls["stride"].value = 4
+    app.controls["upstream"].value = "a"
+    assert app.state()["route"].startswith("Error:")
+
+
+# ---- gradcheck_panel ---------------------------------------------------------------------------
+
+def test_gradcheck_conv_passes_and_the_planted_bug_fails():
+    app = wb.gradcheck_panel()
+    assert app.error < 1e-6 and "pass" in app.state()["result"]
+    spec_args = [a.copy() for a in app.args]
+    num = dl.gradcheck.numerical_vjp(lambda: conv.conv2d_forward(*spec_args)[0], spec_args[0],
+                                     app.dout)
+    x_an, *_ = conv.conv2d_backward(app.dout, conv.conv2d_forward(*app.args)[1])
+    np.testing.assert_allclose(app.points.get_xdata(), x_an.ravel())
+    np.testing.assert_allclose(app.points.get_ydata(), num.ravel(), atol=1e-8)
+    app.controls["wrt"].value = "w"
+    assert app.error < 1e-6
+    app.controls["bug"].value = True
+    assert app.error > 1e-2 and "FAIL" in app.state()["result"]
+    assert "true convolution" in app.state()["bug"]
+
+
+@pytest.mark.parametrize("layer", list(wb.gradcheck.LAYERS))
+def test_gradcheck_every_layer_passes_and_its_bug_is_caught(layer):
+    app = wb.gradcheck_panel(layer=layer)
+    for wrt in app.controls["wrt"].options:
+        app.controls["wrt"].value = wrt
+        assert app.error < 1e-6, (layer, wrt)
+    caught = []
+    app.controls["bug"].value = True
+    for wrt in app.controls["wrt"].options:
+        app.controls["wrt"].value = wrt
+        caught.append(app.error > 1e-3)
+    assert any(caught), layer
+
+
+def test_gradcheck_step_size_curve_and_new_inputs():
+    app = wb.gradcheck_panel(layer="tanh (smooth: truncation error shows)")
+    errors = app.errors
+    assert errors.shape == (12,) and errors[7] < 1e-8       # h = 1e-5
+    assert errors[-1] > 1e3 * errors[7] and errors[0] > 1e3 * errors[7]   # the V shape
+    np.testing.assert_allclose(app.curve.get_xdata(), 10.0 ** np.arange(-12, 0))
+    app.controls["h"].value = 1e-2
+    assert app.mark.get_xdata()[0] == pytest.approx(1e-2)
+    assert app.error > 1e-6
+    before = app.args[0].copy()
+    app.controls["new"].click()
+    assert not np.array_equal(before, app.args[0])
+    pool = wb.gradcheck_panel(layer="max pooling 2×2")
+    assert pool.errors[-1] > 1e-3 > 1e-6 > pool.errors[-2]    # h = 0.1 crosses a tie
+
+
+def test_gradcheck_learner_layer():
+    def square_forward(x):
+        return x * x, x
+
+    def square_backward(dout, cache):
+        return 2 * cache * dout
+
+    def wrong_backward(dout, cache):
+        return cache * dout
+
+    x = np.array([[0.5, -1.0], [2.0, 0.25]])
+    app = wb.gradcheck_panel(layers={"my square": (square_forward, square_backward, (x,)),
+                                     "my wrong square": (square_forward, wrong_backward, (x,))})
+    assert app.controls["layer"].value == "my square" and app.error < 1e-6
+    app.controls["layer"].value = "my wrong square"
+    assert app.error > 0.1 and app.controls["bug"].disabled
+
+
+def test_gradcheck_bad_input():
+    with pytest.raises(ValueError, match="layer must be one of"):
+        wb.gradcheck_panel(layer="conv3d")
+    with pytest.raises(ValueError, match="between 1e-12 and 1e-1"):
+        wb.gradcheck_panel(h=1.0)
+    with pytest.raises(TypeError, match="layers must be a dict"):
+        wb.gradcheck_panel(layers=[1, 2])
+    with pytest.raises(TypeError, match=r"\(forward, backward, args\)"):
+        wb.gradcheck_panel(layers={"x": (1, 2, 3)})
