@@ -91,8 +91,13 @@ def case_modules():
 
 
 def feedback_text(course_root: Path, student: str, aid: str) -> str:
-    return "\n".join(p.read_text() for p in
+    """The feedback HTML a student receives, without its stylesheets and scripts (their
+    numbers, such as ``line-height: 1.3333``, are not the student's content)."""
+    import re
+
+    html = "\n".join(p.read_text() for p in
                      (course_root / "feedback" / student / aid).glob("*.html"))
+    return re.sub(r"<(style|script)\b.*?</\1>", "", html, flags=re.S | re.I)
 
 
 def json_dump(obj) -> str:
