@@ -1,0 +1,26 @@
+"""Widgets for lecture 14, LSTM and GRU: gates as selective write, read and forget.
+
+Shape legend: cell and hidden states (N, H); one-unit cells in the explorers (H = 1); sequences
+(N, T, D) batch first; stacked weights in PyTorch's layout and gate order, LSTM (i, f, g, o),
+GRU (r, z, n).
+
+- ``whiteboard``: write, read and erase on 3 slots -> ac(bd + a) + ad = 181, each action as
+  the LSTM gates that perform it.
+- ``lstm_gate_explorer``: presets, inputs, gate biases -> gates, candidate, cell and hidden
+  state over a sequence; what each step writes, keeps and reads.
+- ``forget_products``: T, forget bias -> prod f_t (cell path) vs prod w tanh' (RNN).
+- ``long_lag_recall``: cell choice, lag, train -> loss and accuracy on remembering the first
+  symbol.
+- ``variant_switcher``: variant -> its equations and parameter counts.
+
+The math is done by ``dlcore.recurrent``, ``nn``, ``optim`` and ``counting``.
+"""
+
+from .explorer import lstm_gate_explorer
+from .products import forget_products
+from .recall import long_lag_recall
+from .variants import variant_switcher
+from .whiteboard import whiteboard
+
+__all__ = ["whiteboard", "lstm_gate_explorer", "forget_products", "long_lag_recall",
+           "variant_switcher"]

@@ -1,0 +1,196 @@
+"""``bptt_gradient_flow``: how much of the gradient of a loss at step T reaches each earlier
+state of an RNN, against the bound (gamma lambda)^(T-k), with and without clipping.
+
+Shape legend: N = 1 sequence, T time steps, D input features, H hidden units; x (1, T, D),
+hidden states (1, H), W_ih (H, D), W_hh (H, H).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ... import activations, layers, recurrent
+from .._base import (
+    PALETTE,
+    App,
+    checkbox,
+    dropdown,
+    int_slider,
+    log_slider,
+    make_figure,
+    readout,
+    slider,
+    style_axes,
+)
+from ._common import choice, fmt, in_range, real_in_range, sci, two_columns
+
+__all__ = ["bptt_gradient_flow"]
+
+_GAMMA = {"tanh": 1.0, "sigmoid": 0.25, "relu": 1.0}
+_T_FLOW = 80
+
+
+def _sigmoid_step_forward(x_t, h, w_ih, w_hh):
+    a_x, cx = layers.linear_forward(x_t, w_ih)
+    a_h, ch = layers.linear_forward(h, w_hh)
+    out, cs = activations.sigmoid_forward(a_x + a_h)
+    return out, (cx, ch, cs)
+
+
+def _sigmoid_step_backward(dh, cache):
+    cx, ch, cs = cache
+    da = activations.sigmoid_backward(dh, cs)
+    dh_prev, dw_hh, _ = layers.linear_backward(da, ch)
+    _, dw_ih, _ = layers.linear_backward(da, cx)
+    return dh_prev, dw_ih, dw_hh
+
+
+def flow_weights(T: int, radius: float, seed: int = 0, H: int = 16, D: int = 4,
+                 input_scale: float = 1.0):
+    """The seeded RNN of the widget: x (1, T, D), w_ih (H, D), w_hh = radius * Q (H, H) with Q
+    orthogonal (so its spectral radius and norm are both ``radius``), and the unit vector
+    u (1, H) used as dL/dh_T.  The same seed gives the same first steps for every T."""
+    rng = np.random.default_rng(seed)
+    q, _ = np.linalg.qr(rng.standard_normal((H, H)))
+    w_hh = radius * q
+    w_ih = input_scale * rng.standard_normal((H, D)) / np.sqrt(D)
+    x = rng.standard_normal((1, _T_FLOW, D))[:, :T]
+    u = rng.standard_normal((1, H))
+    return x, w_ih, w_hh, u / np.linalg.norm(u)
+
+
+def gradient_flow(T: int, radius: float, activation: str = "tanh", seed: int = 0):
+    """Norms of the gradient dL/dh_k reaching every state of an RNN, for a loss on h_T.
+
+    The RNN is ``flow_weights(T, radius, seed)``; dL/dh_T is its unit vector u.  The steps use
+    ``dlcore.recurrent.rnn_step_forward`` / ``rnn_step_backward`` (tanh, relu) or linear +
+    sigmoid ops from ``dlcore.layers`` and ``dlcore.activations``.  Returns (norms (T + 1,)
+    for k = 0..T, grads [dW_ih, dW_hh]).
+    """
+    x, w_ih, w_hh, u = flow_weights(T, radius, seed)
+    H = w_hh.shape[0]
+    h = np.zeros((1, H))
+    caches = []
+    for t in range(T):
+        if activation == "sigmoid":
+            h, cache = _sigmoid_step_forward(x[:, t], h, w_ih, w_hh)
+        else:
+            h, cache = recurrent.rnn_step_forward(x[:, t], h, w_ih, w_hh,
+                                                  nonlinearity=activation)
+        caches.append(cache)
+    norms = np.zeros(T + 1)
+    dw_ih, dw_hh = np.zeros_like(w_ih), np.zeros_like(w_hh)
+    dh = u
+    norms[T] = 1.0
+    for t in range(T - 1, -1, -1):
+        if activation == "sigmoid":
+            dh, g_ih, g_hh = _sigmoid_step_backward(dh, caches[t])
+        else:
+            _, dh, g_ih, g_hh, _, _ = recurrent.rnn_step_backward(dh, caches[t])
+        dw_ih += g_ih
+        dw_hh += g_hh
+        norms[t] = np.linalg.norm(dh)
+    return norms, [dw_ih, dw_hh]
+
+
+class BPTTGradientFlow(App):
+    """Log-scale norms of dL/dh_k against k, the bound (gamma lambda)^(T-k), and the effect of
+    clipping on them."""
+
+    def __init__(self, T=40, radius=1.0, activation="tanh", clip=1.0, clipping=False, seed=0):
+        T = in_range(T, "T", 2, _T_FLOW)
+        radius = real_in_range(radius, "radius", 0.1, 3.0)
+        activation = choice(activation, "activation", _GAMMA)
+        clip = real_in_range(clip, "clip", 0.01, 100.0)
+        self._seed = seed
+        controls = {
+            "T": int_slider("sequence length T (lag)", T, 2, _T_FLOW,
+                            tooltip="the loss sits on h_T; how far back does its gradient go?"),
+            "radius": slider("spectral radius λ of W_hh", radius,
+                             0.1, 3.0, 0.05, tooltip="W_hh = λ Q with Q orthogonal"),
+            "activation": dropdown("activation φ", list(_GAMMA), activation,
+                                   tooltip="γ = max φ′: 1 for tanh and relu, 1/4 for sigmoid"),
+            "clipping": checkbox("clip the gradient by norm", bool(clipping),
+                                 tooltip="dlcore.recurrent.clip_grad_norm on (dW_ih, dW_hh)"),
+            "clip": log_slider("clip threshold τ", clip, 0.01, 100.0,
+                               tooltip="largest allowed norm of the whole gradient"),
+        }
+        fig, ax = make_figure(1, 1, figsize=(7.6, 4.0))
+        self.ax = ax
+        self.line, = ax.semilogy([], [], "o-", color=PALETTE["blue"], ms=3, lw=1.8,
+                                 label="‖∂L/∂h_k‖ (BPTT)")
+        self.line_bound, = ax.semilogy([], [], "--", color=PALETTE["vermillion"], lw=1.6,
+                                       label="bound (γλ)^(T−k)")
+        self.line_clip, = ax.semilogy([], [], ":", color=PALETTE["green"], lw=2.2,
+                                      label="after clipping by norm")
+        style_axes(ax, "", "time step k (the loss is at k = T)", "gradient norm (log scale)")
+        ax.legend(loc="lower right", fontsize=8)
+        readouts = {"flow": readout(), "bound": readout(), "clipped": readout()}
+        super().__init__(controls, fig, readouts, title="Gradient flow through time")
+        two_columns(self, ["T", "radius", "activation"], ["clipping", "clip"])
+        self.norms = np.zeros(T + 1)
+        self.update()
+
+    def update(self) -> None:
+        c = self.controls
+        T, lam, act = c["T"].value, c["radius"].value, c["activation"].value
+        gamma = _GAMMA[act]
+        norms, grads = gradient_flow(T, lam, act, seed=self._seed)
+        self.norms = norms
+        ks = np.arange(T + 1)
+        bound = (gamma * lam) ** (T - ks.astype(float))
+        total = float(np.sqrt(sum(float(np.sum(g * g)) for g in grads)))
+        clipped = [g.copy() for g in grads]
+        if total > 0:
+            recurrent.clip_grad_norm(clipped, c["clip"].value)
+        after = float(np.sqrt(sum(float(np.sum(g * g)) for g in clipped)))
+        coef = after / total if total > 0 else 1.0
+        tiny = 1e-300
+        self.line.set_data(ks, np.maximum(norms, tiny))
+        self.line_bound.set_data(ks, bound)
+        self.line_clip.set_data(ks, np.maximum(norms * coef, tiny))
+        self.line_clip.set_visible(c["clipping"].value)
+        shown = np.concatenate([norms[norms > 0], bound, [1.0]])
+        if c["clipping"].value:
+            shown = np.concatenate([shown, norms[norms > 0] * coef])
+        lo, hi = max(float(shown.min()), 1e-300), float(shown.max())
+        self.ax.set_xlim(-0.5, T + 0.5)
+        self.ax.set_ylim(lo / 10, hi * 10)
+        self.ax.set_title(f"{act} RNN, λ = {lam:.2f}, γλ = {gamma * lam:.3g}")
+        first = norms[0]
+        verdict = ("vanishes" if first < 1e-3 else "explodes" if first > 1e3 else
+                   "stays moderate")
+        self.set_readout("flow", f"gradient reaching h_0 after {T} steps: {sci(first)} times "
+                                 f"the gradient at h_T (it {verdict})")
+        over = bool(np.any(norms > bound * (1 + 1e-9)))
+        relation = ("the bound (γλ)^T = " + sci(bound[0])
+                    + (" is violated (a bug!)" if over else " holds at every step"))
+        if gamma * lam > 1 and first < 1e-6 * bound[0]:
+            relation += ": γλ > 1 allows explosion, but the saturating φ′ keeps the gradient " \
+                        "far below it; the bound is not a prediction"
+        self.set_readout("bound", relation)
+        if c["clipping"].value:
+            self.set_readout("clipped", f"‖(dW_ih, dW_hh)‖ = {fmt(total)}; clipped at τ = "
+                                     f"{fmt(c['clip'].value)} every term is scaled by "
+                                     f"{fmt(coef)}: the curve moves down but keeps its shape, so "
+                                     f"clipping tames explosion and does nothing for vanishing")
+        else:
+            self.set_readout("clipped", f"‖(dW_ih, dW_hh)‖ = {fmt(total)}; tick the box to clip it")
+        self.set_summary(f"Log-scale gradient norm at each step k for a loss at T = {T}: "
+                         f"{act}, λ = {lam:.2f}; after {T} steps it is {sci(first)}, below the "
+                         f"bound {sci(bound[0])}.")
+
+
+def bptt_gradient_flow(T: int = 40, radius: float = 1.0, activation: str = "tanh",
+                       clip: float = 1.0, clipping: bool = False,
+                       seed: int = 0) -> BPTTGradientFlow:
+    """Sequence length, recurrent weight scale (spectral radius lambda of W_hh), activation and a
+    clipping threshold -> the norm of the gradient reaching every time step of an unrolled RNN
+    (log scale) with the bound ||dh_T/dh_k|| <= (gamma lambda)^(T-k), gamma = 1 for tanh and
+    relu, 1/4 for sigmoid.
+
+    T in [2, 80]; radius in [0.1, 3]; activation "tanh", "sigmoid" or "relu"; clip in
+    [0.01, 100].
+    """
+    return BPTTGradientFlow(T=T, radius=radius, activation=activation, clip=clip,
+                            clipping=clipping, seed=seed)

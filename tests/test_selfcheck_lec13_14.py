@@ -1,0 +1,119 @@
+"""Self-checks 13.1-13.5 and 14.1-14.5: the right answer passes, each catalogued mistake gets
+its hint, an unfinished answer is "not answered", and every solution text exists.
+
+Right answers are derived here by hand (or with numpy), independently of the checkers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import dlcore as dl
+
+pytestmark = [pytest.mark.lec13, pytest.mark.lec14]
+
+SIG = 1.0 / (1.0 + np.exp(-0.9))  # every gate pre-activation of 14.2 / 14.3 is 0.3*2 + 0.3*1
+
+
+def _right_bptt(dh, h, w_hh):
+    return (dh * (1 - h ** 2)) @ w_hh
+
+
+RIGHT = {
+    "13.1": 100 * 50 + 50 * 50 + 10 * 50,
+    "13.2": 0.5 ** 10,
+    "13.3": [0.45, -0.6, 0.4],
+    "13.4": -(np.log(0.5) + np.log(0.25) + np.log(0.8) + np.log(0.1)),
+    "13.5": _right_bptt,
+    "14.1": 4 * (128 * (300 + 128) + 128),
+    "14.2": SIG * np.tanh(SIG + SIG * np.tanh(0.9)),
+    "14.3": (1 - SIG) * np.tanh(0.6 + SIG * 0.3) + SIG * 1.0,
+    "14.4": 44,
+    "14.5": "B",
+}
+
+WRONG = [
+    ("13.1", 8000 + 60, "includes the biases"),
+    ("13.1", 20 * 8000, "share one set of weights"),
+    ("13.1", 5000 + 5000 + 500, "d x d, not d x n"),
+    ("13.1", 7500, "output layer"),
+    ("13.1", 1, "not yet"),
+    ("13.2", 1024, "gamma = 1 is the bound for tanh"),
+    ("13.2", 0.25 * 1024, "gamma enters every step"),
+    ("13.2", 0.25 ** 10, "lambda multiplies every step"),
+    ("13.3", [0.85, -0.85, 0.8], "clipping by value"),
+    ("13.3", np.array([0.9, -1.2, 0.8]) * 0.85 / 2.89, "squared norm"),
+    ("13.3", [0.9, -1.2, 0.8], "must be rescaled"),
+    ("13.3", np.array([0.9, -1.2, 0.8]) / 1.7, "length tau, not to length 1"),
+    ("13.3", [0.45, -0.6], "three numbers"),
+    ("13.4", RIGHT["13.4"] / 4, "does not average"),
+    ("13.4", -np.log10(0.5 * 0.25 * 0.8 * 0.1), "natural logarithm"),
+    ("13.4", -RIGHT["13.4"], "positive number"),
+    ("13.5", lambda dh, h, w: (dh * (1 - h ** 2)) @ w.T, "multiplies W_hh"),
+    ("13.5", lambda dh, h, w: dh @ w, "tanh' = 1 - h_t^2"),
+    ("13.5", lambda dh, h, w: (dh * (1 - np.tanh(h) ** 2)) @ w, "already tanh"),
+    ("13.5", lambda dh, h, w: dh, "not yet"),
+    ("13.5", 3.0, "is a function"),
+    ("13.5", lambda dh, h, w: None, "returns nothing yet"),
+    ("14.1", 4 * (128 * 428 + 2 * 128), "two bias vectors"),
+    ("14.1", 4 * 128 * 428, "one bias per gate unit"),
+    ("14.1", 3 * (128 * 428 + 128), "three gate blocks"),
+    ("14.1", 128 * 428 + 128, "one block"),
+    ("14.2", SIG * np.tanh(1.0), "new cell state"),
+    ("14.2", SIG * np.tanh(1.0 + SIG * np.tanh(0.9)), "scaled by the forget gate"),
+    ("14.2", np.tanh(SIG + SIG * np.tanh(0.9)), "output gate"),
+    ("14.2", SIG + SIG * np.tanh(0.9), "cell state c_1"),
+    ("14.3", (1 - SIG) * 1.0 + SIG * np.tanh(0.6 + SIG * 0.3), "Cho et al. 2014"),
+    ("14.3", (1 - SIG) * np.tanh(0.9) + SIG, "reset gate"),
+    ("14.3", np.tanh(0.6 + SIG * 0.3), "candidate n"),
+    ("14.4", 43, "one more step"),
+    ("14.4", 44.5, "whole steps"),
+    ("14.4", 2, "forgets 1 - f"),
+    ("14.5", "A", "stall"),
+    ("14.5", "C", "finite"),
+    ("14.5", "d", "saturates"),
+    ("14.5", "E", "one letter"),
+]
+
+
+@pytest.mark.parametrize("exercise_id", sorted(RIGHT))
+def test_right_answer_passes(exercise_id, capsys):
+    assert dl.check(exercise_id, RIGHT[exercise_id]) is True
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("exercise_id, answer, hint", WRONG,
+                         ids=[f"{e}-{h[:18]}" for e, _, h in WRONG])
+def test_catalogued_mistake_gets_its_hint(exercise_id, answer, hint, capsys):
+    assert dl.check(exercise_id, answer) is False
+    out = capsys.readouterr().out
+    assert hint in out
+    assert "Not yet" in out
+
+
+@pytest.mark.parametrize("exercise_id", sorted(RIGHT))
+def test_unanswered_and_solution(exercise_id, capsys):
+    assert dl.check(exercise_id, ...) is False
+    assert "Not answered yet" in capsys.readouterr().out
+    ex = dl.selfcheck.exercises()[exercise_id]
+    assert ex.title and len(ex.solution) > 80
+    dl.solution(exercise_id)
+    assert f"Solution to {exercise_id}" in capsys.readouterr().out
+
+
+def test_hints_never_print_the_expected_value(capsys):
+    for exercise_id, answer, _ in WRONG:
+        dl.check(exercise_id, answer)
+    out = capsys.readouterr().out
+    for value in ("8000", "8,000", "0.000976", "0.45", "4.605", "219648", "219,648", "0.5969",
+                  "0.9050", "44 "):
+        assert value not in out
+
+
+def test_rounded_answers_are_accepted(capsys):
+    assert dl.check("13.2", 0.001) is True        # 0.5^10 rounded
+    assert dl.check("13.4", 4.605) is True
+    assert dl.check("14.2", 0.597) is True         # within 1e-4 of 0.596994
+    assert dl.check("14.2", 0.598) is False
+    assert dl.check("14.5", " b ") is True

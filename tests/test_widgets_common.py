@@ -1,0 +1,108 @@
+"""House rules that every widget follows: it builds with its defaults, says in one line what
+its plot shows, titles and labels its axes, uses the course palette's colour maps, and gives
+every control a descriptive label."""
+
+from __future__ import annotations
+
+import warnings
+
+import ipywidgets as W
+import pytest
+
+import dlcore as dl
+
+FACTORIES = dl.widgets.available()
+# colour maps that are perceptually uniform and colour-vision-deficiency friendly
+SAFE_CMAPS = {"cividis", "viridis", "PuOr", "PuOr_r", "cividis_r", "viridis_r", "Greys",
+              "Greys_r", "gray", "gray_r", "binary", "binary_r", "BrBG", "RdBu", "RdBu_r",
+              "Blues", "Oranges", "Purples", "magma", "inferno", "plasma", "twilight"}
+
+
+def test_every_syllabus_family_has_widgets():
+    assert len(FACTORIES) >= 50, FACTORIES
+
+
+@pytest.fixture(scope="module")
+def apps():
+    built = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        for name in FACTORIES:
+            built[name] = getattr(dl.widgets, name)()
+    return built
+
+
+def _labelled(ax, axis: str) -> bool:
+    getter = ax.get_xlabel if axis == "x" else ax.get_ylabel
+    if getter():
+        return True
+    shaft = ax.xaxis if axis == "x" else ax.yaxis
+    texts = [t.get_text() for t in shaft.get_ticklabels() if t.get_text()]
+    if texts and not any(_numeric(t) for t in texts):
+        return True  # a categorical axis: its tick labels name what it shows
+    if not shaft.get_visible() or not [t for t in shaft.get_ticklabels() if t.get_text()] \
+            and not (ax.get_xticks() if axis == "x" else ax.get_yticks()).size:
+        return True
+    # small multiples: one label for a row (y) or a column (x) of panels is enough
+    shared = ax.get_shared_x_axes() if axis == "x" else ax.get_shared_y_axes()
+    if any((o.get_xlabel() if axis == "x" else o.get_ylabel())
+           for o in shared.get_siblings(ax) if o is not ax):
+        return True
+    spec = ax.get_subplotspec()
+    if spec is None:
+        return False
+    for other in ax.figure.axes:
+        o_spec = other.get_subplotspec()
+        if other is ax or o_spec is None or not other.axison:
+            continue
+        same_line = (o_spec.rowspan == spec.rowspan) if axis == "y" else \
+            (o_spec.colspan == spec.colspan)
+        if same_line and (other.get_ylabel() if axis == "y" else other.get_xlabel()):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("name", FACTORIES)
+def test_widget_follows_house_rules(apps, name):
+    app = apps[name]
+    assert isinstance(app, W.VBox)
+    assert app.summary.strip(), f"{name}: no one-line summary of what the plot shows"
+    for key, control in app.controls.items():
+        label = getattr(control, "description", "") or getattr(control, "tooltip", "")
+        assert label, f"{name}: control {key!r} has no descriptive label"
+    if app.fig is None:
+        return
+    for ax in app.fig.axes:
+        if not ax.axison or not ax.get_visible() or ax.get_label() == "<colorbar>":
+            continue
+        assert ax.get_title() or ax.get_title(loc="left") or ax.get_title(loc="right"), \
+            f"{name}: an axes has no title"
+        assert _labelled(ax, "x") and _labelled(ax, "y"), f"{name}: unlabelled axis"
+        for image in ax.images + [c for c in ax.collections if c.get_array() is not None]:
+            assert _safe(image.get_cmap()), \
+                f"{name}: colour map {image.get_cmap().name} is not colour-blind safe"
+
+
+def _numeric(text: str) -> bool:
+    try:
+        float(text.replace("\u2212", "-").replace(",", ""))
+    except ValueError:
+        return False
+    return True
+
+
+def _safe(cmap) -> bool:
+    """A named safe map, or a discrete map made of the course palette and greys."""
+    import matplotlib.colors as mc
+
+    if cmap.name in SAFE_CMAPS:
+        return True
+    colors = getattr(cmap, "colors", None)
+    if colors is None:
+        return False
+    palette = {mc.to_hex(c) for c in dl.viz.PALETTE.values()}
+    for c in colors:
+        r, g, b = mc.to_rgb(c)
+        if mc.to_hex(c) not in palette and not (r == g == b):
+            return False
+    return True

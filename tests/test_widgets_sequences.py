@@ -1,0 +1,320 @@
+"""Lecture 13 widgets (dlcore.widgets.sequences) and static plots (dlcore.viz.sequences), built
+headless: set controls, click, and check the plotted data against dlcore, torch and the
+syllabus numbers."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+import dlcore as dl
+
+pytestmark = pytest.mark.lec13
+
+W = pytest.importorskip("ipywidgets")
+torch = pytest.importorskip("torch")
+
+
+def _end(line):
+    return np.array([line.get_xdata()[-1], line.get_ydata()[-1]])
+
+
+# --- unrolled_rnn -------------------------------------------------------------------------
+
+def test_unrolled_rnn_counts_match_the_syllabus_and_do_not_depend_on_T():
+    app = dl.widgets.unrolled_rnn()
+    state = app.state()
+    assert "197,200 weights" in state["count"] and "197,402" in state["count"]
+    assert "156,800" in state["shapes"] and "40,000" in state["shapes"]
+    total = dl.counting.rnn_params(784, 200) + dl.counting.linear_params(200, 2)
+    for T in (1, 3, 8):
+        app.controls["T"].value = T
+        assert sum(b.visible for b in app.boxes["h"]) == T
+        assert sum(b.visible for b in app.boxes["x"]) == T
+        np.testing.assert_array_equal(app.line_shared.get_ydata(), total)
+        assert app.marker.get_xdata()[0] == T and app.marker.get_ydata()[0] == total
+    app.controls["n"].value, app.controls["d"].value, app.controls["k"].value = 14, 7, 2
+    assert "161 weights" in app.state()["count"]  # the seed's quiz: n = 14
+    assert app.boxes["x"][0].text.get_text() == "x_1\n1×14"
+    assert "170 parameters" in app.summary  # 161 weights + 7 + 2 biases
+
+
+def test_unrolled_rnn_bad_presets():
+    with pytest.raises(ValueError, match="between 1 and 8"):
+        dl.widgets.unrolled_rnn(T=9)
+    with pytest.raises(TypeError, match="integer"):
+        dl.widgets.unrolled_rnn(n=2.5)
+
+
+# --- sequence_architectures ---------------------------------------------------------------
+
+@pytest.mark.parametrize("task, n_in, n_out, n_hidden", [
+    ("one-to-one", 1, 1, 1), ("one-to-many", 1, 4, 4), ("many-to-one", 4, 1, 4),
+    ("many-to-many (aligned)", 4, 4, 4), ("many-to-many (encoder-decoder)", 3, 3, 6)])
+def test_sequence_architectures(task, n_in, n_out, n_hidden):
+    app = dl.widgets.sequence_architectures()
+    app.controls["task"].value = task
+    assert sum(b.visible for b in app.ins) == n_in
+    assert sum(b.visible for b in app.outs) == n_out
+    assert sum(b.visible for b in app.hid) == n_hidden
+    assert sum(a.get_visible() for a in app.sides) == n_hidden - 1
+    assert task in app.summary
+
+
+def test_sequence_architectures_bad_task():
+    with pytest.raises(ValueError, match="task must be one of"):
+        dl.widgets.sequence_architectures(task="two-to-two")
+
+
+# --- deep_toy_stepper ---------------------------------------------------------------------
+
+def _torch_probs(params, x):
+    H = params["w_hh"].shape[0]
+    rnn = torch.nn.RNN(4, H, batch_first=True, bias=True).double()
+    with torch.no_grad():
+        rnn.weight_ih_l0.copy_(torch.tensor(params["w_ih"]))
+        rnn.weight_hh_l0.copy_(torch.tensor(params["w_hh"]))
+        rnn.bias_ih_l0.copy_(torch.tensor(params["b"]))
+        rnn.bias_hh_l0.zero_()
+        out, _ = rnn(torch.tensor(x))
+        logits = out[0] @ torch.tensor(params["w_hy"]).T + torch.tensor(params["c"])
+        return torch.softmax(logits, dim=1).numpy()
+
+
+def test_deep_toy_stepper_matches_torch_and_sums_the_losses():
+    app = dl.widgets.deep_toy_stepper()
+    vocab, x, targets = dl.data.sequences.deep_toy()
+    for stage, steps in (("random weights (untrained)", 0), ("after 200 gradient steps", 200)):
+        app.controls["stage"].value = stage
+        expected = _torch_probs(app._snapshots[steps], x)
+        losses = -np.log(expected[np.arange(4), targets])
+        for t in range(1, 5):
+            app.controls["t"].value = t
+            heights = np.array([b.get_height() for b in app.bars_p])
+            np.testing.assert_allclose(heights, expected[t - 1], atol=1e-12)
+            loss_bars = np.array([b.get_height() for b in app.bars_l])
+            np.testing.assert_allclose(loss_bars[:t], losses[:t], atol=1e-12)
+            assert np.all(loss_bars[t:] == 0)
+            assert f"{losses[:t].sum():.3f}" in app.state()["loss"]
+    trained = app._snapshots[200]
+    probs = _torch_probs(trained, x)[np.arange(4), targets]
+    assert np.all(probs > 0.9)  # training on the summed loss learned "deep"
+
+
+def test_deep_toy_stepper_bad_presets():
+    with pytest.raises(ValueError, match="stage must be one of"):
+        dl.widgets.deep_toy_stepper(stage="trained")
+    with pytest.raises(ValueError, match="between 1 and 4"):
+        dl.widgets.deep_toy_stepper(t=5)
+
+
+# --- bptt_terms ---------------------------------------------------------------------------
+
+def test_bptt_terms_sum_to_the_torch_gradient_and_explicit_term_by_hand():
+    from dlcore.widgets.sequences.terms import toy_rnn
+
+    app = dl.widgets.bptt_terms(T=6, t=5)
+    x, h0, w_ih, w_hh, b, w_hy, targets = toy_rnn(0)
+    x = x[:, :6]
+    # dL_5/dW_hh with torch autograd, loss = cross-entropy at step 5 only
+    w = torch.tensor(w_hh, requires_grad=True)
+    h = torch.tensor(h0)
+    hs = []
+    for t in range(6):
+        h = torch.tanh(torch.tensor(x[:, t]) @ torch.tensor(w_ih).T + h @ w.T
+                       + torch.tensor(b))
+        hs.append(h)
+    logits = hs[4] @ torch.tensor(w_hy).T
+    torch.nn.functional.cross_entropy(logits, torch.tensor([targets[4]])).backward()
+    np.testing.assert_allclose(sum(app.terms), w.grad.numpy(), rtol=1e-10, atol=1e-12)
+    # explicit term: da_t^T h_(t-1) with da_t = dL/dh_t * (1 - h_t^2)
+    h_np = [hh.detach().numpy() for hh in hs]
+    y_hat = torch.softmax(logits, dim=1).detach().numpy()
+    y_hat[0, targets[4]] -= 1
+    da = (y_hat @ w_hy) * (1 - h_np[4] ** 2)
+    np.testing.assert_allclose(app.terms[4], da.T @ h_np[3], rtol=1e-10)
+    sizes = [np.linalg.norm(g) for g in app.terms]
+    visible = [bar.get_height() for bar in app.bars if bar.get_visible()]
+    np.testing.assert_allclose(visible, sizes)
+    assert sum(bar.get_visible() for bar in app.bars) == 5
+
+
+def test_bptt_terms_window_drops_old_terms():
+    from dlcore.widgets.sequences.terms import toy_rnn
+
+    app = dl.widgets.bptt_terms(T=6, t=5)
+    app.controls["window"].value = 2
+    hatched = [bar.get_hatch() for bar in app.bars[:5]]
+    assert hatched == ["//", "//", "//", None, None]
+    x, h0, w_ih, w_hh, b, w_hy, targets = toy_rnn(0)
+    hs, cache = dl.recurrent.rnn_forward(x[:, :6], h0, w_ih, w_hh, b)
+    from dlcore.widgets.sequences.terms import loss_grad_on_h
+
+    dhs = loss_grad_on_h(hs, w_hy, targets, 4)
+    truncated = dl.recurrent.rnn_backward(dhs, cache, truncate=2)[3]
+    np.testing.assert_allclose(app.terms[3] + app.terms[4], truncated, atol=1e-12)
+    full = dl.recurrent.rnn_backward(dhs, cache)[3]
+    err = np.linalg.norm(truncated - full) / np.linalg.norm(full)
+    assert f"{100 * err:.1f}%" in app.state()["check"]
+    app.controls["T"].value = 3  # t and the window follow the shorter sequence
+    assert app.controls["t"].value <= 3 and sum(b.get_visible() for b in app.bars) <= 3
+
+
+def test_bptt_terms_bad_presets():
+    with pytest.raises(ValueError, match="between 1 and 5"):
+        dl.widgets.bptt_terms(T=5, t=6)
+    with pytest.raises(ValueError, match="between 2 and 10"):
+        dl.widgets.bptt_terms(T=11)
+
+
+# --- bptt_gradient_flow -------------------------------------------------------------------
+
+def _torch_flow(T, radius, activation):
+    from dlcore.widgets.sequences.flow import flow_weights
+
+    x, w_ih, w_hh, u = flow_weights(T, radius)
+    act = {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid}[activation]
+    h = torch.zeros(1, w_hh.shape[0], dtype=torch.float64, requires_grad=True)
+    states = [h]
+    for t in range(T):
+        h = act(torch.tensor(x[:, t]) @ torch.tensor(w_ih).T + h @ torch.tensor(w_hh).T)
+        h.retain_grad()
+        states.append(h)
+    (h * torch.tensor(u)).sum().backward()
+    return np.array([float(s.grad.norm()) for s in states])
+
+
+@pytest.mark.parametrize("activation, radius", [("tanh", 1.0), ("tanh", 2.5),
+                                                ("sigmoid", 3.0), ("relu", 0.8)])
+def test_gradient_flow_matches_torch_and_respects_the_bound(activation, radius):
+    app = dl.widgets.bptt_gradient_flow(T=30, radius=radius, activation=activation)
+    expected = _torch_flow(30, radius, activation)
+    np.testing.assert_allclose(app.line.get_ydata(), np.maximum(expected, 1e-300),
+                               rtol=1e-9)
+    gamma = 0.25 if activation == "sigmoid" else 1.0
+    k = np.arange(31)
+    np.testing.assert_allclose(app.line_bound.get_ydata(), (gamma * radius) ** (30 - k))
+    assert np.all(expected <= (gamma * radius) ** (30 - k) * (1 + 1e-9))
+
+
+def test_gradient_flow_explosion_is_possible_not_certain():
+    app = dl.widgets.bptt_gradient_flow(T=40, radius=2.5, activation="tanh")
+    ys = app.line.get_ydata()
+    assert app.line_bound.get_ydata()[0] > 1e15   # the bound allows explosion
+    assert ys[0] < 1e-6 * app.line_bound.get_ydata()[0] and ys[0] < 100  # saturated tanh
+    assert "not a prediction" in app.state()["bound"]
+
+
+def test_gradient_flow_clipping_scales_but_keeps_the_shape():
+    app = dl.widgets.bptt_gradient_flow(T=20, radius=1.5, activation="relu", clip=0.5,
+                                        clipping=True)
+    from dlcore.widgets.sequences.flow import gradient_flow
+
+    norms, grads = gradient_flow(20, 1.5, "relu")
+    total = np.sqrt(sum(np.sum(g * g) for g in grads))
+    assert total > 0.5
+    np.testing.assert_allclose(app.line_clip.get_ydata(), norms * 0.5 / (total + 1e-6),
+                               rtol=1e-9)
+    assert app.line_clip.get_visible()
+    app.controls["clipping"].value = False
+    assert not app.line_clip.get_visible()
+
+
+def test_gradient_flow_bad_presets():
+    with pytest.raises(ValueError, match="activation must be one of"):
+        dl.widgets.bptt_gradient_flow(activation="gelu")
+    with pytest.raises(ValueError, match="between 0.1 and 3.0"):
+        dl.widgets.bptt_gradient_flow(radius=5)
+
+
+# --- clipping_explorer --------------------------------------------------------------------
+
+def test_clipping_seed_example_and_bug():
+    app = dl.widgets.clipping_explorer(preset="seed example: g = [3, 4], τ = 1",
+                                       squared_norm_bug=True)
+    np.testing.assert_allclose(_end(app.line_norm), [0.6, 0.8], atol=1e-6)
+    np.testing.assert_allclose(_end(app.line_value), [1.0, 1.0])
+    np.testing.assert_allclose(_end(app.line_bug), [0.12, 0.16], atol=1e-12)
+    assert app.line_bug.get_visible()
+    assert "[0.120, 0.160]" in app.state()["bug"]
+
+
+def test_clipping_course_example_value_vs_norm():
+    app = dl.widgets.clipping_explorer()
+    app.controls["preset"].value = "course example: g = [0.6, −0.8], τ = 0.7"
+    assert app.controls["tau"].value == pytest.approx(0.7)
+    np.testing.assert_allclose(_end(app.line_value), [0.6, -0.7])
+    np.testing.assert_allclose(_end(app.line_norm), [0.42, -0.56], atol=1e-6)
+    assert app.ball.get_radius() == pytest.approx(0.7)
+    assert app.box.get_width() == pytest.approx(1.4)
+    assert not app.line_bug.get_visible()
+
+
+def test_clipping_click_and_drag_set_the_gradient():
+    app = dl.widgets.clipping_explorer(preset="seed example: g = [3, 4], τ = 1")
+    app._on_press(SimpleNamespace(inaxes=app.ax, xdata=0.3, ydata=-0.4))
+    assert app.controls["preset"].value == "custom"
+    np.testing.assert_allclose(_end(app.line_g), [0.3, -0.4])
+    np.testing.assert_allclose(_end(app.line_norm), [0.3, -0.4])  # inside the ball
+    app._on_drag(SimpleNamespace(inaxes=app.ax, xdata=-4.0, ydata=3.0))
+    np.testing.assert_allclose(_end(app.line_norm), [-0.8, 0.6], atol=1e-6)
+    app._on_release(None)
+    app._on_drag(SimpleNamespace(inaxes=app.ax, xdata=1.0, ydata=1.0))  # not pressed: ignored
+    np.testing.assert_allclose(_end(app.line_g), [-4.0, 3.0])
+    app.controls["g1"].value = 2.0
+    expected = np.array([2.0, 3.0])
+    dl.recurrent.clip_grad_norm([expected], 1.0)
+    np.testing.assert_allclose(_end(app.line_norm), expected)
+
+
+def test_clipping_bad_presets():
+    with pytest.raises(ValueError, match=r"2-vector"):
+        dl.widgets.clipping_explorer(g=(1.0, 2.0, 3.0))
+    with pytest.raises(ValueError, match="between 0.05 and 5.0"):
+        dl.widgets.clipping_explorer(tau=0.0)
+    with pytest.raises(ValueError, match="preset must be one of"):
+        dl.widgets.clipping_explorer(preset="mine")
+
+
+def test_every_lecture_13_widget_is_registered():
+    names = set(dl.widgets.available())
+    assert {"unrolled_rnn", "sequence_architectures", "deep_toy_stepper", "bptt_terms",
+            "bptt_gradient_flow", "clipping_explorer"} <= names
+
+
+# --- static plots -------------------------------------------------------------------------
+
+def test_plot_gradient_norms():
+    import matplotlib.pyplot as plt
+
+    norms = {"λ = 0.5": 0.5 ** np.arange(5)[::-1], "λ = 2": 2.0 ** np.arange(5)[::-1]}
+    ax = dl.viz.plot_gradient_norms(norms, bounds={"λ = 2": 2.0 ** np.arange(5)[::-1]})
+    assert ax.get_yscale() == "log" and ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+    assert len(ax.get_lines()) == 3
+    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), norms["λ = 0.5"])
+    with pytest.raises(ValueError, match="length of its curve"):
+        dl.viz.plot_gradient_norms(norms, bounds={"λ = 2": [1.0, 2.0]})
+    with pytest.raises(TypeError, match="non-empty dict"):
+        dl.viz.plot_gradient_norms([])
+    plt.close("all")
+
+
+def test_plot_sequence_training_and_gate_trace():
+    import matplotlib.pyplot as plt
+
+    hist = {"RNN": {"train_loss": [1.4, 1.3], "val_acc": [0.25, 0.3]},
+            "LSTM": {"train_loss": [1.4, 0.2], "train_acc": [0.3, 0.95]}}
+    fig = dl.viz.plot_sequence_training(hist, chance_loss=np.log(4), chance_acc=0.25)
+    ax_l, ax_a = fig.axes
+    np.testing.assert_allclose(ax_l.get_lines()[1].get_ydata(), [1.4, 0.2])
+    np.testing.assert_allclose(ax_a.get_lines()[1].get_ydata(), [0.3, 0.95])
+    assert all(ax.get_title() and ax.get_xlabel() and ax.get_ylabel() for ax in fig.axes)
+    with pytest.raises(ValueError, match="train_loss"):
+        dl.viz.plot_sequence_training({"x": {"loss": [1.0]}})
+    ax = dl.viz.plot_gate_trace({"i": [0.1, 0.2], "f": [0.9, 0.8]}, x=[1.0, 0.0])
+    assert len(ax.get_lines()) == 3 and ax.get_title()
+    with pytest.raises(ValueError, match="same length"):
+        dl.viz.plot_gate_trace({"i": [0.1, 0.2], "f": [0.9]})
+    plt.close("all")
