@@ -1,0 +1,56 @@
+"""Checks for assignment A4, convolutional networks (lectures 10-12).
+
+Exercises and the names the notebook defines (shapes: N batch, C channels, H x W input,
+F filters, KH x KW kernel, H_out x W_out output):
+
+1. ``output_size(n, k, stride=1, pad=0, dilation=1)`` on visible and hidden cases, and
+   ``MY_OUTPUT_SIZES``, three ints for the student's own settings (per student).
+2. ``conv2d_forward(x, w, b, stride=1, pad=0) -> (out, cache)``: x (N, C, H, W),
+   w (F, C, KH, KW), b (F,), out (N, F, H_out, W_out), ``cache = (x, w, b, stride, pad)``.
+3. ``max_pool_forward(x, size, stride)`` and ``avg_pool_forward(x, size, stride)`` -> out
+   (N, C, H_out, W_out); ``max_pool_backward(dout, x, size, stride)`` and
+   ``avg_pool_backward(dout, x, size, stride)`` -> dx (N, C, H, W).
+4. ``PARAMS`` (layer name -> parameter count) and ``FLATTEN`` for the student's own network.
+5. ``PARAMS_SAVED``: parameters saved when the student's layer gets a smaller kernel.
+6. ``conv2d_backward(dout, cache) -> (dx, dw, db)`` at stride 1 and 2; the grader builds
+   ``cache = (x, w, b, stride, pad)`` itself, so the backward pass is graded on its own.
+7. ``conv_as_matrix(w, input_shape, stride=1, pad=0) -> M`` of shape (F*H_out*W_out, C*H*W),
+   C-order flattening: ``M @ x.ravel() == conv(x).ravel()`` and ``M.T @ g.ravel() == dx``.
+8. ``ANSWER_8``: which equation copied from the slides has an index typo (multiple choice).
+
+Per-student numbers: exercises 1 (``MY_OUTPUT_SIZES``), 4 and 5 draw their layer settings
+from the student id (``my_numbers(student_id)`` prints and returns them; ``variant_rng``).
+Under autograde the id is the submission's folder name, whatever the notebook declares;
+``graded_id(STUDENT_ID)`` returns that id (or STUDENT_ID outside autograde), so code that
+computes the answers from the numbers reads the same ones as the grader.
+
+Expected values come from dlcore's references at check time (``dlcore.conv``,
+``dlcore.counting.summarize``); functions that call them (or torch) score 0.
+
+Modules, one per exercise group: ``sizes`` (1), ``convolution`` (2), ``pooling`` (3),
+``param_counts`` (4, 5), ``backward`` (6), ``matrix`` (7), ``choice`` (8); ``per_student``
+draws the per-student numbers and ``_common`` holds the shared helpers.
+"""
+
+from __future__ import annotations
+
+from .._core import Assignment
+from . import backward, choice, convolution, matrix, param_counts, pooling, sizes
+from ._common import AID
+
+# Re-exported: the tests (and notebooks) use these names.
+from .backward import _bwd_cases, _bwd_ref, _uncovered  # noqa: F401
+from .convolution import _conv_ref  # noqa: F401
+from .param_counts import _net_summary  # noqa: F401
+from .per_student import graded_id, my_numbers
+from .pooling import _max_bwd_all_ties, _max_bwd_ref, _pool_cases  # noqa: F401
+from .sizes import _size_no_dilation, _size_ref  # noqa: F401
+
+__all__ = ["checker", "ASSIGNMENT", "my_numbers", "graded_id"]
+
+ASSIGNMENT = Assignment(AID)
+# Exercises are registered in the notebook's order.
+for _group in (sizes, convolution, pooling, param_counts, backward, matrix, choice):
+    ASSIGNMENT.exercises.update(_group.EXERCISES)
+del _group
+checker = ASSIGNMENT.checker
