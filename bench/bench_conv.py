@@ -9,27 +9,10 @@ here asserts on time.  The machine's cores may be shared: run it more than once.
 
 from __future__ import annotations
 
-import time
 from contextlib import contextmanager
 
 import numpy as np
-
-
-def _best_of(fn, repeats: int = 5, warmup: int = 1) -> float:
-    """Best wall time of ``repeats`` calls after ``warmup`` calls (as bench/run.py's best_of).
-
-    Starts with a pause: OpenBLAS and OpenMP worker threads keep spinning for a while after
-    their last job, and on two cores they would slow down whichever library runs next.
-    """
-    time.sleep(0.3)
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+from _timing import best_of
 
 
 @contextmanager
@@ -91,12 +74,12 @@ def _conv_rows(n, c, hw, f, k, dtype, naive_n, repeats, one_thread=False):
 
     with _threads(1 if one_thread else None):
         rows = [
-            {"group": group, "impl": "dlcore", "seconds": _best_of(dlcore_step, repeats, 2),
+            {"group": group, "impl": "dlcore", "seconds": best_of(dlcore_step, repeats, 2),
              "note": "im2col (as_strided) + 3 matmuls, in blocks of samples"},
             {"group": group, "impl": "numpy 3 matmuls",
-             "seconds": _best_of(gemm_step, repeats, 2),
+             "seconds": best_of(gemm_step, repeats, 2),
              "note": "lower bound of im2col: the products alone"},
-            {"group": group, "impl": "torch", "seconds": _best_of(torch_step, repeats, 2),
+            {"group": group, "impl": "torch", "seconds": best_of(torch_step, repeats, 2),
              "note": f"autograd, {torch.get_num_threads()} thread(s)"},
         ]
     if naive_n:
@@ -106,7 +89,7 @@ def _conv_rows(n, c, hw, f, k, dtype, naive_n, repeats, one_thread=False):
             out, cache = conv.conv2d_forward_naive(xs, w, b, pad=pad)
             conv.conv2d_backward_naive(gs, cache)
 
-        t = _best_of(naive_step, repeats=1, warmup=0)
+        t = best_of(naive_step, repeats=1, warmup=0)
         rows.append({"group": group, "impl": "dlcore naive", "seconds": t * n / naive_n,
                      "note": f"timed once at N={naive_n}, scaled x{n // naive_n}"})
     return rows
@@ -134,9 +117,9 @@ def _pool_rows(n, c, hw, dtype, repeats):
         torch.nn.functional.max_pool2d(tx, 2).backward(tg)
 
     return [
-        {"group": group, "impl": "dlcore", "seconds": _best_of(dlcore_step, repeats, 2),
+        {"group": group, "impl": "dlcore", "seconds": best_of(dlcore_step, repeats, 2),
          "note": "loop over the 4 window offsets"},
-        {"group": group, "impl": "torch", "seconds": _best_of(torch_step, repeats, 2),
+        {"group": group, "impl": "torch", "seconds": best_of(torch_step, repeats, 2),
          "note": "autograd"},
     ]
 

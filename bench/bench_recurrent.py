@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from _timing import best_of
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -24,19 +25,6 @@ CELLS = {  # name: (gates G, dlcore forward, dlcore backward, torch module name)
     "gru": (3, rec.gru_forward, rec.gru_backward, "GRU"),
     "rnn": (1, rec.rnn_forward, rec.rnn_backward, "RNN"),
 }
-
-
-def _best_of(fn, repeats: int, warmup: int = 2) -> float:
-    import time
-
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def _case(cell: str, T: int, N: int, D: int, H: int, dtype, repeats: int,
@@ -77,7 +65,7 @@ def _case(cell: str, T: int, N: int, D: int, H: int, dtype, repeats: int,
              f"{'float32' if dtype == np.float32 else 'float64'}"
              f"{' 1 thread' if one_thread else ''}")
     if not one_thread:
-        t_ours, t_torch = _best_of(run_dlcore, repeats), _best_of(run_torch, repeats)
+        t_ours, t_torch = best_of(run_dlcore, repeats), best_of(run_torch, repeats)
     else:
         from threadpoolctl import threadpool_limits
 
@@ -85,7 +73,7 @@ def _case(cell: str, T: int, N: int, D: int, H: int, dtype, repeats: int,
         torch.set_num_threads(1)
         try:
             with threadpool_limits(1):
-                t_ours, t_torch = _best_of(run_dlcore, repeats), _best_of(run_torch, repeats)
+                t_ours, t_torch = best_of(run_dlcore, repeats), best_of(run_torch, repeats)
         finally:
             torch.set_num_threads(threads)
     note = "numpy BLAS and torch limited to 1 thread" if one_thread else ""

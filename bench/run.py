@@ -16,22 +16,9 @@ import importlib.util
 import os
 import platform
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-
-
-def best_of(fn, repeats: int = 5, warmup: int = 1) -> float:
-    """Best wall time of ``repeats`` calls of ``fn()`` after ``warmup`` calls."""
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def main(argv=None) -> int:
@@ -45,6 +32,7 @@ def main(argv=None) -> int:
 
     print(f"python {platform.python_version()}, numpy {np.__version__}, torch {torch.__version__}, "
           f"{os.cpu_count()} CPUs, torch threads {torch.get_num_threads()}")
+    sys.path.insert(0, str(HERE))  # bench modules share bench/_timing.py
     rows = []
     for path in sorted(HERE.glob("bench_*.py")):
         name = path.stem.removeprefix("bench_")

@@ -26,6 +26,7 @@ __all__ = [
     "check_int",
     "check_choice",
     "shape_str",
+    "check_dout",
 ]
 
 
@@ -188,3 +189,12 @@ def check_choice(value, name: str, choices) -> str:
         raise ValueError(f"{name} must be one of {', '.join(repr(c) for c in choices)}; "
                          f"got {value!r}")
     return value
+
+
+def check_dout(dout, shape, where: str) -> np.ndarray:
+    """The upstream gradient of a backward pass: an array of the forward output's shape."""
+    dout = as_array(dout, "dout")
+    if dout.shape != tuple(shape):
+        raise ValueError(f"{where}: dout must have the shape of the forward output "
+                         f"{shape_str(shape)}; got {shape_str(dout.shape)}")
+    return dout

@@ -17,6 +17,7 @@ import numbers
 import numpy as np
 
 from ._checks import as_array, shape_str
+from ._checks import check_dout as _dout
 
 __all__ = [
     "sigmoid", "sigmoid_forward", "sigmoid_backward",
@@ -26,14 +27,6 @@ __all__ = [
     "softmax", "softmax_forward", "softmax_backward",
     "log_softmax", "log_softmax_forward", "log_softmax_backward",
 ]
-
-
-def _dout(dout, shape, where: str) -> np.ndarray:
-    dout = as_array(dout, "dout")
-    if dout.shape != tuple(shape):
-        raise ValueError(f"{where}: dout must have the shape of the forward output "
-                         f"{shape_str(shape)}; got {shape_str(dout.shape)}")
-    return dout
 
 
 def _axis(axis, ndim: int, where: str) -> int:

@@ -16,6 +16,7 @@ import numbers
 import numpy as np
 
 from ._checks import as_array, check_positive, check_shapes, shape_str
+from ._checks import check_dout as _dout
 from ._random import get_rng
 
 __all__ = [
@@ -23,14 +24,6 @@ __all__ = [
     "dropout_forward", "dropout_backward",
     "batchnorm_forward", "batchnorm_backward",
 ]
-
-
-def _dout(dout, shape, where: str) -> np.ndarray:
-    dout = as_array(dout, "dout")
-    if dout.shape != tuple(shape):
-        raise ValueError(f"{where}: dout must have the shape of the forward output "
-                         f"{shape_str(shape)}; got {shape_str(dout.shape)}")
-    return dout
 
 
 def _flag(value, name: str, where: str) -> bool:

@@ -32,7 +32,7 @@ from ._integrity import IntegrityError, calls_into, verify_environment
 
 __all__ = ["GradingError", "Exercise", "Assignment", "Context", "lookup", "call", "expect_shape",
            "expect_close", "expect_true", "expect_function", "variant_rng", "grading_student",
-           "record_secret"]
+           "close", "record_secret"]
 
 
 class GradingError(AssertionError):
@@ -194,10 +194,19 @@ def expect_shape(actual, shape, what: str) -> np.ndarray:
     return arr
 
 
-def _close(a, b, rtol, atol) -> bool:
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+def close(a, b, rtol: float = 1e-6, atol: float = 1e-8) -> bool:
+    """``|a - b| <= atol + rtol |b|`` everywhere, same shape, ``a`` finite; False when ``a``
+    is not numeric.  Written with basic operations only (see ``_integrity``)."""
+    try:
+        a = np.asarray(a, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    b = np.asarray(b, dtype=float)
     return a.shape == b.shape and bool(np.all(np.isfinite(a))) and \
         bool(np.all(np.abs(a - b) <= atol + rtol * np.abs(b)))
+
+
+_close = close
 
 
 def expect_close(actual, expected, what: str, wrong=(), rtol: float = 1e-6,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import gradcheck
-from .._core import GradingError
+from .._core import GradingError, close
 
 _GRADIENT_TOOLS = [gradcheck.numerical_gradient, gradcheck.numerical_vjp]
 
@@ -19,13 +19,7 @@ def _sig(a):
 
 
 def _close(a, b, rtol=1e-6, atol=1e-8) -> bool:
-    try:
-        a = np.asarray(a, dtype=float)
-    except (TypeError, ValueError):
-        return False
-    b = np.asarray(b, dtype=float)
-    return a.shape == b.shape and bool(np.all(np.isfinite(a))) and \
-        bool(np.all(np.abs(a - b) <= atol + rtol * np.abs(b)))
+    return close(a, b, rtol, atol)
 
 
 def _items(out, k: int, name: str, what: str) -> tuple:
