@@ -9,16 +9,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..data.history import ilsvrc_results
+from ._answers import number as _number
 from ._registry import exercise
 
 __all__: list[str] = []
-
-
-def _number(answer) -> float:
-    arr = np.asarray(answer, dtype=float)
-    if arr.size != 1:
-        raise ValueError(f"expected one number, got an array of shape {arr.shape}")
-    return float(arr.reshape(()))
 
 
 def _letters(answer) -> set[str]:

@@ -10,16 +10,10 @@ import numpy as np
 
 from .. import neurons
 from ..data.tables import BOOLEAN_FUNCTIONS, boolean_table
+from ._answers import number as _number
 from ._registry import exercise
 
 __all__: list[str] = []
-
-
-def _number(answer) -> float:
-    arr = np.asarray(answer, dtype=float)
-    if arr.size != 1:
-        raise ValueError(f"expected one number, got an array of shape {arr.shape}")
-    return float(arr.reshape(()))
 
 
 def _movie_count(theta: float) -> int:

@@ -9,23 +9,11 @@ from __future__ import annotations
 import numpy as np
 
 from .. import activations, losses
+from ._answers import number as _number
+from ._answers import numbers as _numbers
 from ._registry import exercise
 
 __all__: list[str] = []
-
-
-def _number(answer) -> float:
-    arr = np.asarray(answer, dtype=float)
-    if arr.size != 1:
-        raise ValueError(f"expected one number, got an array of shape {arr.shape}")
-    return float(arr.reshape(()))
-
-
-def _numbers(answer, n: int) -> np.ndarray:
-    arr = np.asarray(answer, dtype=float).reshape(-1)
-    if arr.size != n:
-        raise ValueError(f"expected {n} numbers, got {arr.size}")
-    return arr
 
 
 def _close(a, b, tol=1e-4) -> bool:

@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import conv
 from ..data.seed_examples import SEED_EXAMPLES
+from ._answers import number as _number
 from ._registry import exercise
 
 __all__: list[str] = []
@@ -19,13 +20,6 @@ __all__: list[str] = []
 X3 = np.array([[1, 0, 2, 1], [0, 3, 1, 0], [2, 1, 0, 1], [1, 0, 1, 2]], dtype=float)
 K3 = np.array([[1, 2], [0, -1]], dtype=float)
 B3 = 1.0
-
-
-def _number(answer) -> float:
-    arr = np.asarray(answer, dtype=float)
-    if arr.size != 1:
-        raise ValueError(f"expected one number, got an array of shape {arr.shape}")
-    return float(arr.reshape(()))
 
 
 def _matrix(answer, shape) -> np.ndarray | str:

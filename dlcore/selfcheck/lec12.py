@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import conv
 from ..viz.conv_backprop import conv_terms
+from ._answers import number as _number
 from ._registry import exercise
 
 __all__: list[str] = []
@@ -42,13 +43,6 @@ def _matrix(answer, shape):
         return None, (f"the answer must be a {shape[0]}x{shape[1]} array; got shape "
                       f"{arr.shape}")
     return arr, None
-
-
-def _number(answer) -> float:
-    arr = np.asarray(answer, dtype=float)
-    if arr.size != 1:
-        raise ValueError(f"expected one number, got an array of shape {arr.shape}")
-    return float(arr.reshape(()))
 
 
 def _conv_grads(x, w, g, stride):
