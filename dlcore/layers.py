@@ -80,8 +80,8 @@ def linear_backward(dout, cache):
 def dropout_forward(x, p: float = 0.5, training: bool = True, rng=None):
     """Inverted dropout ``out = x * m / (1 - p)`` with ``m_i ~ Bernoulli(1 - p)``.
 
-    ``p`` is the DROP probability, as in ``torch.nn.Dropout`` (the seeds' keep probability
-    is ``1 - p``).  Kept units are scaled by ``1 / (1 - p)`` during training so that
+    ``p`` is the DROP probability, as in ``torch.nn.Dropout`` (some slides use the keep
+    probability, ``1 - p``).  Kept units are scaled by ``1 / (1 - p)`` during training so that
     ``E[out] = x`` and evaluation is the identity, with no test-time rescaling.  With
     ``training=False`` or ``p == 0`` the output is a copy of ``x`` and no random number is
     drawn.  The mask is ``get_rng(rng).random(x.shape) >= p``, so an int seed gives the same

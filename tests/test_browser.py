@@ -1,9 +1,15 @@
 """Every lecture notebook as a learner meets it: JupyterLab in chromium, Run All Cells, no
 error in any output, the widgets render, and moving their sliders with the keyboard changes
-what they show.  Playwright drives Debian's chromium (no browser download)."""
+what they show.  Playwright drives Debian's chromium (no browser download).
+
+The notebooks are served from a temporary copy whose ``parameters`` cells carry the suite's
+overrides (``tests/notebook_expectations``), so training runs stay short; everything else is
+the committed notebook.
+"""
 
 from __future__ import annotations
 
+import nbformat
 import pytest
 
 from tests.browser import (
@@ -19,6 +25,7 @@ from tests.browser import (
     wait_kernels_idle,
     widget_counts,
 )
+from tests.notebook_checks import inject_parameters, load_spec
 
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb"))
 pytestmark = [pytest.mark.slow,
@@ -27,8 +34,13 @@ pytestmark = [pytest.mark.slow,
 
 
 @pytest.fixture(scope="module")
-def lab():
-    with jupyter_lab() as (base, token), browser_page() as page:
+def lab(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("notebooks")
+    for name in NOTEBOOKS:
+        path = ROOT / "notebooks" / name
+        nb = inject_parameters(nbformat.read(path, as_version=4), load_spec(path).parameters)
+        nbformat.write(nb, folder / name)
+    with jupyter_lab(folder) as (base, token), browser_page() as page:
         yield base, token, page
 
 

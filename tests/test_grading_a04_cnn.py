@@ -132,7 +132,8 @@ def reference_namespace(sid: str = "alice") -> dict:
     ns = {name: globals()[name] for name in (
         "output_size", "conv2d_forward", "conv2d_backward", "max_pool_forward",
         "avg_pool_forward", "max_pool_backward", "avg_pool_backward", "conv_as_matrix")}
-    ns.update(answers_for(sid), STUDENT_ID=sid, ANSWER_8="b")
+    ns.update(answers_for(sid), STUDENT_ID=sid, CELLS_W6=[10, 12, 14, 24, 26, 28, 38, 40, 42],
+              TERMS_A31=[(9, 4), (7, 5), (3, 7), (1, 8)])
     return ns
 
 
@@ -274,7 +275,7 @@ WRONG = {
     "conv_no_bias": ("param_table", "conv", _table(conv1=_K1 * _K1 * 3 * _F1),
                      "short by C_out"),
     "conv_no_depth": ("param_table", "conv", _table(conv1=(_K1 * _K1 + 1) * _F1),
-                      "156-vs-456"),
+                      "456 parameters, not 156"),
     "pool_counted": ("param_table", "pool_flatten", _table(pool2=4), "no parameters"),
     "flatten_no_channels": ("param_table", "pool_flatten", _table(
         FLATTEN=answers_for("alice")["FLATTEN"] // _NET["conv2"][0]), "number of channels"),
@@ -307,8 +308,19 @@ WRONG = {
     "matrix_transposed": ("conv_matrix", "shape", {
         "conv_as_matrix": lambda w, s, stride=1, pad=0: conv_as_matrix(w, s, stride, pad).T},
         "transposed"),
-    "mc_a": ("multiple_choice", "answer", {"ANSWER_8": "a"}, "(a) is right"),
-    "mc_format": ("multiple_choice", "answer", {"ANSWER_8": "z4"}, "one letter"),
+    "cells_stride_1": ("by_hand", "weight", {"CELLS_W6": [10, 11, 12, 17, 18, 19, 24, 25, 26]},
+                       "cells for stride 1"),
+    "cells_from_0": ("by_hand", "weight", {"CELLS_W6": [9, 11, 13, 23, 25, 27, 37, 39, 41]},
+                     "not from 0"),
+    "cells_order": ("by_hand", "weight", {"CELLS_W6": [10, 24, 38, 12, 26, 40, 14, 28, 42]},
+                    "wrong order"),
+    "cells_format": ("by_hand", "weight", {"CELLS_W6": "a10 a12"}, "nine whole numbers"),
+    "terms_not_reversed": ("by_hand", "input", {"TERMS_A31": [(1, 4), (3, 5), (7, 7), (9, 8)]},
+                           "the kernel runs backwards"),
+    "terms_missing": ("by_hand", "input", {"TERMS_A31": [(9, 4), (7, 5)]}, "terms are missing"),
+    "terms_swapped_pairs": ("by_hand", "input", {"TERMS_A31": [(4, 9), (5, 7), (7, 3), (8, 1)]},
+                            "first the weight's number"),
+    "terms_format": ("by_hand", "input", {"TERMS_A31": [9, 4]}, "list of pairs (k, j)"),
 }
 
 

@@ -61,7 +61,7 @@ def test_04_1_loss(capsys):
     ok, out = verdict(capsys, "04.1", 0.5 * np.sum((Y - f_at(1.0, 1.0)) ** 2))
     assert not ok and "sign of b" in out
     ok, out = verdict(capsys, "04.1", 0.5)
-    assert not ok and "not yet" in out
+    assert not ok and "Not yet" in out
     assert "0.0191" not in out
 
 
@@ -125,4 +125,4 @@ def test_04_5_limit(capsys):
         ok, out = verdict(capsys, "04.5", wrong)
         assert not ok and hint in out, (hint, out)
     ok, out = verdict(capsys, "04.5", 1.0)
-    assert not ok and "not yet" in out
+    assert not ok and "Not yet" in out

@@ -42,22 +42,22 @@ def _path_net_grad():
 
 CASES = {
     "05.1": (25, [(18, "weights only"), (7, "number of neurons"), (27, "no bias"),
-                  (30, "not yet")]),
+                  (30, "Not yet")]),
     "05.2": ((-1, 1, 0.5), [((1, -1, -0.5), "computes XOR"), ((1, 0, -0.5), "computes OR"),
                             ((0, 0, 1), "[1, 1, 1, 1]"), ((1, 2), "three numbers")]),
     "05.3": (3.0, [(1.5, "that is c"), (2.0, "middle plateau"), (0.5, "left plateau"),
-                   (3.5, "subtract"), (7, "not yet")]),
+                   (3.5, "subtract"), (7, "Not yet")]),
     "05.4": (49, [(48, "output unit's bias"), (32, "weights only"), (25, "two hidden units"),
-                  (50, "not yet")]),
+                  (50, "Not yet")]),
     "06.4": (_sig(0.3) - 1, [(1 - _sig(0.3), "sign"),
                              ((_sig(0.3) - 1) / (_sig(0.3) * (1 - _sig(0.3))), "dL/dy_hat"),
                              ((_sig(0.3) - 1) * _sig(0.3) * (1 - _sig(0.3)), "squared-error"),
-                             (0.1, "not yet")]),
+                             (0.1, "Not yet")]),
     # w3 - eta dL/dw3 with eta = 0.5 and dL/dw3 = -0.0257314 (SYLLABUS L06).
     "06.5": (2 + 0.5 * 0.0257314, [(2 - 0.25 * 0.0257314, "follows the slide"),
                                    (2 - 0.5 * 0.0257314, "sign is flipped"),
                                    (2 + 0.25 * 0.0257314, "eta appears twice"),
-                                   (2.5, "not yet")]),
+                                   (2.5, "Not yet")]),
 }
 
 
@@ -85,7 +85,7 @@ def test_06_1_dw3_with_w3_1(capsys):
     for answer, hint in ((-g, "sign is flipped"), (0.5 * g, "no learning rate"),
                          ((y_hat - 1) * h2, "local derivative"),
                          ((y_hat - 1) * y_hat * (1 - y_hat), "da3/dw3 = h2"),
-                         (0.3, "not yet")):
+                         (0.3, "Not yet")):
         ok, out = _verdict(capsys, "06.1", answer)
         assert not ok and hint in out, (answer, out)
 

@@ -38,7 +38,7 @@ WRONG = [
     ("13.1", 20 * 8000, "share one set of weights"),
     ("13.1", 5000 + 5000 + 500, "d x d, not d x n"),
     ("13.1", 7500, "output layer"),
-    ("13.1", 1, "not yet"),
+    ("13.1", 1, "Not yet"),
     ("13.2", 1024, "gamma = 1 is the bound for tanh"),
     ("13.2", 0.25 * 1024, "gamma enters every step"),
     ("13.2", 0.25 ** 10, "lambda multiplies every step"),
@@ -53,7 +53,7 @@ WRONG = [
     ("13.5", lambda dh, h, w: (dh * (1 - h ** 2)) @ w.T, "multiplies W_hh"),
     ("13.5", lambda dh, h, w: dh @ w, "tanh' = 1 - h_t^2"),
     ("13.5", lambda dh, h, w: (dh * (1 - np.tanh(h) ** 2)) @ w, "already tanh"),
-    ("13.5", lambda dh, h, w: dh, "not yet"),
+    ("13.5", lambda dh, h, w: dh, "Not yet"),
     ("13.5", 3.0, "is a function"),
     ("13.5", lambda dh, h, w: None, "returns nothing yet"),
     ("14.1", 4 * (128 * 428 + 2 * 128), "two bias vectors"),
@@ -79,14 +79,14 @@ WRONG = [
 
 @pytest.mark.parametrize("exercise_id", sorted(RIGHT))
 def test_right_answer_passes(exercise_id, capsys):
-    assert dl.check(exercise_id, RIGHT[exercise_id]) is True
+    assert dl.check(exercise_id, RIGHT[exercise_id]).passed is True
     assert "Correct" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("exercise_id, answer, hint", WRONG,
                          ids=[f"{e}-{h[:18]}" for e, _, h in WRONG])
 def test_catalogued_mistake_gets_its_hint(exercise_id, answer, hint, capsys):
-    assert dl.check(exercise_id, answer) is False
+    assert dl.check(exercise_id, answer).passed is False
     out = capsys.readouterr().out
     assert hint in out
     assert "Not yet" in out
@@ -94,7 +94,7 @@ def test_catalogued_mistake_gets_its_hint(exercise_id, answer, hint, capsys):
 
 @pytest.mark.parametrize("exercise_id", sorted(RIGHT))
 def test_unanswered_and_solution(exercise_id, capsys):
-    assert dl.check(exercise_id, ...) is False
+    assert dl.check(exercise_id, ...).passed is False
     assert "Not answered yet" in capsys.readouterr().out
     ex = dl.selfcheck.exercises()[exercise_id]
     assert ex.title and len(ex.solution) > 80
@@ -112,8 +112,8 @@ def test_hints_never_print_the_expected_value(capsys):
 
 
 def test_rounded_answers_are_accepted(capsys):
-    assert dl.check("13.2", 0.001) is True        # 0.5^10 rounded
-    assert dl.check("13.4", 4.605) is True
-    assert dl.check("14.2", 0.597) is True         # within 1e-4 of 0.596994
-    assert dl.check("14.2", 0.598) is False
-    assert dl.check("14.5", " b ") is True
+    assert dl.check("13.2", 0.001).passed is True        # 0.5^10 rounded
+    assert dl.check("13.4", 4.605).passed is True
+    assert dl.check("14.2", 0.597).passed is True         # within 1e-4 of 0.596994
+    assert dl.check("14.2", 0.598).passed is False
+    assert dl.check("14.5", " b ").passed is True

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from dlcore.data.seed_examples import SEED_EXAMPLES  # noqa: E402
+from dlcore.data.slide_examples import SLIDE_EXAMPLES  # noqa: E402
 from dlcore.viz import conv as vc  # noqa: E402
 
 pytestmark = pytest.mark.lec10
@@ -50,7 +50,7 @@ def test_format_number():
 
 
 def test_number_grid_writes_every_value_and_outlines_cells():
-    x = SEED_EXAMPLES["pool_input"].value
+    x = SLIDE_EXAMPLES["pool_input"].value
     ax = vc.number_grid(x, title="feature map", highlight=[(0, 0), (1, 1)])
     assert _numbers(ax) == list(x.ravel())
     assert ax.get_title() == "feature map" and ax.get_xlabel() and ax.get_ylabel()
@@ -62,14 +62,14 @@ def test_number_grid_writes_every_value_and_outlines_cells():
 
 
 def test_number_grid_padding_signed_and_symbolic():
-    padded = np.pad(SEED_EXAMPLES["bias_input"].value, 1)
+    padded = np.pad(SLIDE_EXAMPLES["bias_input"].value, 1)
     ax = vc.number_grid(padded, pad=1)
     # one frame around the unpadded part + a hatched patch per padding cell (25 - 9 = 16)
     assert len(ax.patches) == 17
     assert ax.images[0].get_cmap().name == "PuOr"  # values of both signs: diverging, centred
     lo, hi = ax.images[0].get_clim()
     assert lo == -hi
-    ax = vc.number_grid(SEED_EXAMPLES["letters_input"].value)
+    ax = vc.number_grid(SLIDE_EXAMPLES["letters_input"].value)
     assert _texts(ax)[-1] == "ℓ" and len(ax.texts) == 12
 
 
@@ -81,7 +81,7 @@ def test_number_grid_rejects_bad_input():
 
 
 def test_conv_example_reproduces_the_seed_and_the_flipped_distractor():
-    ex = SEED_EXAMPLES
+    ex = SLIDE_EXAMPLES
     fig = vc.conv_example(ex["cnn2_input"].value, ex["cnn2_kernel"].value)
     ax_in, ax_k, ax_out = fig.axes
     assert _numbers(ax_out) == list(np.ravel(CNN2_OUT))
@@ -94,7 +94,7 @@ def test_conv_example_reproduces_the_seed_and_the_flipped_distractor():
 
 
 def test_conv_example_with_bias_padding_and_stride():
-    ex = SEED_EXAMPLES
+    ex = SLIDE_EXAMPLES
     fig = vc.conv_example(ex["bias_input"].value, ex["bias_kernel"].value, bias=2)
     assert _numbers(fig.axes[2]) == [-1, 2, 0, 1]
     fig = vc.conv_example(ex["sharpen_input"].value, ex["sharpen_kernel"].value, pad=1,
@@ -106,7 +106,7 @@ def test_conv_example_with_bias_padding_and_stride():
 
 
 def test_pooling_example_max_and_average():
-    x = SEED_EXAMPLES["pool_input"].value
+    x = SLIDE_EXAMPLES["pool_input"].value
     fig = vc.pooling_example(x, 2, 2, "max")
     assert _numbers(fig.axes[1]) == [8, 4, 7, 5]
     fig = vc.pooling_example(x, 2, 1, "max")
@@ -143,7 +143,7 @@ def test_feature_maps():
 
 
 def test_smoothing_plot_draws_the_correct_averages():
-    ex = SEED_EXAMPLES
+    ex = SLIDE_EXAMPLES
     ax = vc.smoothing_plot(ex["smoother_signal"].value, ex["smoother_taps"].value,
                            slide_values=ex["smoother_slide_output"].value)
     x_line, s_line, slide = ax.lines

@@ -17,13 +17,13 @@ import pytest  # noqa: E402
 
 import dlcore as dl  # noqa: E402
 from dlcore import conv  # noqa: E402
-from dlcore.data.seed_examples import SEED_EXAMPLES  # noqa: E402
+from dlcore.data.slide_examples import SLIDE_EXAMPLES  # noqa: E402
 from dlcore.viz import conv_backprop as V  # noqa: E402
 
 pytestmark = pytest.mark.lec12
 
-A = SEED_EXAMPLES["cnn2_input"].value
-W = SEED_EXAMPLES["cnn2_kernel"].value
+A = SLIDE_EXAMPLES["cnn2_input"].value
+W = SLIDE_EXAMPLES["cnn2_kernel"].value
 G = np.array([[1.0, 2.0], [3.0, 4.0]])
 DW = [[24, 16, 20], [8, 14, 11], [13, 5, 12]]
 DA = [[0, 1, 2, 2, 4], [2, 2, 4, 4, 0], [0, 4, 8, 6, 12], [6, 6, 8, 8, 0], [0, 3, 6, 4, 8]]
@@ -135,8 +135,8 @@ def test_input_gradient_route_uncovered_border():
 
 
 def test_pool_routing_reproduces_the_seed():
-    x = SEED_EXAMPLES["pool_backprop_input"].value
-    up = SEED_EXAMPLES["pool_backprop_upstream"].value
+    x = SLIDE_EXAMPLES["pool_backprop_input"].value
+    up = SLIDE_EXAMPLES["pool_backprop_upstream"].value
     fig = V.pool_routing(x, up, size=2, mode="max")
     axes = fig.axes
     assert _numbers(axes[1]) == [0.8, 1.2, 0.9, 0.5]
@@ -149,7 +149,7 @@ def test_pool_routing_reproduces_the_seed():
 
 
 def test_pool_routing_bad_input():
-    x = SEED_EXAMPLES["pool_backprop_input"].value
+    x = SLIDE_EXAMPLES["pool_backprop_input"].value
     with pytest.raises(ValueError, match="mode must be one of"):
         V.pool_routing(x, np.ones((2, 2)), mode="min")
     with pytest.raises(ValueError, match=r"pooled shape \(H_out, W_out\) = \(2, 2\)"):

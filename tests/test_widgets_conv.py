@@ -9,7 +9,7 @@ import pytest
 
 import dlcore as dl
 from dlcore import conv
-from dlcore.data.seed_examples import SEED_EXAMPLES
+from dlcore.data.slide_examples import SLIDE_EXAMPLES
 from dlcore.widgets import conv as wc
 
 pytestmark = pytest.mark.lec10
@@ -51,7 +51,7 @@ def test_smoothing_explorer_weights_and_normalising():
     app = wc.smoothing_explorer()
     for a in range(7):
         app.controls[f"w{a}"].value = 0.5
-    x = SEED_EXAMPLES["smoother_signal"].value
+    x = SLIDE_EXAMPLES["smoother_signal"].value
     np.testing.assert_allclose(app.line_s.get_ydata(), 0.5 * np.convolve(x, np.ones(7),
                                                                           "valid"))
     assert "do not sum to 1" in app.state()["sum"]
@@ -84,7 +84,7 @@ def test_conv_explorer_default_is_the_seed_example():
     app = wc.conv_explorer()
     first = _image(app.g_out)
     assert first[0, 0] == 12 and np.isnan(first.ravel()[1:]).all()  # only cell 0 written
-    np.testing.assert_array_equal(_image(app.g_in), SEED_EXAMPLES["cnn2_input"].value)
+    np.testing.assert_array_equal(_image(app.g_in), SLIDE_EXAMPLES["cnn2_input"].value)
     assert app.g_prod.labels()[2] == "2×2\n=4"  # X[0, 2] K[0, 2]
     assert app.controls["step"].max == 8
     np.testing.assert_array_equal(_run_to_end(app), CNN2_OUT)
@@ -112,7 +112,7 @@ def test_conv_explorer_presets_bias_padding_stride():
                                   [[320, 198, 281], [205, 111, 197], [317, 210, 291]])
     assert _image(app.g_in).shape == (7, 7)  # padded input is drawn
     app = wc.conv_explorer(preset="halves", kernel_preset="vertical edge")
-    np.testing.assert_array_equal(_run_to_end(app), SEED_EXAMPLES["rows_output"].value)
+    np.testing.assert_array_equal(_run_to_end(app), SLIDE_EXAMPLES["rows_output"].value)
     app.controls["image"].value = "edge example 5×5 (002, l. 1591)"
     np.testing.assert_array_equal(_run_to_end(app), [[6, -9, -8], [-3, -2, -3], [-3, 0, -2]])
 
@@ -121,7 +121,7 @@ def test_conv_explorer_kernel_editing_and_presets():
     app = wc.conv_explorer()
     app.controls["kernel_preset"].value = "box blur (ones / 9)"
     assert app.controls["kernel"].value == "1/9 1/9 1/9\n1/9 1/9 1/9\n1/9 1/9 1/9"
-    img = SEED_EXAMPLES["cnn2_input"].value
+    img = SLIDE_EXAMPLES["cnn2_input"].value
     np.testing.assert_allclose(_run_to_end(app), conv.correlate2d(img, np.ones((3, 3)) / 9))
     app.controls["kernel"].value = "1, -1\n0 0.5"
     np.testing.assert_allclose(_run_to_end(app), conv.correlate2d(img, [[1, -1], [0, 0.5]]))
@@ -141,12 +141,12 @@ def test_conv_explorer_stride_warning_dilation_and_misfit():
     st = app.state()
     assert "does not tile" in st["warning"] and "last 1 padded rows" in st["warning"]
     np.testing.assert_array_equal(_run_to_end(app), conv.correlate2d(
-        SEED_EXAMPLES["cnn2_input"].value, SEED_EXAMPLES["cnn2_kernel"].value, stride=3, pad=1))
+        SLIDE_EXAMPLES["cnn2_input"].value, SLIDE_EXAMPLES["cnn2_kernel"].value, stride=3, pad=1))
     app.controls["stride"].value = 1
     app.controls["pad"].value = 0
     app.controls["dilation"].value = 2  # spans 5 cells: one output cell
     np.testing.assert_array_equal(_image(app.g_out), conv.correlate2d(
-        SEED_EXAMPLES["cnn2_input"].value, SEED_EXAMPLES["cnn2_kernel"].value, dilation=2))
+        SLIDE_EXAMPLES["cnn2_input"].value, SLIDE_EXAMPLES["cnn2_kernel"].value, dilation=2))
     mask = np.ma.getdata(app.g_in.overlay.get_array())[..., 3] > 0
     assert mask[::2, ::2].all() and mask.sum() == 9
     app.controls["dilation"].value = 3  # spans 7 > 5 cells
@@ -275,7 +275,7 @@ def test_channel_volume_misfit():
 def test_photo_filter_matches_correlate2d_on_the_photo():
     photo = dl.data.sample_image(downsample=4)
     app = wc.photo_filter()
-    k = SEED_EXAMPLES["edge_kernel"].value
+    k = SLIDE_EXAMPLES["edge_kernel"].value
     np.testing.assert_allclose(app.response, conv.correlate2d(photo, k, pad=1))
     np.testing.assert_allclose(np.ma.getdata(app.im_out.get_array()), app.response)
     assert "detector" in app.state()["meaning"]
@@ -309,7 +309,7 @@ def test_photo_filter_own_image_and_kernel():
 
 # ---- pooling_explorer --------------------------------------------------------------------
 
-def test_pooling_explorer_seed_examples():
+def test_pooling_explorer_slide_examples():
     app = wc.pooling_explorer()
     np.testing.assert_array_equal(_image(app.g_ref), [[8, 4], [7, 5]])
     app.controls["stride"].value = 1

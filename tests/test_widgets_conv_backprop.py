@@ -13,12 +13,12 @@ import pytest
 
 import dlcore as dl
 from dlcore import conv
-from dlcore.data.seed_examples import SEED_EXAMPLES
+from dlcore.data.slide_examples import SLIDE_EXAMPLES
 from dlcore.widgets import conv_backprop as wb
 
 pytestmark = pytest.mark.lec12
 
-A = SEED_EXAMPLES["cnn2_input"].value
+A = SLIDE_EXAMPLES["cnn2_input"].value
 DW2 = np.array([[24, 16, 20], [8, 14, 11], [13, 5, 12]])
 DA2 = np.array([[0, 1, 2, 2, 4], [2, 2, 4, 4, 0], [0, 4, 8, 6, 12], [6, 6, 8, 8, 0],
                 [0, 3, 6, 4, 8]])
@@ -143,7 +143,7 @@ def test_input_gradient_default_is_the_lecture_example():
     assert padded.shape == (7, 7)
     np.testing.assert_array_equal(padded[2:5:2, 2:5:2], [[1, 2], [3, 4]])
     np.testing.assert_array_equal(_image(app.grids["rot"]),
-                                  SEED_EXAMPLES["cnn2_kernel"].value[::-1, ::-1])
+                                  SLIDE_EXAMPLES["cnn2_kernel"].value[::-1, ::-1])
     app.controls["cell"].value = 13                 # dL/dX[2, 2] = 8
     assert app.state()["cell"].endswith("= 8")
     assert _highlighted(app.grids["padded"]) == [(r, c) for r in range(2, 5) for c in range(2, 5)]
@@ -152,7 +152,7 @@ def test_input_gradient_default_is_the_lecture_example():
 
 def test_input_gradient_stamps_add_up():
     app = wb.input_gradient_explorer()
-    w = SEED_EXAMPLES["cnn2_kernel"].value
+    w = SLIDE_EXAMPLES["cnn2_kernel"].value
     app.controls["step"].value = 1
     stamp = np.zeros((5, 5))
     stamp[:3, :3] = 1 * w
@@ -172,7 +172,7 @@ def test_input_gradient_uncovered_border_and_stride_1():
     app.controls["stride"].value = 1
     assert app.controls["extra"].value == 0 and app.controls["extra"].max == 0
     g = np.array([[1.0, 2.0], [3.0, 4.0]])
-    w = SEED_EXAMPLES["cnn2_kernel"].value
+    w = SLIDE_EXAMPLES["cnn2_kernel"].value
     _, cache = conv.conv2d_forward(np.zeros((1, 1, 4, 4)), w[None, None])
     np.testing.assert_array_equal(_image(app.grids["full"]),
                                   conv.conv2d_backward(g[None, None], cache)[0][0, 0])
@@ -208,7 +208,7 @@ def test_router_reproduces_the_seed_routing():
 
 def test_router_average_spreads_and_totals_are_kept():
     app = wb.pooling_router(mode="avg")
-    up = SEED_EXAMPLES["pool_backprop_upstream"].value
+    up = SLIDE_EXAMPLES["pool_backprop_upstream"].value
     np.testing.assert_allclose(_image(app.grids[3]), np.kron(up, np.ones((2, 2))) / 4)
     assert sum(a.get_visible() for a in app.arrows) == 4
     assert "0.325" in app.state()["route"]
@@ -218,7 +218,7 @@ def test_router_average_spreads_and_totals_are_kept():
 def test_router_overlapping_windows_and_resized_upstream():
     app = wb.pooling_router(preset="overlapping")
     assert app.controls["stride"].value == 1
-    x = SEED_EXAMPLES["pool_input"].value
+    x = SLIDE_EXAMPLES["pool_input"].value
     up = np.arange(1.0, 10.0).reshape(3, 3)
     _, cache = conv.max_pool2d_forward(x[None, None], size=2, stride=1)
     np.testing.assert_allclose(_image(app.grids[3]), conv.max_pool2d_backward(

@@ -5,7 +5,7 @@ Shape legend: signal (T,) and kernel (K,) in 1-D; image (H, W) and kernel (KH, K
 g (..., H, W) and w (..., KH, KW) for ``dilate``/``rot180`` (only the last two axes move).
 
 What deep learning calls convolution is cross-correlation, ``S[i,j] = sum_{a,b} I[i+a, j+b]
-K[a,b]``: the kernel is not flipped, as in PyTorch and in every numeric example of the seeds.
+K[a,b]``: the kernel is not flipped, as in PyTorch and in every numeric example of the slides.
 True convolution flips it, ``(I * K)[i,j] = sum_{a,b} I[i+a, j+b] K[KH-1-a, KW-1-b]`` (valid
 part, i.e. cross-correlation with ``rot180(K)``); it appears only in ``convolve2d``.
 """
@@ -110,7 +110,7 @@ def _kernel(rows, scale=1.0) -> np.ndarray:
 #: Named 3x3 kernels for teaching, read-only float64 arrays used with ``correlate2d``
 #: (cross-correlation, so e.g. ``sobel_x`` is positive where brightness increases to the
 #: right).  ``edge_vertical`` is the slides' vertical-edge detector and ``sharpen`` their
-#: sharpening kernel (seed 002); ``edge_horizontal`` is its transpose.
+#: sharpening kernel (Arya's slides); ``edge_horizontal`` is its transpose.
 KERNELS: dict[str, np.ndarray] = {
     "identity": _kernel([[0, 0, 0], [0, 1, 0], [0, 0, 0]]),
     "edge_vertical": _kernel([[1, 0, -1], [1, 0, -1], [1, 0, -1]]),

@@ -38,7 +38,7 @@ def _span(n, k, s, p, d) -> int:
 def output_size(n, k, stride=1, pad=0, dilation=1, strict=False) -> int:
     """Output length ``floor((n + 2p - d(k-1) - 1) / s) + 1`` along one axis (PyTorch's formula).
 
-    The seeds' ``(W - F + 2P)/S + 1`` is the case d = 1 without the floor; the floor is what
+    The slides' ``(W - F + 2P)/S + 1`` is the case d = 1 without the floor; the floor is what
     PyTorch does when the stride does not tile the input exactly: the last
     ``(n + 2p - d(k-1) - 1) mod s`` rows (or columns) are never visited.  ``strict=True`` turns
     that case into a ValueError.  A kernel larger than the padded input is always a ValueError.

@@ -12,7 +12,7 @@ Choices made where a paper leaves room (each total is checked against PyTorch in
   Euclidean RBF units have 84 x 10 = 840 hand-set weights and no bias).  Total 61,750.
 - "lenet5_modern": the usual simplification (d2l, PyTorch tutorials): parameter-free average
   pooling, full C3, C5 as Linear(120) on the flattened 16x5x5 maps.  Total 61,706.
-- "alexnet_khapra": the lecture slides' variant (000_e2730a764dfba2d6.txt l. 5786-5914) with
+- "alexnet_khapra": the variant on Khapra's slides (Deep Learning Tutorial) with
   no padding anywhere (maps 55, 27, 23, 11, 9, 7, 5, 2; flatten 1024).  The slides print no
   FC numbers: fc6-fc8 are AlexNet's 4096, 4096, 1000, without dropout.
 - AlexNet uses a 227x227 input (the paper's 224 does not give its 55x55 conv1 maps).

@@ -4,7 +4,7 @@ Shape legend: D input features, M output features, C input channels, F filters (
 channels), KH x KW kernel, H hidden size, G gates stacked in an RNN weight (1 RNN, 4 LSTM,
 3 GRU).
 
-Course convention (SYLLABUS section 2): one bias per unit, filter or gate unit.  PyTorch's
+Course convention: one bias per unit, filter or gate unit.  PyTorch's
 recurrent layers keep two bias vectors per gate (``b_ih`` and ``b_hh``); ``torch_biases=True``
 counts both, so the result equals ``sum(p.numel() for p in torch.nn.LSTM(...).parameters())``.
 ``bias=False`` counts weights only.

@@ -14,6 +14,8 @@ None (the package generator that ``dlcore.set_seed`` resets).
 - ``synthetic``: ``blobs``, ``moons``, ``spirals``, ``sine_sequences``.
 - ``bundled``: ``digits`` (scikit-learn's bundled 8x8 digits, imported only when called) and
   its ``Split``.
+- ``decks``: ``DECKS`` and ``cite``, the slide decks the lectures follow, cited by author,
+  title and slide.
 """
 
 from __future__ import annotations

@@ -148,7 +148,7 @@ class CharVocab:
 def deep_toy():
     """The auto-completion toy: read "deep" one character at a time, predict the next one.
 
-    Vocabulary {d, e, p, <stop>} (``002_0ad103dc23bd7991.txt`` l. 632-633).  The inputs are
+    Vocabulary {d, e, p, <stop>} (Arya's slides, the RNN example).  The inputs are
     d, e, e, p and the targets e, e, p, <stop>.  Returns ``(vocab, x, targets)`` with x
     (1, 4, 4) one-hot (N=1, T=4, V=4) and targets (4,) int64 indices.
     """

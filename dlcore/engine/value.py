@@ -5,9 +5,10 @@ Shape legend: none; every quantity here is a scalar Python float.
 Each operation creates a new ``Value`` whose children are its inputs and attaches a closure,
 the *local backward*, that maps the upstream gradient ``dout`` of its output to one
 contribution ``local derivative * dout`` per input.  ``backward()`` sorts the graph
-topologically (inputs first), seeds the output with ``+= 1.0`` and runs the closures in reverse
-order.  Gradients accumulate with ``+=``: a node used twice (``a * a``, or ``b = a + a``)
-receives both contributions, which is the multivariable chain rule's sum over paths.
+topologically (inputs first), starts the output's gradient with ``+= 1.0`` and runs the
+closures in reverse order.  Gradients accumulate with ``+=``: a node used twice (``a * a``, or
+``b = a + a``) receives both contributions, which is the multivariable chain rule's sum over
+paths.
 
 Calling ``backward()`` again adds the gradient of the new pass to every ``.grad`` (as torch
 does for leaf tensors, and for non-leaves that ``retain_grad()``), so two calls double every
@@ -261,7 +262,7 @@ class Value:
     def backward(self) -> None:
         """Reverse-mode pass from this node: adds dself/dnode to ``node.grad`` for every node.
 
-        Seeds ``self.grad += 1.0`` and accumulates (``+=``); calling it twice doubles every
+        Starts with ``self.grad += 1.0`` and accumulates (``+=``); calling it twice doubles every
         gradient, so call ``zero_grad()`` first to start a fresh pass.
         """
         for _ in backward_steps(self):
@@ -311,7 +312,7 @@ def topological_order(root: Value) -> list:
 def backward_steps(root: Value) -> Iterator[BackwardStep]:
     """The backward pass of ``root``, one operation at a time (for a step-through display).
 
-    On the first ``next()`` it seeds ``root.grad += 1.0``; then, for each operation node in
+    On the first ``next()`` it adds 1.0 to ``root.grad``; then, for each operation node in
     reverse topological order, it runs the node's local backward, adds each contribution to
     the child's ``.grad`` and yields a ``BackwardStep(node, [(child, contribution), ...])``.
     Leaves run no local backward and yield nothing.  Exhausting the generator leaves the same

@@ -2,7 +2,8 @@
 
 Exercises and the names the notebook defines:
 
-1. ``mp_neuron(x, threshold, inhibitory=())`` and ``THETA_AND``, ``THETA_OR`` for 7 inputs.
+1. ``mp_neuron(x, threshold, inhibitory=())`` and ``THETA_AND``, ``THETA_OR`` for 7 inputs,
+   graded by the truth table they give (any threshold in (6, 7] is AND, any in (0, 1] is OR).
 2. ``perceptron_step(w, x, y)``.
 3. ``train_perceptron(X, y, max_epochs=100)``: X without a bias column; returns
    ``(w, errors_per_epoch)`` with ``w`` of length D + 1 (bias last) and warns when it stops
@@ -15,6 +16,7 @@ Exercises and the names the notebook defines:
 
 from __future__ import annotations
 
+import numbers
 import warnings
 
 import numpy as np
@@ -86,16 +88,68 @@ def _mp_values(ns, ctx, hidden):
                     describe=None if hidden else _describe_mp)
 
 
+# The thresholds are graded by what they do: every theta whose unit gives AND's (or OR's) truth
+# table over all 2^7 inputs is right (6.5 as well as 7 for AND), and a wrong one is described by
+# the table it gives instead.
+_N_INPUTS = 7
+
+
+def _fires_from(theta) -> int | None:
+    """The smallest number of active inputs (0..n) that makes the unit fire, or None (never)."""
+    counts = np.arange(_N_INPUTS + 1)
+    firing = counts[counts >= theta]
+    return int(firing[0]) if firing.size else None
+
+
+def _truth_table(theta) -> np.ndarray:
+    """The unit's output on every row of the n-input truth table (no inhibitory inputs)."""
+    X, _ = neurons.truth_table(lambda r: 0, _N_INPUTS)
+    return np.array([neurons.mp_neuron(row, theta) for row in X])
+
+
+def _threshold_value(ns, name: str) -> float:
+    value = lookup(ns, name, "value")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise GradingError(f"{name} must be a number (the unit fires when the sum of its "
+                           f"inputs is >= the threshold)")
+    if not np.isfinite(float(value)):
+        raise GradingError(f"{name} must be a finite number")
+    return float(value)
+
+
+def _threshold_hint(name: str, theta: float, gate: str) -> str:
+    """What the unit with this threshold computes, in words, and why that is not ``gate``."""
+    k = _fires_from(theta)
+    shown = f"{name} = {theta:.12g}"
+    if k is None:
+        return (f"with {shown} the unit never fires: {_N_INPUTS} inputs sum to at most "
+                f"{_N_INPUTS}")
+    if k == 0:
+        what = f"with {shown} the unit fires for every input, even when all {_N_INPUTS} are 0"
+    elif k == 1:
+        what = f"with {shown} the unit fires as soon as one input is on: that is OR"
+    elif k == _N_INPUTS:
+        what = f"with {shown} the unit fires only when all {_N_INPUTS} inputs are on: that is AND"
+    else:
+        what = f"with {shown} the unit fires when at least {k} of the {_N_INPUTS} inputs are on"
+    want = {"AND": f"AND must fire only when all {_N_INPUTS} inputs are on",
+            "OR": "OR must fire as soon as one input is on, and stay at 0 when none is"}[gate]
+    hint = f"{what}; {want}"
+    needed = _N_INPUTS if gate == "AND" else 1
+    if needed - 1 <= theta < needed:  # right for a unit that fires when the sum EXCEEDS theta
+        hint += (" (an MP unit fires when the sum reaches the threshold, sum >= theta, not only "
+                 "when it is strictly greater)")
+    return hint
+
+
 def _mp_thresholds(ns, ctx, hidden):
-    t_and, t_or = lookup(ns, "THETA_AND", "value"), lookup(ns, "THETA_OR", "value")
-    if t_and != 7:
-        hint = ("with THETA_AND = 8 the unit never fires: 7 inputs sum to at most 7"
-                if t_and == 8 else "AND of 7 inputs must fire only when all 7 are on")
-        raise GradingError(f"THETA_AND: {hint}")
-    if t_or != 1:
-        hint = ("with THETA_OR = 0 the unit fires even when every input is 0"
-                if t_or == 0 else "OR must fire as soon as one input is on")
-        raise GradingError(f"THETA_OR: {hint}")
+    X, _ = neurons.truth_table(lambda r: 0, _N_INPUTS)
+    tables = {"AND": np.all(X == 1, axis=1).astype(int), "OR": np.any(X == 1, axis=1).astype(int)}
+    for name, gate in (("THETA_AND", "AND"), ("THETA_OR", "OR")):
+        theta = _threshold_value(ns, name)
+        if np.array_equal(_truth_table(theta), tables[gate]):
+            continue
+        raise GradingError(f"{name}: {_threshold_hint(name, theta, gate)}")
 
 
 ASSIGNMENT.exercises["mp_neuron"] = Exercise(
@@ -332,8 +386,8 @@ ASSIGNMENT.exercises["towers"] = Exercise(
 _MC_HINTS = {
     "a": "(a) is right: the perceptron changes w only when it misclassifies a point",
     "b": "(b) is right: that is the course's convention, sign(0) = +1",
-    "d": "(d) is right: on linearly separable data the perceptron converges "
-         "(Novikoff's theorem bounds its mistakes by (R/gamma)^2)",
+    "d": "(d) is right: on linearly separable data the perceptron converges; Novikoff's "
+         "theorem bounds its mistakes by (R/gamma)^2 (lecture 3, section 5)",
 }
 
 

@@ -154,7 +154,7 @@ class SGD(Optimizer):
     """Gradient descent with optional momentum: ``b = mu b + (1 - dampening) g``, ``theta -= lr b``.
 
     ``b`` starts at the first gradient; ``nesterov=True`` steps by ``lr (g + mu b)``; without
-    momentum ``theta -= lr g``.  Weight decay adds ``weight_decay theta`` to ``g``.  The seed's
+    momentum ``theta -= lr g``.  Weight decay adds ``weight_decay theta`` to ``g``.  The slides'
     ``dw_t = eta g + gamma dw_{t-1}`` is the same path with ``dw = lr b`` (see ``trajectory``).
     """
 

@@ -58,7 +58,7 @@ def trajectory(name: str, grad_fn, theta0, steps: int, **hyper) -> np.ndarray:
 
     Momentum.  The lecture writes the velocity in units of the step,
     :math:`u_t = \gamma u_{t-1} + \eta \nabla E(w_t)`, :math:`w_{t+1} = w_t - u_t`, with
-    :math:`u_{-1} = 0` (the seed's :math:`\Delta w_t = \eta\, \partial E/\partial w +
+    :math:`u_{-1} = 0` (the slides' :math:`\Delta w_t = \eta\, \partial E/\partial w +
     \gamma \Delta w_{t-1}`).  torch keeps it in units of the gradient; in the same indexing,
     :math:`v_t = \mu v_{t-1} + \nabla E(\theta_t)`, :math:`\theta_{t+1} = \theta_t - \eta v_t`,
     with :math:`v` started at the first gradient (the same as :math:`v_{-1} = 0` when

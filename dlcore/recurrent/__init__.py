@@ -7,7 +7,7 @@ weights are ``torch.nn.RNN/LSTM/GRU``'s: w_ih (G*H, D), w_hh (G*H, H), b_ih (G*H
 so a step computes ``x_t @ w_ih.T + b_ih + h_{t-1} @ w_hh.T + b_hh``.  Either bias may be None;
 the lectures' single bias is ``b_ih = b, b_hh = None``.
 
-In the seeds' notation ``h_t = tanh(x_t U + h_{t-1} W + b)``, ``y_t = softmax(h_t V + c)``, with
+In the slides' notation ``h_t = tanh(x_t U + h_{t-1} W + b)``, ``y_t = softmax(h_t V + c)``, with
 U (D, H), W (H, H), V (H, K): ``w_ih = U^T``, ``w_hh = W^T``, and V^T is the weight of the output
 linear layer.  Each ``*_forward`` returns ``(out, cache)`` and the matching ``*_backward(dout,
 cache)`` returns the gradients of every forward argument, in order.

@@ -6,7 +6,7 @@ modify them in place, like ``torch.nn.utils.clip_grad_norm_`` / ``clip_grad_valu
 Clipping by norm rescales the whole gradient, g <- (tau / ||g||_2) g when ||g||_2 > tau, so its
 direction is kept; ||g||_2 is the true L2 norm (the square root of the sum of squares) over all
 arrays together.  Clipping by value clamps every entry to [-tau, tau] independently, which can
-change the direction.  The two are separate methods (one seed merges them), and the seed's
+change the direction.  The two are separate methods (one deck merges them), and one deck's
 ``grad_norm = np.sum(grad * grad)`` is the squared norm, which clips [3, 4] at tau = 1 to
 [0.12, 0.16] instead of [0.6, 0.8].
 """

@@ -10,12 +10,11 @@ None.
     n = tanh(x_t W_in^T + b_in + r * (h_{t-1} W_hn^T + b_hn))     candidate state
     h_t = (1 - z) * n + z * h_{t-1}
 
-This is PyTorch's form.  Two differences from the seed's GRU (Cho et al. 2014, as in
-``001_83a7a452e11fa9a5.txt`` l. 3333-3339): there ``h_t = (1 - z) h_{t-1} + z n`` (z and 1 - z
-swapped: z there means "take the new state", here "keep the old one"), and the reset gate
-multiplies h_{t-1} before the matrix product, ``tanh(W [r * h_{t-1}, x_t])``, where PyTorch
-applies it after (``r * (h_{t-1} W_hn^T + b_hn)``).  With the lecture's single bias,
-``b_ih = b`` and ``b_hh = None``.
+This is PyTorch's form. Two differences from the GRU on the IFT6758 slides (Cho et al. 2014):
+there ``h_t = (1 - z) h_{t-1} + z n`` (z and 1 - z swapped: z there means "take the new state",
+here "keep the old one"), and the reset gate multiplies h_{t-1} before the matrix product,
+``tanh(W [r * h_{t-1}, x_t])``, where PyTorch applies it after (``r * (h_{t-1} W_hn^T +
+b_hn)``). With the lecture's single bias, ``b_ih = b`` and ``b_hh = None``.
 """
 
 from __future__ import annotations

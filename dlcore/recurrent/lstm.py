@@ -9,7 +9,7 @@ bias may be None.
     i = sigma(a_i),  f = sigma(a_f),  g = tanh(a_g),  o = sigma(a_o)
     c_t = f * c_{t-1} + i * g,        h_t = o * tanh(c_t)
 
-The seeds write the gates in the order (i, f, o, g) and multiply a column vector,
+The slides write the gates in the order (i, f, o, g) and multiply a column vector,
 ``W [h_{t-1}; x_t]`` with W (4H, H + D): that W is ``[w_hh, w_ih]`` side by side with its row
 blocks reordered.  Here the order is PyTorch's (i, f, g, o), so that weights load into
 ``torch.nn.LSTM`` unchanged.  With the lecture's single bias, ``b_ih = b`` and ``b_hh = None``.

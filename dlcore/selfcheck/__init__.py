@@ -4,10 +4,20 @@ Each lecture registers its exercises in ``selfcheck/lecNN.py`` with the ``exerci
 A checker receives the learner's answer (a number, an array, a function...) and returns None
 when it is right, or a hint when it is not: a hint names the likely mistake (a missing 1/2, a
 flipped sign, ``np.sign(0) = 0``) and never reveals the expected value.  ``check`` prints the
-verdict and returns True or False; it never raises on a wrong or unfinished answer, so "run
-all" works on a fresh notebook.  ``solution`` prints the worked solution for self-study.
+verdict and returns a ``CheckResult`` (true when the answer is right); it never raises on a
+wrong or unfinished answer, so "run all" works on a fresh notebook.  ``solution`` shows the
+worked solution for self-study (rendered Markdown in a notebook, plain text in a terminal).
 """
 
-from ._registry import Exercise, check, exercise, exercises, solution
+from ._registry import (
+    CheckResult,
+    Exercise,
+    UnknownExerciseError,
+    check,
+    exercise,
+    exercises,
+    solution,
+)
 
-__all__ = ["Exercise", "check", "exercise", "exercises", "solution"]
+__all__ = ["CheckResult", "Exercise", "UnknownExerciseError", "check", "exercise", "exercises",
+           "solution"]

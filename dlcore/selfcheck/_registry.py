@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import pkgutil
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Exercise", "exercise", "check", "solution", "exercises"]
+__all__ = ["Exercise", "CheckResult", "UnknownExerciseError", "exercise", "check", "solution",
+           "exercises"]
 
 _REGISTRY: dict[str, Exercise] = {}
 _LOADED = False
@@ -52,22 +55,72 @@ def exercises() -> dict[str, Exercise]:
     return dict(sorted(_REGISTRY.items()))
 
 
+class UnknownExerciseError(KeyError):
+    """``dl.check`` or ``dl.solution`` was given an id that no exercise has."""
+
+    def __str__(self) -> str:  # KeyError would print the message inside quotes
+        return str(self.args[0]) if self.args else ""
+
+
+def _suggest(exercise_id) -> list[str]:
+    """Likely intended ids: "4.2" -> "04.2", "04-2" -> "04.2", then close spellings."""
+    text = str(exercise_id).strip()
+    m = re.fullmatch(r"(\d{1,2})[.\-_ ,:](\d+)", text)
+    if m:
+        padded = f"{int(m.group(1)):02d}.{int(m.group(2))}"
+        if padded in _REGISTRY:
+            return [padded]
+    return difflib.get_close_matches(text, sorted(_REGISTRY), n=3, cutoff=0.6)
+
+
 def _get(exercise_id: str) -> Exercise:
     _load()
-    if exercise_id not in _REGISTRY:
-        raise KeyError(f"no exercise {exercise_id!r}; known: {', '.join(sorted(_REGISTRY))}")
+    if not isinstance(exercise_id, str) or exercise_id not in _REGISTRY:
+        guesses = _suggest(exercise_id)
+        hint = (f"; did you mean {' or '.join(repr(g) for g in guesses)}?" if guesses else
+                "; exercise ids are written as a two-digit lecture number, a dot and the "
+                "exercise number, e.g. '04.2'")
+        raise UnknownExerciseError(f"no exercise {exercise_id!r}{hint}")
     return _REGISTRY[exercise_id]
+
+
+class CheckResult:
+    """What ``dl.check`` returns: true when the answer is right.
+
+    The verdict is printed by ``check`` itself, so in a notebook the result displays nothing
+    more (no ``Out: True`` under the message); use ``bool(result)`` or ``result.passed``.
+    """
+
+    __slots__ = ("exercise_id", "passed", "message")
+
+    def __init__(self, exercise_id: str, passed: bool, message: str):
+        self.exercise_id, self.passed, self.message = exercise_id, bool(passed), message
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __repr__(self) -> str:
+        return f"<check {self.exercise_id}: {'correct' if self.passed else 'not yet'}>"
+
+    def _ipython_display_(self) -> None:  # the message has been printed already
+        return None
+
+
+def _clean_hint(hint: str) -> str:
+    """Drop a leading "not yet:" (the verdict says it already) and keep the rest as written."""
+    return re.sub(r"^\s*not yet\s*[:,-]\s*", "", str(hint), flags=re.I).strip()
 
 
 def _unanswered(answer) -> bool:
     return answer is None or answer is Ellipsis
 
 
-def check(exercise_id: str, answer, *, quiet: bool = False) -> bool:
-    """Print whether ``answer`` solves exercise ``exercise_id``; return True or False.
+def check(exercise_id: str, answer, *, quiet: bool = False) -> CheckResult:
+    """Print whether ``answer`` solves exercise ``exercise_id``; return a ``CheckResult``.
 
-    An unfinished answer (``...`` or None) is reported as not answered yet.  A checker that
-    trips over a malformed answer (wrong type or shape) reports that as the hint.
+    The result is true when the answer is right.  An unfinished answer (``...`` or None) is
+    reported as not answered yet.  A checker that trips over a malformed answer (wrong type or
+    shape) reports that as the hint; a wrong answer never raises.
     """
     ex = _get(exercise_id)
     if _unanswered(answer):
@@ -78,13 +131,34 @@ def check(exercise_id: str, answer, *, quiet: bool = False) -> bool:
         except Exception as exc:  # the learner's code or answer failed inside the checker
             hint = f"your answer could not be checked ({type(exc).__name__}: {exc})"
         ok = hint is None
-        verdict = f"[{ex.id}] Correct." if ok else f"[{ex.id}] Not yet: {hint}"
+        verdict = f"[{ex.id}] Correct." if ok else f"[{ex.id}] Not yet: {_clean_hint(hint)}"
     if not quiet:
         print(verdict)
-    return ok
+    return CheckResult(ex.id, ok, verdict)
+
+
+def _in_notebook() -> bool:
+    """True inside a Jupyter kernel (where Markdown with maths renders), False in a terminal."""
+    import sys
+
+    if "IPython" not in sys.modules:
+        return False
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
 
 
 def solution(exercise_id: str) -> None:
-    """Print the worked solution of an exercise (try it yourself first)."""
+    """Show the worked solution of an exercise (try it yourself first).
+
+    In a notebook it is rendered as Markdown with its maths; in a terminal it is printed as
+    plain text.
+    """
     ex = _get(exercise_id)
-    print(f"Solution to {ex.id} ({ex.title}):\n\n{ex.solution}")
+    if _in_notebook():
+        from IPython.display import Markdown, display
+
+        display(Markdown(f"**Solution to {ex.id}** ({ex.title})\n\n{ex.solution}"))
+    else:
+        print(f"Solution to {ex.id} ({ex.title}):\n\n{ex.solution}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import conv
-from ..data.seed_examples import SEED_EXAMPLES
+from ..data.slide_examples import SLIDE_EXAMPLES
 from ._answers import number as _number
 from ._registry import exercise
 
@@ -34,8 +34,8 @@ def _shape(value) -> tuple:
 
 
 def _smoother():
-    x = SEED_EXAMPLES["smoother_signal"].value
-    w = SEED_EXAMPLES["smoother_taps"].value
+    x = SLIDE_EXAMPLES["smoother_signal"].value
+    w = SLIDE_EXAMPLES["smoother_taps"].value
     return x, w, conv.correlate1d(x, w)
 
 
@@ -50,7 +50,7 @@ The slide prints 2.16.  In code, `dl.conv.correlate1d(x, w)` gives $s_6,\dots,s_
 $s_9$ is its entry 3:
 
 ```python
-ex = dl.data.SEED_EXAMPLES
+ex = dl.data.SLIDE_EXAMPLES
 answer = dl.conv.correlate1d(ex["smoother_signal"].value, ex["smoother_taps"].value)[3]
 ```
 """)
@@ -59,7 +59,7 @@ def _check_smoother(answer):
     x, w, s = _smoother()
     if np.isclose(got, s[3], atol=1e-3):
         return None
-    if np.isclose(got, SEED_EXAMPLES["smoother_slide_output"].value[3], atol=1e-3):
+    if np.isclose(got, SLIDE_EXAMPLES["smoother_slide_output"].value[3], atol=1e-3):
         return ("that is the value printed on the slide, and it is the mistake: add up the "
                 "seven products x_(9-a) w_(-a) yourself")
     if np.isclose(got, conv.correlate1d(x, w[::-1])[3], atol=1e-3):
@@ -168,12 +168,12 @@ $(1 + 2 + 4 + 3)/4 = 2.5$, $(4 + 1 + 8 + 5)/4 = 4.5$, $(5 + 4 + 2 + 1)/4 = 3$,
 $(6 + 7 + 3 + 1)/4 = 4.25$.
 
 ```python
-x = dl.data.SEED_EXAMPLES["pool_input_b"].value
+x = dl.data.SLIDE_EXAMPLES["pool_input_b"].value
 answer = dl.conv.avg_pool2d_forward(x[None, None], size=2, stride=2)[0][0, 0]
 ```
 """)
 def _check_pool(answer):
-    x = SEED_EXAMPLES["pool_input_b"].value[None, None]
+    x = SLIDE_EXAMPLES["pool_input_b"].value[None, None]
     arr = np.asarray(answer, dtype=float)
     if arr.shape == (3, 3):
         return "that is stride 1 (overlapping windows); use stride 2, the window size"

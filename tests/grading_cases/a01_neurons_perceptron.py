@@ -1,4 +1,5 @@
-"""Catalogued wrong answers for A1: each gets its expected partial score and hint."""
+"""Catalogued answers for A1: each wrong one gets its expected partial score and hint, and
+the other valid thresholds of exercise 1 get full marks."""
 
 ASSIGNMENT = "a01_neurons_perceptron"
 
@@ -9,9 +10,14 @@ def mp_neuron(x, threshold, inhibitory=()):
         return 0
     return int(x.sum() {op} threshold)
 
-THETA_AND = 7
-THETA_OR = 1
+THETA_AND = {theta_and}
+THETA_OR = {theta_or}
 '''
+
+
+def _mp(op=">=", theta_and=7, theta_or=1):
+    return _MP.format(op=op, theta_and=theta_and, theta_or=theta_or)
+
 
 _STEP = '''
 def perceptron_step(w, x, y):
@@ -47,8 +53,18 @@ def tower_weights(a, b, c, k, m1, m2):
 
 # name -> (cell replacements, failing test cells, hint substrings expected in the feedback)
 VARIANTS = {
-    "strict_gt": ({"ex1_code": _MP.format(op=">")}, ["ex1_test_values"],
+    "strict_gt": ({"ex1_code": _mp(op=">")}, ["ex1_test_values"],
                   ["strictly greater than the threshold"]),
+    # Thresholds are graded by the truth table they give: every theta in (6, 7] is AND and
+    # every theta in (0, 1] is OR, so these get full marks.
+    "theta_6_5": ({"ex1_code": _mp(theta_and=6.5, theta_or=0.5)}, [], []),
+    "theta_near_edges": ({"ex1_code": _mp(theta_and=6.01, theta_or=1.0)}, [], []),
+    "theta_for_strict_unit": ({"ex1_code": _mp(theta_and=6, theta_or=1)},
+                              ["ex1_test_thresholds"],
+                              ["fires when at least 6 of the 7 inputs are on",
+                               "not only when it is strictly greater"]),
+    "theta_swapped": ({"ex1_code": _mp(theta_and=1, theta_or=7)}, ["ex1_test_thresholds"],
+                      ["fires as soon as one input is on: that is OR"]),
     "np_sign": ({"ex2_code": _STEP.format(
         body="return w + y * x if np.sign(w @ x) != y else w.copy()")},
         ["ex2_test"], ["np.sign(0) is 0"]),

@@ -148,6 +148,13 @@ def conv_as_matrix(w, input_shape, stride=1, pad=0):
     return M
 '''
 
+_BY_HAND = '''
+CELLS_W6 = {cells}
+TERMS_A31 = {terms}
+'''
+_CELLS_OK = "[10, 12, 14, 24, 26, 28, 38, 40, 42]"
+_TERMS_OK = "[(9, 4), (7, 5), (3, 7), (1, 8)]"
+
 # A student who copies a neighbour's notebook: the neighbour's id and answers.
 _COPY_SIZES = '''
 STUDENT_ID = "neighbour"
@@ -180,7 +187,8 @@ VARIANTS = {
     "conv_params_no_bias": ({"ex4_code": _TABLE.format(**dict(
         _TABLE_OK, conv1="k1 * k1 * c0 * f1"))}, ["ex4_test_conv"], ["short by C_out"]),
     "conv_params_no_depth": ({"ex4_code": _TABLE.format(**dict(
-        _TABLE_OK, conv1="(k1 * k1 + 1) * f1"))}, ["ex4_test_conv"], ["156-vs-456"]),
+        _TABLE_OK, conv1="(k1 * k1 + 1) * f1"))}, ["ex4_test_conv"],
+        ["456 parameters, not 156"]),
     "pooling_counted": ({"ex4_code": _TABLE.format(**dict(_TABLE_OK, pool1="4"))},
                         ["ex4_test_pool_flatten"], ["pooling has no parameters"]),
     "flatten_before_pool2": ({"ex4_code": _TABLE.format(**dict(
@@ -198,7 +206,13 @@ VARIANTS = {
                            ["no window covers"]),
     "matrix_column_major": ({"ex7_code": _MATRIX_COLUMN_MAJOR}, ["ex7_test_values"],
                             ["column-major (Fortran-order)"]),
-    "mc_wrong": ({"ex8_code": 'ANSWER_8 = "d"'}, ["ex8_test"], ["(d) is right"]),
+    # Exercise 8, by hand: w6's cells at stride 1, and dL/da31 with the kernel not reversed.
+    "w6_cells_stride_1": ({"ex8_code": _BY_HAND.format(cells="[10, 11, 12, 17, 18, 19, 24, 25, 26]",
+                                                       terms=_TERMS_OK)},
+                          ["ex8_test_weight"], ["these are the cells for stride 1"]),
+    "a31_kernel_not_reversed": ({"ex8_code": _BY_HAND.format(
+        cells=_CELLS_OK, terms="[(1, 4), (3, 5), (7, 7), (9, 8)]")}, ["ex8_test_input"],
+        ["the kernel runs backwards"]),
     COPY_VARIANT: ({"ex1_mine": _COPY_SIZES, "ex4_code": _COPY_TABLE, "ex5_code": _COPY_SHRINK},
                    ["ex1_test_mine", "ex4_test_conv", "ex4_test_pool_flatten", "ex4_test_fc",
                     "ex5_test"],

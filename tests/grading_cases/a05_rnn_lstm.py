@@ -104,7 +104,7 @@ def lstm_step_forward(x_t, h_prev, c_prev, w_ih, w_hh, b):
     return o * np.tanh({c_for_h}), c
 '''
 _GO_OK = "g = np.tanh(a[:, 2 * H:3 * H])\n    o = sigmoid(a[:, 3 * H:])"
-_GO_SEED = "o = sigmoid(a[:, 2 * H:3 * H])\n    g = np.tanh(a[:, 3 * H:])"
+_GO_IFOG = "o = sigmoid(a[:, 2 * H:3 * H])\n    g = np.tanh(a[:, 3 * H:])"
 
 _GRU = '''
 def gru_step_forward(x_t, h_prev, w_ih, w_hh, b_ih, b_hh):
@@ -172,8 +172,15 @@ VARIANTS = {
         {"ex5_code": _BOUND.format(gamma="1.0", answer="a")},
         ["ex5_test_values", "ex5_test_meaning"], ["gamma = 1 was used for the sigmoid",
                                                   "it is an upper bound"]),
-    "lstm_seed_gate_order": (
-        {"ex6_code": _LSTM.format(go=_GO_SEED, c_for_h="c")},
+    # Exercise 5's answer: (c), the bound allows exploding gradients without forcing them.
+    "bound_answer_vanish": (
+        {"ex5_code": _BOUND.format(gamma=_GAMMA_OK, answer="b")},
+        ["ex5_test_meaning"], ["only then does the bound itself go to 0"]),
+    "bound_answer_at_most_one": (
+        {"ex5_code": _BOUND.format(gamma=_GAMMA_OK, answer="d")},
+        ["ex5_test_meaning"], ["does not keep the norm below 1"]),
+    "lstm_ifog_gate_order": (
+        {"ex6_code": _LSTM.format(go=_GO_IFOG, c_for_h="c")},
         ["ex6_test_values"], ["the order (i, f, o, g)"]),
     "lstm_h_from_previous_cell": (
         {"ex6_code": _LSTM.format(go=_GO_OK, c_for_h="c_prev")},

@@ -16,7 +16,7 @@ C classes, dim parameters, S steps):
 6. ``softmax_cross_entropy(logits, labels) -> (loss, dlogits)``, logits (N, C), labels (N,).
 7. ``model``: a classifier trained on ``dlcore.data.moons`` (a ``dlcore.nn.Module`` or a
    function X (N, 2) -> labels (N,) or scores (N, C)), evaluated on held-out moons.
-8. ``ANSWER_8``: which update rule from the slides climbs the loss (multiple choice).
+8. ``ANSWER_8``: which of four update rules climbs the loss (multiple choice).
 
 Expected values come from dlcore's references at check time: ``losses``, ``layers``,
 ``optim.trajectory("gd", ...)`` and ``engine.Value``; the toy gradient's reference formula is

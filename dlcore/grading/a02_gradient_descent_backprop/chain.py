@@ -84,7 +84,8 @@ def _chain_grads(ns, ctx, hidden):
     record_secret(want)
     if np.allclose(got, want, rtol=1e-6, atol=1e-9):
         return
-    # One constant factor on every gradient: the seed's dL/df3 = -eta (y - y_hat).
+    # One constant factor on every gradient: the learning rate inside the derivative,
+    # dL/df3 = -eta (y - y_hat) (lecture 6, section 3).
     c = float(got @ want / (want @ want))
     if np.allclose(got, c * want, rtol=1e-6, atol=1e-9) and abs(c) > 1e-9:
         if np.isclose(c, -1.0):
@@ -92,9 +93,9 @@ def _chain_grads(ns, ctx, hidden):
                                "y_hat - y = -(y - y_hat)")
         raise GradingError("chain_grads: every gradient is the correct one times the same "
                            "constant factor, as when the learning rate sits inside the "
-                           "derivative (the slide's dL/df3 = -eta (y - y_hat)). The derivative "
-                           "is dL/dy_hat = -(y - y_hat); eta belongs only in the update "
-                           "theta <- theta - eta * grad")
+                           "derivative (writing dL/df3 = -eta (y - y_hat), the slip of lecture "
+                           "6, section 3). The derivative is dL/dy_hat = -(y - y_hat); eta "
+                           "belongs only in the update theta <- theta - eta * grad")
     expect_function(f, "chain_grads", _chain_grads_ref, cases, _CHAIN_WRONG,
                     forbidden=_GRADIENT_TOOLS,
                     describe=None if hidden else (lambda a, k: "the exercise's chain"))

@@ -1,4 +1,4 @@
-"""Exercise 8 of A2: ``ANSWER_8``, which update rule from the slides climbs the loss."""
+"""Exercise 8 of A2: ``ANSWER_8``, which of four update rules climbs the loss."""
 
 from __future__ import annotations
 

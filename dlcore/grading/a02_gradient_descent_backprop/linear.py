@@ -19,8 +19,8 @@ EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in or
 
 _LIN_FORBIDDEN = [layers.linear_forward, layers.linear_backward, Linear.forward,
                   Linear.backward] + _GRADIENT_TOOLS
-_SWAP = ("w and w.T are swapped: x @ w is the seed's x U layout with U of shape (D, M); in "
-         "PyTorch's layout w is (M, D) and out = x @ w.T + b")
+_SWAP = ("w and w.T are swapped: x @ w is the row-vector form x U of some texts, with U of "
+         "shape (D, M); in PyTorch's layout w is (M, D) and out = x @ w.T + b")
 
 
 def _lin_cases(hidden: bool):
@@ -45,7 +45,7 @@ def _forward_or_swap_hint(ns, x, w, b):
     except GradingError as err:
         if "raised" not in str(err):
             raise
-        try:  # does it work with the seed's (D, M) layout?
+        try:  # does it work with the (D, M) layout of the row-vector form x U?
             out = _lin_forward(ns, x, w.T.copy(), b)[0]
         except GradingError:
             raise err from None
@@ -96,8 +96,8 @@ def _lin_gradients(ns, ctx, hidden):
         if not _close(res[1], dw):
             if _close(res[1], dw.T):
                 raise GradingError("linear_backward: dw is transposed: x.T @ dout is the "
-                                   "gradient of the seed's U = w.T; dw must have w's shape "
-                                   "(M, D): dw = dout.T @ x")
+                                   "gradient of U = w.T (the (D, M) layout of the form x U); "
+                                   "dw must have w's shape (M, D): dw = dout.T @ x")
             if _close(res[1], dw / x.shape[0]):
                 raise GradingError("linear_backward: dw is divided by N; the batch mean, if "
                                    "any, is already inside dout")

@@ -41,8 +41,8 @@ _SQ_WRONG = [
     (_sum_sq, "off by a factor of 2: the squared error has 1/2 in front of the sum"),
     (lambda a, b: 0.5 * _mean_sq(a, b), "off by a factor of 1/N: sum the squares, do not "
                                         "average them"),
-    (_half_first_only, "the 1/2 multiplies only the first square; it belongs in front of the "
-                       "whole sum (the slide's bracketing mistake)"),
+    (_half_first_only, "the 1/2 multiplies only the first square (a bracket in the wrong "
+                       "place); it belongs in front of the whole sum: 1/2 (d_1^2 + d_2^2 + ...)"),
 ]
 _MSE_WRONG = [
     (lambda a, b: 0.5 * _sum_sq(a, b), "off by a factor of N/2: that is the squared error "

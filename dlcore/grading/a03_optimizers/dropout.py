@@ -21,8 +21,8 @@ EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in or
 _DROP_FORBIDDEN = [layers.dropout_forward, layers.dropout_backward, Dropout.forward,
                    Dropout.backward]
 _KEEP_PROB = ("p is the DROP probability (as torch.nn.Dropout): zero a unit with probability p "
-              "and keep it with probability 1 - p; this uses p as the keep probability (the "
-              "slides' convention)")
+              "and keep it with probability 1 - p; this uses p as the keep probability, as "
+              "some texts do (lecture 8, section 5)")
 _TEST_TIME = ("scale during training, not at test time (inverted dropout): kept units are "
               "multiplied by 1 / (1 - p) in training, so the expected output equals the input "
               "and evaluation returns x unchanged")

@@ -67,7 +67,7 @@ _SGD_MOMENTUM_WRONG = [
      "lr * g, theta -= u), not lr in both"),
     (partial(_sgd_like, mistake="gamma_on_g"),
      "momentum multiplies the gradient instead of the old velocity: v = momentum * v + g (the "
-     "old velocity decays by gamma, the new gradient enters whole)"),
+     "old velocity decays by the factor momentum, the new gradient enters whole)"),
     (partial(_sgd_like, mistake="ema"),
      "that is an exponential moving average v = momentum * v + (1 - momentum) * g, which "
      "shrinks every step by (1 - momentum); SGD's momentum is v = momentum * v + g"),

@@ -42,7 +42,7 @@ _LIMIT_WRONG = [
     (_limit_wrong("one_over_h"),
      "1/h is the learning rate whose step lands exactly on the minimum (eta h = 1), not the "
      "largest stable one: gradient descent still converges while |1 - eta h| < 1, so up to "
-     "twice that (and momentum widens the range by the same factor as in your answer)"),
+     "twice that; your answer is half the limit (momentum then widens it by (1 + beta))"),
     (_limit_wrong("no_beta"),
      "that is plain gradient descent's limit 2/h; heavy-ball momentum widens it by the factor "
      "(1 + beta)"),

@@ -16,7 +16,8 @@ F filters, KH x KW kernel, H_out x W_out output):
    ``cache = (x, w, b, stride, pad)`` itself, so the backward pass is graded on its own.
 7. ``conv_as_matrix(w, input_shape, stride=1, pad=0) -> M`` of shape (F*H_out*W_out, C*H*W),
    C-order flattening: ``M @ x.ravel() == conv(x).ravel()`` and ``M.T @ g.ravel() == dx``.
-8. ``ANSWER_8``: which equation copied from the slides has an index typo (multiple choice).
+8. ``CELLS_W6`` and ``TERMS_A31``: the gradients of a 7 x 7 input and a 3 x 3 kernel at
+   stride 2, worked out by hand (which cells feed dL/dw6, which terms make dL/da31).
 
 Per-student numbers: exercises 1 (``MY_OUTPUT_SIZES``), 4 and 5 draw their layer settings
 from the student id (``my_numbers(student_id)`` prints and returns them; ``variant_rng``).
@@ -28,14 +29,14 @@ Expected values come from dlcore's references at check time (``dlcore.conv``,
 ``dlcore.counting.summarize``); functions that call them (or torch) score 0.
 
 Modules, one per exercise group: ``sizes`` (1), ``convolution`` (2), ``pooling`` (3),
-``param_counts`` (4, 5), ``backward`` (6), ``matrix`` (7), ``choice`` (8); ``per_student``
+``param_counts`` (4, 5), ``backward`` (6), ``matrix`` (7), ``by_hand`` (8); ``per_student``
 draws the per-student numbers and ``_common`` holds the shared helpers.
 """
 
 from __future__ import annotations
 
 from .._core import Assignment
-from . import backward, choice, convolution, matrix, param_counts, pooling, sizes
+from . import backward, by_hand, convolution, matrix, param_counts, pooling, sizes
 from ._common import AID
 
 # Re-exported: the tests (and notebooks) use these names.
@@ -50,7 +51,7 @@ __all__ = ["checker", "ASSIGNMENT", "my_numbers", "graded_id"]
 
 ASSIGNMENT = Assignment(AID)
 # Exercises are registered in the notebook's order.
-for _group in (sizes, convolution, pooling, param_counts, backward, matrix, choice):
+for _group in (sizes, convolution, pooling, param_counts, backward, matrix, by_hand):
     ASSIGNMENT.exercises.update(_group.EXERCISES)
 del _group
 checker = ASSIGNMENT.checker

@@ -67,7 +67,9 @@ def _table_conv(ns, ctx, hidden):
         wrong = [(k * k * c * f, "short by C_out: each filter has one bias, so add one "
                                  "parameter per filter"),
                  ((k * k + 1) * f, "the input depth is missing: each filter spans all C_in "
-                                   "input channels, k*k*C_in weights (the 156-vs-456 mistake)"),
+                                   "input channels, k*k*C_in weights (six 5x5 filters on an "
+                                   "RGB image have 456 parameters, not 156: lecture 11, "
+                                   "section 3)"),
                  (k * k * f, "the input depth and the biases are missing: a filter has "
                              "k*k*C_in weights and one bias"),
                  ((k * k * net["input"][0] + 1) * f if name == "conv2" else None,
@@ -157,8 +159,8 @@ def _shrink(ns, ctx, hidden):
         return
     _copied_hint(ns, ctx, "PARAMS_SAVED", lambda sid: _exact(got, _saved(sid)))
     wrong = [((a - b) ** 2 * c * f, "(a - b)^2 is not a^2 - b^2: compare the two counts, "
-                                    "a*a*C_in*C_out and b*b*C_in*C_out (the slide's 4.6K "
-                                    "mistake)"),
+                                    "a*a*C_in*C_out and b*b*C_in*C_out (the slip of lecture "
+                                    "11, section 6, about ZFNet's first layer)"),
              ((a * a - b * b) * f, "each filter spans all C_in input channels: the saving "
                                    "per filter is (a^2 - b^2) * C_in"),
              ((a * a - b * b) * c, "every one of the C_out filters shrinks: multiply by "

@@ -2,7 +2,9 @@
 
 Names the notebook defines: ``gradient_bound(activation, lam, t, k)`` =
 ``(gamma lam)^(t - k)``, with gamma the largest slope of the activation (1/4 for the sigmoid,
-1 for tanh); and ``ANSWER_5``, what the bound says when ``gamma lam > 1`` (multiple choice).
+1 for tanh) and lam a bound on the spectral norm of W_hh (its largest singular value); and
+``ANSWER_5``, what the bound says when ``gamma lam > 1``: it allows exploding gradients without
+forcing them (multiple choice, answer c).
 The reference is the lecture's formula.
 """
 
@@ -60,8 +62,11 @@ def _bound_values(ns, ctx, hidden):
 _MC5_HINTS = {
     "a": "(a) reads the bound as an equality; it is an upper bound, and a growing upper bound "
          "allows large gradients without forcing them (a saturated tanh has a slope near 0)",
-    "b": "(b) would need gamma * lambda < 1: only then does the bound itself go to 0",
-    "d": "(d) is not what the bound says: it grows like (gamma * lambda)^(t - k)",
+    "b": "(b) would need gamma * lambda < 1: only then does the bound itself go to 0 and force "
+         "the gradients to vanish",
+    "d": "(d) is not what the bound says: with gamma * lambda = 3 the bound 3^(t - k) is above 1 "
+         "and grows, so it does not keep the norm below 1 (with the tanh slopes near 1, the "
+         "norm can exceed 1)",
 }
 
 

@@ -68,8 +68,8 @@ def _unchanged(grads, tau):
 _IN_PLACE = ("did not change the arrays in grads: clip them in place (g *= scale, or "
              "g[...] = ...); g = g * scale only rebinds the name")
 _NORM_ARRAY_WRONG = [
-    (_norm_squared, "the arrays were scaled with the squared norm sum(g * g) (the slide's "
-                    "code); the L2 norm is its square root"),
+    (_norm_squared, "the arrays were scaled with the squared norm sum(g * g) (the slip of "
+                    "lecture 13, section 7); the L2 norm is its square root"),
     (_norm_per_array, "each array was clipped by its own norm; clip_grad_norm uses ONE global "
                       "norm over all the arrays together, so the whole gradient keeps its "
                       "direction"),

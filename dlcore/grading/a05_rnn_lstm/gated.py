@@ -63,8 +63,9 @@ def _lstm_variant(order="ifgo", h_from="c", g_act=np.tanh, squash_c=True):
 
 
 _LSTM_WRONG = [
-    (_lstm_variant(order="ifog"), "the gate blocks are read in the order (i, f, o, g), the "
-                                  "slides' order; PyTorch stacks them as (i, f, g, o)"),
+    (_lstm_variant(order="ifog"), "the gate blocks are read in the order (i, f, o, g), an "
+                                  "order some texts use (lecture 14, section 2); PyTorch "
+                                  "stacks them as (i, f, g, o)"),
     (_lstm_variant(h_from="c_prev"), "h is computed from c_{t-1}: first update the cell, "
                                      "c_t = f * c_{t-1} + i * g, then h_t = o * tanh(c_t)"),
     (_lstm_variant(g_act=_sig), "g is squashed with a sigmoid; the candidate g uses tanh "
@@ -157,8 +158,8 @@ def _gru_variant(cho=False, reset_before=False, swap_rz=False):
 
 _GRU_WRONG = [
     (_gru_variant(cho=True), "z and 1 - z are swapped: h = (1 - z) * h_prev + z * n is Cho et "
-                             "al.'s convention (the slides'); PyTorch's GRU computes "
-                             "h = (1 - z) * n + z * h_prev"),
+                             "al.'s (2014) convention, which some texts follow; PyTorch's GRU "
+                             "computes h = (1 - z) * n + z * h_prev"),
     (_gru_variant(reset_before=True), "r is applied before the matrix product, "
                                       "(r * h_prev) @ W_hn.T; PyTorch applies it after: "
                                       "r * (h_prev @ W_hn.T + b_hn)"),

@@ -13,7 +13,7 @@ from functools import lru_cache
 import numpy as np
 
 from ...conv import KERNELS
-from ...data.seed_examples import SEED_EXAMPLES as SE
+from ...data.slide_examples import SLIDE_EXAMPLES as SE
 
 __all__ = ["IMAGE_PRESETS", "KERNEL_PRESETS", "PHOTO_KERNELS", "POOL_PRESETS", "pick",
            "digit_image", "photo_patch"]

@@ -10,7 +10,7 @@ import numpy as np
 
 from ... import conv
 from ..._checks import as_array
-from ...data.seed_examples import SEED_EXAMPLES
+from ...data.slide_examples import SLIDE_EXAMPLES
 from .._base import (
     PALETTE,
     App,
@@ -36,8 +36,8 @@ class SmoothingExplorer(App):
     """Sliders for the K weights; the readings, the smoothed track and one window."""
 
     def __init__(self, signal=None, taps=None):
-        seed_x = SEED_EXAMPLES["smoother_signal"].value
-        seed_w = SEED_EXAMPLES["smoother_taps"].value
+        seed_x = SLIDE_EXAMPLES["smoother_signal"].value
+        seed_w = SLIDE_EXAMPLES["smoother_taps"].value
         taps = seed_w if taps is None else as_array(taps, "taps", ndim=1, spec="(K,)")
         if not 1 <= taps.size <= 9:
             raise ValueError(f"taps must hold between 1 and 9 weights (K,); got {taps.size}")

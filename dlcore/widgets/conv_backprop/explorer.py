@@ -12,7 +12,7 @@ import numpy as np
 
 from ... import conv
 from ..._checks import as_array
-from ...data.seed_examples import SEED_EXAMPLES
+from ...data.slide_examples import SLIDE_EXAMPLES
 from ...viz.conv_backprop import conv_terms
 from .._base import App, checkbox, dropdown, int_slider, readout
 from ..conv._grid import NumberGrid, figure_row, fmt, parse_matrix
@@ -48,9 +48,9 @@ class ConvBackpropExplorer(App):
 
     def __init__(self, x=None, w=None, g=None, stride=2, kind="weight", index=1,
                  symbols=False):
-        self.x = (SEED_EXAMPLES["cnn2_input"].value if x is None
+        self.x = (SLIDE_EXAMPLES["cnn2_input"].value if x is None
                   else as_array(x, "x", ndim=2, spec="(H, W)"))
-        self.w = (SEED_EXAMPLES["cnn2_kernel"].value if w is None
+        self.w = (SLIDE_EXAMPLES["cnn2_kernel"].value if w is None
                   else as_array(w, "w", ndim=2, spec="(KH, KW)"))
         if max(self.x.shape) > MAX_INPUT or max(self.w.shape) > MAX_KERNEL:
             raise ValueError(f"x must be at most {MAX_INPUT}x{MAX_INPUT} and w at most "

@@ -12,7 +12,7 @@ import numpy as np
 
 from ... import conv
 from ..._checks import as_array
-from ...data.seed_examples import SEED_EXAMPLES
+from ...data.slide_examples import SLIDE_EXAMPLES
 from .._base import App, dropdown, int_slider, make_figure, play_controls, readout
 from ..conv._grid import NumberGrid, fmt, parse_matrix
 from ._common import grid_text
@@ -39,7 +39,7 @@ class InputGradientExplorer(App):
     def __init__(self, g=None, w=None, stride=2, extra=0):
         g = np.array([[1.0, 2.0], [3.0, 4.0]]) if g is None else as_array(
             g, "g", ndim=2, spec="(H_out, W_out)")
-        w = SEED_EXAMPLES["cnn2_kernel"].value if w is None else as_array(
+        w = SLIDE_EXAMPLES["cnn2_kernel"].value if w is None else as_array(
             w, "w", ndim=2, spec="(KH, KW)")
         if max(g.shape) > MAX_G or max(w.shape) > MAX_KERNEL:
             raise ValueError(f"g must be at most {MAX_G}x{MAX_G} and w at most "

@@ -12,7 +12,7 @@ from matplotlib.patches import ConnectionPatch
 
 from ... import conv
 from ..._checks import as_array
-from ...data.seed_examples import SEED_EXAMPLES as SE
+from ...data.slide_examples import SLIDE_EXAMPLES as SE
 from .._base import PALETTE, App, dropdown, int_slider, play_controls, readout
 from ..conv._grid import NumberGrid, figure_row, fmt, in_range, parse_matrix
 from ..conv.presets import pick

@@ -1,25 +1,24 @@
-"""The seed matrices of lectures 10-12 (``dlcore.data.SEED_EXAMPLES``) and the bundled photo
-(``dlcore.data.sample_image``).
+"""The slides' matrices of lectures 10-12 (``dlcore.data.SLIDE_EXAMPLES``) and the bundled
+photo (``dlcore.data.sample_image``).
 
-Expected values are the numbers printed in SYLLABUS.md (typed in here independently), and the
-numbers found in the cited seed lines themselves when the seeds are available.
+Expected values are the numbers of the course's lecture map (typed in here independently), and
+the numbers found in the deck's text itself where it is available (``tests/_decks.py``).
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from dlcore import conv
+from dlcore.data.decks import DECKS
 from dlcore.data.images import sample_image
-from dlcore.data.seed_examples import SEED_EXAMPLES, SeedExample
+from dlcore.data.slide_examples import SLIDE_EXAMPLES, SlideExample
+from tests._decks import SEEDS, deck_lines
 
 pytestmark = [pytest.mark.lec10]
-
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 # Numbers as printed in SYLLABUS.md, section 3, L10 and L12.
 SYLLABUS = {
@@ -43,54 +42,57 @@ CORRECT_SMOOTHER = [1.811, 1.967, 2.112, 2.269, 2.413, 2.569]
 
 
 def _numeric(name):
-    return SEED_EXAMPLES[name].value.dtype.kind == "f"
+    return SLIDE_EXAMPLES[name].value.dtype.kind == "f"
 
 
 @pytest.mark.parametrize("name", sorted(SYLLABUS))
 def test_values_match_the_syllabus(name):
-    np.testing.assert_allclose(SEED_EXAMPLES[name].value, SYLLABUS[name])
+    np.testing.assert_allclose(SLIDE_EXAMPLES[name].value, SYLLABUS[name])
 
 
 def test_every_entry_is_read_only_and_cited():
-    assert len(SEED_EXAMPLES) >= 25
-    for name, ex in SEED_EXAMPLES.items():
-        assert isinstance(ex, SeedExample), name
+    assert len(SLIDE_EXAMPLES) >= 25
+    for name, ex in SLIDE_EXAMPLES.items():
+        assert isinstance(ex, SlideExample), name
         assert not ex.value.flags.writeable, name
         with pytest.raises(ValueError):
             ex.value.flat[0] = ex.value.flat[0]
-        assert re.fullmatch(r"00[0-4]_[0-9a-f]{16}\.txt", ex.seed), name
+        assert ex.deck in DECKS and ex.slide, name
         first, last = ex.lines
         assert 1 <= first <= last, name
         assert ex.description, name
-        assert ex.source.startswith(ex.seed)
+        assert ex.source.startswith(DECKS[ex.deck].short) and ex.slide in ex.source
+        assert not re.search(r"\d{3}_[0-9a-f]{16}|\blines? \d", ex.source), ex.source
     with pytest.raises(TypeError):
-        SEED_EXAMPLES["new"] = SEED_EXAMPLES["cnn2_input"]  # the mapping itself is read-only
+        SLIDE_EXAMPLES["new"] = SLIDE_EXAMPLES["cnn2_input"]  # the mapping itself is read-only
 
 
 def test_source_and_array_protocol():
-    ex = SEED_EXAMPLES["cnn2_input"]
-    assert ex.source == "004_4f4f274075c2c478.txt, lines 68-72"
-    assert SEED_EXAMPLES["bias_b"].source.endswith("line 1845")
+    ex = SLIDE_EXAMPLES["cnn2_input"]
+    assert ex.source == ("Kiran, CNN/Deep Learning 2, slide 'Design choices: filter size, "
+                         "number of filters'")
+    assert SLIDE_EXAMPLES["pool_input"].source == "Khapra, Deep Learning Tutorial, slide 99/113 " \
+        "(pooling)"
     arr = np.asarray(ex)
     assert arr.shape == (5, 5) and arr.dtype == np.float64
     np.testing.assert_array_equal(np.asarray(ex, dtype=np.int64), SYLLABUS["cnn2_input"])
     # usable directly by dlcore.conv
-    np.testing.assert_allclose(conv.correlate2d(ex, SEED_EXAMPLES["cnn2_kernel"]),
+    np.testing.assert_allclose(conv.correlate2d(ex, SLIDE_EXAMPLES["cnn2_kernel"]),
                                SYLLABUS["cnn2_output"])
 
 
 def test_only_the_smoother_slide_values_are_flagged_wrong():
-    flagged = {n for n, ex in SEED_EXAMPLES.items() if ex.erratum}
+    flagged = {n for n, ex in SLIDE_EXAMPLES.items() if ex.erratum}
     assert flagged == {"smoother_slide_output"}
-    slide = SEED_EXAMPLES["smoother_slide_output"].value
+    slide = SLIDE_EXAMPLES["smoother_slide_output"].value
     np.testing.assert_allclose(slide, [1.80, 1.96, 2.11, 2.16, 2.28, 2.42])
     assert not np.allclose(slide, CORRECT_SMOOTHER, atol=5e-3)
     for v in ("2.269", "2.413", "2.569"):
-        assert v in SEED_EXAMPLES["smoother_slide_output"].erratum
+        assert v in SLIDE_EXAMPLES["smoother_slide_output"].erratum
 
 
-def test_seed_examples_reproduce_the_syllabus_results():
-    ex = {n: e.value for n, e in SEED_EXAMPLES.items() if _numeric(n)}
+def test_slide_examples_reproduce_the_syllabus_results():
+    ex = {n: e.value for n, e in SLIDE_EXAMPLES.items() if _numeric(n)}
     np.testing.assert_allclose(conv.correlate1d(ex["smoother_signal"], ex["smoother_taps"]),
                                CORRECT_SMOOTHER, atol=5e-4)
     np.testing.assert_allclose(conv.correlate2d(ex["edge_input"], ex["edge_kernel"]),
@@ -114,9 +116,9 @@ def test_seed_examples_reproduce_the_syllabus_results():
 
 
 def test_symbolic_letters_example():
-    letters = SEED_EXAMPLES["letters_input"].value
-    kernel = SEED_EXAMPLES["letters_kernel"].value
-    out = SEED_EXAMPLES["letters_output"].value
+    letters = SLIDE_EXAMPLES["letters_input"].value
+    kernel = SLIDE_EXAMPLES["letters_kernel"].value
+    out = SLIDE_EXAMPLES["letters_output"].value
     assert letters.shape == (3, 4) and kernel.shape == (2, 2) and out.shape == (2, 3)
     for i in range(2):
         for j in range(3):
@@ -126,17 +128,17 @@ def test_symbolic_letters_example():
 
 
 def _seed_numbers(ex):
-    lines = (SEEDS / ex.seed).read_text(encoding="utf-8").splitlines()
+    lines = deck_lines(ex.deck)
     first, last = ex.lines
-    assert last <= len(lines), f"{ex.seed} has {len(lines)} lines"
+    assert last <= len(lines), f"{ex.deck} has {len(lines)} lines"
     text = "\n".join(lines[first - 1:last]).replace("−", "-")
     return text, np.array([float(t) for t in re.findall(r"-?\d+(?:\.\d+)?", text)])
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed texts are not next to the repository")
-@pytest.mark.parametrize("name", sorted(SEED_EXAMPLES))
-def test_values_appear_in_the_cited_seed_lines(name):
-    ex = SEED_EXAMPLES[name]
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the decks' texts are not next to the repository")
+@pytest.mark.parametrize("name", sorted(SLIDE_EXAMPLES))
+def test_values_appear_in_the_cited_deck_text(name):
+    ex = SLIDE_EXAMPLES[name]
     text, numbers = _seed_numbers(ex)
     if not _numeric(name):
         # PDF text: Cyrillic look-alikes, LaTeX \ell, and ℓ read as a capital I
