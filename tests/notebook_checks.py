@@ -258,9 +258,11 @@ def normalize(path: Path, python_version: str) -> bool:
     return False
 
 
-if __name__ == "__main__":  # python -m tests.notebook_checks: normalise every lecture notebook
+if __name__ == "__main__":  # python -m tests.notebook_checks: normalise lectures and solutions
     import platform
 
-    for nb_path in sorted((ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb")):
+    # (then run `make assignments`: the student versions take their metadata from solutions/)
+    for nb_path in sorted([*(ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb"),
+                           *(ROOT / "solutions").glob("*/*.ipynb")]):
         if normalize(nb_path, platform.python_version()):
             print("normalised", nb_path.relative_to(ROOT))

@@ -75,6 +75,8 @@ def test_cnn_reaches_97_percent_test_accuracy(data):
     model, hist, _ = train(data, EPOCHS, X_val=data.X_test, y_val=data.y_test)
     acc = nn.accuracy(model, data.X_test, data.y_test)
     assert acc >= 0.97
+    # what lecture 12b's notebook states for its default 20 epochs: 98.0 %, 441 of 450 digits
+    assert round(acc * len(data.y_test)) == 441
     assert hist.val_acc[-1] == acc
     assert hist.train_loss[-1] < 0.1 * hist.train_loss[0]
     assert not hist.diverged

@@ -449,7 +449,8 @@ def test_copied_answers_fail_and_report_the_mismatch(monkeypatch, tmp_path, caps
 @pytest.mark.slow
 def test_nbgrader_reports_the_copied_notebook(tmp_path):
     """Real autograde: the copied notebook loses the per-student points and the summary says
-    why; the solution (STUDENT_ID left empty) gets full automatic marks."""
+    why; the solution (which declares the sample STUDENT_ID) gets full automatic marks, with
+    the numbers of the id it is filed under."""
     from tests.grading_cases import a04_cnn as cases
     from tests.grading_harness import (
         grade,
@@ -473,3 +474,45 @@ def test_nbgrader_reports_the_copied_notebook(tmp_path):
     assert copied.score == sum(pts.values()) - sum(pts[c] for c in failing)
     assert any(r.startswith(cases.MISMATCH) for r in copied.reasons), copied.reasons
     assert all("neighbour" in hint for _, hint in copied.failures)
+
+
+# -- exercise 8: gradients by hand at a size the lecture does not print --------------------------
+def test_by_hand_answers_agree_with_the_printed_equations():
+    from dlcore.grading.a04_cnn import by_hand
+
+    weight = dl.viz.conv_equations("weight", input_shape=(7, 7), kernel_shape=(3, 3), stride=2)
+    cells = [int(t.split()[0][1:]) for t in weight[by_hand.WEIGHT - 1].split(" = ")[1].split(" + ")]
+    assert cells == by_hand.weight_cells() == reference_namespace()["CELLS_W6"]
+    inputs = dl.viz.conv_equations("input", input_shape=(7, 7), kernel_shape=(3, 3), stride=2)
+    terms = {tuple(int(s[1:]) for s in t.split()) for t in
+             inputs[by_hand.CELL - 1].split(" = ")[1].split(" + ")}
+    assert terms == by_hand.input_terms() == set(reference_namespace()["TERMS_A31"])
+    # each catalogued slip gives an answer of its own
+    slips = [tuple(v) for v, _ in by_hand._CELLS_WRONG]
+    assert len(set(slips)) == len(slips) and tuple(by_hand.weight_cells()) not in slips
+    slips = [frozenset(v) for v, _ in by_hand._TERMS_WRONG]
+    assert len(set(slips)) == len(slips) and frozenset(by_hand.input_terms()) not in slips
+
+
+def test_the_lecture_prints_the_5x5_case_only():
+    """Exercise 8 asks for a size lecture 12 does not print (it shows the 5 x 5 input)."""
+    import json
+    from pathlib import Path
+
+    nb = json.loads((Path(__file__).resolve().parents[1] / "notebooks" /
+                     "12_backprop_conv_pooling.ipynb").read_text())
+    text = "\n".join("".join(c["source"]) for c in nb["cells"])
+    for answer in ("a10 g1 + a12 g2", "a_{10} g_1", "w9 g4 + w7 g5", "w_9 g_4",
+                   "input_shape=(7, 7)"):
+        assert answer not in text, answer
+
+
+@pytest.mark.parametrize("answer", [[10, 12, 14, 24, 26, 28, 38, 40, 42],
+                                    np.array([10, 12, 14, 24, 26, 28, 38, 40, 42]),
+                                    (10.0, 12, 14, 24, 26, 28, 38, 40, 42)])
+def test_by_hand_accepts_any_sequence_of_whole_numbers(answer):
+    a04.checker(dict(reference_namespace(), CELLS_W6=answer))("by_hand", "weight")
+    terms = {(9, 4), (7, 5), (3, 7), (1, 8)}
+    a04.checker(dict(reference_namespace(), TERMS_A31=terms))("by_hand", "input")
+    a04.checker(dict(reference_namespace(), TERMS_A31=np.array(sorted(terms))))(
+        "by_hand", "input")

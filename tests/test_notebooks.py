@@ -5,7 +5,8 @@ The numbers a notebook must reproduce are not asserted in its teaching cells: th
 ``tests/notebook_expectations/<notebook>.py`` and evaluated in the executed kernel
 (``tests/notebook_checks.py``).  The suite overrides each notebook's ``parameters`` cell to keep
 training runs short.  The time, cell count and word count of each notebook are written to
-``.pytest_cache/notebook-report.json`` for the closing notes; no test asserts on time.
+``.pytest_cache/notebook-report/<notebook>.json`` for the closing notes (one file per notebook,
+so parallel workers never write the same file); no test asserts on time.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ LECTURES = sorted(p for p in (ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb"))
 ALL_NOTEBOOKS = sorted(p for folder in ("notebooks", "solutions", "assignments")
                        for p in (ROOT / folder).rglob("*.ipynb")
                        if ".ipynb_checkpoints" not in p.parts)
-REPORT = ROOT / ".pytest_cache" / "notebook-report.json"
+REPORT = ROOT / ".pytest_cache" / "notebook-report"
 MAX_CELLS = 60
 MAX_SLIPS = 2
 DECK_AUTHORS = re.compile(r"Khapra|IFT6758|Arya|Dripta|Kiran")
@@ -68,7 +69,7 @@ def test_notebook_is_committed_clean(path):
             assert cell.get("execution_count") is None, f"cell {i} has an execution count"
 
 
-@pytest.mark.parametrize("path", LECTURES, ids=_rel)
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=_rel)
 def test_opening_in_jupyterlab_does_not_mark_it_modified(path):
     """Committed with the metadata JupyterLab writes, so a learner who only reads is never asked
     to save (JupyterLab marks a notebook modified when its kernel's reply differs)."""
@@ -163,12 +164,11 @@ def test_lecture_notebook_runs_and_reproduces_its_numbers(path):
                                 f"failed:\n" + "\n".join(result.failures)
     assert result.checked == len(spec.expectations)
     nb = nbformat.read(path, as_version=4)
-    REPORT.parent.mkdir(exist_ok=True)
-    report = json.loads(REPORT.read_text()) if REPORT.exists() else {}
-    report[_rel(path)] = {"seconds": round(result.seconds, 1), "cells": len(nb.cells),
-                          "words": len(_markdown(nb).split()),
-                          "expectations": len(spec.expectations)}
-    REPORT.write_text(json.dumps(report, indent=1, sort_keys=True))
+    REPORT.mkdir(parents=True, exist_ok=True)
+    report = {"notebook": _rel(path), "seconds": round(result.seconds, 1),
+              "cells": len(nb.cells), "words": len(_markdown(nb).split()),
+              "expectations": len(spec.expectations)}
+    (REPORT / f"{path.stem}.json").write_text(json.dumps(report, indent=1))
 
 
 # --- the harness itself can fail ------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""dlcore.recurrent, part 1: the RNN, backprop through time (full and truncated), the
-vanishing/exploding bound, gradient clipping, and input validation shared by all cells.
+"""dlcore.recurrent, part 1: the RNN, backprop through time (full, truncated per loss and over
+chunks), the vanishing/exploding bound, gradient clipping, and input validation shared by all
+cells.
 
 LSTM and GRU are in tests/test_lstm_gru.py; every step and short sequence is also in the op
 table (tests/optable/recurrent.py).
@@ -158,6 +159,94 @@ def test_truncate_T_minus_1_cuts_only_the_last_path_to_h0(rng):
     ref = _torch_truncated_reference(x, h0, *w, dhs, T - 1)
     _assert_grads_match(rec.rnn_backward(dhs, cache, truncate=T - 1), ref, GRAD_NAMES, 1e-12)
     assert rel_error(ref["dh0"], rec.rnn_backward(dhs, cache)[1]) > 1e-6
+
+
+# -- truncated BPTT over chunks with a detached state --------------------------------------------
+def _chunk_bounds(T, chunk):
+    return [(s, min(s + chunk, T)) for s in range(0, T, chunk)]
+
+
+def _independent_chunk_runs(x, h0, w, dhs, chunk):
+    """Brute force: each chunk is its own sequence, started from the carried (detached) state;
+    returns the per-chunk gradients [(dx, dh0, dw_ih, dw_hh, db_ih, db_hh), ...]."""
+    h, runs = h0, []
+    for s, e in _chunk_bounds(x.shape[1], chunk):
+        hs, cache = rec.rnn_forward(x[:, s:e], h, *w)
+        runs.append(rec.rnn_backward(dhs[:, s:e], cache))
+        h = hs[:, -1].copy()  # carried forward as a plain array: no gradient flows back
+    return runs
+
+
+def _torch_chunked_reference(x, h0, w_ih, w_hh, b_ih, b_hh, dhs, chunk):
+    """torch autograd with ``h.detach()`` at every chunk boundary, the usual training loop."""
+    import torch
+
+    tt = {name: torch.tensor(a, requires_grad=True)
+          for name, a in (("x", x), ("h0", h0), ("w_ih", w_ih), ("w_hh", w_hh), ("b_ih", b_ih),
+                          ("b_hh", b_hh))}
+    h = tt["h0"]
+    for s, e in _chunk_bounds(x.shape[1], chunk):
+        loss = 0.0
+        for t in range(s, e):
+            h = torch.rnn_tanh_cell(tt["x"][:, t], h, tt["w_ih"], tt["w_hh"], tt["b_ih"],
+                                    tt["b_hh"])
+            loss = loss + (h * torch.tensor(dhs[:, t])).sum()
+        loss.backward()
+        h = h.detach()
+    return {f"d{name}": v.grad.numpy() for name, v in tt.items()}
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 4, 9])
+def test_chunked_bptt_equals_independent_runs_from_the_carried_state(rng, chunk):
+    N, T, D, H = 2, 10, 3, 4
+    x, h0 = rng.standard_normal((N, T, D)), rng.standard_normal((N, H))
+    w = make_weights(rng, "rnn", D, H, scale=0.7)
+    dhs = rng.standard_normal((N, T, H))
+    _, cache = rec.rnn_forward(x, h0, *w)
+    dx, dh0, *dparams = rec.rnn_backward_chunked(dhs, cache, chunk)
+    runs = _independent_chunk_runs(x, h0, w, dhs, chunk)
+    for (s, e), run in zip(_chunk_bounds(T, chunk), runs):
+        assert rel_error(dx[:, s:e], run[0]) < 1e-12  # each chunk's input gradient
+    assert rel_error(dh0, runs[0][1]) < 1e-12          # h0 feeds the first chunk only
+    for j, name in enumerate(GRAD_NAMES[2:], start=2):
+        assert rel_error(dparams[j - 2], sum(run[j] for run in runs)) < 1e-12, name
+    ref = _torch_chunked_reference(x, h0, *w, dhs, chunk)
+    _assert_grads_match((dx, dh0, *dparams), ref, GRAD_NAMES, tol=1e-12)
+
+
+def test_chunked_and_per_loss_truncation_keep_different_terms(rng):
+    """A loss at position p of its chunk (0-based) keeps p + 1 steps: the same as
+    ``truncate=p + 1`` for that loss alone, not ``truncate=chunk``; chunk >= T is full BPTT."""
+    N, T, D, H, chunk = 1, 9, 2, 3, 3
+    x, h0 = rng.standard_normal((N, T, D)), rng.standard_normal((N, H))
+    w = make_weights(rng, "rnn", D, H, scale=0.8)
+    _, cache = rec.rnn_forward(x, h0, *w)
+    for t in range(T):
+        dhs = np.zeros((N, T, H))
+        dhs[:, t] = rng.standard_normal((N, H))
+        chunked = rec.rnn_backward_chunked(dhs, cache, chunk)[3]
+        steps = t % chunk + 1
+        assert rel_error(chunked, rec.rnn_backward(dhs, cache, truncate=steps)[3]) < 1e-12
+        if t >= chunk and steps < chunk:  # the per-loss window reaches further back
+            assert rel_error(chunked, rec.rnn_backward(dhs, cache, truncate=chunk)[3]) > 1e-6
+    dhs = rng.standard_normal((N, T, H))
+    for a, b in zip(rec.rnn_backward_chunked(dhs, cache, T), rec.rnn_backward(dhs, cache)):
+        assert rel_error(a, b) < 1e-13
+    for a, b in zip(rec.rnn_backward_chunked(dhs, cache, 1),
+                    rec.rnn_backward(dhs, cache, truncate=1)):
+        assert rel_error(a, b) < 1e-13
+
+
+def test_chunked_bptt_rejects_bad_chunks(rng):
+    x = rng.standard_normal((1, 4, 2))
+    hs, cache = rec.rnn_forward(x, None, *make_weights(rng, "rnn", 2, 3))
+    with pytest.raises(ValueError, match=r"chunk must be an integer >= 1"):
+        rec.rnn_backward_chunked(hs, cache, 0)
+    with pytest.raises(TypeError, match="chunk must be an integer"):
+        rec.rnn_backward_chunked(hs, cache, 2.0)
+    with pytest.raises(ValueError, match="dhs must have the shape"):
+        rec.rnn_backward_chunked(hs[:, :2], cache, 2)
+    assert rec.rnn_backward_chunked(hs, cache, 2)[1] is None  # h0 was None
 
 
 # -- vanishing and exploding gradients ----------------------------------------------------------

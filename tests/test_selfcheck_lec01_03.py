@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import dlcore as dl
+from tests.test_learner_text import problems
 
 IDS = ["01.1", "01.2", "01.3", "01.4", "02.1", "02.2", "02.3", "02.4", "02.5",
        "03.1", "03.2", "03.3", "03.4"]
@@ -65,7 +66,7 @@ def test_01_1_error_ratio(capsys):
 def test_01_2_backprop_credit(capsys):
     assert verdict(capsys, "01.2", "b")[0]
     assert verdict(capsys, "01.2", " B ")[0]
-    for wrong, hint in (("a", "line 39"), ("c", "1986 paper"), ("d", "limits of perceptrons"),
+    for wrong, hint in (("a", "three authors"), ("c", "1986 paper"), ("d", "limits of perceptrons"),
                         ("ab", "exactly one")):
         ok, out = verdict(capsys, "01.2", wrong)
         assert not ok and hint in out
@@ -116,12 +117,18 @@ def test_02_2_bias(capsys):
 
 
 @lec02
-def test_02_3_spot_the_threshold_sign(capsys):
-    assert verdict(capsys, "02.3", 0.5)[0]
-    ok, out = verdict(capsys, "02.3", -0.5)
-    assert not ok and "line 978" in out
-    ok, out = verdict(capsys, "02.3", 1.0)
-    assert not ok and "solve" in out
+def test_02_3_switching_rating(capsys):
+    w0, w1 = -1.5, 2.0
+    ratings = np.linspace(0, 1, 401)
+    fires = w0 + w1 * ratings >= 0
+    switch = ratings[np.argmax(fires)]  # the first rating that fires, found by scanning
+    assert switch == 0.75
+    assert verdict(capsys, "02.3", switch)[0]
+    assert verdict(capsys, "02.3", "0.75")[0]
+    for wrong, hint in ((w0, "w0 itself"), (-w0, "divide by w1"), (w0 / w1, "sign is flipped"),
+                        (0.5, "solve")):
+        ok, out = verdict(capsys, "02.3", wrong)
+        assert not ok and hint in out
 
 
 @lec02
@@ -150,7 +157,7 @@ def test_02_5_not_realisable(capsys):
 def test_03_1_trace_step(capsys):
     assert verdict(capsys, "03.1", (-1, 1))[0]  # w . x = 0, sign(0) = +1 = y: no update
     ok, out = verdict(capsys, "03.1", (0, 2))
-    assert not ok and "np.sign(0)" in out and "line 80" in out
+    assert not ok and "np.sign(0)" in out and "every point" in out
     ok, out = verdict(capsys, "03.1", (-2, 0))
     assert not ok and "never subtracts" in out
     ok, out = verdict(capsys, "03.1", (1, 1))
@@ -210,9 +217,18 @@ def test_03_4_update_function(capsys):
         return w - y * x if y_hat != y else w
 
     assert verdict(capsys, "03.4", update)[0]
-    for wrong, hint in ((always, "line 80"), (numpy_sign, "np.sign(0) is 0"),
+    for wrong, hint in ((always, "every point"), (numpy_sign, "np.sign(0) is 0"),
                         (flipped, "flipped"), (lambda w, x, y: w, "add y x only")):
         ok, out = verdict(capsys, "03.4", wrong)
         assert not ok and hint in out
     ok, out = verdict(capsys, "03.4", 3)
     assert not ok and "function" in out
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_titles_and_solutions_speak_to_learners(exercise_id):
+    """No text file, line number or deck-meaning "seed" in what dl.check and dl.solution show."""
+    ex = dl.selfcheck.exercises()[exercise_id]
+    for text in (ex.title, ex.solution):
+        assert problems(text) == [], (exercise_id, problems(text))
+        assert "spot the mistake" not in text.lower()

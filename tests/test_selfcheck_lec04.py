@@ -107,7 +107,7 @@ def test_04_4_epoch(capsys):
         w = w + 0.01 * (YL[n] - w * XL[n]) * XL[n]
     assert w == pytest.approx(1.00413731, abs=1e-8)
     assert verdict(capsys, "04.4", w)[0]
-    ok, out = verdict(capsys, "04.4", 1.1)  # the seed's eta = 1 after one epoch
+    ok, out = verdict(capsys, "04.4", 1.1)  # eta = 1 (no learning rate) after one epoch
     assert not ok and "eta = 1" in out
     ok, out = verdict(capsys, "04.4", 0.01 * np.sum(XL * YL))
     assert not ok and "batch step" in out
@@ -126,3 +126,16 @@ def test_04_5_limit(capsys):
         assert not ok and hint in out, (hint, out)
     ok, out = verdict(capsys, "04.5", 1.0)
     assert not ok and "Not yet" in out
+    # the boundary is the supremum: a converging eta just below it is not the answer
+    for below in (0.017, 0.95 * 2 / h):
+        ok, out = verdict(capsys, "04.5", below)
+        assert not ok and "least upper bound" in out, (below, out)
+    for close_enough in (0.01706, 0.017058, 2.001 / h):
+        assert verdict(capsys, "04.5", close_enough)[0], close_enough
+    assert not verdict(capsys, "04.5", 2.003 / h)[0]
+
+
+def test_04_5_solution_says_the_boundary_does_not_converge():
+    solution = dl.selfcheck.exercises()["04.5"].solution
+    assert "least upper bound" in solution and "does not converge" in solution
+    assert "largest learning rate" not in solution

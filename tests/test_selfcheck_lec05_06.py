@@ -53,8 +53,8 @@ CASES = {
                              ((_sig(0.3) - 1) / (_sig(0.3) * (1 - _sig(0.3))), "dL/dy_hat"),
                              ((_sig(0.3) - 1) * _sig(0.3) * (1 - _sig(0.3)), "squared-error"),
                              (0.1, "Not yet")]),
-    # w3 - eta dL/dw3 with eta = 0.5 and dL/dw3 = -0.0257314 (SYLLABUS L06).
-    "06.5": (2 + 0.5 * 0.0257314, [(2 - 0.25 * 0.0257314, "follows the slide"),
+    # w3 - eta dL/dw3 with eta = 0.5 and dL/dw3 = -0.0257314 (the worked chain of lecture 6).
+    "06.5": (2 + 0.5 * 0.0257314, [(2 - 0.25 * 0.0257314, "two slips"),
                                    (2 - 0.5 * 0.0257314, "sign is flipped"),
                                    (2 + 0.25 * 0.0257314, "eta appears twice"),
                                    (2.5, "Not yet")]),
@@ -106,7 +106,19 @@ def test_06_2_sum_over_paths(capsys):
     ok, out = _verdict(capsys, "06.2", one_path)
     assert not ok and "one path's product" in out
     ok, out = _verdict(capsys, "06.2", 0.0)
-    assert not ok and "red path" in out
+    assert not ok and "would contribute 0" in out
+
+
+@pytest.mark.lec06
+def test_06_5_solution_states_both_steps_and_their_ratio():
+    g, _ = _chain_dw3(2.0)  # dL/dw3 of the worked chain, from torch
+    eta = 0.5
+    right, slip = 2.0 - eta * g, 2.0 + eta * (eta * g)
+    text = dl.selfcheck.exercises()["06.5"].solution
+    assert f"{right:.7f}" in text and f"{slip:.7f}" in text
+    # the classmate's step is eta^2 g, the right one -eta g: half as large, the other way
+    assert (slip - 2.0) / (right - 2.0) == pytest.approx(-0.5)
+    assert "half as large and in the wrong direction" in text
 
 
 @pytest.mark.lec06

@@ -73,6 +73,7 @@ WRONG = [
     ("07.5", 2.5, "multiplies"),
     ("07.5", 1.0, "tanh"),
     ("07.5", 0.25, "ten in all"),
+    ("07.5", 3.9013e-7, "actually reaches"),
     ("08.1", 784 * 100 + 100 * 10, "weights only"),
     ("08.1", 110, "number of units"),
     ("08.1", 78_400, "first layer"),
@@ -131,6 +132,29 @@ def test_unanswered_and_solutions(exercise_id, capsys):
     dl.solution(exercise_id)
     text = capsys.readouterr().out
     assert f"Solution to {exercise_id}" in text and len(text) > 120
+
+
+def _chain_slope_product(z1, depth=10):
+    """sigma'(z_1) ... sigma'(z_depth) along a chain of unit weights, z_{i+1} = sigma(z_i)."""
+    z, product = np.asarray(z1, dtype=float), 1.0
+    for _ in range(depth):
+        s = 1.0 / (1.0 + np.exp(-z))
+        product = product * s * (1.0 - s)
+        z = s
+    return product
+
+
+@pytest.mark.lec07
+def test_07_5_asks_for_a_bound_that_the_chain_does_not_reach():
+    z1 = np.linspace(-20.0, 20.0, 400_001)
+    products = _chain_slope_product(z1)
+    best = products.max()
+    assert best < 0.25 ** 10  # the bound is a supremum over free z_i, not reached here
+    text = dl.selfcheck.exercises()["07.5"].solution
+    assert "9.54" in text and f"{best:.2e}".replace("e-07", "") in text  # 3.90
+    assert f"{z1[products.argmax()]:.2f}" in text                         # -0.16
+    assert f"{best / 0.25 ** 10:.0%}".replace("%", " %") in text         # 41 %
+    assert "supremum" in text
 
 
 @pytest.mark.lec07

@@ -1,6 +1,6 @@
 """Self-checks 09.1-09.5: right answers pass, catalogued mistakes get their hint, ... is unanswered.
 
-Expected values are derived here by hand (the syllabus's momentum table, closed-form stability
+Expected values are derived here by hand (the course map's momentum table, closed-form stability
 limits, Adam's first step written out), not taken from the checkers.
 """
 
@@ -68,7 +68,7 @@ def test_09_2_momentum_by_hand(capsys):
         dw = 0.1 * 2 * w + 0.9 * dw
         w -= dw
         ws.append(w)
-    np.testing.assert_allclose(ws[:5], [1.0, 0.8, 0.46, 0.062, -0.3086])  # syllabus L09
+    np.testing.assert_allclose(ws[:5], [1.0, 0.8, 0.46, 0.062, -0.3086])  # course map, L09
     assert ws[5] == pytest.approx(-0.58042)
     assert verdict(capsys, "09.2", ws[5])[0]
     assert verdict(capsys, "09.2", -0.5804)[0]
@@ -76,7 +76,7 @@ def test_09_2_momentum_by_hand(capsys):
     assert not ok and "plain gradient descent" in out
     ok, out = verdict(capsys, "09.2", -0.3086)
     assert not ok and "that is w_4" in out
-    # the seed's "+" update climbs: w grows
+    # the "+" update climbs: w grows
     w, dw = 1.0, 0.0
     for _ in range(5):
         dw = 0.1 * 2 * w + 0.9 * dw
@@ -99,10 +99,47 @@ def test_09_3_stability_limit(capsys):
     assert verdict(capsys, "09.3", 0.19)[0]
     cases = {2 / 20: "plain GD's limit", 2 * 1.9 / 4: "flat direction",
              2 * 1.9 / 10: "second derivative", 2 * 1.9 / (2.8 * 20): "Nesterov",
-             1.9 / 20: "factor 2", 0.5: "second derivative"}
+             1.9 / 20: "factor 2", 0.5: "second derivative",
+             0.185: "least upper bound", 0.18: "least upper bound", 0.05: "curvature of each"}
     for answer, hint in cases.items():
         ok, out = verdict(capsys, "09.3", answer)
         assert not ok and hint in out, (answer, out)
+
+
+def _momentum_on_2x2_10y2(lr, steps=2000):
+    """Heavy-ball momentum (beta 0.9) on E = 2x^2 + 10y^2 from (1, 1), written out by hand."""
+    theta, v = np.array([1.0, 1.0]), np.zeros(2)
+    h = np.array([4.0, 20.0])
+    path = [theta.copy()]
+    for _ in range(steps):
+        v = 0.9 * v + h * theta
+        theta = theta - lr * v
+        path.append(theta.copy())
+    return np.array(path)
+
+
+def test_09_3_the_answer_is_a_supremum_not_a_maximum():
+    """0.19 itself does not converge (|y| keeps its size); every rate just below it does."""
+    at = _momentum_on_2x2_10y2(0.19)
+    y = at[-200:, 1]
+    assert np.all(np.abs(y) > 1) and np.all(np.sign(y[1:]) == -np.sign(y[:-1]))  # flips sign
+    np.testing.assert_allclose(np.abs(y), np.abs(y[-1]), rtol=1e-9)  # and keeps its size
+    for lr in (0.189, 0.1899, 0.18999):
+        below = _momentum_on_2x2_10y2(lr, steps=200_000 if lr > 0.1899 else 20_000)
+        assert np.all(np.abs(below[-1]) < 1e-6), lr
+    assert np.max(np.abs(_momentum_on_2x2_10y2(0.191, steps=500)[-1])) > 1e3
+    assert dl.optim.stability_limit(20.0, "momentum", 0.9) == pytest.approx(0.19)
+    sol = dl.selfcheck.exercises()["09.3"]
+    assert "supremum" in sol.title and "least upper bound" in sol.solution
+
+
+def test_hints_do_not_start_with_not_yet():
+    exs = dl.selfcheck.exercises()
+    for exercise_id, answer in [("09.1", lambda t, g, lr: t - 2 * lr * g), ("09.2", 0.0),
+                                ("09.3", 0.1), ("09.4", 1.0), ("09.5", 0.7)]:
+        hint = exs[exercise_id].checker(answer)
+        assert hint and not hint.lower().startswith("not yet"), (exercise_id, hint)
+    assert "seed" not in exs["09.1"].solution
 
 
 def test_09_4_adam_first_step(capsys):

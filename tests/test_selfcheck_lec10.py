@@ -1,7 +1,7 @@
 """Self-checks 10.1-10.5: right answers pass, catalogued mistakes get their hint, ... is
 unanswered, and no hint gives the answer away.
 
-Expected values are worked out by hand here (SYLLABUS.md numbers and hand arithmetic).
+Expected values are worked out by hand here (the course map's numbers and hand arithmetic).
 """
 
 import numpy as np
@@ -12,7 +12,7 @@ import dlcore as dl
 pytestmark = pytest.mark.lec10
 
 RIGHT = {
-    "10.1": 2.269,                                  # SYLLABUS: s_9 = 2.269
+    "10.1": 2.269,                                  # course map: s_9 = 2.269
     "10.2": 23,                                     # floor((50 + 4 - 8 - 1)/2) + 1
     "10.3": np.array([[-1, 4, 5], [6, 6, 1], [5, 1, 1]]),  # by hand, see the test below
     "10.4": ((16, 3, 5, 5), (16, 64, 64)),
@@ -51,7 +51,7 @@ def test_hand_worked_conv_answer():
 
 
 WRONG = [
-    ("10.1", 2.16, "printed on the slide"),
+    ("10.1", 2.16, "printed versions"),    # the misprint of s_9
     ("10.1", 1.578, "reversed"),           # w_0 paired with the oldest reading
     ("10.1", 2.112, "neighbouring"),       # s_8
     ("10.1", 3.0, "x_9 w_0"),
@@ -97,6 +97,20 @@ def test_hints_never_reveal_the_expected_value(capsys, exercise_id):
     out = capsys.readouterr().out
     for secret in ("2.269", "23 ", "4.25", "(16, 3, 5, 5)", "[[-1"):
         assert secret not in out
+
+
+def test_titles_speak_to_learners():
+    exs = dl.selfcheck.exercises()
+    assert exs["10.1"].title == "The smoother's s_9 by hand"
+    assert "seed" not in exs["10.5"].title and "slides" in exs["10.5"].title
+
+
+def test_hints_do_not_start_with_not_yet():
+    # dl.check prints "Not yet:" itself; a hint that repeats it would read twice
+    exs = dl.selfcheck.exercises()
+    for exercise_id, answer, _ in WRONG + [("10.1", 0.0, ""), ("10.3", np.zeros((3, 3)), "")]:
+        hint = exs[exercise_id].checker(answer)
+        assert hint and not hint.lower().startswith("not yet"), (exercise_id, hint)
 
 
 def test_solutions_print(capsys):

@@ -1,8 +1,8 @@
 """Self-checks 12.1-12.8: right answers pass, catalogued mistakes get their hint, ... is
 unanswered, and no hint gives the answer away.
 
-Right answers are worked out by hand here (loops over the definitions, the seed's table at
-``004_4f4f274075c2c478.txt`` line 418, hand arithmetic), not with the checkers' code.
+Right answers are worked out by hand here (loops over the definitions, the correct table of
+Kiran's slides "Backpropagation in CNNs", hand arithmetic), not with the checkers' code.
 """
 
 import numpy as np
@@ -43,10 +43,10 @@ def dx_loop(shape, w, g, s):
 
 ROUTED4 = np.zeros((4, 4))
 ROUTED4[0, 1], ROUTED4[1, 2], ROUTED4[3, 1], ROUTED4[2, 2] = 0.5, -1.0, 2.0, 1.5
-O5 = np.array([[7.0, 9.0], [13.0, 15.0]])   # 002's output, SYLLABUS L12
+O5 = np.array([[7.0, 9.0], [13.0, 15.0]])   # the output of Arya's 3x3 example
 
 RIGHT = {
-    "12.1": [13, 15, 23, 25],                         # seed line 418
+    "12.1": [13, 15, 23, 25],                         # the slides' correct table
     "12.2": dw_loop(X2, G2, 3, 2),
     "12.3": dx_loop((6, 6), W3, G3, 2),
     "12.4": ROUTED4,                                  # first maximum of each window, by hand
@@ -98,7 +98,7 @@ def _unrotated_dx():
 
 
 WRONG = [
-    ("12.1", [13, 5, 23, 25], "slide's table"),
+    ("12.1", [13, 5, 23, 25], "a_5 is its slip"),
     ("12.1", [13, 14, 15, 18], "stride-1 windows"),
     ("12.1", [25, 23, 15, 13], "wrong order"),
     ("12.1", [1, 3, 11, 13], "cells of w1"),
@@ -163,3 +163,21 @@ def test_solutions_print(capsys):
     assert "a_{25}" in capsys.readouterr().out
     dl.solution("12.6")
     assert "Total 21,386" in capsys.readouterr().out
+
+
+def test_hints_do_not_repeat_the_verdict(capsys):
+    """Each checker's last-resort hint, reached by an answer of the right shape."""
+    answers = {"12.1": [1, 1, 1, 1], "12.2": np.full((3, 3), 0.25), "12.3": np.full((6, 6), 0.25),
+               "12.4": np.full((4, 4), 0.25), "12.5": np.full((2, 2), 0.25), "12.6": 1,
+               "12.7": 1, "12.8": 0.1}
+    for exercise_id, answer in answers.items():
+        ok, out = verdict(capsys, exercise_id, answer)
+        assert not ok and out.startswith(f"[{exercise_id}] Not yet: "), out
+        hint = dl.selfcheck.exercises()[exercise_id].checker(answer)
+        assert hint and not hint.lower().startswith("not yet"), hint
+
+
+def test_exercise_12_4_has_three_tied_windows():
+    """The notebook's prompt says three of A4's 2x2 windows hold a tie for the maximum."""
+    windows = [A4[i:i + 2, j:j + 2].ravel() for i in (0, 2) for j in (0, 2)]
+    assert sum(int((w == w.max()).sum() > 1) for w in windows) == 3

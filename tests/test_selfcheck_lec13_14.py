@@ -1,4 +1,4 @@
-"""Self-checks 13.1-13.5 and 14.1-14.5: the right answer passes, each catalogued mistake gets
+"""Self-checks 13.1-13.6 and 14.1-14.5: the right answer passes, each catalogued mistake gets
 its hint, an unfinished answer is "not answered", and every solution text exists.
 
 Right answers are derived here by hand (or with numpy), independently of the checkers.
@@ -26,6 +26,7 @@ RIGHT = {
     "13.3": [0.45, -0.6, 0.4],
     "13.4": -(np.log(0.5) + np.log(0.25) + np.log(0.8) + np.log(0.1)),
     "13.5": _right_bptt,
+    "13.6": [3, 4],
     "14.1": 4 * (128 * (300 + 128) + 128),
     "14.2": SIG * np.tanh(SIG + SIG * np.tanh(0.9)),
     "14.3": (1 - SIG) * np.tanh(0.6 + SIG * 0.3) + SIG * 1.0,
@@ -38,7 +39,7 @@ WRONG = [
     ("13.1", 20 * 8000, "share one set of weights"),
     ("13.1", 5000 + 5000 + 500, "d x d, not d x n"),
     ("13.1", 7500, "output layer"),
-    ("13.1", 1, "Not yet"),
+    ("13.1", 1, "add the sizes"),
     ("13.2", 1024, "gamma = 1 is the bound for tanh"),
     ("13.2", 0.25 * 1024, "gamma enters every step"),
     ("13.2", 0.25 ** 10, "lambda multiplies every step"),
@@ -53,9 +54,15 @@ WRONG = [
     ("13.5", lambda dh, h, w: (dh * (1 - h ** 2)) @ w.T, "multiplies W_hh"),
     ("13.5", lambda dh, h, w: dh @ w, "tanh' = 1 - h_t^2"),
     ("13.5", lambda dh, h, w: (dh * (1 - np.tanh(h) ** 2)) @ w, "already tanh"),
-    ("13.5", lambda dh, h, w: dh, "Not yet"),
+    ("13.5", lambda dh, h, w: dh, "first da = dh"),
     ("13.5", 3.0, "is a function"),
     ("13.5", lambda dh, h, w: None, "returns nothing yet"),
+    ("13.6", [4, 3], "swapped"),
+    ("13.6", [7, 4], "full BPTT"),
+    ("13.6", [4, 4], "first step of its chunk"),
+    ("13.6", [3, 3], "every loss keeps k steps"),
+    ("13.6", [2, 5], "find the chunk"),
+    ("13.6", 3, "two numbers"),
     ("14.1", 4 * (128 * 428 + 2 * 128), "two bias vectors"),
     ("14.1", 4 * 128 * 428, "one bias per gate unit"),
     ("14.1", 3 * (128 * 428 + 128), "three gate blocks"),
@@ -64,7 +71,7 @@ WRONG = [
     ("14.2", SIG * np.tanh(1.0 + SIG * np.tanh(0.9)), "scaled by the forget gate"),
     ("14.2", np.tanh(SIG + SIG * np.tanh(0.9)), "output gate"),
     ("14.2", SIG + SIG * np.tanh(0.9), "cell state c_1"),
-    ("14.3", (1 - SIG) * 1.0 + SIG * np.tanh(0.6 + SIG * 0.3), "Cho et al. 2014"),
+    ("14.3", (1 - SIG) * 1.0 + SIG * np.tanh(0.6 + SIG * 0.3), "form of Cho et al."),
     ("14.3", (1 - SIG) * np.tanh(0.9) + SIG, "reset gate"),
     ("14.3", np.tanh(0.6 + SIG * 0.3), "candidate n"),
     ("14.4", 43, "one more step"),
@@ -89,7 +96,8 @@ def test_catalogued_mistake_gets_its_hint(exercise_id, answer, hint, capsys):
     assert dl.check(exercise_id, answer).passed is False
     out = capsys.readouterr().out
     assert hint in out
-    assert "Not yet" in out
+    assert out.startswith(f"[{exercise_id}] Not yet: ")
+    assert "not yet" not in out.lower().split("not yet", 1)[1]  # the verdict says it once
 
 
 @pytest.mark.parametrize("exercise_id", sorted(RIGHT))
@@ -111,9 +119,19 @@ def test_hints_never_print_the_expected_value(capsys):
         assert value not in out
 
 
+def test_solutions_are_markdown_with_maths_and_speak_to_learners():
+    for exercise_id in RIGHT:
+        text = dl.selfcheck.exercises()[exercise_id].solution
+        assert "seed" not in text.lower() and ".txt" not in text
+    for exercise_id in ("13.2", "13.3", "13.4", "14.2", "14.3", "14.4"):
+        assert "$" in dl.selfcheck.exercises()[exercise_id].solution, exercise_id
+
+
 def test_rounded_answers_are_accepted(capsys):
     assert dl.check("13.2", 0.001).passed is True        # 0.5^10 rounded
     assert dl.check("13.4", 4.605).passed is True
     assert dl.check("14.2", 0.597).passed is True         # within 1e-4 of 0.596994
     assert dl.check("14.2", 0.598).passed is False
     assert dl.check("14.5", " b ").passed is True
+    assert dl.check("13.6", (3.0, 4.0)).passed is True
+    assert dl.check("13.6", np.array([3, 4])).passed is True

@@ -1,6 +1,6 @@
 """Static plots of lecture 10 (``dlcore.viz.conv``), drawn headless with Agg.
 
-Expected numbers are those printed in SYLLABUS.md (L10), typed in here.
+Expected numbers are those of the course map (L10), typed in here.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def test_number_grid_rejects_bad_input():
         vc.number_grid(np.array([[1.0, np.inf]]))
 
 
-def test_conv_example_reproduces_the_seed_and_the_flipped_distractor():
+def test_conv_example_reproduces_the_slide_and_the_flipped_distractor():
     ex = SLIDE_EXAMPLES
     fig = vc.conv_example(ex["cnn2_input"].value, ex["cnn2_kernel"].value)
     ax_in, ax_k, ax_out = fig.axes

@@ -26,7 +26,7 @@ def _inside(X, angles, offsets):
 
 def test_xor_layers_hidden_units_are_or_and_and_output_is_xor():
     (w1, b1), (w2, b2) = V.xor_layers()
-    # 003_10b403b49c24009b.txt l. 135-136 in the course's (out, in) layout.
+    # Dripta MJ's OR and AND units, in the course's (out, in) layout.
     np.testing.assert_array_equal(w1, [[1, 1], [1, 1]])
     np.testing.assert_array_equal(b1, [-0.5, -1.5])
     np.testing.assert_array_equal(w2, [[1, -1]])
@@ -40,7 +40,7 @@ def test_xor_layers_hidden_units_are_or_and_and_output_is_xor():
 
 
 def test_threshold_units_fire_at_zero():
-    # step(0) = 1: a sum exactly at the threshold fires (SYLLABUS section 2).
+    # step(0) = 1: a sum exactly at the threshold fires (the course's convention).
     out = V.threshold_net_forward(np.array([[1.0, 0.0]]), [(np.array([[1.0, 0.0]]),
                                                             np.array([-1.0]))])
     assert out[0, 0] == 1
@@ -165,7 +165,7 @@ def test_tower_sum_weights_bad_input():
 
 
 def test_plot_towers_reproduces_the_lecture_example():
-    # a=3, b=1, c=2, k=10, m=(-1, 1): y_hat(1) = 3.5, plateaus 1, 3, 4 (SYLLABUS L05).
+    # a=3, b=1, c=2, k=10, m=(-1, 1): y_hat(1) = 3.5, plateaus 1, 3, 4 (lecture 5).
     x = np.array([-10.0, 0.0, 1.0, 10.0])
     ax = V.plot_towers(3, 1, 2, 10, (-1, 1), x=x)
     y = ax.lines[0].get_ydata()

@@ -60,6 +60,11 @@ def test_timeline_plot_has_every_record():
     assert len(pts) == len(dl.data.timeline())
     assert sorted(pts[:, 0]) == sorted(r.year for r in dl.data.timeline())
     assert [t.get_text() for t in ax.get_yticklabels()] == list(dl.data.history.THEMES)
+    # one filled marker style for every milestone, so no legend is needed to read it
+    assert ax.get_legend() is None
+    for c in ax.collections:
+        if len(c.get_offsets()):
+            assert c.get_facecolors().shape[0] and c.get_facecolors()[:, 3].min() > 0
 
 
 def test_ilsvrc_plot_points():

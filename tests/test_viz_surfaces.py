@@ -40,7 +40,7 @@ def test_surface_grid_layout_and_values():
     np.testing.assert_allclose(B[:, 0], np.linspace(-4, 4, 5))  # b along axis 0
     assert Z[2, 2] == pytest.approx(toy_loss((0.0, 0.0)))
     assert Z[0, 4] == pytest.approx(toy_loss((6.0, -4.0)))
-    # the seed's first guess, at a grid point
+    # Khapra's first guess (0.5, 0), at a grid point
     W, B, Z = S.surface_grid(toy_loss, (0.5, 1.5, 0.0, 1.0), resolution=2)
     assert Z[0, 0] == pytest.approx(0.073114, abs=5e-7)
 

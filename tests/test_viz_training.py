@@ -174,7 +174,7 @@ def test_lr_trial_flat_and_diverged():
     flat = VT.lr_trial(1e-6, num_epochs=5)
     assert len(flat.train_loss) == 5 and not flat.diverged
     assert VT.loss_curve_verdict(flat) == "flat"
-    # the seed's "1e6, what could go wrong?" in our range: lr = 10 overflows to NaN
+    # the slides' "1e6, what could go wrong?" in our range: lr = 10 overflows to NaN
     wild = VT.lr_trial(10.0, num_epochs=20)
     assert wild.diverged and np.isnan(wild.train_loss[-1])
     with pytest.raises(ValueError, match="> 0"):

@@ -24,10 +24,10 @@ def test_graph_stepper_walks_the_worked_example():
     assert all("grad ?" in t for t in texts.values())
     assert "Step 0" in app.state()["step"]
     app.controls["next"].click()
-    assert "seed" in app.state()["step"]
+    assert "start at the output" in app.state()["step"] and "dL/dL = 1" in app.state()["step"]
     assert app.value_grads()["L"] == 1.0 and app.value_grads()["w3"] is None
     n = app.controls["step"].max
-    assert n == 11  # the seed + one step per operation (10 operations)
+    assert n == 11  # dL/dL = 1, then one step per operation (10 operations)
     for _ in range(n + 3):  # clicking past the end stays at the end
         app.controls["next"].click()
     grads = app.value_grads()

@@ -1,6 +1,6 @@
 """Widgets of lecture 10 (dlcore.widgets.conv), built headless: controls in, plotted data out.
 
-Expected values are the numbers printed in SYLLABUS.md (L10), typed in here, or come from
+Expected values are the numbers of the course map (L10), typed in here, or come from
 ``dlcore.conv`` called on the same arrays; never from the widget itself.
 """
 
@@ -80,7 +80,7 @@ def _run_to_end(app):
     return _image(app.g_out)
 
 
-def test_conv_explorer_default_is_the_seed_example():
+def test_conv_explorer_default_is_the_slide_example():
     app = wc.conv_explorer()
     first = _image(app.g_out)
     assert first[0, 0] == 12 and np.isnan(first.ravel()[1:]).all()  # only cell 0 written
@@ -113,7 +113,7 @@ def test_conv_explorer_presets_bias_padding_stride():
     assert _image(app.g_in).shape == (7, 7)  # padded input is drawn
     app = wc.conv_explorer(preset="halves", kernel_preset="vertical edge")
     np.testing.assert_array_equal(_run_to_end(app), SLIDE_EXAMPLES["rows_output"].value)
-    app.controls["image"].value = "edge example 5×5 (002, l. 1591)"
+    app.controls["image"].value = "edge example 5×5 (Arya)"
     np.testing.assert_array_equal(_run_to_end(app), [[6, -9, -8], [-3, -2, -3], [-3, 0, -2]])
 
 
@@ -248,9 +248,9 @@ def test_channel_volume_shapes_and_presets():
     visible = [b.polys[0].get_visible() for b in app.out_boxes]
     assert visible == [True, True] + [False] * 6
     assert sum(b.polys[0].get_visible() for b in app.in_boxes) == 3
-    app.controls["example"].value = "RGB 5×5, K=2, F=3, S=2, P=1 (002, l. 2090–2091)"
+    app.controls["example"].value = "RGB 5×5, K=2, F=3, S=2, P=1 (Arya)"
     assert app.out_shape == (1, 2, 3, 3) and app.controls["pad"].value == 1
-    app.controls["example"].value = "32×32×3, six 5×5 filters (002, l. 2304)"
+    app.controls["example"].value = "32×32×3, six 5×5 filters (Arya)"
     assert app.out_shape == (1, 6, 28, 28)
     assert app.controls["example"].value.startswith("32×32×3")  # the menu keeps the example
     assert app.t_out.get_text() == "output 28×28×6"
@@ -280,7 +280,7 @@ def test_photo_filter_matches_correlate2d_on_the_photo():
     np.testing.assert_allclose(np.ma.getdata(app.im_out.get_array()), app.response)
     assert "detector" in app.state()["meaning"]
     assert app.im_out.get_cmap().name == "PuOr"
-    app.controls["kernel"].value = "blur: ones / 9 (002)"
+    app.controls["kernel"].value = "blur: ones / 9 (Arya)"
     np.testing.assert_allclose(app.response, conv.correlate2d(photo, np.ones((3, 3)) / 9, pad=1))
     assert "sum to 1" in app.state()["meaning"] and app.im_out.get_cmap().name == "gray"
     app.controls["same"].value = False
@@ -344,9 +344,9 @@ def test_pooling_explorer_presets_and_errors():
     app.controls["size"].value = 4
     app.controls["stride"].value = 4
     assert _image(app.g_ref).shape == (2, 2)
-    app = wc.pooling_explorer(preset="seed 4×4", size=4)
+    app = wc.pooling_explorer(preset="slide example 4×4", size=4)
     app.controls["size"].value = 4
-    app.controls["input"].value = "second seed 4×4 (000, l. 5408–5411)"
+    app.controls["input"].value = "second slide example 4×4 (Khapra)"
     assert _image(app.g_ref).shape == (1, 1) and _image(app.g_ref)[0, 0] == 8
     with pytest.raises(ValueError, match="'max' or 'avg'"):
         wc.pooling_explorer(mode="min")
@@ -356,3 +356,20 @@ def test_pooling_explorer_presets_and_errors():
         wc.pooling_explorer(preset="nothing")
     with pytest.raises(ValueError, match="shift must be between 0 and 2"):
         wc.pooling_explorer(shift=3)
+
+
+def test_labels_cite_decks_by_author_not_by_file():
+    """Dropdown options are learner-facing: a deck's author, never a text file, line or 'seed'."""
+    import re
+
+    from dlcore.widgets.conv import presets
+    from dlcore.widgets.conv.volume import _VOLUME_PRESETS
+
+    labels = [*presets.IMAGE_PRESETS, *presets.KERNEL_PRESETS, *presets.PHOTO_KERNELS,
+              *presets.POOL_PRESETS, *_VOLUME_PRESETS,
+              *wc.smoothing_explorer().controls["signal"].options]
+    for label in labels:
+        assert not re.search(r"seed|\bl\. ?\d|\b00[0-4]\b|lines? \d", label, re.I), label
+    assert "slide example 5×5 (Kiran)" in presets.IMAGE_PRESETS
+    assert "slide example 4×4 (Khapra)" in presets.POOL_PRESETS
+    assert sum("Arya" in label for label in labels) >= 10

@@ -332,3 +332,21 @@ def test_gradcheck_bad_input():
         wb.gradcheck_panel(layers=[1, 2])
     with pytest.raises(TypeError, match=r"\(forward, backward, args\)"):
         wb.gradcheck_panel(layers={"x": (1, 2, 3)})
+
+
+# ---- the words a learner reads -------------------------------------------------------------
+
+def test_labels_name_the_slides_not_text_files():
+    """Preset, stride and layer labels speak of the slides, never of a "seed" or a line."""
+    import re
+
+    from dlcore.widgets.conv_backprop import _layers, explorer, router
+
+    labels = [*router.PRESETS, *explorer.STRIDES, *_layers.LAYERS]
+    assert not [s for s in labels if re.search(r"\bseed|\bl\. ?\d|\.txt", s, re.I)]
+    assert "Kiran's example: 4x4 activations, stride 2" in router.PRESETS
+    assert "2 (the slides' example)" in explorer.STRIDES
+    assert wb.pooling_router().controls["preset"].value.startswith("Kiran's example")
+    app = wb.conv_backprop_explorer()
+    assert app.controls["stride"].label == "2 (the slides' example)"
+    assert "seed" not in app.controls["symbols"].tooltip

@@ -18,8 +18,9 @@ X = np.array([0.5, 2.5])
 Y = np.array([0.2, 0.9])
 XL = np.array([10.0, 2.0, 3.5, 1.0])
 YL = np.array([10.1, 1.9, 3.4, 1.1])
-SEED = [(0.5, 0.0), (-0.1, 0.0), (0.94, -0.94), (1.42, -1.73), (1.65, -2.08), (1.78, -2.27)]
-SEED_L = [0.0730, 0.1481, 0.0214, 0.0028, 0.0003, 0.0000]
+SLIDE_GUESSES = [(0.5, 0.0), (-0.1, 0.0), (0.94, -0.94), (1.42, -1.73), (1.65, -2.08),
+                 (1.78, -2.27)]
+SLIDE_L = [0.0730, 0.1481, 0.0214, 0.0028, 0.0003, 0.0000]
 EXACT_L = [0.073114, 0.148132, 0.021672, 0.002892, 0.000344, 0.000002]
 
 
@@ -107,16 +108,18 @@ def test_sigmoid_fit_live_loss_and_curve():
     assert app.current.get_xdata()[0] == 1.0 and app.current.get_ydata()[0] == -1.0
 
 
-def test_sigmoid_fit_replays_the_six_seed_guesses():
+def test_sigmoid_fit_replays_the_six_guesses_from_the_slides():
     app = descent.sigmoid_fit()
+    assert app.controls["replay"].description == "next slide guess"
+    assert "seed" not in app.controls["replay"].tooltip
     for _ in range(6):
         app.controls["replay"].click()
     g = np.array(app.guesses)
-    np.testing.assert_allclose(g[:, :2], SEED)
+    np.testing.assert_allclose(g[:, :2], SLIDE_GUESSES)
     np.testing.assert_allclose(g[:, 2], EXACT_L, atol=5e-7)
-    np.testing.assert_allclose(g[:, 2], SEED_L, atol=5e-4)
-    np.testing.assert_allclose(app.trail.get_xdata(), [w for w, _ in SEED])
-    assert (app.controls["w"].value, app.controls["b"].value) == SEED[-1]
+    np.testing.assert_allclose(g[:, 2], SLIDE_L, atol=5e-4)
+    np.testing.assert_allclose(app.trail.get_xdata(), [w for w, _ in SLIDE_GUESSES])
+    assert (app.controls["w"].value, app.controls["b"].value) == SLIDE_GUESSES[-1]
     log = app.state()["log"]
     assert "0.021672" in log and "0.148132" in log and log.count("\n") == 6
     app.controls["clear"].click()
@@ -308,8 +311,10 @@ def test_step_size_limit_batch():
     assert app.state()["status"].startswith("diverges")
 
 
-def test_step_size_limit_seed_loop_cycles():
+def test_step_size_limit_per_sample_loop_cycles():
     app = descent.step_size_limit(lr=1.0, mode="sample")
+    assert [label for label, _ in app.controls["mode"].options] == [
+        "batch GD (sum over all points)", "per-sample (one step per point)"]
     app.controls["t"].value = 12
     it = app.state()["iterates"]
     assert "0, 101, -299.2, 3377.9, 1.1, -7.9, 27.5, -297.475, 1.1" in it

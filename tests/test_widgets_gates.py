@@ -212,14 +212,14 @@ def test_recall_model_gate_bias_initialisation():
 def test_variant_switcher_counts_and_equations():
     app = dl.widgets.variant_switcher()
     widths = {name: bar.get_width() for name, bar in zip(
-        ["rnn", "lstm", "lstm_seed", "peephole", "coupled", "gru", "gru_cho"], app.bars)}
+        ["rnn", "lstm", "lstm_slides", "peephole", "coupled", "gru", "gru_cho"], app.bars)}
     assert widths["rnn"] == 197_000 and widths["lstm"] == 788_000 and widths["gru"] == 591_000
     assert widths["peephole"] == 788_000 + 3 * 200
     assert "788,000 parameters" in app.state()["count"]
     app.controls["variant"].value = "peephole LSTM (Gers & Schmidhuber 2000)"
     assert r"p_o \odot c_t" in app.equations.value
-    assert "spot the mistake" in app.state()["difference"]
-    app.controls["variant"].value = "GRU as in the seed (Cho et al. 2014)"
+    assert "new c_t" in app.state()["difference"] and "common slip" in app.state()["difference"]
+    app.controls["variant"].value = "GRU in the form of Cho et al. (2014)"
     assert r"h_t = (1 - z_t) \odot h_{t-1} + z_t \odot \tilde h_t" in app.equations.value
     app.controls["n"].value, app.controls["d"].value = 10, 5
     assert app.bars[1].get_width() == dl.counting.lstm_params(10, 5)

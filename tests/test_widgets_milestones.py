@@ -5,6 +5,8 @@ syllabus numbers (AlexNet 16.0%/8 ... ResNet 3.6%/152), never from the widgets. 
 ``lec01`` marker exists in pyproject, so these tests carry none.)
 """
 
+import re
+
 import numpy as np
 import pytest
 from matplotlib.backend_bases import MouseEvent
@@ -26,8 +28,8 @@ def _move(app, ax, xy, name="motion_notify_event"):
 
 
 def _shown_years(app):
-    pts = [c.get_offsets() for c in (app.printed, app.supplied) if len(c.get_offsets())]
-    return sorted(np.vstack(pts)[:, 0]) if pts else []
+    pts = app.points.get_offsets()
+    return sorted(pts[:, 0]) if len(pts) else []
 
 
 def test_registered_factories():
@@ -42,41 +44,51 @@ def test_timeline_shows_every_record_with_its_source():
     app = timeline_explorer()
     records = dl.data.timeline()
     assert _shown_years(app) == sorted(r.year for r in records)
-    assert len(app.supplied.get_offsets()) == sum(not r.in_seed for r in records)
     assert app.controls["event"].max == len(records) - 1
+    assert set(app.controls) == {"theme", "event", "start"}  # no filter on the slides' years
+    assert app.ax.get_legend() is None
     app.controls["event"].value = 6
     r = records[6]
     assert r.year == 1943
     state = app.state()
     assert r.source in state["selected"] and r.event in state["selected"]
     np.testing.assert_allclose(app.ring.get_offsets()[0, 0], 1943)
-    assert "000_e2730a764dfba2d6.txt, lines 133-139" in state["events"]
+    assert "Khapra, Deep Learning Tutorial, slide 'McCulloch Pitts Neuron'" in state["events"]
     assert app.ax.get_title() and app.ax.get_xlabel() and app.ax.get_ylabel()
 
 
-def test_timeline_theme_filter_and_seed_only():
+def test_timeline_speaks_of_slides_not_files():
+    app = timeline_explorer()
+    texts = []
+    for k in range(app.controls["event"].max + 1):
+        app.controls["event"].value = k
+        state = app.state()
+        texts += [state["selected"], state["events"], app.summary]
+    text = " ".join(texts)
+    assert not re.search(r"\.txt|\blines? \d|\bseeds?\b|supplied", text, re.I)
+    assert "<th" in app.state()["events"] and "source" in app.state()["events"]
+
+
+def test_timeline_theme_filter():
     app = timeline_explorer()
     app.controls["theme"].value = "sequences"
     expected = dl.data.timeline("sequences")
     assert _shown_years(app) == sorted(r.year for r in expected)
     assert app.controls["event"].max == len(expected) - 1
     assert "sequences" in app.summary
-    app.controls["seed_only"].value = True
-    assert _shown_years(app) == sorted(r.year for r in expected if r.in_seed)
-    assert len(app.supplied.get_offsets()) == 0
-    app.controls["theme"].value = "vision"  # no vision year is printed in the seeds
-    assert not [r for r in dl.data.timeline("vision") if r.in_seed]
-    assert _shown_years(app) == []
-    assert "No milestone" in app.state()["selected"]
+    app.controls["theme"].value = "vision"
+    assert _shown_years(app) == sorted(r.year for r in dl.data.timeline("vision"))
     app.controls["theme"].value = "all"
-    assert len(_shown_years(app)) == sum(r.in_seed for r in dl.data.timeline())
+    assert len(_shown_years(app)) == len(dl.data.timeline())
 
 
-def test_timeline_selected_supplied_year_is_flagged():
-    app = timeline_explorer(theme="biology")
-    first = dl.data.timeline("biology")[0]
-    assert not first.in_seed
-    assert "(year supplied)" in app.state()["selected"]
+def test_timeline_selected_milestone_shows_its_note():
+    app = timeline_explorer(theme="training")
+    records = dl.data.timeline("training")
+    k = next(i for i, r in enumerate(records) if r.year == 1986)
+    app.controls["event"].value = k
+    selected = app.state()["selected"]
+    assert "Rumelhart" in selected and "Hinton alone" in selected
 
 
 def test_timeline_click_selects_nearest_and_zoom():
@@ -158,7 +170,7 @@ def test_matching_scoring_and_hints():
     app.controls["check"].click()
     state = app.state()
     assert "Score: 1 of 9" in state["score"]
-    assert "line 39" in state["feedback"]
+    assert "three authors" in state["feedback"]
     app.controls["show"].click()
     assert "Score: 9 of 9" in app.state()["score"]
     assert app.score() == (9, 9)

@@ -1,8 +1,9 @@
 """Widgets of lectures 2-3 (dlcore.widgets.neurons), built headless: controls in, plots out.
 
 Expected values come from ``dl.neurons`` (mp_neuron, step, train_perceptron), ``dl.data``,
-the syllabus (movie neuron: θ = 3 fires only for (1,1,1), θ = 0 for all 8; the seed trace
-w = (0,0) -> (-1,1) -> (-1,1)) or closed forms; never from the widgets.
+the course's lecture map (movie neuron: θ = 3 fires only for (1,1,1), θ = 0 for all 8; the
+slides' perceptron trace w = (0,0) -> (-1,1) -> (-1,1)) or closed forms; never from the
+widgets.
 """
 
 import itertools
@@ -181,9 +182,10 @@ def test_plane_bad_presets(kwargs, match):
 # ---- perceptron_trainer -------------------------------------------------------------------
 
 @lec03
-def test_seed_trace_preset_reproduces_the_syllabus():
+def test_slide_example_preset_reproduces_the_syllabus():
     app = perceptron_trainer()
-    assert app.controls["data"].value == "seed trace" and not app.controls["bias"].value
+    assert app.controls["data"].value == "slide example" and not app.controls["bias"].value
+    assert "the slides' two points" in app.controls["data"].options[0][0]
     assert "t = 0" in app.state()["step"]
     app.controls["next"].click()
     np.testing.assert_allclose(app.weights(), [-1, 1])
@@ -259,7 +261,7 @@ def test_custom_data_with_bias_and_switching_presets():
     expected = dl.neurons.train_perceptron(with_bias(X), y)
     app.controls["step"].value = app.controls["step"].max
     np.testing.assert_allclose(app.weights(), expected.w)
-    app.controls["data"].value = "seed trace"
+    app.controls["data"].value = "slide example"
     assert not app.controls["bias"].value and app.controls["step"].max == 4
     app.controls["data"].value = "custom"
     assert app.controls["bias"].value

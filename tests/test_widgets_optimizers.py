@@ -211,10 +211,10 @@ def test_race_bad_presets():
 
 # ---- momentum_explorer ---------------------------------------------------------------------
 
-def test_momentum_explorer_starts_where_the_seed_demo_starts():
+def test_momentum_explorer_starts_where_the_slides_demo_starts():
     app = O.momentum_explorer()
     st = app.state()
-    assert st["lr"] == 0.003 and st["momentum"] == 0.0          # 004 lines 754-758
+    assert st["lr"] == 0.003 and st["momentum"] == 0.0   # Kiran, slide "Optimizer Comparison"
     # E = 0.5 (10 x^2 + 400 y^2): plain GD, x shrinks by 1 - 0.003 * 10 = 0.97 per step
     path = dl.optim.trajectory("gd", quad_grad(10.0, 400.0), (-1.0, 0.4), 150, lr=0.003)
     xs, ys = app.path_line.get_data()

@@ -36,7 +36,7 @@ def test_unrolled_rnn_counts_match_the_syllabus_and_do_not_depend_on_T():
         np.testing.assert_array_equal(app.line_shared.get_ydata(), total)
         assert app.marker.get_xdata()[0] == T and app.marker.get_ydata()[0] == total
     app.controls["n"].value, app.controls["d"].value, app.controls["k"].value = 14, 7, 2
-    assert "161 weights" in app.state()["count"]  # the seed's quiz: n = 14
+    assert "161 weights" in app.state()["count"]  # the quiz on the slides: n = 14
     assert app.boxes["x"][0].text.get_text() == "x_1\n1×14"
     assert "170 parameters" in app.summary  # 161 weights + 7 + 2 biases
 
@@ -171,10 +171,10 @@ def test_bptt_terms_bad_presets():
 
 # --- bptt_gradient_flow -------------------------------------------------------------------
 
-def _torch_flow(T, radius, activation):
+def _torch_flow(T, norm, activation, matrix="orthogonal"):
     from dlcore.widgets.sequences.flow import flow_weights
 
-    x, w_ih, w_hh, u = flow_weights(T, radius)
+    x, w_ih, w_hh, u = flow_weights(T, norm, matrix=matrix)
     act = {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid}[activation]
     h = torch.zeros(1, w_hh.shape[0], dtype=torch.float64, requires_grad=True)
     states = [h]
@@ -186,29 +186,60 @@ def _torch_flow(T, radius, activation):
     return np.array([float(s.grad.norm()) for s in states])
 
 
-@pytest.mark.parametrize("activation, radius", [("tanh", 1.0), ("tanh", 2.5),
-                                                ("sigmoid", 3.0), ("relu", 0.8)])
-def test_gradient_flow_matches_torch_and_respects_the_bound(activation, radius):
-    app = dl.widgets.bptt_gradient_flow(T=30, radius=radius, activation=activation)
-    expected = _torch_flow(30, radius, activation)
+@pytest.mark.parametrize("activation, norm", [("tanh", 1.0), ("tanh", 2.5),
+                                              ("sigmoid", 3.0), ("relu", 0.8)])
+def test_gradient_flow_matches_torch_and_respects_the_bound(activation, norm):
+    app = dl.widgets.bptt_gradient_flow(T=30, norm=norm, activation=activation)
+    expected = _torch_flow(30, norm, activation)
     np.testing.assert_allclose(app.line.get_ydata(), np.maximum(expected, 1e-300),
                                rtol=1e-9)
     gamma = 0.25 if activation == "sigmoid" else 1.0
     k = np.arange(31)
-    np.testing.assert_allclose(app.line_bound.get_ydata(), (gamma * radius) ** (30 - k))
-    assert np.all(expected <= (gamma * radius) ** (30 - k) * (1 + 1e-9))
+    np.testing.assert_allclose(app.line_bound.get_ydata(), (gamma * norm) ** (30 - k))
+    assert np.all(expected <= (gamma * norm) ** (30 - k) * (1 + 1e-9))
+    assert not app.line_radius.get_visible()  # orthogonal W_hh: spectral radius = norm
+
+
+def test_gradient_flow_bound_uses_the_spectral_norm_not_the_spectral_radius():
+    """A non-normal W_hh with spectral radius < 1 < spectral norm: the gradient grows far above
+    rho^(T-k) (so rho gives no bound), and the bound drawn is (gamma ||W_hh||_2)^(T-k)."""
+    from dlcore.widgets.sequences.flow import flow_weights
+
+    T = 40
+    w_hh = flow_weights(T, 2.0, matrix="non-normal")[2]
+    lam = np.linalg.svd(w_hh, compute_uv=False)[0]
+    rho = np.abs(np.linalg.eigvals(w_hh)).max()
+    assert rho < 1 < lam and lam == pytest.approx(2.0)
+    app = dl.widgets.bptt_gradient_flow(T=T, norm=2.0, activation="relu", matrix="non-normal")
+    expected = _torch_flow(T, 2.0, "relu", matrix="non-normal")
+    np.testing.assert_allclose(app.line.get_ydata(), expected, rtol=1e-9)
+    k = np.arange(T + 1)
+    np.testing.assert_allclose(app.line_bound.get_ydata(), lam ** (T - k), rtol=1e-9)
+    np.testing.assert_allclose(app.line_radius.get_ydata(), rho ** (T - k), rtol=1e-9)
+    assert app.line_radius.get_visible()
+    assert np.all(expected <= lam ** (T - k) * (1 + 1e-9))
+    assert expected[0] > 1e2 > 1e-4 > rho ** T  # it explodes although rho < 1
+    state = app.state()
+    assert "spectral radius ρ = 0.75" in state["bound"] and "no bound" in state["bound"]
+    assert "‖W_hh‖₂ = 2.00" in app.ax.get_title()
+    app.controls["matrix"].value = "orthogonal"  # the same norm, now rho = lambda
+    np.testing.assert_allclose(app.line_bound.get_ydata(), 2.0 ** (T - k), rtol=1e-9)
+    assert "spectral radius ρ = 2.00" in app.state()["bound"]
+    assert not app.line_radius.get_visible()
 
 
 def test_gradient_flow_explosion_is_possible_not_certain():
-    app = dl.widgets.bptt_gradient_flow(T=40, radius=2.5, activation="tanh")
+    app = dl.widgets.bptt_gradient_flow(T=40, norm=2.5, activation="tanh")
     ys = app.line.get_ydata()
     assert app.line_bound.get_ydata()[0] > 1e15   # the bound allows explosion
     assert ys[0] < 1e-6 * app.line_bound.get_ydata()[0] and ys[0] < 100  # saturated tanh
     assert "not a prediction" in app.state()["bound"]
+    app.controls["norm"].value = 1.0              # gamma lambda = 1: nothing to explain
+    assert "not a prediction" not in app.state()["bound"]
 
 
 def test_gradient_flow_clipping_scales_but_keeps_the_shape():
-    app = dl.widgets.bptt_gradient_flow(T=20, radius=1.5, activation="relu", clip=0.5,
+    app = dl.widgets.bptt_gradient_flow(T=20, norm=1.5, activation="relu", clip=0.5,
                                         clipping=True)
     from dlcore.widgets.sequences.flow import gradient_flow
 
@@ -226,13 +257,15 @@ def test_gradient_flow_bad_presets():
     with pytest.raises(ValueError, match="activation must be one of"):
         dl.widgets.bptt_gradient_flow(activation="gelu")
     with pytest.raises(ValueError, match="between 0.1 and 3.0"):
-        dl.widgets.bptt_gradient_flow(radius=5)
+        dl.widgets.bptt_gradient_flow(norm=5)
+    with pytest.raises(ValueError, match="matrix must be one of"):
+        dl.widgets.bptt_gradient_flow(matrix="diagonal")
 
 
 # --- clipping_explorer --------------------------------------------------------------------
 
-def test_clipping_seed_example_and_bug():
-    app = dl.widgets.clipping_explorer(preset="seed example: g = [3, 4], τ = 1",
+def test_clipping_slide_example_and_squared_norm_bug():
+    app = dl.widgets.clipping_explorer(preset="slide example: g = [3, 4], τ = 1",
                                        squared_norm_bug=True)
     np.testing.assert_allclose(_end(app.line_norm), [0.6, 0.8], atol=1e-6)
     np.testing.assert_allclose(_end(app.line_value), [1.0, 1.0])
@@ -253,7 +286,7 @@ def test_clipping_course_example_value_vs_norm():
 
 
 def test_clipping_click_and_drag_set_the_gradient():
-    app = dl.widgets.clipping_explorer(preset="seed example: g = [3, 4], τ = 1")
+    app = dl.widgets.clipping_explorer(preset="slide example: g = [3, 4], τ = 1")
     app._on_press(SimpleNamespace(inaxes=app.ax, xdata=0.3, ydata=-0.4))
     assert app.controls["preset"].value == "custom"
     np.testing.assert_allclose(_end(app.line_g), [0.3, -0.4])

@@ -150,8 +150,8 @@ def test_dropout_explorer_monte_carlo_means():
     se = h * np.sqrt(p / (1 - p)) / np.sqrt(100_000)  # std of h m / (1 - p), over sqrt(S)
     np.testing.assert_array_equal(app.eval_line.get_ydata(), h)
     assert np.all(np.abs(app.inv_line.get_ydata() - h) < 5 * se)
-    assert np.all(np.abs(app.seed_line.get_ydata() - (1 - p) * h) < 5 * se * (1 - p))
-    np.testing.assert_allclose(app.seed_test.get_ydata(), (1 - p) * h)
+    assert np.all(np.abs(app.keep_line.get_ydata() - (1 - p) * h) < 5 * se * (1 - p))
+    np.testing.assert_allclose(app.keep_test.get_ydata(), (1 - p) * h)
     assert "2^10 = 1,024 thinned networks" in app.state()["keep"]
 
 

@@ -112,12 +112,13 @@ class Checker:
 
 
 # While a hidden part runs, expected values can be logged (``DLCORE_GRADING_SECRETS=<file>``)
-# so that the test suite can prove none of them reaches the feedback.
+# so that the grading tests can prove none of them reaches the feedback.
 _SECRETS = {"active": False}
 
 
 def record_secret(value) -> None:
-    """Append a hidden expected value to the secrets file, when the test suite asks for it."""
+    """Append a hidden expected value to the secrets file named by ``DLCORE_GRADING_SECRETS``
+    (set only by the grading tests, which prove that no such value reaches the feedback)."""
     path = os.environ.get("DLCORE_GRADING_SECRETS")
     if not (path and _SECRETS["active"]):
         return

@@ -1,5 +1,9 @@
 """Recurrent networks: RNN, LSTM and GRU steps and sequences, backprop through time, clipping.
 
+Backprop through time for the RNN comes in three forms: full (``rnn_backward``), k-step
+truncation per loss (``rnn_backward(..., truncate=k)``) and truncated BPTT over chunks with a
+detached state (``rnn_backward_chunked(..., chunk)``).
+
 Shape legend: N batch, T time steps, D input features, H hidden size, G gates stacked in the
 weight rows (1 RNN, 4 LSTM in the order i, f, g, o, 3 GRU in the order r, z, n).  Sequences are
 batch first, x (N, T, D) and hs (N, T, H); one step takes x_t (N, D) and states (N, H).  The
@@ -22,10 +26,16 @@ from .lstm import (
     lstm_step_backward,
     lstm_step_forward,
 )
-from .rnn import rnn_backward, rnn_forward, rnn_step_backward, rnn_step_forward
+from .rnn import (
+    rnn_backward,
+    rnn_backward_chunked,
+    rnn_forward,
+    rnn_step_backward,
+    rnn_step_forward,
+)
 
 __all__ = [
-    "rnn_step_forward", "rnn_step_backward", "rnn_forward", "rnn_backward",
+    "rnn_step_forward", "rnn_step_backward", "rnn_forward", "rnn_backward", "rnn_backward_chunked",
     "lstm_step_forward", "lstm_step_backward", "lstm_forward", "lstm_backward", "lstm_gates",
     "gru_step_forward", "gru_step_backward", "gru_forward", "gru_backward", "gru_gates",
     "clip_grad_norm", "clip_grad_value",

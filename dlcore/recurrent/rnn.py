@@ -1,4 +1,5 @@
-"""The vanilla (Elman) RNN: one step, a whole sequence, and backprop through time.
+"""The vanilla (Elman) RNN: one step, a whole sequence, and backprop through time (full,
+truncated per loss, or truncated over chunks with a detached state).
 
 Shapes: N batch, T time steps, D input features, H hidden size.  x (N, T, D), x_t (N, D),
 hidden states (N, H), hs (N, T, H); weights as ``torch.nn.RNN``: w_ih (H, D), w_hh (H, H),
@@ -28,7 +29,8 @@ from ._common import (
     common_dtype,
 )
 
-__all__ = ["rnn_step_forward", "rnn_step_backward", "rnn_forward", "rnn_backward"]
+__all__ = ["rnn_step_forward", "rnn_step_backward", "rnn_forward", "rnn_backward",
+           "rnn_backward_chunked"]
 
 
 def _activate(a: np.ndarray, nonlinearity: str) -> np.ndarray:
@@ -131,28 +133,79 @@ def rnn_backward(dhs, cache, truncate=None):
     db_ih, db_hh)`` with the shapes of the forward arguments; dh0 is None when h0 was None and
     a bias gradient is None when that bias was None.
 
-    ``truncate=k`` (an integer >= 1) is k-step truncated BPTT: the gradient of each loss term,
-    ``dhs[:, t]``, is carried back through at most k steps of the recurrence.  It reaches the
-    hidden states h_t, ..., h_{t-k} (with ``h_{-1} = h0``), so of
+    ``truncate=k`` (an integer >= 1) is k-step truncation per loss: the gradient of each loss
+    term, ``dhs[:, t]``, is carried back through at most k steps of the recurrence.  It reaches
+    the hidden states h_t, ..., h_{t-k} (with ``h_{-1} = h0``), so of
 
         dL_t/dW = sum_j dL_t/dh_t (dh_t/dh_j) d+h_j/dW
 
     only the steps ``t-k < j <= t`` are kept (likewise for dx_j and the biases), and dh0 gets
     ``dhs[:, t]`` only for ``t < k``.  ``truncate=1`` keeps the explicit term of each step
     only; ``truncate >= T`` (or None) is full BPTT.  Each truncated term is carried separately,
-    so the cost is k times that of full BPTT.
+    so the cost is k times that of full BPTT.  Every loss term gets the same k steps; compare
+    ``rnn_backward_chunked``, where the number of steps depends on the position in a chunk.
     """
     c = check_cache(cache, "rnn", "rnn_backward")
     truncate = check_truncate(truncate)
-    states, w_ih, w_hh = c["states"], c["w_ih"], c["w_hh"]
-    T, N, H = states[1:].shape
-    dhs = check_upstream("rnn_backward", dhs, "dhs", (N, T, H), "(N, T, H)")
-    dh_tm = dhs.transpose(1, 0, 2).astype(states.dtype, copy=False)
-    local = _local_grad(states[1:], c["nonlinearity"])  # phi'(a_t) for every step at once
+    dh_tm, local = _upstream(dhs, c, "rnn_backward")
+    T = local.shape[0]
     if truncate is None or truncate >= T:
-        da, dh0 = _bptt_full(dh_tm, local, w_hh)
+        da, dh0 = _bptt_full(dh_tm, local, c["w_hh"])
     else:
-        da, dh0 = _bptt_truncated(dh_tm, local, w_hh, truncate)
+        da, dh0 = _bptt_truncated(dh_tm, local, c["w_hh"], truncate)
+    return _parameter_grads(da, dh0, c)
+
+
+def rnn_backward_chunked(dhs, cache, chunk):
+    """Truncated BPTT over chunks with a detached state: no gradient crosses a chunk boundary.
+
+    The T steps are cut into chunks of ``chunk`` steps (t = 0 .. chunk-1, chunk .. 2 chunk-1,
+    ...; the last chunk may be shorter).  The forward pass is unchanged: each chunk starts
+    from the last hidden state of the chunk before it.  But that carried state is treated as a
+    constant (detached, as ``h.detach()`` in PyTorch), so the gradient of a loss term in a
+    chunk flows back through the steps of that chunk only: the loss at the first step of a
+    chunk keeps its explicit term alone, the loss at the last step keeps ``chunk`` terms.
+    Compare ``rnn_backward(..., truncate=k)`` (k-step truncation per loss), where every loss
+    term keeps k terms wherever it sits.
+
+    The result equals running ``rnn_forward`` and ``rnn_backward`` on each chunk on its own,
+    started from the carried state, and adding up the weight gradients: the way a long
+    sequence is trained one chunk at a time.  Here it is computed from one forward pass over
+    the whole sequence.
+
+    dhs (N, T, H) and cache as for ``rnn_backward``; ``chunk`` an integer >= 1 (``chunk >= T``
+    is full BPTT, ``chunk = 1`` keeps only the explicit terms).  Returns ``(dx, dh0, dw_ih,
+    dw_hh, db_ih, db_hh)`` as ``rnn_backward``; dh0 is the gradient of the first chunk only
+    (None when h0 was None).
+    """
+    c = check_cache(cache, "rnn", "rnn_backward_chunked")
+    chunk = _check_chunk(chunk)
+    dh_tm, local = _upstream(dhs, c, "rnn_backward_chunked")
+    da, dh0 = _bptt_full(dh_tm, local, c["w_hh"], chunk=chunk)
+    return _parameter_grads(da, dh0, c)
+
+
+def _check_chunk(chunk) -> int:
+    if isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer)):
+        raise TypeError(f"chunk must be an integer >= 1 (steps per chunk); got {chunk!r}")
+    if chunk < 1:
+        raise ValueError(f"chunk must be an integer >= 1 (steps per chunk); got {chunk}")
+    return int(chunk)
+
+
+def _upstream(dhs, c, where):
+    """dhs as a time-major array (T, N, H) and phi'(a_t) of every step (T, N, H)."""
+    states = c["states"]
+    T, N, H = states[1:].shape
+    dhs = check_upstream(where, dhs, "dhs", (N, T, H), "(N, T, H)")
+    dh_tm = dhs.transpose(1, 0, 2).astype(states.dtype, copy=False)
+    return dh_tm, _local_grad(states[1:], c["nonlinearity"])
+
+
+def _parameter_grads(da, dh0, c):
+    """(dx, dh0, dw_ih, dw_hh, db_ih, db_hh) from the pre-activation gradients da (T, N, H)."""
+    states, w_ih = c["states"], c["w_ih"]
+    T, N, H = da.shape
     da2 = da.reshape(T * N, H)
     x2 = c["x_tm"].reshape(T * N, -1)
     dx = (da2 @ w_ih).reshape(T, N, -1).transpose(1, 0, 2)
@@ -163,13 +216,19 @@ def rnn_backward(dhs, cache, truncate=None):
             db_ih, db_hh)
 
 
-def _bptt_full(dh_tm, local, w_hh):
-    """Pre-activation gradients da (T, N, H) and dh0 (N, H) of full BPTT."""
+def _bptt_full(dh_tm, local, w_hh, chunk=None):
+    """Pre-activation gradients da (T, N, H) and dh0 (N, H) of full BPTT.
+
+    With ``chunk``, the gradient that reaches the state entering a chunk (a detached constant)
+    is dropped instead of being carried into the chunk before.
+    """
     da = np.empty_like(local)
     dh_next = np.zeros_like(local[0])
     for t in range(local.shape[0] - 1, -1, -1):
         np.multiply(dh_tm[t] + dh_next, local[t], out=da[t])
         dh_next = da[t] @ w_hh
+        if chunk is not None and t > 0 and t % chunk == 0:
+            dh_next = np.zeros_like(dh_next)
     return da, dh_next
 
 

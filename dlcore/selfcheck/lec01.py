@@ -1,6 +1,6 @@
 """Self-checks of lecture 1 (neurons and history): exercises 01.1-01.4.
 
-Numbers come from ``data.ilsvrc_results()`` (the seed's ILSVRC table); expected values are
+Numbers come from ``data.ilsvrc_results()`` (Khapra's ILSVRC table); expected values are
 computed here and never printed.
 """
 
@@ -31,8 +31,8 @@ def _name(answer) -> str:
 
 
 @exercise("01.1", "How many times lower is ResNet's top-5 error than AlexNet's?", solution=r"""
-The seed's table (`000_e2730a764dfba2d6.txt`, lines 310-351) gives AlexNet 16.0% and
-ResNet 3.6%.  "How many times lower" is the ratio of the old error to the new one:
+The ILSVRC table gives AlexNet 16.0% and ResNet 3.6%.  "How many times lower" is the ratio
+of the old error to the new one:
 
 $16.0 / 3.6 \approx 4.44$.
 
@@ -60,20 +60,20 @@ def _check_01_1(answer):
 
 @exercise("01.2", "Who should be credited with backpropagation?", solution=r"""
 **b.**  Rumelhart, Hinton and Williams popularised backpropagation for training multilayer
-networks in 1986; Werbos had applied it to neural networks before them (the seed gives 1982;
-his 1974 thesis already described it), and the idea was found several times in the 1960s and
-1970s (`000_e2730a764dfba2d6.txt`, lines 191-195).
+networks in 1986; Werbos had applied it to neural networks before them (in 1982; his 1974
+thesis already described it), and the idea was found several times in the 1960s and 1970s.
 
-`001_83a7a452e11fa9a5.txt`, line 39 writes "1986 Back propagation (Hinton)": Hinton was one
-of three authors, and not the first to use the method.
+Statement a is a common shortcut: Hinton was one of three authors of the 1986 paper, and not
+the first to use the method.  Minsky and Papert's 1969 book (d) was about the limits of
+single-layer perceptrons.
 """)
 def _check_01_2(answer):
     got = _letters(answer)
     if got == {"b"}:
         return None
     if got == {"a"}:
-        return ("that is the seed's wording (001_83a7a452e11fa9a5.txt, line 39); the 1986 paper "
-                "has three authors, and someone used backprop for neural networks earlier")
+        return ("Hinton is one of three authors of the 1986 paper, and someone used backprop "
+                "for neural networks earlier")
     if got == {"c"}:
         return "Werbos used it first, but he did not write the 1986 paper that made it popular"
     if got == {"d"}:
@@ -82,14 +82,14 @@ def _check_01_2(answer):
 
 
 @exercise("01.3", "Why did deep learning take off after 2010?", solution=r"""
-**a, c, d.**  `001_83a7a452e11fa9a5.txt`, line 49 sums it up as
-"deep learning = known algorithms + computing power + big data", and
-`003_10b403b49c24009b.txt`, lines 33-52 lists big data, hardware (GPUs) and software
-(open-source toolboxes).
+**a, c, d.**  The IFT6758 *Deep Learning* slides sum it up as
+"deep learning = known algorithms + computing power + big data", and Dripta MJ's
+*Deep Learning: The Basics* lists big data, hardware (GPUs) and software (open-source
+toolboxes).
 
 - b is false: the timeline starts with the McCulloch-Pitts neuron in 1943.
-- e is false: even experienced practitioners iterate over several models
-  (`002_0ad103dc23bd7991.txt`, lines 142-149).
+- e is false: even experienced practitioners iterate over several models (a quiz question in
+  Arya's *Introduction to Deep Learning*).
 """)
 def _check_01_3(answer):
     got = _letters(answer)

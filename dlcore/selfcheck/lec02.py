@@ -54,18 +54,31 @@ def _check_02_2(answer):
     return None if a == -3 else "move θ to the left side of sum >= θ"
 
 
-@exercise("02.3", "Spot the mistake: where is the transition of the critics-rating neuron?",
-          solution=r"""
-The neuron is $y = \sigma(w_0 + w_1 x_1)$ with $w_0 = -0.5$, $w_1 = 1$.  Its transition sits
-where the argument is 0: $x_1 = -w_0 / w_1 = $ **0.5**, the threshold $-w_0$ of
-`000_e2730a764dfba2d6.txt`, line 967.  Line 978 drops the minus sign ("threshold $w_0$"),
-which would put it at $-0.5$, outside the ratings' range $[0, 1]$.
+@exercise("02.3", "At which rating does a critic-rating unit switch?", solution=r"""
+The unit fires when $w_0 + w_1 x_1 \ge 0$.  With $w_0 = -1.5$ and $w_1 = 2$ the switch is
+where the argument is 0:
+
+$$w_0 + w_1 x_1 = 0 \iff x_1 = -\frac{w_0}{w_1} = \frac{1.5}{2} = 0.75 .$$
+
+So ratings of **0.75** and above mean "like".  $-w_0 = 1.5$ is the threshold on the weighted
+input $w_1 x_1$, not on the rating itself; and $w_0$ with its own sign would be a negative
+rating, outside the range $[0, 1]$.
+
+```python
+w0, w1 = -1.5, 2.0
+answer = -w0 / w1
+```
 """)
 def _check_02_3(answer):
     a = _number(answer)
-    w0, w1 = -0.5, 1.0
+    w0, w1 = -1.5, 2.0
     if np.isclose(a, w0):
-        return "that reads line 978 literally; the argument w0 + w1 x1 is 0 at x1 = -w0 / w1"
+        return ("that is w0 itself: the unit fires when w0 + w1 x1 >= 0, so solve "
+                "w0 + w1 x1 = 0 for x1")
+    if np.isclose(a, -w0):
+        return "-w0 is the threshold on w1 x1; divide by w1 to get the rating"
+    if np.isclose(a, w0 / w1):
+        return "the sign is flipped: w0 + w1 x1 = 0 gives x1 = -w0 / w1"
     return None if np.isclose(a, -w0 / w1) else "solve w0 + w1 x1 = 0 for x1"
 
 

@@ -51,13 +51,13 @@ def _numpy_sign_mistakes(X, y, max_epochs: int = 100) -> int:
     return total
 
 
-@exercise("03.1", "One more step of the seed trace", solution=r"""
+@exercise("03.1", "One more step of the slides' trace", solution=r"""
 $w \cdot x = (-1)(1) + (1)(1) = 0$, and the course takes $\operatorname{sign}(0) = +1$, so
 $\hat y = +1 = y$: a match, and **w stays (-1, 1)**.
 
 With `np.sign`, $\hat y$ would be 0, which differs from every label, and the update
-$w + yx = (0, 2)$ would fire; the same happens with the always-update rule of
-`003_10b403b49c24009b.txt`, line 80.
+$w + yx = (0, 2)$ would fire; the same happens if you update on every point, mistake or
+not.
 
 ```python
 answer = dl.neurons.perceptron_step(np.array([-1.0, 1.0]), np.array([1.0, 1.0]), 1)
@@ -67,8 +67,8 @@ def _check_03_1(answer):
     a = _vector(answer, 2)
     w, x, y = np.array([-1.0, 1.0]), np.array([1.0, 1.0]), 1
     if np.allclose(a, w + y * x):
-        return ("you updated although ŷ = y: either np.sign(0) = 0 (the course uses +1) or the "
-                "always-update rule of 003_10b403b49c24009b.txt, line 80")
+        return ("you updated although ŷ = y: either np.sign(0) = 0 (the course uses +1) or an "
+                "update on every point; the rule updates only on a mistake")
     if np.allclose(a, w - y * x):
         return "the update adds y x; it never subtracts it when y = +1"
     return None if np.allclose(a, neurons.perceptron_step(w, x, y)) else \
@@ -149,10 +149,10 @@ _UPDATE_CASES = (  # (w, x, y): a mistake, a match, sign(0) with y = +1, sign(0)
 )
 
 
-@exercise("03.4", "Spot the mistake: write the perceptron update", solution=r"""
-`003_10b403b49c24009b.txt`, line 80 writes $w^{(k+1)} = w^{(k)} + y^{(n)}x^{(n)}$ with no
-condition: applied on every point, it also changes $w$ after a correct prediction.  The rule
-updates only on a mistake, with sign(0) = +1:
+@exercise("03.4", "Write the perceptron update", solution=r"""
+Predict first, with $\operatorname{sign}(0) = +1$, and add $y\,x$ only when the prediction is
+wrong: $w \leftarrow w + y\,x\,\mathbb 1[y \ne \hat y]$.  Adding $y\,x$ on every point would
+also change $w$ after a correct prediction.
 
 ```python
 def update(w, x, y):
@@ -168,8 +168,7 @@ def _check_03_4(answer):
     if all(np.allclose(o, r) for o, r in zip(outs, right)):
         return None
     if all(np.allclose(o, w + y * x) for o, (w, x, y) in zip(outs, _UPDATE_CASES)):
-        return ("your function updates on every point, as 003_10b403b49c24009b.txt, line 80 "
-                "is written; update only when ŷ != y")
+        return "your function updates on every point; update only when ŷ != y"
     numpy_rule = [w + y * x * (np.sign(w @ x) != y) for w, x, y in _UPDATE_CASES]
     if all(np.allclose(o, r) for o, r in zip(outs, numpy_rule)):
         return "np.sign(0) is 0, so a point on the boundary always counts as a mistake"

@@ -67,12 +67,12 @@ def _check_loss(answer):
         return "that is twice the loss: L has a 1/2 in front of the sum"
     if np.isclose(got, 0.5 * sq[1] + sq[0], atol=1e-4) or np.isclose(got, 0.5 * sq[0] + sq[1],
                                                                        atol=1e-4):
-        return ("the 1/2 was applied to one term only (the seed's bracketing); it multiplies "
-                "the whole sum")
+        return ("the 1/2 was applied to one term only; it multiplies the whole sum, "
+                "1/2 [(y_1 - f(x_1))^2 + (y_2 - f(x_2))^2]")
     if np.isclose(got, _toy_loss(1.0, 1.0), atol=1e-4):
         return "check the sign of b: the model is sigma(w x + b) with b = -1"
     return None if np.isclose(got, expected, atol=1e-4) else (
-        "not yet: compute f(x_i) = sigma(w x_i + b) for both points, then "
+        "compute f(x_i) = sigma(w x_i + b) for both points, then "
         "1/2 * sum of (y_i - f(x_i))^2")
 
 
@@ -106,7 +106,7 @@ def _check_grad(answer):
     if np.allclose(got, 2 * expected, atol=1e-5):
         return "that is twice the gradient: the 1/2 cancels the 2 from the square"
     return None if np.allclose(got, expected, atol=1e-5) else (
-        "not yet: use d_i = (f_i - y_i) f_i (1 - f_i), then sum d_i x_i and sum d_i")
+        "use d_i = (f_i - y_i) f_i (1 - f_i), then sum d_i x_i and sum d_i")
 
 
 @exercise("04.3", "The exact optimum (w*, b*) of the toy", solution=r"""
@@ -138,7 +138,7 @@ def _check_optimum(answer):
     if np.isclose(w, w_star, atol=1e-4) and not np.isclose(b, b_star, atol=1e-4):
         return "w is right; now put it into 0.5 w + b = logit(0.2) to get b"
     return None if np.isclose(w, w_star, atol=1e-4) and np.isclose(b, b_star, atol=1e-4) else (
-        "not yet: write w x_i + b = ln(y_i / (1 - y_i)) for both points and solve the two "
+        "write w x_i + b = ln(y_i / (1 - y_i)) for both points and solve the two "
         "linear equations")
 
 
@@ -153,9 +153,8 @@ def _one_epoch(lr: float) -> float:
     return float(optim.trajectory("gd", grad, [0.0], 4, lr=lr)[-1, 0])
 
 
-@exercise("04.4", "Spot the mistake: one corrected per-sample epoch on the linear toy",
-          solution=r"""
-The seed's line `w = w + (y_n - ŷ) x_i` mixes two indices and has no learning rate.  The
+@exercise("04.4", "One corrected per-sample epoch on the linear toy", solution=r"""
+The update `w = w + (y_n - ŷ) x_i` mixes two indices and has no learning rate.  The
 corrected per-sample step for point n is $w \leftarrow w + \eta\,(y_n - w x_n)\,x_n$.  With
 $\eta = 0.01$ from $w = 0$, visiting the points in order:
 
@@ -182,22 +181,29 @@ def _check_epoch(answer):
     expected = _one_epoch(0.01)
     x, y = data.linear_toy()
     if np.isclose(got, _one_epoch(1.0), atol=1e-6):
-        return ("that is the epoch with eta = 1 (the seed's missing learning rate): it ends on "
-                "y_4 / x_4 because x_4 = 1; use eta = 0.01")
+        return ("that is the epoch with eta = 1 (what an update without a learning rate "
+                "does): it ends on y_4 / x_4 because x_4 = 1; use eta = 0.01")
     if np.isclose(got, 0.01 * np.sum(x * y), atol=1e-6):
         return ("that is one batch step (all four gradients taken at w = 0); per-sample "
                 "updates use the current w at each point")
     if np.isclose(got, 0.01 * y[0] * x[0], atol=1e-6):
         return "that is the value after the first point; continue through all four"
     return None if np.isclose(got, expected, atol=1e-6) else (
-        "not yet: loop n = 1..4 and apply w = w + 0.01 * (y_n - w * x_n) * x_n")
+        "loop n = 1..4 and apply w = w + 0.01 * (y_n - w * x_n) * x_n, each step using "
+        "the w left by the previous one")
 
 
-@exercise("04.5", "The step-size limit of batch GD on the linear toy", solution=r"""
+@exercise("04.5", "The step-size limit of batch GD on the linear toy (the least upper bound)",
+          solution=r"""
 For $\hat y = w x$ and $L = \tfrac12\sum_i (y_i - w x_i)^2$, the gradient is
 $-\sum_i (y_i - w x_i) x_i$ and one GD step gives
 $w_{t+1} - w^* = (1 - \eta \sum_i x_i^2)(w_t - w^*)$.  The error shrinks iff
 $|1 - \eta \sum x^2| < 1$, i.e. $0 < \eta < 2/\sum x^2 = 2/117.25 \approx 0.017058$.
+
+At $\eta = 2/\sum x^2$ itself the factor is $-1$: the error flips sign and keeps its size, so
+that learning rate does not converge.  There is no *largest* converging learning rate: every
+$\eta$ below $2/\sum x^2$ converges, and the boundary $2/\sum x^2$ is their least upper bound
+(supremum).
 
 ```python
 x, y = dl.data.linear_toy()
@@ -215,13 +221,19 @@ def _check_limit(answer):
 
     if near(1.0 / h):
         return ("that learning rate jumps to w* in one step (1 - eta sum x^2 = 0); GD still "
-                "converges for learning rates up to twice it")
+                "converges for every learning rate below twice it")
     if near(2.0 / np.max(x * x)):
         return "that uses only the largest x^2; the batch gradient sums over all four points"
     if near(2.0 / np.sum(x)) or near(2.0 / np.sum(x) ** 2):
         return "the curvature is the sum of the squares x_i^2"
     if near(2.0 * x.size / h):
         return "that is the limit for the mean loss (1/N sum); this L is 1/2 sum"
-    return None if near(expected) else (
-        "not yet: write w_{t+1} - w* in terms of w_t - w* and ask when the factor has "
-        "absolute value below 1")
+    if near(expected):
+        return None
+    if 0.9 * expected <= got < expected:
+        return ("that learning rate converges, but so does every larger one up to the "
+                "boundary: give the boundary itself, the least upper bound, to 4 significant "
+                "digits")
+    return (
+        "write w_{t+1} - w* in terms of w_t - w* and ask when the factor has absolute "
+        "value below 1")

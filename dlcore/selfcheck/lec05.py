@@ -39,7 +39,7 @@ def _check_params(answer):
     if value == c.parameters + 2:
         return "the inputs are not neurons: they have no bias"
     return None if value == c.parameters else \
-        "not yet: add (inputs + 1) x neurons for each layer after the input"
+        "add (inputs + 1) x neurons for each layer after the input"
 
 
 @exercise("05.2", "An output unit that turns (OR, AND) into XNOR", solution="""
@@ -91,7 +91,7 @@ def _check_plateau(answer):
     if np.isclose(value, a + c):
         return "close: the constant b is added once but both coefficients subtract it"
     return None if np.isclose(value, expected, atol=1e-3) else \
-        "not yet: set both sigmoids to 1 in b + (a - b) s1 + (c - b) s2"
+        "set both sigmoids to 1 in b + (a - b) s1 + (c - b) s2"
 
 
 @exercise("05.4", "Parameters of a sum of 8 towers", solution="""
@@ -111,4 +111,4 @@ def _check_towers(answer):
     if value == mlp_counts([1, 8, 1]).parameters:
         return "each tower is the difference of two sigmoids: two hidden units per tower"
     return None if value == expected else \
-        "not yet: how many hidden units do 8 towers need, and what does each one carry?"
+        "how many hidden units do 8 towers need, and what does each one carry?"

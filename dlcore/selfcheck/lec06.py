@@ -60,7 +60,7 @@ def _check_dw3(answer):
     if _close(value, (y_hat - 1.0) * y_hat * (1 - y_hat)):
         return "you left out da3/dw3 = h2, the input of the last weight"
     return None if _close(value, expected) else \
-        "not yet: multiply dL/dy_hat, dy_hat/da3 and da3/dw3"
+        "multiply dL/dy_hat, dy_hat/da3 and da3/dw3"
 
 
 @exercise("06.2", "dL/dw1_21 of the 2-2-2-1 network as a sum over paths", solution="""
@@ -87,10 +87,11 @@ def _check_paths(answer):
         if _close(value, p.product):
             return "that is one path's product; z2(1) feeds both units of layer 2: add both paths"
     if value == 0.0:
-        return ("the weight reaches the loss only through z2(1); a path through z1(1), as the "
-                "slide's red path, contributes 0 because z1(1) does not depend on it")
+        return ("the weight reaches the loss only through z2(1), and from there along two "
+                "paths; a path through z1(1) would contribute 0, because z1(1) does not "
+                "depend on this weight")
     return None if _close(value, w.grad) else \
-        "not yet: list the paths with dl.viz.path_products and add their products"
+        "list the paths with dl.viz.path_products and add their products"
 
 
 @exercise("06.3", "Backward pass of a dense layer", solution="""
@@ -162,16 +163,18 @@ def _check_bce(answer):
     if _close(value, (p - 1.0) * p * (1 - p)):
         return ("that is the squared-error form (y_hat - y) sigma'(z); with cross-entropy the "
                 "sigma' cancels")
-    return None if _close(value, z.grad) else "not yet: differentiate L with respect to z"
+    return None if _close(value, z.grad) else "differentiate L with respect to z"
 
 
-@exercise("06.5", "Spot the mistake: one gradient step on w3", solution="""
-The slide writes $\\partial L/\\partial f_3 = -\\eta(y - \\hat y)$ (the learning rate inside a
-derivative) and updates with $\\theta \\leftarrow \\theta + \\eta\\,\\partial L/\\partial\\theta$.
-Correct: $\\partial L/\\partial w_3 = -(y - \\hat y)\\hat y(1-\\hat y)h_2 = -0.0257314$ and
+@exercise("06.5", "One gradient step on w3, done right", solution="""
+A derivative of the loss has no learning rate in it, and gradient descent steps against the
+gradient.  So $\\partial L/\\partial w_3 = -(y - \\hat y)\\,\\hat y(1-\\hat y)\\,h_2 = -0.0257314$
+and
 $$w_3 \\leftarrow w_3 - \\eta\\frac{\\partial L}{\\partial w_3} = 2 - 0.5\\,(-0.0257314)
 = 2.0128657.$$
-The slide's version gives $2 + 0.5 \\cdot 0.5\\,(-0.0257314) = 1.9935672$, a step that raises the
+The classmate's version, $\\eta$ inside the derivative and a plus sign in the update, gives
+$2 + 0.5 \\cdot 0.5\\,(-0.0257314) = 1.9935671$: a step of $\\eta^2 = 0.25$ times the gradient
+instead of $-\\eta = -0.5$ times it, so half as large and in the wrong direction.  It raises the
 loss.
 """)
 def _check_update(answer):
@@ -179,9 +182,11 @@ def _check_update(answer):
     w3, g = v["w3"].data, v["w3"].grad
     value = _number(answer)
     if _close(value, w3 + _ETA * _ETA * g):
-        return "that follows the slide: eta inside the derivative and a plus sign in the update"
+        return ("that keeps the classmate's two slips: eta inside the derivative and a plus "
+                "sign in the update")
     if _close(value, w3 + _ETA * g):
         return "the sign is flipped: gradient descent steps against the gradient"
     if _close(value, w3 - _ETA * _ETA * g):
         return "eta appears twice: it belongs in the update only, not in the derivative"
-    return None if _close(value, w3 - _ETA * g) else "not yet: w3 - eta * dL/dw3 with eta = 0.5"
+    return None if _close(value, w3 - _ETA * g) else \
+        "the update is w3 - eta * dL/dw3 with eta = 0.5"

@@ -37,7 +37,7 @@ def _check_count(answer):
         return "that is the number of units; count the weights and biases that feed them"
     if got == 784 * 100:
         return "that is the first layer's weights only; add its biases and the second layer"
-    return None if got == c.parameters else "not yet: sum (n_in + 1) * n_out over the layers"
+    return None if got == c.parameters else "sum (n_in + 1) * n_out over the layers"
 
 
 @exercise("08.2", "From keep probabilities to torch's drop probability", solution=r"""
@@ -53,11 +53,11 @@ def _check_drop_probability(answer):
     got = _numbers(answer, 2)
     keep = np.array([0.9, 0.6])
     if _close(got, keep):
-        return ("those are the keep probabilities (the seeds' p); torch's p is the probability "
-                "of DROPPING a unit")
+        return ("those are the keep probabilities (the p of the slides); torch's p is the "
+                "probability of DROPPING a unit")
     if _close(got, (1 - keep)[::-1]):
         return "right values, wrong order: the input probability comes first"
-    return None if _close(got, 1 - keep) else "not yet: the drop probability is 1 - keep"
+    return None if _close(got, 1 - keep) else "the drop probability is 1 - keep"
 
 
 @exercise("08.3", "Batch norm of [2, 4, 6, 8] with gamma = 3, beta = -1 (eps = 0)", solution=r"""
@@ -81,15 +81,14 @@ def _check_batchnorm(answer):
 
     expected = bn(3.0, -1.0).ravel()
     if _close(got, bn(-1.0, 3.0).ravel()):
-        return ("gamma and beta are swapped (the seed's slip, 002_0ad103dc23bd7991.txt l. 4356): "
-                "gamma scales, beta shifts")
+        return "gamma and beta are swapped: gamma scales, beta shifts"
     x_hat_unbiased = (z.ravel() - z.mean()) / z.std(ddof=1)
     if _close(got, 3.0 * x_hat_unbiased - 1.0):
         return "batch norm uses the biased variance (divide by N, not N - 1)"
     if _close(got, bn(1.0, 0.0).ravel()):
         return "that is z_hat; apply the scale gamma and the shift beta"
     return None if _close(got, expected) else (
-        "not yet: z_hat = (z - mean) / std with the biased std, then gamma * z_hat + beta")
+        "z_hat = (z - mean) / std with the biased std, then gamma * z_hat + beta")
 
 
 @exercise("08.4", "He-normal std for a Linear(256, 128) layer", solution=r"""
@@ -116,13 +115,13 @@ def _check_he(answer):
         return "fan_in is the number of INPUTS of the layer (256)"
     if _close(got, np.sqrt(1.0 / fan_in)):
         return "He doubles the variance for ReLU: 2 / fan_in, not 1 / fan_in"
-    return None if _close(got, expected, 1e-5) else "not yet: std = sqrt(2 / fan_in)"
+    return None if _close(got, expected, 1e-5) else "std = sqrt(2 / fan_in)"
 
 
 @exercise("08.5", "Mean and std of a batch-norm output with gamma = 0.5, beta = 3", solution=r"""
 In training mode $\hat z$ has mean 0 and std 1 over the batch (up to $\epsilon$), so
-$y = \gamma \hat z + \beta$ has mean $\beta = 3$ and std $|\gamma| = 0.5$.  The seed
-(`002_0ad103dc23bd7991.txt` l. 4356) says the opposite; its next line (l. 4357) is right.
+$y = \gamma \hat z + \beta$ has mean $\beta = 3$ and std $|\gamma| = 0.5$: $\gamma$ scales,
+$\beta$ shifts (swapping the two is a common slip).
 
 ```python
 answer = (3.0, 0.5)
@@ -134,7 +133,6 @@ def _check_bn_moments(answer):
     out, _ = layers.batchnorm_forward(z, np.array([0.5]), np.array([3.0]), eps=0.0)
     expected = np.array([out.mean(), out.std()])
     if _close(got, expected[::-1], 1e-3):
-        return ("mean and std are swapped: beta sets the mean and gamma the std (the seed's "
-                "l. 4356 has it backwards)")
+        return "mean and std are swapped: beta sets the mean and gamma the std"
     return None if _close(got, expected, 1e-3) else (
-        "not yet: z_hat has mean 0 and std 1; what do gamma * z_hat + beta have?")
+        "z_hat has mean 0 and std 1; what do gamma * z_hat + beta have?")

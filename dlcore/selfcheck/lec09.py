@@ -1,9 +1,9 @@
 """Self-checks of lecture 9 (optimizers): exercises 09.1-09.5.
 
-09.1 the descent step (the seed's "+" sign), 09.2 momentum by hand on E = w^2, 09.3 the
-stability limit of heavy-ball momentum, 09.4 Adam's first step (bias correction), 09.5 how the
-mini-batch gradient noise scales with the batch size.  Expected values are computed here with
-``dlcore.optim`` and never printed.
+09.1 the descent step (with its minus sign), 09.2 momentum by hand on E = w^2, 09.3 the
+supremum of the stable learning rates of heavy-ball momentum, 09.4 Adam's first step (bias
+correction), 09.5 how the mini-batch gradient noise scales with the batch size.  Expected
+values are computed here with ``dlcore.optim`` and never printed.
 """
 
 from __future__ import annotations
@@ -33,8 +33,7 @@ _STEP_CASES = [
 
 @exercise("09.1", "Fix the sign: one gradient-descent step", solution=r"""
 Gradient descent moves **against** the gradient: $\theta \leftarrow \theta - \eta\,\nabla L$.
-The seed (`001_83a7a452e11fa9a5.txt`, lines 1231 and 1293) prints a "+", which climbs the loss
-(gradient ascent).
+The gradient points uphill, so a "+" in its place would climb the loss (gradient ascent).
 
 ```python
 def descent_step(theta, grad, lr):
@@ -53,14 +52,14 @@ def _check_step(answer):
             return f"return an array of the shape of theta {theta.shape}; got shape {got.shape}"
         expected = optim.sgd_update(theta, grad, lr=lr)[0]
         if np.allclose(got, theta + lr * grad):
-            return ("that is gradient ascent (the seed's '+'): it moves up the loss; step "
-                    "against the gradient")
+            return ("that is gradient ascent (a '+' instead of the '-'): it moves up the loss; "
+                    "step against the gradient")
         if np.allclose(got, theta - grad):
             return "the learning rate is missing: scale the gradient by lr"
         if np.allclose(got, -lr * grad):
             return "that is the change of theta; return the new theta (old theta plus change)"
         if not np.allclose(got, expected):
-            return "not yet: the new parameter is the old one minus lr times the gradient"
+            return "the new parameter is the old one minus lr times the gradient"
     return None
 
 
@@ -106,19 +105,26 @@ def _check_momentum(answer):
     if np.isclose(got, _w_path(1.0)[5], atol=1e-4):
         return "the derivative of w^2 is 2w, not w"
     return None if np.isclose(got, expected, atol=1e-4) else (
-        "not yet: update Delta w = eta * 2w + gamma * Delta w (previous), then w = w - Delta w, "
+        "update Delta w = eta * 2w + gamma * Delta w (previous), then w = w - Delta w, "
         "five times from w = 1")
 
 
 # -- 09.3 ----------------------------------------------------------------------------------------
 
-@exercise("09.3", "Largest stable learning rate of heavy-ball momentum on 2x² + 10y²",
-          solution=r"""
-The curvatures are the second derivatives: $\partial^2 E/\partial x^2 = 4$ and
-$\partial^2 E/\partial y^2 = 20$.  Each direction is a 1-D quadratic, stable with momentum iff
-$0 < \eta h < 2(1+\beta)$; the steep direction ($h = 20$) breaks first:
+@exercise("09.3", "The supremum of the stable learning rates of heavy-ball momentum on "
+                  "2x² + 10y²", solution=r"""
+The curvatures are the second derivatives, $\partial^2 E/\partial x^2 = 4$ and
+$\partial^2 E/\partial y^2 = 20$ (the eigenvalues of the Hessian, which is diagonal here).  Each
+direction is a 1-D quadratic, on which heavy-ball momentum converges iff
+$0 < \eta h < 2(1+\beta)$; the steep direction ($h = 20$) is the first to fail.  So momentum
+converges for every $\eta$ with
 
-$\eta < 2(1 + 0.9)/20 = 0.19$.
+$0 < \eta < 2(1 + 0.9)/20 = 0.19$,
+
+and not for $\eta = 0.19$ itself: there $\eta h = 2(1+\beta)$, the recursion's roots are
+$z = -1$ and $z = -\beta$, and the $y$ coordinate flips sign forever without shrinking.  So
+$0.19$ is the supremum (least upper bound) of the learning rates that converge; no largest
+one exists, because every $\eta$ below $0.19$ converges and a slightly larger one still does.
 
 ```python
 answer = dl.optim.stability_limit(20.0, "momentum", 0.9)
@@ -138,9 +144,13 @@ def _check_limit(answer):
         return "that is Nesterov's limit; the question is about heavy-ball momentum"
     if np.isclose(got, expected / 2, rtol=1e-3):
         return "a factor 2 is missing: the limit is 2 (1 + beta) / h"
-    return None if np.isclose(got, expected, rtol=1e-3) else (
-        "not yet: find the curvature of each direction (second derivative) and use "
-        "0 < eta h < 2 (1 + beta)")
+    if np.isclose(got, expected, rtol=1e-3):
+        return None
+    if 0.9 * expected < got < expected:
+        return ("that rate converges, but so does every rate up to the boundary: there is no "
+                "largest one, so give the least upper bound, the boundary value itself")
+    return ("find the curvature of each direction (second derivative) and use "
+            "0 < eta h < 2 (1 + beta)")
 
 
 # -- 09.4 ----------------------------------------------------------------------------------------
@@ -181,7 +191,7 @@ def _check_adam(answer):
     if np.isclose(got, 0.01 * 0.003, rtol=1e-3):
         return "that is the plain gradient-descent step lr * g; Adam divides by sqrt(v_hat)"
     return None if np.isclose(got, expected, rtol=1e-3) else (
-        "not yet: compute m and v after one step, correct both, then lr * m_hat / "
+        "compute m and v after one step, correct both, then lr * m_hat / "
         "(sqrt(v_hat) + eps)")
 
 
@@ -201,5 +211,5 @@ def _check_noise(answer):
     if got >= 1:
         return "averaging more examples reduces the noise: the factor is below 1"
     return None if np.isclose(got, expected, atol=1e-3) else (
-        "not yet: the variance of a mean of B independent terms is sigma^2 / B; take the "
+        "the variance of a mean of B independent terms is sigma^2 / B; take the "
         "square root")

@@ -16,7 +16,7 @@ from ._registry import exercise
 
 __all__: list[str] = []
 
-# exercise 10.3: a new input and kernel (not from a seed)
+# exercise 10.3: a new input and kernel (not from the slides)
 X3 = np.array([[1, 0, 2, 1], [0, 3, 1, 0], [2, 1, 0, 1], [1, 0, 1, 2]], dtype=float)
 K3 = np.array([[1, 2], [0, -1]], dtype=float)
 B3 = 1.0
@@ -39,15 +39,14 @@ def _smoother():
     return x, w, conv.correlate1d(x, w)
 
 
-@exercise("10.1", "Spot the mistake: the smoother's s_9", solution=r"""
+@exercise("10.1", "The smoother's s_9 by hand", solution=r"""
 The weights are printed oldest first, $w_{-6},\dots,w_0$, so $s_9$ pairs $w_0$ with the newest
 reading $x_9$ and $w_{-6}$ with $x_3$:
 
 $s_9 = 2.4(0.5) + 2.2(0.4) + 2.1(0.04) + 1.9(0.02) + 1.8(0.02) + 1.7(0.01) + 1.4(0.01)
 = 1.2 + 0.88 + 0.084 + 0.038 + 0.036 + 0.017 + 0.014 = 2.269$.
 
-The slide prints 2.16.  In code, `dl.conv.correlate1d(x, w)` gives $s_6,\dots,s_{11}$, so
-$s_9$ is its entry 3:
+In code, `dl.conv.correlate1d(x, w)` gives $s_6,\dots,s_{11}$, so $s_9$ is its entry 3:
 
 ```python
 ex = dl.data.SLIDE_EXAMPLES
@@ -60,15 +59,14 @@ def _check_smoother(answer):
     if np.isclose(got, s[3], atol=1e-3):
         return None
     if np.isclose(got, SLIDE_EXAMPLES["smoother_slide_output"].value[3], atol=1e-3):
-        return ("that is the value printed on the slide, and it is the mistake: add up the "
-                "seven products x_(9-a) w_(-a) yourself")
+        return ("that is the value some printed versions of this example show, and it is "
+                "wrong: add up the seven products x_(9-a) w_(-a) yourself")
     if np.isclose(got, conv.correlate1d(x, w[::-1])[3], atol=1e-3):
         return ("the weights are reversed: w_0 = 0.5 belongs to the newest reading x_9, "
                 "not to the oldest one in the window")
     if np.isclose(got, s[2], atol=1e-3) or np.isclose(got, s[4], atol=1e-3):
         return "that is a neighbouring output (s_8 or s_10): the window of s_9 ends at x_9"
-    return ("not yet: s_9 = x_9 w_0 + x_8 w_-1 + ... + x_3 w_-6, with x_0 the first "
-            "reading")
+    return "s_9 = x_9 w_0 + x_8 w_-1 + ... + x_3 w_-6, with x_0 the first reading"
 
 
 @exercise("10.2", "Output size with padding, stride and dilation", solution=r"""
@@ -99,7 +97,7 @@ def _check_output_size(answer):
     for value, hint in hints.items():
         if np.isclose(got, value):
             return hint
-    return "not yet: use floor((n + 2p - d(k-1) - 1)/s) + 1 with n=50, k=5, p=2, s=2, d=2"
+    return "use floor((n + 2p - d(k-1) - 1)/s) + 1 with n=50, k=5, p=2, s=2, d=2"
 
 
 @exercise("10.3", "A conv layer's output on a small example", solution=r"""
@@ -126,7 +124,7 @@ def _check_conv(answer):
         return "the bias b = 1 is missing: it is added to every output cell"
     if np.allclose(got, (conv.correlate2d(X3, K3.T) + B3)):
         return "the kernel is transposed: K[a, b] multiplies X[i + a, j + b] (a = row)"
-    return "not yet: out[i, j] = sum over a, b of X[i + a, j + b] K[a, b], plus b"
+    return "out[i, j] = sum over a, b of X[i + a, j + b] K[a, b], plus b"
 
 
 @exercise("10.4", "Shapes of a conv layer's weights and output", solution=r"""
@@ -154,15 +152,15 @@ def _check_shapes(answer):
             return "PyTorch's layout puts the filters first: (F, C, KH, KW)"
         if w_shape in ((5, 5, 3, 16), (16, 5, 5, 3)):
             return "use PyTorch's layout (F, C, KH, KW): filters, channels, height, width"
-        return "not yet: w has one (C, KH, KW) block per filter"
+        return "w has one (C, KH, KW) block per filter"
     if out_shape[0] == 3:
         return "the output has one channel per filter, not per input channel"
     if out_shape[1:] == (60, 60):
         return "the padding is missing: p = 2 on each side keeps a 5x5 kernel's output at 64"
-    return "not yet: out_shape is (filters, H_out, W_out) with the output-size formula"
+    return "out_shape is (filters, H_out, W_out) with the output-size formula"
 
 
-@exercise("10.5", "Average pooling of the seed's second 4x4 map", solution=r"""
+@exercise("10.5", "Average pooling of a second 4x4 map from the slides", solution=r"""
 2x2 windows at stride 2 do not overlap; each output is the mean of its 4 cells:
 $(1 + 2 + 4 + 3)/4 = 2.5$, $(4 + 1 + 8 + 5)/4 = 4.5$, $(5 + 4 + 2 + 1)/4 = 3$,
 $(6 + 7 + 3 + 1)/4 = 4.25$.
@@ -189,4 +187,4 @@ def _check_pool(answer):
         return "those are the window sums: divide by the k*k = 4 cells"
     if np.allclose(got, 2 * expected):
         return "divide each window's sum by k*k = 4 cells, not by k = 2"
-    return "not yet: the mean of each non-overlapping 2x2 block"
+    return "the mean of each non-overlapping 2x2 block"

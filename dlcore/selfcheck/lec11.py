@@ -1,7 +1,7 @@
 """Self-checks for lecture 11 (CNN architectures and parameter counting).
 
 Every expected value is computed with ``dlcore.counting`` or ``dlcore.conv``; hints name the
-likely mistake (a missing input depth, a missing bias, the slides' (11 - 7)^2) and never the
+likely mistake (a missing input depth, a missing bias, $(a-b)^2$ for $a^2-b^2$) and never the
 expected number.
 """
 
@@ -48,7 +48,7 @@ def _checker(expected_fn, hints_fn, fallback):
     return check
 
 
-# 11.1 -- the slide's mistake (forgetting the input depth) on a new layer
+# 11.1 -- forgetting the input depth, on a new layer
 def _e1():
     return _counting.conv2d_params(3, 10, 3)
 
@@ -56,8 +56,8 @@ def _e1():
 def _h1():
     return [
         (_counting.conv2d_params(1, 10, 3),
-         "that is the slide's mistake again (002_0ad103dc23bd7991.txt, l. 2307-2308): each "
-         "filter spans all 3 input channels, so it has 3 x 3 x 3 weights, not 3 x 3"),
+         "that counts each filter as 3 x 3, the count for a grey image: each filter spans "
+         "all 3 input channels, so it has 3 x 3 x 3 weights"),
         (_counting.conv2d_params(3, 10, 3, bias=False),
          "those are the weights only; each filter also has one bias"),
         (_counting.conv2d_params(1, 10, 3, bias=False),
@@ -66,14 +66,15 @@ def _h1():
     ]
 
 
-exercise("11.1", "Spot the mistake, again: ten 3x3 filters on a 64x64x3 input", solution="""
-Each filter spans the whole input depth: 3 x 3 x 3 = 27 weights plus 1 bias = 28 parameters.
-Ten filters: 10 x 28 = **280**, computed as `dl.counting.conv2d_params(3, 10, 3)`.
-The image size (64 x 64) does not matter: the same filters slide over every position.
-Counting 3 x 3 + 1 = 10 per filter (100 in all) repeats the slide's mistake in
-`002_0ad103dc23bd7991.txt`, lines 2304-2308, which is the count for a one-channel input.
-""")(_checker(_e1, _h1, "not yet: count the weights of one filter (height x width x input "
-                        "depth), add its bias, and multiply by the number of filters"))
+exercise("11.1", "Ten 3x3 filters on a 64x64x3 input", solution=r"""
+Each filter spans the whole input depth: $3\cdot3\cdot3 = 27$ weights plus 1 bias, so 28
+parameters. Ten filters: $10\cdot28 =$ **280**, computed as `dl.counting.conv2d_params(3, 10, 3)`.
+
+The image size ($64\times64$) does not matter: the same filters slide over every position.
+Counting $3\cdot3+1 = 10$ per filter (100 in all) forgets the input depth: that is the count
+for a one-channel (grey) image.
+""")(_checker(_e1, _h1, "count the weights of one filter (height x width x input depth), add "
+                        "its bias, and multiply by the number of filters"))
 
 
 # 11.2 -- the dense layer that the conv layer replaces
@@ -93,15 +94,15 @@ def _h2():
     ]
 
 
-exercise("11.2", "Weights of a dense layer from 32x32x3 to 28x28x6", solution="""
-A dense layer connects each of the 32 x 32 x 3 = 3,072 inputs to each of the
-28 x 28 x 6 = 4,704 outputs: 3,072 x 4,704 = **14,450,688** weights
-(`dl.counting.linear_params(3072, 4704, bias=False)`).  The conv layer computes an output of
-the same shape with 450 weights: about 32,000 times fewer, thanks to sparse connectivity
-(each output sees 5 x 5 x 3 inputs) and weight sharing (all 784 positions use the same six
-filters).
-""")(_checker(_e2, _h2, "not yet: multiply the number of input values by the number of output "
-                        "units"))
+exercise("11.2", "Weights of a dense layer from 32x32x3 to 28x28x6", solution=r"""
+A dense layer connects each of the $32\cdot32\cdot3 = 3{,}072$ inputs to each of the
+$28\cdot28\cdot6 = 4{,}704$ outputs: $3{,}072\cdot4{,}704 =$ **14,450,688** weights
+(`dl.counting.linear_params(3072, 4704, bias=False)`).
+
+The conv layer computes an output of the same shape with 450 weights: about 32,000 times
+fewer, thanks to sparse connectivity (each output sees $5\times5\times3$ inputs) and weight
+sharing (all 784 positions use the same six filters).
+""")(_checker(_e2, _h2, "multiply the number of input values by the number of output units"))
 
 
 # 11.3 -- two stacked 3x3 convs instead of one 5x5 (same receptive field)
@@ -113,7 +114,7 @@ def _e3():
 def _h3():
     one_5, one_3 = (_counting.conv2d_params(64, 64, k, bias=False) for k in (5, 3))
     return [
-        ((5 - 3) ** 2 * 64 * 64, "that is the ZFNet slide's mistake: (5 - 3)^2 is not "
+        ((5 - 3) ** 2 * 64 * 64, "that squares the difference of the sides: (5 - 3)^2 is not "
                                  "5^2 - 3^2, and there are two 3x3 layers"),
         (one_5 - one_3, "the 5x5 is replaced by two 3x3 layers, not one"),
         (-_e3(), "the question asks how many are saved: give a positive number"),
@@ -122,15 +123,17 @@ def _h3():
     ]
 
 
-exercise("11.3", "Weights saved by two 3x3 convs instead of one 5x5", solution="""
-One 5x5 conv from 64 to 64 channels has 5 x 5 x 64 x 64 = 102,400 weights.  Two stacked 3x3
-convs (64 -> 64 -> 64) see the same 5x5 window of the input (r = 1 + 2 + 2 = 5) with
-2 x 3 x 3 x 64 x 64 = 73,728 weights.  Saved: (25 - 18) x 4,096 = **28,672** weights, and the
-stack has one more non-linearity.  This is VGG's argument for 3x3 kernels.
-Writing (5 - 3)^2 x 64 x 64 makes the mistake of the ZFNet slide
-(`000_e2730a764dfba2d6.txt`, lines 5958-5968): a^2 - b^2 is not (a - b)^2.
-""")(_checker(_e3, _h3, "not yet: count the weights of the 5x5 layer and of the two 3x3 "
-                        "layers (k x k x 64 x 64 each) and subtract"))
+exercise("11.3", "Weights saved by two 3x3 convs instead of one 5x5", solution=r"""
+One 5×5 conv from 64 to 64 channels has $5\cdot5\cdot64\cdot64 = 102{,}400$ weights. Two
+stacked 3×3 convs (64 → 64 → 64) see the same 5×5 window of the input ($r = 1 + 2 + 2 = 5$)
+with $2\cdot3\cdot3\cdot64\cdot64 = 73{,}728$ weights. Saved: $(25 - 18)\cdot4{,}096 =$
+**28,672** weights, and the stack has one more non-linearity. This is VGG's argument for 3×3
+kernels.
+
+Writing $(5 - 3)^2\cdot64\cdot64$ is the slip of lecture 11's ZFNet section:
+$a^2 - b^2$ is not $(a - b)^2$.
+""")(_checker(_e3, _h3, "count the weights of the 5x5 layer and of the two 3x3 layers "
+                        "(k x k x 64 x 64 each) and subtract"))
 
 
 # 11.4 -- receptive field through a pooling layer
@@ -153,13 +156,18 @@ def _h4():
     ]
 
 
-exercise("11.4", "Receptive field of conv3-pool2-conv3-conv3", solution="""
-Start with r = 1, j = 1 and apply r <- r + (k - 1) j, then j <- j s:
-conv 3x3 s1: r = 3, j = 1; pool 2x2 s2: r = 4, j = 2; conv 3x3: r = 4 + 2 x 2 = 8;
-conv 3x3: r = 8 + 2 x 2 = **12**.
-`dl.conv.receptive_field([(3, 1), (2, 2), (3, 1), (3, 1)])` gives `ReceptiveField(size=12, jump=2)`.
-""")(_checker(_e4, _h4, "not yet: apply r_l = r_(l-1) + (k_l - 1) j_(l-1) layer by layer, "
-                        "with j_l = j_(l-1) s_l"))
+exercise("11.4", "Receptive field of conv3-pool2-conv3-conv3", solution=r"""
+Start with $r = 1$, $j = 1$ and apply $r \leftarrow r + (k - 1)\,j$, then $j \leftarrow j\,s$:
+
+- conv 3×3, stride 1: $r = 3$, $j = 1$;
+- pool 2×2, stride 2: $r = 4$, $j = 2$;
+- conv 3×3: $r = 4 + 2\cdot2 = 8$;
+- conv 3×3: $r = 8 + 2\cdot2 =$ **12**.
+
+`dl.conv.receptive_field([(3, 1), (2, 2), (3, 1), (3, 1)])` gives
+`ReceptiveField(size=12, jump=2)`.
+""")(_checker(_e4, _h4, "apply r_l = r_(l-1) + (k_l - 1) j_(l-1) layer by layer, with "
+                        "j_l = j_(l-1) s_l"))
 
 
 # 11.5 -- compute of a VGG-style conv layer
@@ -184,11 +192,12 @@ def _h5():
     ]
 
 
-exercise("11.5", "Multiply-adds of a 3x3 conv on 56x56x64", solution="""
-With padding 1 the output is 56 x 56 x 128, and each output is a sum over a 3 x 3 x 64 window:
-56 x 56 x 128 x 3 x 3 x 64 = **231,211,008** multiply-adds per image
+exercise("11.5", "Multiply-adds of a 3x3 conv on 56x56x64", solution=r"""
+With padding 1 the output is 56×56×128, and each output is a sum over a 3×3×64 window:
+$56\cdot56\cdot128\cdot3\cdot3\cdot64 =$ **231,211,008** multiply-adds per image
 (`dl.counting.summarize([dl.counting.Conv2d(128, 3, padding=1)], (64, 56, 56)).total_macs`).
+
 The layer has only 73,856 parameters: the same weights are reused at all 3,136 positions,
 which is why conv layers hold few parameters but do most of the compute.
-""")(_checker(_e5, _h5, "not yet: multiply the output size (H_out x W_out x filters) by the "
-                        "size of one filter (k x k x input channels)"))
+""")(_checker(_e5, _h5, "multiply the output size (H_out x W_out x filters) by the size of "
+                        "one filter (k x k x input channels)"))

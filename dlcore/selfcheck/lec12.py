@@ -18,7 +18,7 @@ from ._registry import exercise
 
 __all__: list[str] = []
 
-# 12.2: a new 5x5 input and upstream gradient, stride 2 (not from a seed)
+# 12.2: a new 5x5 input and upstream gradient, stride 2 (not from the slides)
 X2 = np.array([[1, 0, 2, 1, 3], [2, 1, 0, 1, 0], [0, 3, 1, 2, 1], [1, 0, 2, 0, 2],
                [3, 1, 0, 1, 1]], dtype=float)
 G2 = np.array([[2, -1], [0, 1]], dtype=float)
@@ -29,7 +29,7 @@ G3 = np.array([[1, -2], [3, 1]], dtype=float)
 A4 = np.array([[0.2, 0.7, 0.1, 0.3], [0.7, 0.4, 0.5, 0.5], [0.6, 0.1, 0.9, 0.2],
                [0.3, 0.8, 0.4, 0.9]])
 U4 = np.array([[0.5, -1.0], [2.0, 1.5]])
-# 12.5: seed 002's layer (l. 4279-4289) with a new target
+# 12.5: the 3x3 layer of Arya's slides (lecture 12, section 4) with a new target
 X5 = np.arange(1.0, 10.0).reshape(3, 3)
 W5 = np.array([[1.0, 0.0], [-1.0, 2.0]])
 T5 = np.array([[5.0, 10.0], [15.0, 20.0]])
@@ -51,15 +51,15 @@ def _conv_grads(x, w, g, stride):
     return dx[0, 0], dw[0, 0]
 
 
-@exercise("12.1", "Spot the mistake: the seed's dL/dw9", solution=r"""
+@exercise("12.1", "Correcting a classmate's dL/dw9", solution=r"""
 At stride 2 the four windows of the 5x5 input start at $a_1$, $a_3$, $a_{11}$ and $a_{13}$,
 and $w_9$ is the bottom-right weight of each, two rows and two columns further on:
 $a_{13}$, $a_{15}$, $a_{23}$, $a_{25}$.  So
 
 $\partial L/\partial w_9 = a_{13}g_1 + a_{15}g_2 + a_{23}g_3 + a_{25}g_4$.
 
-The second table of `004_4f4f274075c2c478.txt` (lines 240-248) writes $a_5$ with $g_2$ (and
-$a_3$, $a_4$ for $w_7$, $w_8$): an index slip.  In code:
+The classmate's $a_5$ is the top-right cell of window 2, not its bottom-right one: the slip
+of placing the bottom row of the kernel on the top row of the window.  In code:
 
 ```python
 terms = dl.viz.conv_terms((5, 5), (3, 3), stride=2)
@@ -74,17 +74,17 @@ def _check_dw9(answer):
     if len(got) != 4:
         return "w9 meets one input cell in each of the four windows: answer four indices"
     if got == [13, 5, 23, 25]:
-        return ("that is the slide's table (line 248), and a_5 is its mistake: at stride 2 "
-                "window 2 starts at a_3, so its bottom-right cell is two rows further down")
+        return ("that is the classmate's version, and a_5 is its slip: at stride 2 window 2 "
+                "starts at a_3, so its bottom-right cell is two rows further down")
     if got == [t.inp + 1 for t in conv_terms((5, 5), (3, 3), 1) if t.k == 8][:4]:
-        return ("those are the stride-1 windows; the seed's 2x2 output from a 5x5 input "
-                "needs stride 2")
+        return ("those are the stride-1 windows; a 2x2 output from a 5x5 input and a 3x3 "
+                "kernel needs stride 2")
     if sorted(got) == sorted(expected):
         return "right cells, wrong order: list them for g1, g2, g3, g4 in turn"
     if got == [t.inp + 1 for t in conv_terms((5, 5), (3, 3), 2) if t.k == 0]:
         return "those are the cells of w1 (the top-left weight); w9 is the bottom-right one"
-    return ("not yet: find where the bottom-right weight w9 lands in each window (windows "
-            "start at a1, a3, a11, a13)")
+    return ("find where the bottom-right weight w9 lands in each window (windows start at "
+            "a1, a3, a11, a13)")
 
 
 @exercise("12.2", "dL/dW of a stride-2 convolution", solution=r"""
@@ -114,8 +114,7 @@ def _check_dw(answer):
     if np.allclose(got, conv.correlate2d(X2, G2)[:3, :3]):
         return ("G was not dilated: at stride 2 the windows start two cells apart, so "
                 "insert a zero between the entries of G (dilate it) before correlating")
-    return ("not yet: dL/dW[u, v] = sum over the windows (i, j) of X[2i + u, 2j + v] "
-            "G[i, j]")
+    return "dL/dW[u, v] = sum over the windows (i, j) of X[2i + u, 2j + v] G[i, j]"
 
 
 @exercise("12.3", "dL/dX of a stride-2 convolution on a 6x6 input", solution=r"""
@@ -151,7 +150,7 @@ def _check_dx(answer):
     if np.allclose(got[:5, :5], dx[:5, :5]):
         return ("rows/columns 0-4 are right; the last row and column lie in no window, so "
                 "their gradient is 0")
-    return ("not yet: dilate G by 2, pad by 2, cross-correlate with rot180(W3), and give the "
+    return ("dilate G by 2, pad by 2, cross-correlate with rot180(W3), and give the "
             "uncovered last row and column 0")
 
 
@@ -183,11 +182,11 @@ def _check_pool(answer):
     if np.allclose(got, np.where(A4 == window_max, spread, 0)):
         return ("the gradient was sent to every tied maximum; it goes to one cell only, the "
                 "first maximum in row-major order")
-    return "not yet: route each upstream value to the argmax of its window, 0 elsewhere"
+    return "route each upstream value to the argmax of its window, 0 elsewhere"
 
 
-@exercise("12.5", "The loss convention of seed 002's example", solution=r"""
-With $L = \frac12\sum_{ij}(O_{ij}-T_{ij})^2$ (the seed's loss, line 4289, with $\hat y = O$),
+@exercise("12.5", "dL/dW of a conv layer under the loss ½Σ(O - T)²", solution=r"""
+With $L = \frac12\sum_{ij}(O_{ij}-T_{ij})^2$ (the loss of section 4, with $\hat y = O$),
 $\partial L/\partial O = O - T$; here $O = [[7, 9], [13, 15]]$, so
 $\partial L/\partial O = [[2, -1], [-2, -5]]$, and
 $\partial L/\partial W = \mathrm{xcorr}(X, \partial L/\partial O)$, e.g.
@@ -209,11 +208,11 @@ def _check_loss(answer):
     if np.allclose(got, dw):
         return None
     if np.allclose(got, 2 * dw):
-        return ("twice the gradient: that is the derivative of sum (O - T)^2; the seed's "
-                "loss has a 1/2 in front")
+        return ("twice the gradient: that is the derivative of sum (O - T)^2; this loss has "
+                "a 1/2 in front")
     if np.allclose(got, -dw):
         return "the sign is flipped: dL/dO = O - T (prediction minus target)"
-    return "not yet: dL/dO = O - T, then cross-correlate X with it"
+    return "dL/dO = O - T, then cross-correlate X with it"
 
 
 @exercise("12.6", "Parameters of the digits CNN", solution=r"""
@@ -238,7 +237,7 @@ def _check_params(answer):
     if got == conv1 + conv2 + 10 * 64 * 8 * 8 + 10 or got == conv1 + conv2 + 10 * 64 * 16 + 10:
         return ("the linear layer sees the pooled maps, not the 8x8 images: each of the two "
                 "poolings halves the height and width (8x8 -> 4x4 -> 2x2)")
-    return "not yet: add (C_in*k*k + 1)*C_out for each conv and (n_in + 1)*n_out for the linear"
+    return "add (C_in*k*k + 1)*C_out for each conv and (n_in + 1)*n_out for the linear layer"
 
 
 @exercise("12.7", "Features entering the classifier", solution=r"""
@@ -258,7 +257,7 @@ def _check_flatten(answer):
         return "Flatten keeps every position of every channel: channels * height * width"
     if got == 64 * 6 * 6 or got == 64 * 3 * 3:
         return "the convolutions use padding=1, so they keep the size; only pooling halves it"
-    return "not yet: follow the height and width through conv, pool, conv, pool"
+    return "follow the height and width through conv, pool, conv, pool"
 
 
 @exercise("12.8", "Reading a confusion matrix: the recall of 8", solution=r"""
@@ -281,4 +280,4 @@ def _check_recall(answer):
         return "that is the overall accuracy; the recall of 8 looks at the true 8s only"
     if np.isclose(got, CM8[2, 2] / CM8.sum(), atol=1e-3):
         return "divide by the number of true 8s (their row), not by all images"
-    return "not yet: the fraction of the true 8s (rows are the true class) predicted as 8"
+    return "the fraction of the true 8s (rows are the true class) predicted as 8"

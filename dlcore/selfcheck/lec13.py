@@ -1,13 +1,16 @@
-"""Self-checks of lecture 13 (RNNs and backpropagation through time), exercises 13.1-13.5.
+"""Self-checks of lecture 13 (RNNs and backpropagation through time), exercises 13.1-13.6.
 
 Shape legend: gradients and hidden states are rows (N, H); W_hh (H, H) in the course layout
-(``h_t = tanh(x_t W_ih^T + h_(t-1) W_hh^T + b)``).
+(``h_t = tanh(x_t W_ih^T + h_(t-1) W_hh^T + b)``).  Expected values are computed here and never
+printed; a hint names the likely mistake.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ._answers import number as _number
+from ._answers import numbers as _numbers
 from ._registry import exercise
 
 __all__: list[str] = []
@@ -20,18 +23,14 @@ def _close(a, b, rtol=1e-6, atol=1e-9) -> bool:
         return False
 
 
-def _number(answer) -> float:
-    if isinstance(answer, bool) or not np.isscalar(answer):
-        raise TypeError("the answer must be a single number")
-    return float(answer)
+@exercise("13.1", "Weights of an RNN over 20 steps", solution=r"""
+$W_{ih}$ is $d \times n = 50 \times 100 = 5{,}000$ weights, $W_{hh}$ is
+$d \times d = 50 \times 50 = 2{,}500$ and the output layer $W_{hy}$ is
+$k \times d = 10 \times 50 = 500$: in total **8,000** weights.
 
-
-@exercise("13.1", "Weights of an RNN over 20 steps", solution="""
-W_ih is d x n = 50 x 100 = 5,000 weights, W_hh is d x d = 50 x 50 = 2,500 and the output
-layer W_hy is k x d = 10 x 50 = 500, in total **8,000** weights.  The 20 time steps share
-these matrices, so T does not appear; the biases b (50) and c (10) would add 60.
-In dlcore: `dl.counting.rnn_params(100, 50, bias=False) + dl.counting.linear_params(50, 10,
-bias=False)`.
+The 20 time steps share these matrices, so $T$ does not appear; the biases $b$ (50) and $c$
+(10) would add 60. In code:
+`dl.counting.rnn_params(100, 50, bias=False) + dl.counting.linear_params(50, 10, bias=False)`.
 """)
 def _check_13_1(answer):
     from .. import counting
@@ -49,13 +48,16 @@ def _check_13_1(answer):
     if np.isclose(value, 50 * 100 + 50 * 50):
         return "add the output layer W_hy (k x d)"
     return None if np.isclose(value, expected) else \
-        "not yet: add the sizes of W_ih (d x n), W_hh (d x d) and W_hy (k x d)"
+        "add the sizes of W_ih (d x n), W_hh (d x d) and W_hy (k x d)"
 
 
-@exercise("13.2", "The vanishing bound for a logistic RNN", solution="""
-For the logistic sigmoid gamma = max sigma' = 1/4, so each backward step is bounded by
-gamma * lambda = 1/4 * 2 = 0.5 and ten steps by 0.5^10 = **0.0009765625** (about 1e-3).
-With tanh (gamma = 1) the same weights would allow 2^10 = 1024: a bound that permits
+@exercise("13.2", "The vanishing bound for a logistic RNN", solution=r"""
+For the logistic sigmoid $\gamma = \max \sigma' = 1/4$, so each backward step is bounded by
+$\gamma\lambda = \frac14 \cdot 2 = 0.5$ and ten steps by $0.5^{10} =$ **0.0009765625**
+(about $10^{-3}$).
+
+Here $\lambda$ bounds $\lVert W_{hh} \rVert_2$, the largest singular value of $W_{hh}$. With
+$\tanh$ ($\gamma = 1$) the same weights would allow $2^{10} = 1024$: a bound that permits
 explosion, not a prediction that it happens.
 """)
 def _check_13_2(answer):
@@ -69,16 +71,18 @@ def _check_13_2(answer):
     if np.isclose(value, gamma ** steps):
         return "the weight bound lambda multiplies every step as well"
     return None if np.isclose(value, expected, rtol=0.03) else \
-        "not yet: multiply gamma (the largest slope of the activation) by lambda, then raise " \
+        "multiply gamma (the largest slope of the activation) by lambda, then raise " \
         "to the number of steps"
 
 
-@exercise("13.3", "Clip a gradient by its norm", solution="""
-||g||_2 = sqrt(0.81 + 1.44 + 0.64) = sqrt(2.89) = 1.7 > tau = 0.85, so
-g <- g * tau / ||g||_2 = g * 0.5 = **[0.45, -0.6, 0.4]**: the direction is kept and the length
-becomes 0.85.  Clipping by value would give [0.85, -0.85, 0.8] (a different direction); the
-seed's `np.sum(grad * grad)` divides by 2.89 instead of 1.7.  In dlcore:
-`dl.recurrent.clip_grad_norm([g], 0.85)`.
+@exercise("13.3", "Clip a gradient by its norm", solution=r"""
+$\lVert g \rVert_2 = \sqrt{0.81 + 1.44 + 0.64} = \sqrt{2.89} = 1.7 > \tau = 0.85$, so
+$g \leftarrow g \cdot \tau / \lVert g \rVert_2 = 0.5\,g =$ **[0.45, -0.6, 0.4]**: the direction
+is kept and the length becomes 0.85.
+
+Clipping by value would give $[0.85, -0.85, 0.8]$ (a different direction), and dividing by the
+squared norm, `np.sum(grad * grad)` $= 2.89$, instead of $1.7$ would shrink the gradient far
+below $\tau$. In code: `dl.recurrent.clip_grad_norm([g], 0.85)`.
 """)
 def _check_13_3(answer):
     from .. import recurrent
@@ -93,21 +97,21 @@ def _check_13_3(answer):
     if _close(arr, np.clip(g, -tau, tau), atol=1e-4):
         return "that is clipping by value (each entry clamped); clip by the norm of the vector"
     if _close(arr, g * tau / np.sum(g * g), atol=1e-4):
-        return "you divided by the squared norm (the seed's np.sum(grad * grad)); take its " \
-               "square root"
+        return "you divided by the squared norm, np.sum(grad * grad); take its square root"
     if _close(arr, g, atol=1e-4):
         return "||g||_2 is larger than tau here, so the gradient must be rescaled"
     if _close(arr, g / np.linalg.norm(g), atol=1e-4):
         return "rescale to length tau, not to length 1"
     return None if _close(arr, expected, atol=1e-4) else \
-        "not yet: compute ||g||_2, then multiply g by tau / ||g||_2"
+        "compute ||g||_2, then multiply g by tau / ||g||_2"
 
 
-@exercise("13.4", "The summed per-step loss", solution="""
-L = sum_t -log y_hat[t, c_t] = -(ln 0.5 + ln 0.25 + ln 0.8 + ln 0.1)
-= 0.6931 + 1.3863 + 0.2231 + 2.3026 = **4.6052**.  Each step's loss is the negative log of
-the probability given to the true next character (the seed's -y_i log y_hat_tc mixes two
-indices), and the sequence loss sums the steps.
+@exercise("13.4", "The summed per-step loss", solution=r"""
+$\mathcal L = \sum_t -\log \hat y_{t,c_t} = -(\ln 0.5 + \ln 0.25 + \ln 0.8 + \ln 0.1)
+= 0.6931 + 1.3863 + 0.2231 + 2.3026 =$ **4.6052**.
+
+Each step's loss is the negative log of the probability given to the true next character,
+and the sequence loss sums the steps.
 """)
 def _check_13_4(answer):
     value = _number(answer)
@@ -120,20 +124,22 @@ def _check_13_4(answer):
     if np.isclose(value, -expected, rtol=1e-3):
         return "the loss is -log of the probability, a positive number"
     return None if np.isclose(value, expected, rtol=1e-3, atol=1e-3) else \
-        "not yet: add -ln(probability of the true character) over the four steps"
+        "add -ln(probability of the true character) over the four steps"
 
 
-@exercise("13.5", "One step of BPTT", solution="""
-With h_t = tanh(a_t) and a_t = x_t W_ih^T + h_(t-1) W_hh^T + b, the chain rule gives
-da_t = dh_t * (1 - h_t^2) (tanh' written with the output h_t) and dh_(t-1) = da_t W_hh:
+@exercise("13.5", "One step of BPTT", solution=r"""
+With $h_t = \tanh(a_t)$ and $a_t = x_t W_{ih}^\top + h_{t-1} W_{hh}^\top + b$, the chain rule
+gives $\delta a_t = \delta h_t \odot (1 - h_t^2)$ ($\tanh'$ written with the output $h_t$) and
+$\delta h_{t-1} = \delta a_t\, W_{hh}$:
 
 ```python
 def backprop_one_step(dh, h, w_hh):
     return (dh * (1 - h ** 2)) @ w_hh
 ```
 
-Rows multiply W_hh itself (not its transpose) because the forward pass used W_hh^T.  Repeating
-this step is BPTT; `dl.recurrent.rnn_step_backward` does the same and also returns dW_hh.
+Rows multiply $W_{hh}$ itself (not its transpose) because the forward pass used
+$W_{hh}^\top$. Repeating this step is BPTT; `dl.recurrent.rnn_step_backward` does the same and
+also returns $dW_{hh}$.
 """)
 def _check_13_5(answer):
     from .. import recurrent
@@ -161,4 +167,45 @@ def _check_13_5(answer):
     if _close(out, (dh * (1 - np.tanh(h) ** 2)) @ w_hh):
         return "h_t is already tanh(a_t): tanh'(a_t) = 1 - h_t^2, not 1 - tanh(h_t)^2"
     return None if _close(out, expected) else \
-        "not yet: first da = dh * (1 - h^2), then dh_prev = da @ w_hh"
+        "first da = dh * (1 - h^2), then dh_prev = da @ w_hh"
+
+
+# 13.6: a sequence of 12 steps (numbered 1..12), the loss at step 7, chunks / windows of 4
+_T6, _STEP6, _K6 = 12, 7, 4
+
+
+@exercise("13.6", "Chunks or a window per loss?", solution=r"""
+Counting the step itself, **[3, 4]**.
+
+- **Truncated BPTT over chunks with a detached state**, chunks of 4: the chunks are steps
+  1-4, 5-8 and 9-12. The loss at step 7 is the third step of its chunk, and the state that
+  enters the chunk (after step 4) is detached, so the gradient goes through steps 7, 6 and 5
+  only: **3** steps.
+- **4-step truncation per loss**: every loss keeps its own window of 4 steps wherever it sits,
+  here steps 7, 6, 5 and 4: **4** steps.
+
+Full BPTT would go back through all 7 steps. In code the two are
+`dl.recurrent.rnn_backward_chunked(dhs, cache, 4)` and
+`dl.recurrent.rnn_backward(dhs, cache, truncate=4)`.
+""")
+def _check_13_6(answer):
+    try:
+        got = _numbers(answer, 2)
+    except ValueError:
+        return "give two numbers: [steps with chunks, steps with the window per loss]"
+    chunked = (_STEP6 - 1) % _K6 + 1
+    per_loss = min(_STEP6, _K6)
+    if got[0] == chunked and got[1] == per_loss:
+        return None
+    if got[0] == per_loss and got[1] == chunked:
+        return "the two numbers are swapped: chunks first, then the window per loss"
+    if got[0] == _STEP6 or got[1] == _STEP6:
+        return "that is full BPTT (back to step 1); both methods stop earlier"
+    if got[0] == per_loss:
+        return "with chunks the gradient cannot go back past the first step of its chunk " \
+               "(step 5): the state entering the chunk is detached"
+    if got[1] == chunked:
+        return "the window of k-step truncation per loss does not care about chunks: every " \
+               "loss keeps k steps (when there are that many before it)"
+    return "find the chunk that holds step 7, then count the steps from its start to step 7; " \
+           "for the window per loss, count k = 4 steps back from step 7"

@@ -6,7 +6,7 @@ filters (F, C, KH, KW); y_true, y_pred (N,) class labels; a confusion matrix (C,
 the true class and columns the predicted class.
 
 ``conv_terms`` lists which input cell meets which weight in which output (the bookkeeping
-behind every conv gradient), ``conv_equations`` writes the seed's equations from it.  The
+behind every conv gradient), ``conv_equations`` writes the slides' equations from it.  The
 figures take arrays, compute with ``dlcore.conv``, draw with ``dlcore.viz.conv.number_grid``
 and return the Figure (or Axes when they take ``ax``); none calls ``plt.show()``.
 """
@@ -46,7 +46,7 @@ def conv_terms(input_shape, kernel_shape, stride=1) -> list[Term]:
     ``i = (r s + a) W + (c s + b)`` for output (r, c), kernel cell (a, b).
 
     input_shape (H, W), kernel_shape (KH, KW), stride an int or (sh, sw).  Returns the list of
-    ``Term(out, k, inp)`` with flat row-major indices from 0 (add 1 for the seeds' a_1..a_25).
+    ``Term(out, k, inp)`` with flat row-major indices from 0 (add 1 for the slides' a_1..a_25).
     ``dL/dw_k`` sums ``x[inp] g[out]`` over the terms with that k, ``dL/dx_i`` sums
     ``w[k] g[out]`` over those with that inp (none: the cell gets 0).
     """
@@ -62,7 +62,7 @@ def conv_terms(input_shape, kernel_shape, stride=1) -> list[Term]:
 
 def conv_equations(kind: str = "weight", input_shape=(5, 5), kernel_shape=(3, 3), stride=2,
                    latex: bool = False) -> list[str]:
-    """The equations of one conv layer in the seeds' names a_i, w_k, z_j, g_j = dL/dz_j
+    """The equations of one conv layer in the slides' names a_i, w_k, z_j, g_j = dL/dz_j
     (numbered from 1): ``kind`` "forward" (z_j = sum w_k a_i), "weight"
     (dL/dw_k = sum a_i g_j) or "input" (dL/da_i = sum w_k g_j, "0" for an uncovered cell).
 

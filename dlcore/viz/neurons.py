@@ -66,7 +66,7 @@ def timeline_positions(records) -> np.ndarray:
 
 
 def plot_timeline(records=None, ax=None):
-    """Milestones by year (x) and theme (rows); filled marker = year printed in a seed.
+    """Milestones by year (x) and theme (rows), one colour per theme.
 
     records: a list of ``dlcore.data.history.Milestone`` (default: the whole timeline).
     """
@@ -77,17 +77,11 @@ def plot_timeline(records=None, ax=None):
     ax = _axes(ax, figsize=(8.0, 3.8))
     for k, theme in enumerate(THEMES):
         colour = CYCLE[k % len(CYCLE)]
-        for in_seed in (True, False):
-            sel = [j for j, r in enumerate(records) if r.theme == theme and r.in_seed == in_seed]
-            ax.scatter(pos[sel, 0], pos[sel, 1], s=45, marker="o", edgecolors=colour,
-                       facecolors=colour if in_seed else "none", linewidths=1.5)
-    ax.scatter([], [], marker="o", color="grey", label="year printed in a seed")
-    ax.scatter([], [], marker="o", facecolors="none", edgecolors="grey",
-               label="year supplied for the course")
+        sel = [j for j, r in enumerate(records) if r.theme == theme]
+        ax.scatter(pos[sel, 0], pos[sel, 1], s=45, marker="o", color=colour)
     ax.set_yticks(range(len(THEMES)), THEMES)
     ax.set_ylim(-0.7, len(THEMES) - 0.3)
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(loc="upper left", fontsize="small")
     ax.set_title("Milestones of neural-network history, by theme")
     ax.set_xlabel("year")
     ax.set_ylabel("theme")
@@ -97,7 +91,7 @@ def plot_timeline(records=None, ax=None):
 def plot_ilsvrc_results(results=None, ax=None, log_depth: bool = True):
     """ILSVRC top-5 error (%) against depth (layers), one labelled point per network.
 
-    results: a list of ``dlcore.data.history.ILSVRCResult`` (default: the seed table).
+    results: a list of ``dlcore.data.history.ILSVRCResult`` (default: Khapra's table).
     """
     from ..data.history import ilsvrc_results
 

@@ -4,9 +4,10 @@ Shapes: X (N, D) samples, y (N,) integer labels; on the spirals D = 2; digits D 
 
 The small experiments here are shared by the lecture notebook and its widgets, so that both
 show the same numbers: ``split_train_val`` and ``standardize`` (steps 1 of the recipe),
-``lr_trial`` (the seed's two-layer net, on digits, at one learning rate), ``loss_curve_verdict``
-(flat, slow, good, unstable or diverged), ``regularization_trial`` (an MLP on noisy spirals with
-L2 weight decay) and ``class_grid`` (predicted class on a grid, for decision boundaries).
+``lr_trial`` (the IFT6758 slides' two-layer net, on digits, at one learning rate),
+``loss_curve_verdict`` (flat, slow, good, unstable or diverged), ``regularization_trial`` (an MLP
+on noisy spirals with L2 weight decay) and ``class_grid`` (predicted class on a grid, for
+decision boundaries).
 Plotting functions take ``ax=None`` and return the Axes.
 """
 
@@ -99,7 +100,7 @@ def digits_prepared(seed: int = 0):
 
 def lr_trial(lr: float, num_epochs: int = 20, hidden: int = 50, batch_size: int = 100,
              seed: int = 0):
-    """Train the seed's two-layer net (here 64-hidden-10) on digits with plain SGD at ``lr``.
+    """Train the IFT6758 slides' two-layer net (here 64-hidden-10) on digits, plain SGD at ``lr``.
 
     Mini-batches of ``batch_size``, cross-entropy, validation on the held-out split.  A loss
     that overflows stops training with ``History.diverged`` set (see ``dlcore.nn.fit``).

@@ -207,9 +207,11 @@ VARIANTS = {
     "matrix_column_major": ({"ex7_code": _MATRIX_COLUMN_MAJOR}, ["ex7_test_values"],
                             ["column-major (Fortran-order)"]),
     # Exercise 8, by hand: w6's cells at stride 1, and dL/da31 with the kernel not reversed.
+    # (Its first test cell keeps the id ex8_test of the exercise it replaced, so that a
+    # notebook of the earlier release can still be autograded.)
     "w6_cells_stride_1": ({"ex8_code": _BY_HAND.format(cells="[10, 11, 12, 17, 18, 19, 24, 25, 26]",
                                                        terms=_TERMS_OK)},
-                          ["ex8_test_weight"], ["these are the cells for stride 1"]),
+                          ["ex8_test"], ["these are the cells for stride 1"]),
     "a31_kernel_not_reversed": ({"ex8_code": _BY_HAND.format(
         cells=_CELLS_OK, terms="[(1, 4), (3, 5), (7, 7), (9, 8)]")}, ["ex8_test_input"],
         ["the kernel runs backwards"]),

@@ -2,8 +2,8 @@
 
 Shape legend: ``depth`` layers of one unit each; arrays below have one entry per layer.
 
-The chain is the seeds' ``a_i = w_i h_{i-1}``, ``h_i = f(a_i)``, ``h_0 = x``
-(000_e2730a764dfba2d6.txt l. 3093), with loss ``L = 1/2 (y - h_depth)^2``.  Backprop gives
+The chain is Khapra's ``a_i = w_i h_{i-1}``, ``h_i = f(a_i)``, ``h_0 = x``
+(*Deep Learning Tutorial*, slide 63/113), with loss ``L = 1/2 (y - h_depth)^2``.  Backprop gives
 
     dL/dw_i = delta_i h_{i-1},    delta_i = f'(a_i) w_{i+1} delta_{i+1},
 

@@ -5,7 +5,7 @@ PyTorch's (out, in) order: ``weights[l][j][i]`` joins input i of layer l to its 
 
 The multivariable chain rule says that dL/dw is a sum over every directed path from w to L of
 the product of the local derivatives along the path.  ``path_products`` lists those paths at the
-level of *labelled* nodes (units, weights, the loss), so that a path reads like the seeds'
+level of *labelled* nodes (units, weights, the loss), so that a path reads like the slides'
 pictures: ``w1_22 -> z1_2 -> z2_1 -> y_hat -> L``.  Their sum equals ``w.grad`` after
 ``L.backward()``, which is how reverse mode computes the same number without listing paths.
 """
@@ -21,7 +21,7 @@ __all__ = ["local_derivatives", "path_products", "GraphPath", "value_network", "
 
 MAX_PATHS = 10_000
 
-# The 2-2-2-1 sigmoid network of the path widget (no biases, as 003_10b403b49c24009b.txt l. 282).
+# The 2-2-2-1 sigmoid network of the path widget (no biases, as in Dripta MJ's binary classifier).
 PATH_NET = {
     "x": (1.0, 0.5),
     "y": 1.0,
@@ -125,7 +125,7 @@ def value_network(x, weights, y: float = 1.0) -> dict:
     """A bias-free sigmoid network of Values with a binary cross-entropy loss.
 
     ``z^(l) = sigmoid(W^(l) z^(l-1))`` with ``z^(0) = x``; the last layer has one unit, ``y_hat``;
-    ``L = -(y log y_hat + (1 - y) log(1 - y_hat))`` (003_10b403b49c24009b.txt l. 291).
+    ``L = -(y log y_hat + (1 - y) log(1 - y_hat))`` (binary cross-entropy).
     ``x``: D numbers; ``weights[l]``: nested lists (M_l, M_{l-1}) in (out, in) order; ``y`` in
     [0, 1].  Labels: inputs ``x1..``, weights ``w{l}_{j}{i}`` (1-based), units ``z{l}_{j}``,
     ``y_hat``, ``L``.  Returns ``{"inputs", "weights", "units", "y_hat", "loss"}`` (label -> Value
@@ -169,10 +169,10 @@ def chain_example(x=1.0, y=1.0, w1=0.5, b1=0.0, w2=-1.0, w3=2.0) -> Value:
     """The thin chain of lecture 6: ``h1 = s(w1 x + b1)``, ``h2 = s(w2 h1)``, ``y_hat = s(w3 h2)``.
 
     Returns ``L = 1/2 (y - y_hat)^2`` as a Value; ``s`` is the sigmoid.  Arguments are numbers
-    or Values (numbers become labelled leaves).  Every node is labelled, with the seed's names
+    or Values (numbers become labelled leaves).  Every node is labelled, with the slides' names
     for the pre-activations (``a1, a2, a3``), so that graphs and paths read like the slides.
-    The defaults give y_hat = 0.667843, L = 0.0551642 (SYLLABUS section 3, L06; computed for
-    the course).
+    The defaults give y_hat = 0.667843, L = 0.0551642 (the slides give no numbers for this
+    chain; these are the course's).
     """
     x, y, w1, b1, w2, w3 = (_as_value(v, n) for v, n in
                             ((x, "x"), (y, "y"), (w1, "w1"), (b1, "b1"), (w2, "w2"), (w3, "w3")))

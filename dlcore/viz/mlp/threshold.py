@@ -3,7 +3,7 @@
 Shape legend: N points, D inputs of a layer, M units of a layer, K half-planes.
 
 A threshold layer computes ``h = step(x @ w.T + b)`` with step(0) = 1 (a unit fires when its
-sum reaches the threshold, SYLLABUS section 2); weights are in PyTorch's (out, in) layout, so
+sum reaches the threshold, the course's convention); weights are in PyTorch's (out, in) layout, so
 ``w[j, i]`` joins input i to unit j.  Half-plane k is ``{x : cos(t_k) x1 + sin(t_k) x2 >= d_k}``,
 t_k in degrees: one threshold unit with weights (cos t_k, sin t_k) and bias -d_k.
 """
@@ -55,8 +55,8 @@ def xor_layers(output_weights=(1.0, -1.0), output_bias: float = -0.5) -> list:
     """The two-layer threshold net of lecture 5: hidden units OR and AND, then an output unit.
 
     Hidden layer: w1 = [[1, 1], [1, 1]], b1 = [-0.5, -1.5] (OR fires for x1 + x2 >= 0.5, AND
-    for x1 + x2 >= 1.5; 003_10b403b49c24009b.txt l. 135-136).  Output: w2 = [output_weights]
-    (1, 2), b2 = [output_bias] (1,); the defaults (1, -1), -0.5 compute XOR.
+    for x1 + x2 >= 1.5, as in Dripta MJ, *Deep Learning: The Basics*).  Output:
+    w2 = [output_weights] (1, 2), b2 = [output_bias] (1,); the defaults (1, -1), -0.5 compute XOR.
     Returns ``[(w1, b1), (w2, b2)]``.
     """
     w2 = as_array(output_weights, "output_weights", ndim=1, spec="(2,)")

@@ -3,11 +3,11 @@
 Shape legend: N points x; a net with 2n hidden sigmoid units has w1 (2n, 1), b1 (2n,),
 w2 (1, 2n), b2 (1,) in PyTorch layout.
 
-``nn.tower_weights(a, b, c, k, m)`` gives the 1-2-1 net of ``003_10b403b49c24009b.txt``
-l. 223-240, whose output climbs from b to a and then to a + c - b (the top plateau is not c).
-A tower ``s(k (x - l)) - s(k (x - r))`` is that net with (a, b, c) = (h, 0, -h); n towers side
-by side approximate a function the way a bar chart does, which is the constructive idea behind
-the universal approximation theorem.
+``nn.tower_weights(a, b, c, k, m)`` gives the 1-2-1 net of the two-step regression example in
+Dripta MJ, *Deep Learning: The Basics*, whose output climbs from b to a and then to a + c - b
+(the top plateau is not c).  A tower ``s(k (x - l)) - s(k (x - r))`` is that net with
+(a, b, c) = (h, 0, -h); n towers side by side approximate a function the way a bar chart does,
+which is the constructive idea behind the universal approximation theorem.
 """
 
 from __future__ import annotations

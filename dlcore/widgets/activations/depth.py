@@ -62,7 +62,8 @@ class _ActivationHistograms(App):
         controls = {
             "activation": dropdown("activation f", VA.ACTIVATION_NAMES, activation),
             "init": dropdown("weight init", list(_INITS), init,
-                             tooltip="how the weights of every layer are drawn"),
+                             tooltip="how the weights of every layer are drawn "
+                                     "(lecture 8 explains Xavier and He)"),
             "quantity": dropdown("show", _QUANTITIES, quantity,
                                  tooltip="what the histograms count"),
         }

@@ -31,7 +31,7 @@ def _check_weights(weights):
 
 
 def _unit_name(label: str) -> str:
-    """'z1_2' -> 'z2(1)' style names that match the seed's z_j^(l)."""
+    """'z1_2' -> 'z2(1)' style names that match the slides' z_j^(l)."""
     if label.startswith("z"):
         layer, unit = label[1:].split("_")
         return f"z{unit.translate(_SUB)}({layer})"

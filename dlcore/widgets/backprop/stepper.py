@@ -194,7 +194,7 @@ class GraphStepper(App):
             return ("Step 0: the forward pass has run and every box shows its value. Press "
                     "'next step' to start the backward pass.")
         if current is None:
-            return (f"Step 1 of {n}: seed the output: d{self._name(self.root)}/"
+            return (f"Step 1 of {n}: start at the output: d{self._name(self.root)}/"
                     f"d{self._name(self.root)} = 1.")
         node = current.node
         up = grads[node]

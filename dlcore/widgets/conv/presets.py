@@ -3,7 +3,8 @@
 Shape legend: images (H, W), kernels (KH, KW), feature maps (H, W).  ``IMAGE_PRESETS`` and
 ``POOL_PRESETS`` map a label to a function returning the array (the digit and the photo are
 loaded only when chosen); ``KERNEL_PRESETS`` and ``PHOTO_KERNELS`` map a label to an array.
-Labels name the seed file and line of every example that comes from a seed.
+An example taken from a slide deck names the deck's author in its label (Kiran, Arya,
+Khapra); the Sources section of lecture 10 gives the full references.
 """
 
 from __future__ import annotations
@@ -37,38 +38,38 @@ def photo_patch() -> np.ndarray:
     return np.round(sample_image(downsample=4)[42:52, 76:86] * 255)
 
 
-def _seed(name):
+def _slide(name):
     return lambda: SE[name].value
 
 
 IMAGE_PRESETS = {
-    "seed 5×5 (004, l. 68–72)": _seed("cnn2_input"),
-    "edge example 5×5 (002, l. 1591)": _seed("edge_input"),
-    "bias example 3×3 (002, l. 1825–1829)": _seed("bias_input"),
-    "sharpen example 5×5 (002, l. 1933–1940)": _seed("sharpen_input"),
-    "bright | dark halves 6×6 (002, l. 2258–2264)": _seed("rows_input"),
+    "slide example 5×5 (Kiran)": _slide("cnn2_input"),
+    "edge example 5×5 (Arya)": _slide("edge_input"),
+    "bias example 3×3 (Arya)": _slide("bias_input"),
+    "sharpen example 5×5 (Arya)": _slide("sharpen_input"),
+    "bright | dark halves 6×6 (Arya)": _slide("rows_input"),
     "handwritten digit 8×8 (counts 0–16)": digit_image,
     "photo patch 10×10 (grey 0–255)": photo_patch,
 }
 
 KERNEL_PRESETS = {
-    "seed 3×3 (004, l. 68–70)": SE["cnn2_kernel"].value,
-    "vertical edge (002, l. 1591)": SE["edge_kernel"].value,
-    "bias example 2×2 (002, l. 1837–1840)": SE["bias_kernel"].value,
-    "sharpen (002, l. 1944–1948)": SE["sharpen_kernel"].value,
+    "slide example 3×3 (Kiran)": SE["cnn2_kernel"].value,
+    "vertical edge (Arya)": SE["edge_kernel"].value,
+    "bias example 2×2 (Arya)": SE["bias_kernel"].value,
+    "sharpen (Arya)": SE["sharpen_kernel"].value,
     "box blur (ones / 9)": KERNELS["box_blur"],
-    "edges, -8 in the centre (002, l. 2363)": SE["kernel_edges"].value,
+    "edges, -8 in the centre (Arya)": SE["kernel_edges"].value,
     "horizontal edge": KERNELS["edge_horizontal"],
     "identity": KERNELS["identity"],
 }
 
 PHOTO_KERNELS = {
-    "vertical edge (002)": SE["edge_kernel"].value,
+    "vertical edge (Arya)": SE["edge_kernel"].value,
     "horizontal edge": KERNELS["edge_horizontal"],
-    "edges, -8 in the centre (002)": SE["kernel_edges"].value,
-    "blur: ones / 9 (002)": SE["kernel_blur"].value / 9.0,
+    "edges, -8 in the centre (Arya)": SE["kernel_edges"].value,
+    "blur: ones / 9 (Arya)": SE["kernel_blur"].value / 9.0,
     "Gaussian blur": KERNELS["gaussian_blur"],
-    "sharpen (002)": SE["sharpen_kernel"].value,
+    "sharpen (Arya)": SE["sharpen_kernel"].value,
     "Sobel x": KERNELS["sobel_x"],
     "Sobel y": KERNELS["sobel_y"],
     "identity": KERNELS["identity"],
@@ -84,8 +85,8 @@ def _peaks() -> np.ndarray:
 
 
 POOL_PRESETS = {
-    "seed 4×4 (000, l. 5391–5394)": _seed("pool_input"),
-    "second seed 4×4 (000, l. 5408–5411)": _seed("pool_input_b"),
+    "slide example 4×4 (Khapra)": _slide("pool_input"),
+    "second slide example 4×4 (Khapra)": _slide("pool_input_b"),
     "isolated peaks 8×8": _peaks,
     "handwritten digit 8×8 (counts 0–16)": digit_image,
 }

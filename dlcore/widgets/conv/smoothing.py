@@ -28,7 +28,7 @@ __all__ = ["smoothing_explorer"]
 
 def _noisy_track(n: int = 40) -> np.ndarray:
     t = np.arange(n)
-    noise = np.random.default_rng(0).normal(0.0, 0.15, n)  # fixed seed: the same track always
+    noise = np.random.default_rng(0).normal(0.0, 0.15, n)  # fixed random seed: same track
     return 1.0 + 0.04 * t + 0.3 * np.sin(t / 4) + noise
 
 
@@ -36,12 +36,12 @@ class SmoothingExplorer(App):
     """Sliders for the K weights; the readings, the smoothed track and one window."""
 
     def __init__(self, signal=None, taps=None):
-        seed_x = SLIDE_EXAMPLES["smoother_signal"].value
-        seed_w = SLIDE_EXAMPLES["smoother_taps"].value
-        taps = seed_w if taps is None else as_array(taps, "taps", ndim=1, spec="(K,)")
+        slide_x = SLIDE_EXAMPLES["smoother_signal"].value
+        slide_w = SLIDE_EXAMPLES["smoother_taps"].value
+        taps = slide_w if taps is None else as_array(taps, "taps", ndim=1, spec="(K,)")
         if not 1 <= taps.size <= 9:
             raise ValueError(f"taps must hold between 1 and 9 weights (K,); got {taps.size}")
-        self._signals = {"aeroplane track (seed, 12 readings)": seed_x,
+        self._signals = {"aeroplane track (slides, 12 readings)": slide_x,
                          "noisy track (40 readings, fixed noise)": _noisy_track()}
         if signal is not None:
             own = as_array(signal, "signal", ndim=1, spec="(T,)")
@@ -130,7 +130,7 @@ def smoothing_explorer(signal=None, taps=None) -> SmoothingExplorer:
 
     ``signal`` (T,): your own readings (added as the first signal preset); ``taps`` (K,),
     1 <= K <= 9: starting weights in the printed order w_-(K-1), ..., w_0 (default: the
-    seed's 0.01, 0.01, 0.02, 0.02, 0.04, 0.4, 0.5).  The output slider picks one s_t and shows
+    slides' 0.01, 0.01, 0.02, 0.02, 0.04, 0.4, 0.5).  The output slider picks one s_t and shows
     its window and its sum of products.
     """
     return SmoothingExplorer(signal=signal, taps=taps)

@@ -21,10 +21,10 @@ MAX_DEPTH = MAX_FILTERS = 8
 
 _VOLUME_PRESETS = {
     "choose with the sliders": None,
-    "RGB 5×5, K=2, F=3, S=2, P=1 (002, l. 2090–2091)": dict(depth=3, n_filters=2, n=5, k=3,
-                                                           stride=2, pad=1),
-    "32×32×3, six 5×5 filters (002, l. 2304)": dict(depth=3, n_filters=6, n=32, k=5,
-                                                   stride=1, pad=0),
+    "RGB 5×5, K=2, F=3, S=2, P=1 (Arya)": dict(depth=3, n_filters=2, n=5, k=3, stride=2,
+                                              pad=1),
+    "32×32×3, six 5×5 filters (Arya)": dict(depth=3, n_filters=6, n=32, k=5, stride=1,
+                                           pad=0),
     "one grey channel, one filter": dict(depth=1, n_filters=1, n=7, k=3, stride=1, pad=0),
 }
 

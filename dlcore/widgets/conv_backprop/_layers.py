@@ -8,7 +8,7 @@ ReLU inputs stay 0.1 away from the kink, so a small finite-difference step never
 branch is taken).  Every layer but tanh is linear in its inputs (piecewise, for pooling and
 ReLU), so central differences have no truncation error there: only tanh shows the rise of the
 error at large steps, and max pooling shows a jump once a step crosses a tie.  A planted bug
-is one of the catalogued mistakes of the course (SYLLABUS section 5, A4): it rewrites the
+is one of the classic mistakes of a hand-written backward pass: it rewrites the
 correct gradients into the wrong ones, so the panel can show the check catching it.
 """
 
@@ -111,7 +111,7 @@ LAYERS = {
         conv.conv2d_forward, conv.conv2d_backward, _normal((1, 2, 5, 5), (3, 2, 3, 3), (3,)),
         ("x", "w", "b"), {"stride": 1},
         ("dW by true convolution (the kernel flipped)", _flip_dw)),
-    "conv2d, stride 2 (the seed's setting)": Layer(
+    "conv2d, stride 2 (the slides' example)": Layer(
         conv.conv2d_forward, conv.conv2d_backward, _normal((1, 1, 5, 5), (2, 1, 3, 3), (2,)),
         ("x", "w", "b"), {"stride": 2}, ("G not dilated before the full correlation",
                                          _undilated_dx)),

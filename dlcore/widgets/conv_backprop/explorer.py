@@ -1,8 +1,8 @@
 """``conv_backprop_explorer``: which products g_j * a_i make up each gradient of a conv layer.
 
 Shape legend: input A (H, W), kernel W (KH, KW), upstream gradient G = dL/dZ (H_out, W_out),
-dL/dW (KH, KW), dL/dA (H, W); cells are numbered from 1 in row-major order as in the seed
-(a_1..a_25, w_1..w_9, z_1..z_4).
+dL/dW (KH, KW), dL/dA (H, W); cells are numbered from 1 in row-major order as on the
+slides (a_1..a_25, w_1..w_9, z_1..z_4).
 """
 
 from __future__ import annotations
@@ -20,14 +20,14 @@ from ._common import grid_text
 
 __all__ = ["conv_backprop_explorer"]
 
-STRIDES = {"2 (the seed's setting)": 2, "1": 1}
+STRIDES = {"2 (the slides' example)": 2, "1": 1}
 KINDS = {"a weight w_k": "weight", "an input cell a_i": "input", "an output z_j": "output"}
 MAX_INPUT, MAX_KERNEL = 7, 4
 
 
 def default_g(shape) -> np.ndarray:
     """The upstream gradient offered for an output of this shape: [[1, 2], [3, 4]] for the
-    seed's 2x2 output, all ones (L = sum Z) otherwise."""
+    slides' 2x2 output, all ones (L = sum Z) otherwise."""
     return np.array([[1.0, 2.0], [3.0, 4.0]]) if tuple(shape) == (2, 2) else np.ones(shape)
 
 
@@ -79,7 +79,7 @@ class ConvBackpropExplorer(App):
         self._shape = self._out_shape(stride)
         controls = {
             "stride": dropdown("stride s", STRIDES, stride,
-                               tooltip="the seed does not state it; its equations need 2"),
+                               tooltip="the slides do not state it; their equations need 2"),
             "kind": dropdown("inspect", KINDS, kind,
                              tooltip="what to follow: a weight, an input cell or an output"),
             "index": int_slider("number (k, i or j, from 1)", index, 1, self._count(kind, stride),
@@ -91,7 +91,7 @@ class ConvBackpropExplorer(App):
                             layout=W.Layout(width="320px", height="70px"),
                             style={"description_width": "initial"}),
             "symbols": checkbox("show names (a_i, w_k, g_j) instead of numbers", symbols,
-                                tooltip="label the cells as the seed does"),
+                                tooltip="label the cells as the slides do"),
         }
         h, wd = self.x.shape
         kw = self.w.shape[1]
@@ -248,7 +248,7 @@ def conv_backprop_explorer(x=None, w=None, g=None, *, stride=2, kind="weight", i
     cell) and the stride -> the cells it meets highlighted in A, W and G, its equation with
     the products g_j·a_i (or w_k·g_j), and dL/dW, dL/dA from ``dlcore.conv.conv2d_backward``.
 
-    Defaults: the seed's 5x5 input and 3x3 kernel (``004_4f4f274075c2c478.txt``, l. 68-72),
+    Defaults: the 5x5 input and 3x3 kernel of Kiran's slides (``dl.data.SLIDE_EXAMPLES``),
     stride 2 and G = [[1, 2], [3, 4]] (all ones at stride 1).  ``x`` (H, W) up to 7x7, ``w``
     (KH, KW) up to 4x4 and ``g`` (H_out, W_out) replace them; G stays editable.
     """

@@ -14,7 +14,7 @@ from ._layers import LAYERS, custom_layer
 
 __all__ = ["gradcheck_panel"]
 
-TOL = 1e-6          # the course's pass mark (SYLLABUS section 2)
+TOL = 1e-6          # the course's pass mark for a gradient check
 STEPS = 10.0 ** np.arange(-12, 0)   # the h axis of the error curve
 
 

@@ -182,7 +182,7 @@ def input_gradient_explorer(g=None, w=None, *, stride=2, extra=0) -> InputGradie
     by KH-1 and slide rot180(W) over it (one cell at a time), beside the stamping view where
     each g_j adds g_j·W onto its window (``dlcore.conv.conv_transpose2d``).
 
-    Defaults: G = [[1, 2], [3, 4]], the seed's 3x3 kernel, stride 2, so dL/dX is the 5x5 input
+    Defaults: G = [[1, 2], [3, 4]], the slides' 3x3 kernel, stride 2, so dL/dX is the 5x5 input
     gradient of the lecture.  ``g`` (H_out, W_out) and ``w`` (KH, KW), at most 3x3, replace
     them (both stay editable); ``extra`` (< stride) adds input rows/columns no window covers.
     """

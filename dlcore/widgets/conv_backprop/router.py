@@ -25,9 +25,9 @@ MAX_SIDE = 6
 
 #: name -> (activations, upstream gradient or None, stride); None: 1, 2, 3, ... per cell
 PRESETS = {
-    "seed 004 activations (l. 461-491)": (SE["pool_backprop_input"].value,
-                                          SE["pool_backprop_upstream"].value, 2),
-    "seed 000 map, overlapping windows (stride 1)": (SE["pool_input"].value, None, 1),
+    "Kiran's example: 4x4 activations, stride 2": (SE["pool_backprop_input"].value,
+                                                   SE["pool_backprop_upstream"].value, 2),
+    "Khapra's 4x4 map, overlapping windows (stride 1)": (SE["pool_input"].value, None, 1),
     "a tie: two equal maxima in a window": (np.array([[1.0, 3, 3, 0], [2, 0, 1, 1],
                                                       [0, 5, 2, 2], [5, 1, 2, 2]]), None, 2),
 }
@@ -231,9 +231,10 @@ def pooling_router(x=None, upstream=None, *, mode="max", size=2, stride=None,
     pooled map and the routed gradient dL/dx, with arrows from the selected window's gradient
     to the cell(s) it reaches (``dlcore.conv.max_pool2d_backward`` / ``avg_pool2d_backward``).
 
-    Default: the seed's activations and upstream gradient (``004_4f4f274075c2c478.txt``,
-    l. 461-491).  ``x`` (H, W), at most 6x6, adds your own activations (and ``upstream``, of
-    the pooled shape, its gradient); ``preset`` picks a preset by name or a word in it.
+    Default: the activations and upstream gradient of Kiran's slide "Backprop in pooling
+    layer" (``dl.data.SLIDE_EXAMPLES``).  ``x`` (H, W), at most 6x6, adds your own activations
+    (and ``upstream``, of the pooled shape, its gradient); ``preset`` picks a preset by name or
+    a word in it.
     """
     return PoolingRouter(x=x, upstream=upstream, mode=mode, size=size, stride=stride,
                          preset=preset)

@@ -3,7 +3,7 @@
 - ``step_vs_sigmoid``: bias and weight sliders -> the perceptron's step against the sigmoid,
   read at criticsRating 0.49 and 0.51.
 - ``sigmoid_fit``: (w, b) sliders -> the sigmoid through the two toy points, the live loss, a
-  guess log and a replay of the seed's six guesses.
+  guess log and a replay of the six guesses from the slides.
 - ``random_search``: a button that draws random (w, b) -> the best point on the contours and the
   best loss against the number of guesses.
 - ``error_surface``: start point and learning rate -> the gradient-descent path on contours and

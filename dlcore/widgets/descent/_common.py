@@ -19,8 +19,9 @@ from ..._checks import as_array
 from .._base import App, make_figure  # noqa: F401  (make_figure: used as C.make_figure)
 
 WINDOW = (-6.0, 6.0, -6.0, 6.0)
-# The guess table of 000_e2730a764dfba2d6.txt, lines 1474-1516 (w, b only; losses are computed).
-SEED_GUESSES = ((0.5, 0.0), (-0.1, 0.0), (0.94, -0.94), (1.42, -1.73), (1.65, -2.08),
+# The six guesses of the two-point toy in Khapra's Deep Learning Tutorial (w, b only; the
+# losses are computed).
+SLIDE_GUESSES = ((0.5, 0.0), (-0.1, 0.0), (0.94, -0.94), (1.42, -1.73), (1.65, -2.08),
                 (1.78, -2.27))
 OPTIMUM = (float(np.log(6.0)), float(-np.log(4.0) - 0.5 * np.log(6.0)))
 

@@ -113,8 +113,9 @@ class SigmoidFit(C.DescentApp):
             "b": slider("bias b", b, window[2], window[3], 0.01,
                         tooltip="bias b of f(x) = σ(w x + b)"),
             "log": button("log this guess", tooltip="add (w, b, L) to the guess log"),
-            "replay": button("next seed guess", tooltip="set (w, b) to the next row of the "
-                             "seed's guess table and log it"),
+            "replay": button("next slide guess",
+                             tooltip="set (w, b) to the next of the six guesses from the "
+                                     "slides and log it"),
             "clear": button("clear log", tooltip="empty the guess log"),
         }
         self.loss_fn, self.X, self.Y = loss_fn, X, Y
@@ -144,7 +145,7 @@ class SigmoidFit(C.DescentApp):
         readouts = {"loss": readout(), "log": readout()}
         super().__init__(controls, fig, readouts, title="Fit two points by hand", layout="row")
         controls["log"].on_click(lambda _b: self.log_guess())
-        controls["replay"].on_click(lambda _b: self.next_seed_guess())
+        controls["replay"].on_click(lambda _b: self.next_slide_guess())
         controls["clear"].on_click(lambda _b: self.clear_log())
         self.update()
 
@@ -157,8 +158,8 @@ class SigmoidFit(C.DescentApp):
         self.update()
         self.redraw()
 
-    def next_seed_guess(self) -> None:
-        w, b = C.SEED_GUESSES[self._replay % len(C.SEED_GUESSES)]
+    def next_slide_guess(self) -> None:
+        w, b = C.SLIDE_GUESSES[self._replay % len(C.SLIDE_GUESSES)]
         self._replay += 1
         with C.Muted(self):
             self.controls["w"].value, self.controls["b"].value = w, b
@@ -197,7 +198,8 @@ class SigmoidFit(C.DescentApp):
 def sigmoid_fit(w: float = 0.5, b: float = 0.0, loss_fn=None, data_xy=None) -> SigmoidFit:
     """Sliders w, b in [-6, 6] -> the sigmoid through the data, the loss, a guess log.
 
-    "next seed guess" replays the six guesses of 000_e2730a764dfba2d6.txt (lines 1474-1516).
+    "next slide guess" replays the six guesses of the two-point toy in Khapra's
+    *Deep Learning Tutorial*, one per click.
     loss_fn: theta (2,) -> float, default the toy's ``1/2 sum (y - sigma(w x + b))^2``;
     data_xy: (X, Y), each (N,), default ``data.two_point_toy()``.
     """

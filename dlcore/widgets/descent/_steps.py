@@ -142,7 +142,7 @@ def taylor_direction(theta=(0.5, 0.0), lr: float = 0.05, beta: float = 180.0, lo
     return TaylorDirection(theta, lr, beta, loss_fn, grad_fn, radius)
 
 
-_MODES = {"batch GD (sum over all points)": "batch", "per-sample (the seed's loop)": "sample"}
+_MODES = {"batch GD (sum over all points)": "batch", "per-sample (one step per point)": "sample"}
 
 
 class StepSizeLimit(C.DescentApp):
@@ -260,7 +260,7 @@ def step_size_limit(lr: float = 0.01, mode: str = "batch", steps: int = 40,
     """η on the linear model ``y_hat = w x`` -> convergence or divergence, and the 2/Σx² limit.
 
     Data: ``data.linear_toy()`` (Σx² = 117.25).  lr in [0.001, 2]; mode: "batch" (one step per
-    pass over the four points) or "sample" (the seed's loop, one step per point, cycling);
+    pass over the four points) or "sample" (one step per point, cycling through them);
     steps: S updates shown; w0: the start.
     """
     lr = C.real(lr, "lr", 1e-3, 2.0)

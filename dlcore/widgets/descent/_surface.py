@@ -123,8 +123,8 @@ def random_search(per_click: int = 10, window=C.WINDOW, loss_fn=None, rng=None) 
     """Random-search button -> guesses and the best point on the contours, best loss vs guesses.
 
     per_click: 1, 10, 100 or 1000; window: (w_min, w_max, b_min, b_max) where (w, b) are
-    drawn uniformly; loss_fn: theta (2,) -> float (default: the two-point toy); rng: Generator,
-    seed or None.
+    drawn uniformly; loss_fn: theta (2,) -> float (default: the two-point toy); rng: a Generator,
+    an integer random seed or None.
     """
     from ...viz.surfaces import _window
 

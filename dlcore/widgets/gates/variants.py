@@ -36,13 +36,13 @@ VARIANTS = {
         "four gate blocks stacked in the rows of W_ih (4d, n) and W_hh (4d, d) in the order "
         "(i, f, g, o); ∂c_t/∂c_(t−1) = diag(f_t), the direct cell path",
         _lstm_params, "LSTM"),
-    "LSTM as in the seed: order (i, f, o, g), W [h; x]": (
+    "LSTM as on the slides: order (i, f, o, g), W [h; x]": (
         [r"\begin{pmatrix} i \\ f \\ o \\ g \end{pmatrix} = \begin{pmatrix} \sigma \\ \sigma "
          r"\\ \sigma \\ \tanh \end{pmatrix} W \begin{pmatrix} h_{t-1} \\ x_t \end{pmatrix}",
          r"c_t = f \odot c_{t-1} + i \odot g, \quad h_t = o \odot \tanh(c_t)"],
         "the same cell; W (4d, d + n) is [W_hh, W_ih] side by side with the row blocks of o "
         "and g swapped: loading such weights into PyTorch needs the blocks reordered",
-        _lstm_params, "LSTM (seed)"),
+        _lstm_params, "LSTM (slides)"),
     "peephole LSTM (Gers & Schmidhuber 2000)": (
         [r"i_t = \sigma(x_t W_{ii}^\top + h_{t-1} W_{hi}^\top + p_i \odot c_{t-1} + b_i)",
          r"f_t = \sigma(x_t W_{if}^\top + h_{t-1} W_{hf}^\top + p_f \odot c_{t-1} + b_f)",
@@ -50,8 +50,8 @@ VARIANTS = {
          r"o_t = \sigma(x_t W_{io}^\top + h_{t-1} W_{ho}^\top + p_o \odot c_t + b_o), \quad "
          r"h_t = o_t \odot \tanh(c_t)"],
         "the gates also look at the cell: i and f at c_(t−1), and the output gate at the new "
-        "c_t (the seed's slide, 001_83a7a452e11fa9a5.txt l. 3306-3311, gives it c_(t−1): "
-        "spot the mistake); diagonal peepholes p add 3d weights",
+        "c_t, which exists by the time o is computed (giving it c_(t−1) is a common slip); "
+        "diagonal peepholes p add 3d weights",
         lambda n, d: counting.lstm_params(n, d) + 3 * d, "peephole"),
     "coupled input and forget gates": (
         [r"f_t = \sigma(x_t W_{if}^\top + h_{t-1} W_{hf}^\top + b_f)",
@@ -68,13 +68,12 @@ VARIANTS = {
         "no cell state and no output gate; z plays the coupled forget gate (z = 1 keeps "
         "h_(t−1)); the reset gate multiplies after the matrix product",
         lambda n, d: counting.gru_params(n, d), "GRU"),
-    "GRU as in the seed (Cho et al. 2014)": (
+    "GRU in the form of Cho et al. (2014)": (
         [r"z_t = \sigma(W_z [h_{t-1}, x_t]), \quad r_t = \sigma(W_r [h_{t-1}, x_t])",
          r"\tilde h_t = \tanh(W [r_t \odot h_{t-1}, x_t])",
          r"h_t = (1 - z_t) \odot h_{t-1} + z_t \odot \tilde h_t"],
         "z and 1 − z are swapped with respect to PyTorch (here z = 1 takes the new state), and "
-        "r multiplies h_(t−1) before the matrix product: weights do not transfer unchanged "
-        "(001_83a7a452e11fa9a5.txt l. 3333-3339)",
+        "r multiplies h_(t−1) before the matrix product: weights do not transfer unchanged",
         lambda n, d: counting.gru_params(n, d), "GRU (Cho)"),
 }
 
@@ -130,7 +129,7 @@ class VariantSwitcher(App):
 
 def variant_switcher(variant: str = "LSTM (course / PyTorch order i, f, g, o)", n: int = 784,
                      d: int = 200) -> VariantSwitcher:
-    """Variant (RNN, LSTM in PyTorch or seed order, peephole, coupled gates, GRU in PyTorch or
-    Cho form) -> its equations re-rendered, what differs, and the parameter counts of all
+    """Variant (RNN, LSTM in PyTorch or the slides' order, peephole, coupled gates, GRU in
+    PyTorch or Cho form) -> its equations re-rendered, what differs, and the parameter counts of all
     variants for input size n and hidden size d (``dlcore.counting``)."""
     return VariantSwitcher(variant=variant, n=n, d=d)

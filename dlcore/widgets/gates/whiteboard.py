@@ -27,7 +27,7 @@ _EXPRESSIONS = {
     "ac(bd + a) + ad": (("ac(bd + a)", "ad"), lambda k, r: r["ac(bd + a)"] + r["ad"]),
 }
 _GOAL = "ac(bd + a) + ad"
-# The plan of 002_0ad103dc23bd7991.txt l. 1257-1340, completed to the end: (action, expr, slot)
+# The plan of Arya's whiteboard slides, completed to the end: (action, expr, slot)
 PLAN = (("write", "ac", 1), ("write", "bd", 2), ("write", "bd + a", 3), ("erase", None, 2),
         ("write", "ac(bd + a)", 2), ("erase", None, 1), ("erase", None, 3), ("write", "ad", 1),
         ("write", "ac(bd + a) + ad", 3))

@@ -1,12 +1,12 @@
 """Widgets of the history lecture (L01): the timeline, the ILSVRC chart and a matching game.
 
 - ``timeline_explorer``: theme filter and milestone selector (or a click on a point) -> the
-  milestones on a year axis, each with its seed file and lines; hollow markers flag years the
-  seeds do not print (supplied for the course).
+  milestones on a year axis, and the selected one's people, details and the slide it comes
+  from.
 - ``ilsvrc_chart``: network selector (or hover over a point) -> top-5 error by year and against
   depth, with the error ratios to AlexNet and to the previous network.
 - ``matching_cards``: one dropdown per contribution to choose a person; "check my answers"
-  scores them and names a likely mix-up (such as the seed's "backprop (Hinton)").
+  scores them and names a likely mix-up (such as crediting backpropagation to Hinton alone).
 
 The records come from ``dlcore.data.history`` (``timeline()``, ``ilsvrc_results()``).
 """

@@ -30,7 +30,7 @@ DEFAULT_PAIRS = {
 DEFAULT_DISTRACTORS = ("Geoffrey Hinton alone",)
 DEFAULT_HINTS = {
     ("The 1986 paper that popularised backpropagation", "Geoffrey Hinton alone"):
-        "001_83a7a452e11fa9a5.txt, line 39 credits Hinton alone; the paper has three authors",
+        "Hinton is one of its three authors, with Rumelhart and Williams",
     ("First use of backpropagation in neural networks (1982)",
      "David Rumelhart, Geoffrey Hinton, Ronald Williams"):
         "they popularised it in 1986; someone used it for neural networks earlier",

@@ -1,4 +1,4 @@
-"""ILSVRC chart: the seed table of top-5 error by year and against depth."""
+"""ILSVRC chart: Khapra's table of top-5 error by year and against depth."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from .._base import CYCLE, PALETTE, App, checkbox, dropdown, make_figure, readou
 __all__ = ["HUMAN_TOP5", "ILSVRCChart", "ilsvrc_chart"]
 
 
-HUMAN_TOP5 = 5.1  # supplied: one trained annotator's top-5 error (Russakovsky et al., 2015)
+HUMAN_TOP5 = 5.1  # one trained annotator's top-5 error (Russakovsky et al., 2015)
 
 
 class ILSVRCChart(App):
@@ -28,8 +28,9 @@ class ILSVRCChart(App):
                                 tooltip="pick a network (or hover over a point)"),
             "log_depth": checkbox("log-scale depth axis", log_depth,
                                   tooltip="depth spans 8 to 152 layers"),
-            "human": checkbox(f"show a human estimate ({HUMAN_TOP5}%, supplied)", show_human,
-                              tooltip="top-5 error of one trained human annotator"),
+            "human": checkbox(f"show a human estimate ({HUMAN_TOP5}%)", show_human,
+                              tooltip="top-5 error of one trained human annotator "
+                                      "(Russakovsky et al., 2015)"),
         }
         fig, (ax_bar, ax) = make_figure(1, 2, figsize=(8.6, 3.6))
         self.ax, self.ax_bar = ax, ax_bar
@@ -39,7 +40,7 @@ class ILSVRCChart(App):
         self.bars = ax_bar.bar(range(len(names)), err, color=colours)
         ax_bar.set_xticks(range(len(names)),
                           [f"{r.network}\n{r.year}" for r in self.results], fontsize="small")
-        style_axes(ax_bar, "ILSVRC top-5 error by year", "network and ILSVRC year (supplied)",
+        style_axes(ax_bar, "ILSVRC top-5 error by year", "network and ILSVRC year",
                    "top-5 error (%)")
         ax.plot(depth, err, color=PALETTE["grey"], lw=1)
         self.points = ax.scatter(depth, err, c=colours, s=60, zorder=3)
@@ -80,7 +81,7 @@ class ILSVRCChart(App):
         for j, bar in enumerate(self.bars):
             bar.set_edgecolor(PALETTE["black"] if j == k else "none")
             bar.set_linewidth(2.5 if j == k else 0)
-        text = (f"{r.network} (ILSVRC {r.year}, year supplied): top-5 error {r.top5_error:.1f}% "
+        text = (f"{r.network} (ILSVRC {r.year}): top-5 error {r.top5_error:.1f}% "
                 f"with {r.layers} layers.")
         if k > 0:
             prev = self.results[k - 1]
@@ -90,7 +91,7 @@ class ILSVRCChart(App):
                      f"{100 * (prev.top5_error - r.top5_error) / prev.top5_error:.0f}% lower.")
         if self.controls["human"].value:
             side = "below" if r.top5_error < HUMAN_TOP5 else "above"
-            text += f" That is {side} the human estimate of {HUMAN_TOP5}% (supplied)."
+            text += f" That is {side} the human estimate of {HUMAN_TOP5}%."
         self.set_readout("network", text)
         self.set_summary(f"Top-5 error falls from 16.0% (AlexNet, 8 layers) to 3.6% (ResNet, "
                          f"152 layers) as depth grows; selected: {r.network}, "

@@ -6,9 +6,9 @@
 - ``threshold_plane``: w1, w2, θ (presets AND θ = 2, OR θ = 1) and a target function -> the
   line ``w1 x1 + w2 x2 = θ`` on the unit square, the fire region and the corners it gets
   wrong; XOR's target is never met.
-- ``perceptron_trainer``: data (the seed trace, blobs, XOR or your own ``X, y``), sign(0)
-  convention, bias feature -> step/play through the learning rule: the visited point, the w
-  arrow, the boundary, ŷ, the update row and the mistakes per epoch.
+- ``perceptron_trainer``: data (the slides' two-point example, blobs, XOR or your own
+  ``X, y``), sign(0) convention, bias feature -> step/play through the learning rule: the
+  visited point, the w arrow, the boundary, ŷ, the update row and the mistakes per epoch.
 
 The math is ``dlcore.neurons`` (``step``, ``mp_neuron``, ``truth_table``, ``sign_pm``,
 ``perceptron_step``); the widgets only evaluate and draw it.

@@ -211,7 +211,7 @@ def mp_neuron_playground(n_inputs: int = 3, threshold: float = 3.0, weights=None
                          inhibitory=(), x=None, names=None) -> MPNeuronPlayground:
     """Threshold unit with checkboxes for the inputs: sum against θ, decision, truth table.
 
-    Defaults to the seed's movie neuron (3 inputs, unit weights, θ = 3).  With
+    Defaults to Khapra's movie neuron (3 inputs, unit weights, θ = 3).  With
     ``n_inputs=2`` a third panel marks which of the 16 two-input functions a single unit
     realises.  weights: (n_inputs,) in [-3, 3]; inhibitory: input indices; x: initial inputs.
     """

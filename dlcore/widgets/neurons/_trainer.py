@@ -30,12 +30,12 @@ from .._base import (
 from ..milestones._common import html_table
 from ._common import errors_per_epoch, fmt_vec, perceptron_trace
 
-__all__ = ["PerceptronTrainer", "perceptron_trainer", "SEED_TRACE"]
+__all__ = ["PerceptronTrainer", "perceptron_trainer", "SLIDE_EXAMPLE"]
 
-# 001_83a7a452e11fa9a5.txt, lines 78-288: w starts at (0, 0); x = (1, -1) with y = -1, then
-# x = (-1, 1) with y = +1; no bias feature.
-SEED_TRACE = (np.array([[1.0, -1.0], [-1.0, 1.0]]), np.array([-1, 1]))
-DATASETS = {"seed trace (001_83a7a452e11fa9a5.txt)": "seed trace",
+# The two-point example of the IFT6758 slides ("Perceptron"): w starts at (0, 0); x = (1, -1)
+# with y = -1, then x = (-1, 1) with y = +1; no bias feature.
+SLIDE_EXAMPLE = (np.array([[1.0, -1.0], [-1.0, 1.0]]), np.array([-1, 1]))
+DATASETS = {"the slides' two points": "slide example",
             "two Gaussian blobs (separable)": "blobs", "XOR (not separable)": "XOR"}
 
 
@@ -69,7 +69,7 @@ class PerceptronTrainer(App):
             data = "custom" if data is None else data
         else:
             self._custom = None
-        data = "seed trace" if data is None else data
+        data = "slide example" if data is None else data
         if data not in options.values():
             raise ValueError(f"data must be one of {', '.join(options.values())}; got {data!r}")
         if sign_zero not in (0, 1):
@@ -113,7 +113,7 @@ class PerceptronTrainer(App):
     def _default_bias(self, data: str) -> bool:
         if data == "custom" and self._bias_given is not None:
             return bool(self._bias_given)
-        return data != "seed trace"
+        return data != "slide example"
 
     def _build_plots(self) -> None:
         ax, ax_e = self.ax, self.ax_e
@@ -146,8 +146,8 @@ class PerceptronTrainer(App):
     def dataset(self):
         """Points shown (N, 2), labels (N,), and the model's inputs (N, D)."""
         data = self.controls["data"].value
-        if data == "seed trace":
-            X, y = SEED_TRACE
+        if data == "slide example":
+            X, y = SLIDE_EXAMPLE
         elif data == "blobs":
             X, y = self._blobs
         elif data == "XOR":
@@ -269,11 +269,11 @@ def perceptron_trainer(data: str | None = None, X=None, y=None, sign_zero: int =
                        seed=0) -> PerceptronTrainer:
     """Step or play through ``w <- w + y x 1[y != sign(w . x)]`` on 2-D data.
 
-    data: "seed trace" (default; 001_83a7a452e11fa9a5.txt, no bias), "blobs" (``n_samples``
-    points of ``dl.data.blobs`` with ``centers`` (2, 2) for y = -1 and y = +1, ``std`` and
-    ``seed``; separable by default, 4 epochs), "XOR", or your own points with
-    ``X`` (N, 2) and ``y`` (N,) in {-1, +1}.  sign_zero: 1 (course) or 0 (numpy's np.sign).
-    bias: append a constant-1 feature (default: False for the seed trace, True otherwise).
+    data: "slide example" (default: the two points of the IFT6758 slides, no bias), "blobs"
+    (``n_samples`` points of ``dl.data.blobs`` with ``centers`` (2, 2) for y = -1 and y = +1,
+    ``std`` and random ``seed``; separable by default, 4 epochs), "XOR", or your own points
+    with ``X`` (N, 2) and ``y`` (N,) in {-1, +1}.  sign_zero: 1 (course) or 0 (numpy's np.sign).
+    bias: append a constant-1 feature (default: False for the slide example, True otherwise).
     """
     return PerceptronTrainer(data=data, X=X, y=y, sign_zero=sign_zero, max_epochs=max_epochs,
                              bias=bias, n_samples=n_samples, centers=centers, std=std,

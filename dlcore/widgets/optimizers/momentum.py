@@ -175,9 +175,9 @@ def momentum_explorer(lr: float = 0.003, momentum: float = 0.0, *, method: str =
                       steps: int = 150) -> MomentumExplorer:
     """Explore step size α and momentum β on ``E = ½(h₁x² + h₂y²)`` (default h = 10, 400).
 
-    The defaults α = 0.003, β = 0.0 are where the seed's embedded demo starts
-    (``004_4f4f274075c2c478.txt``, lines 754-758).  Left: the path; middle: the loss against
-    the step; right: the stable region 0 < α h_max < 2(1 + β) (Nesterov:
+    The defaults α = 0.003, β = 0.0 are where the optimizer demo embedded in Kiran's slides
+    (*CNN/Deep Learning 2*, slide "Optimizer Comparison") starts.  Left: the path; middle: the
+    loss against the step; right: the stable region 0 < α h_max < 2(1 + β) (Nesterov:
     2(1 + β)/(1 + 2β)) in the (α, β) plane with your setting marked.  ``method`` is
     "momentum" (heavy ball) or "nag"; ``curvatures`` two curvatures h₁ < h₂; ``start`` (x, y);
     ``steps`` the path length.  Returns the widget.

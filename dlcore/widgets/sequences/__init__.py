@@ -2,17 +2,19 @@
 
 Shape legend: x_t (1, n) input row, h_t (1, d) hidden state, y_t (1, k) output; a sequence is
 (N, T, D) batch first; weights W_ih (d, n), W_hh (d, d), W_hy (k, d) (PyTorch's layout; the
-seeds' U, W, V are their transposes).
+slides' U, W, V are their transposes).
 
 - ``unrolled_rnn``: T, n, d, k -> the unrolled graph, every shape, a parameter count that does
   not depend on T.
 - ``sequence_architectures``: task -> one/many-to-one/many diagram.
 - ``deep_toy_stepper``: step through "deep" -> softmax bars and per-step cross-entropy.
-- ``bptt_terms``: pick L_t and a truncation window -> explicit and implicit BPTT terms.
-- ``bptt_gradient_flow``: lag, spectral radius, activation, clipping -> gradient norm at every
-  step vs the bound (gamma lambda)^(T-k).
+- ``bptt_terms``: pick L_t and a window of k-step truncation per loss -> explicit and implicit
+  BPTT terms.
+- ``bptt_gradient_flow``: lag, largest singular value lambda = ||W_hh||_2, kind of W_hh,
+  activation, clipping -> gradient norm at every step vs the bound (gamma lambda)^(T-k) (and the
+  spectral radius, which is no bound).
 - ``clipping_explorer``: a dragged gradient and tau -> clipped by norm and by value, and the
-  seed's squared-norm bug.
+  squared-norm bug.
 
 The math is done by ``dlcore.recurrent``, ``layers``, ``activations``, ``losses`` and
 ``counting``; the widgets only draw it.

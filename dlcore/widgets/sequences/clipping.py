@@ -1,4 +1,5 @@
-"""``clipping_explorer``: a 2-D gradient clipped by norm and by value, and the seed's bug.
+"""``clipping_explorer``: a 2-D gradient clipped by norm and by value, and the squared-norm
+bug (a norm computed without its square root).
 
 Shape legend: the gradient g is a vector (2,); the threshold tau is a number > 0.
 """
@@ -16,17 +17,18 @@ __all__ = ["clipping_explorer"]
 
 _LIM = 5.0
 _PRESETS = {
-    "seed example: g = [3, 4], τ = 1": (3.0, 4.0, 1.0),
+    "slide example: g = [3, 4], τ = 1": (3.0, 4.0, 1.0),
     "course example: g = [0.6, −0.8], τ = 0.7": (0.6, -0.8, 0.7),
     "small gradient: g = [0.3, 0.2], τ = 1": (0.3, 0.2, 1.0),
     "one large entry: g = [4.5, 0.2], τ = 1": (4.5, 0.2, 1.0),
 }
 
 
-def seed_clip(g, tau: float) -> np.ndarray:
-    """The clipping code of ``001_83a7a452e11fa9a5.txt`` l. 3003-3005, bug included.
+def squared_norm_clip(g, tau: float) -> np.ndarray:
+    """Clipping code with a classic bug: the norm computed without its square root.
 
-    ``grad_norm = np.sum(grad * grad)`` is the squared norm, so a gradient is rescaled to
+    ``grad_norm = np.sum(grad * grad)`` (as in the IFT6758 slides' clipping code) is the
+    squared norm, so a gradient is rescaled to
     ``tau / ||g||^2`` times itself: [3, 4] at tau = 1 becomes [0.12, 0.16] (norm 0.2) instead
     of [0.6, 0.8].  Kept only to show the mistake; use ``dlcore.recurrent.clip_grad_norm``.
     g (D,) -> (D,).
@@ -83,7 +85,7 @@ class ClippingExplorer(App):
                          tooltip="second entry of the gradient (or click the plot)"),
             "tau": slider("threshold τ", tau, 0.05, _LIM, 0.01,
                           tooltip="largest allowed norm (by norm) or entry (by value)"),
-            "bug": checkbox("show the seed's code (squared norm)", bool(squared_norm_bug),
+            "bug": checkbox("show the squared-norm bug (no √)", bool(squared_norm_bug),
                             tooltip="grad_norm = np.sum(grad * grad): the missing square root"),
         }
         fig, ax = make_figure(1, 1, figsize=(5.6, 5.2))
@@ -104,7 +106,7 @@ class ClippingExplorer(App):
         self.line_g = vec(PALETTE["black"], "gradient g")
         self.line_norm = vec(PALETTE["blue"], "clipped by norm")
         self.line_value = vec(PALETTE["orange"], "clipped by value", "--")
-        self.line_bug = vec(PALETTE["vermillion"], "seed's code (squared norm)", ":")
+        self.line_bug = vec(PALETTE["vermillion"], "with the squared norm (bug)", ":")
         ax.set_xlim(-_LIM, _LIM)
         ax.set_ylim(-_LIM, _LIM)
         ax.set_aspect("equal")
@@ -171,7 +173,7 @@ class ClippingExplorer(App):
         g = np.array([c["g1"].value, c["g2"].value])
         tau = c["tau"].value
         by_norm, by_value = clip_pair(g, tau)
-        bug = seed_clip(g, tau)
+        bug = squared_norm_clip(g, tau)
         self.ball.set_radius(tau)
         self.box.set_xy((-tau, -tau))
         self.box.set_width(2 * tau)
@@ -192,25 +194,26 @@ class ClippingExplorer(App):
                                      f"each entry clamped to [−τ, τ]; direction turned by "
                                      f"{turn:.1f}°")
         if c["bug"].value:
-            self.set_readout("bug", f"seed's code: [{fmt(bug[0])}, {fmt(bug[1])}], length "
+            self.set_readout("bug", f"squared-norm bug: [{fmt(bug[0])}, {fmt(bug[1])}], length "
                                     f"{fmt(np.linalg.norm(bug))}: it divides by ‖g‖² instead of "
                                     f"‖g‖ (missing square root)")
         else:
-            self.set_readout("bug", "tick the box to see what the seed's code returns")
+            self.set_readout("bug", "tick the box to see what grad_norm = np.sum(grad * grad) "
+                                    "returns")
         self.set_summary(f"Gradient [{fmt(g[0])}, {fmt(g[1])}] with τ = {fmt(tau)}: by norm "
                          f"[{fmt(by_norm[0])}, {fmt(by_norm[1])}], by value "
                          f"[{fmt(by_value[0])}, {fmt(by_value[1])}]"
-                         + (f", seed's code [{fmt(bug[0])}, {fmt(bug[1])}]."
+                         + (f", squared-norm bug [{fmt(bug[0])}, {fmt(bug[1])}]."
                             if c["bug"].value else "."))
 
 
 def clipping_explorer(g=(3.0, 4.0), tau: float = 1.0, squared_norm_bug: bool = False,
                       preset: str | None = None) -> ClippingExplorer:
     """A gradient (sliders, or click and drag on the plane), the threshold tau and a toggle for
-    the seed's squared-norm bug -> the gradient clipped by norm
+    the squared-norm bug -> the gradient clipped by norm
     (``dlcore.recurrent.clip_grad_norm``) and by value (``clip_grad_value``).
 
     ``g`` is [g1, g2] with entries in [-5, 5]; ``tau`` in [0.05, 5]; ``preset`` one of the
-    worked examples (e.g. ``"seed example: g = [3, 4], τ = 1"``).
+    worked examples (e.g. ``"slide example: g = [3, 4], τ = 1"``).
     """
     return ClippingExplorer(g=g, tau=tau, squared_norm_bug=squared_norm_bug, preset=preset)

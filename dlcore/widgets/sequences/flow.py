@@ -1,6 +1,11 @@
 """``bptt_gradient_flow``: how much of the gradient of a loss at step T reaches each earlier
 state of an RNN, against the bound (gamma lambda)^(T-k), with and without clipping.
 
+lambda is the largest singular value of W_hh, its spectral norm ||W_hh||_2: the bound
+||dh_t/dh_k|| <= (gamma lambda)^(t-k) needs a bound on ||W_hh||.  The spectral radius rho (the
+largest |eigenvalue|) is no such bound: it equals lambda for the orthogonal choice of W_hh
+and is smaller for the non-normal one, where the gradient can grow while rho < 1.
+
 Shape legend: N = 1 sequence, T time steps, D input features, H hidden units; x (1, T, D),
 hidden states (1, H), W_ih (H, D), W_hh (H, H).
 """
@@ -28,6 +33,9 @@ __all__ = ["bptt_gradient_flow"]
 
 _GAMMA = {"tanh": 1.0, "sigmoid": 0.25, "relu": 1.0}
 _T_FLOW = 80
+# label shown in the dropdown -> the ``matrix`` argument
+_MATRICES = {"λQ, Q orthogonal (ρ = λ)": "orthogonal",
+             "non-normal, triangular (ρ < λ)": "non-normal"}
 
 
 def _sigmoid_step_forward(x_t, h, w_ih, w_hh):
@@ -45,29 +53,51 @@ def _sigmoid_step_backward(dh, cache):
     return dh_prev, dw_ih, dw_hh
 
 
-def flow_weights(T: int, radius: float, seed: int = 0, H: int = 16, D: int = 4,
-                 input_scale: float = 1.0):
-    """The seeded RNN of the widget: x (1, T, D), w_ih (H, D), w_hh = radius * Q (H, H) with Q
-    orthogonal (so its spectral radius and norm are both ``radius``), and the unit vector
-    u (1, H) used as dL/dh_T.  The same seed gives the same first steps for every T."""
+def recurrent_matrix(q: np.ndarray, norm: float, matrix: str = "orthogonal") -> np.ndarray:
+    """W_hh (H, H) with largest singular value ``norm`` built on the orthogonal q (H, H).
+
+    "orthogonal": ``norm * q``; every singular value and every |eigenvalue| is ``norm``.
+    "non-normal": ``q (D + S) q^T`` rescaled to spectral norm ``norm``, with D diagonal
+    (entries evenly spaced from 0.5 to -0.5) and S ones just above the diagonal.  The
+    triangular D + S has its eigenvalues on the diagonal, so the spectral radius is about
+    0.37 ``norm``: below 1 for ``norm`` < 2.7 while the norm is above 1.
+    """
+    if matrix == "orthogonal":
+        return norm * q
+    H = q.shape[0]
+    m = q @ (np.diag(np.linspace(0.5, -0.5, H)) + np.eye(H, k=1)) @ q.T
+    return norm * m / np.linalg.norm(m, 2)
+
+
+def spectral(w_hh: np.ndarray) -> tuple[float, float]:
+    """(largest singular value ||W_hh||_2, spectral radius max |eigenvalue|) of w_hh (H, H)."""
+    return float(np.linalg.norm(w_hh, 2)), float(np.max(np.abs(np.linalg.eigvals(w_hh))))
+
+
+def flow_weights(T: int, norm: float, seed: int = 0, H: int = 16, D: int = 4,
+                 input_scale: float = 1.0, matrix: str = "orthogonal"):
+    """The RNN of the widget, drawn from a random seed: x (1, T, D), w_ih (H, D), w_hh (H, H)
+    with largest singular value ``norm`` (``recurrent_matrix``), and the unit vector u (1, H)
+    used as dL/dh_T.  The same random seed gives the same first steps for every T."""
     rng = np.random.default_rng(seed)
     q, _ = np.linalg.qr(rng.standard_normal((H, H)))
-    w_hh = radius * q
+    w_hh = recurrent_matrix(q, norm, matrix)
     w_ih = input_scale * rng.standard_normal((H, D)) / np.sqrt(D)
     x = rng.standard_normal((1, _T_FLOW, D))[:, :T]
     u = rng.standard_normal((1, H))
     return x, w_ih, w_hh, u / np.linalg.norm(u)
 
 
-def gradient_flow(T: int, radius: float, activation: str = "tanh", seed: int = 0):
+def gradient_flow(T: int, norm: float, activation: str = "tanh", seed: int = 0,
+                  matrix: str = "orthogonal"):
     """Norms of the gradient dL/dh_k reaching every state of an RNN, for a loss on h_T.
 
-    The RNN is ``flow_weights(T, radius, seed)``; dL/dh_T is its unit vector u.  The steps use
-    ``dlcore.recurrent.rnn_step_forward`` / ``rnn_step_backward`` (tanh, relu) or linear +
-    sigmoid ops from ``dlcore.layers`` and ``dlcore.activations``.  Returns (norms (T + 1,)
+    The RNN is ``flow_weights(T, norm, seed, matrix=matrix)``; dL/dh_T is its unit vector u.
+    The steps use ``dlcore.recurrent.rnn_step_forward`` / ``rnn_step_backward`` (tanh, relu) or
+    linear + sigmoid ops from ``dlcore.layers`` and ``dlcore.activations``.  Returns (norms (T + 1,)
     for k = 0..T, grads [dW_ih, dW_hh]).
     """
-    x, w_ih, w_hh, u = flow_weights(T, radius, seed)
+    x, w_ih, w_hh, u = flow_weights(T, norm, seed, matrix=matrix)
     H = w_hh.shape[0]
     h = np.zeros((1, H))
     caches = []
@@ -94,22 +124,27 @@ def gradient_flow(T: int, radius: float, activation: str = "tanh", seed: int = 0
 
 
 class BPTTGradientFlow(App):
-    """Log-scale norms of dL/dh_k against k, the bound (gamma lambda)^(T-k), and the effect of
-    clipping on them."""
+    """Log-scale norms of dL/dh_k against k, the bound (gamma lambda)^(T-k) with lambda =
+    ||W_hh||_2, the spectral radius for comparison, and the effect of clipping."""
 
-    def __init__(self, T=40, radius=1.0, activation="tanh", clip=1.0, clipping=False, seed=0):
+    def __init__(self, T=40, norm=1.0, activation="tanh", clip=1.0, clipping=False, seed=0,
+                 matrix="orthogonal"):
         T = in_range(T, "T", 2, _T_FLOW)
-        radius = real_in_range(radius, "radius", 0.1, 3.0)
+        norm = real_in_range(norm, "norm", 0.1, 3.0)
         activation = choice(activation, "activation", _GAMMA)
+        matrix = choice(matrix, "matrix", _MATRICES.values())
         clip = real_in_range(clip, "clip", 0.01, 100.0)
         self._seed = seed
         controls = {
             "T": int_slider("sequence length T (lag)", T, 2, _T_FLOW,
                             tooltip="the loss sits on h_T; how far back does its gradient go?"),
-            "radius": slider("spectral radius λ of W_hh", radius,
-                             0.1, 3.0, 0.05, tooltip="W_hh = λ Q with Q orthogonal"),
+            "norm": slider("largest singular value λ", norm, 0.1, 3.0, 0.05,
+                           tooltip="λ = ‖W_hh‖₂, the spectral norm of W_hh; the bound uses "
+                                   "it, not the largest |eigenvalue|"),
             "activation": dropdown("activation φ", list(_GAMMA), activation,
                                    tooltip="γ = max φ′: 1 for tanh and relu, 1/4 for sigmoid"),
+            "matrix": dropdown("W_hh", _MATRICES, matrix,
+                               tooltip="orthogonal: spectral radius ρ = λ; non-normal: ρ < λ"),
             "clipping": checkbox("clip the gradient by norm", bool(clipping),
                                  tooltip="dlcore.recurrent.clip_grad_norm on (dW_ih, dW_hh)"),
             "clip": log_slider("clip threshold τ", clip, 0.01, 100.0,
@@ -120,25 +155,29 @@ class BPTTGradientFlow(App):
         self.line, = ax.semilogy([], [], "o-", color=PALETTE["blue"], ms=3, lw=1.8,
                                  label="‖∂L/∂h_k‖ (BPTT)")
         self.line_bound, = ax.semilogy([], [], "--", color=PALETTE["vermillion"], lw=1.6,
-                                       label="bound (γλ)^(T−k)")
+                                       label="bound (γλ)^(T−k), λ = ‖W_hh‖₂")
+        self.line_radius, = ax.semilogy([], [], "-.", color=PALETTE["grey"], lw=1.2,
+                                        label="(γρ)^(T−k), ρ = spectral radius: not a bound")
         self.line_clip, = ax.semilogy([], [], ":", color=PALETTE["green"], lw=2.2,
                                       label="after clipping by norm")
         style_axes(ax, "", "time step k (the loss is at k = T)", "gradient norm (log scale)")
-        ax.legend(loc="lower right", fontsize=8)
+        ax.legend(loc="best", fontsize=8)
         readouts = {"flow": readout(), "bound": readout(), "clipped": readout()}
         super().__init__(controls, fig, readouts, title="Gradient flow through time")
-        two_columns(self, ["T", "radius", "activation"], ["clipping", "clip"])
+        two_columns(self, ["T", "norm", "activation"], ["matrix", "clipping", "clip"])
         self.norms = np.zeros(T + 1)
         self.update()
 
     def update(self) -> None:
         c = self.controls
-        T, lam, act = c["T"].value, c["radius"].value, c["activation"].value
+        T, act, matrix = c["T"].value, c["activation"].value, c["matrix"].value
         gamma = _GAMMA[act]
-        norms, grads = gradient_flow(T, lam, act, seed=self._seed)
+        norms, grads = gradient_flow(T, c["norm"].value, act, seed=self._seed, matrix=matrix)
+        lam, rho = spectral(flow_weights(T, c["norm"].value, self._seed, matrix=matrix)[2])
         self.norms = norms
         ks = np.arange(T + 1)
         bound = (gamma * lam) ** (T - ks.astype(float))
+        radius_curve = (gamma * rho) ** (T - ks.astype(float))
         total = float(np.sqrt(sum(float(np.sum(g * g)) for g in grads)))
         clipped = [g.copy() for g in grads]
         if total > 0:
@@ -148,26 +187,34 @@ class BPTTGradientFlow(App):
         tiny = 1e-300
         self.line.set_data(ks, np.maximum(norms, tiny))
         self.line_bound.set_data(ks, bound)
+        self.line_radius.set_data(ks, np.maximum(radius_curve, tiny))
+        self.line_radius.set_visible(not np.isclose(rho, lam))
         self.line_clip.set_data(ks, np.maximum(norms * coef, tiny))
         self.line_clip.set_visible(c["clipping"].value)
         shown = np.concatenate([norms[norms > 0], bound, [1.0]])
+        if self.line_radius.get_visible():
+            shown = np.concatenate([shown, radius_curve[radius_curve > 0]])
         if c["clipping"].value:
             shown = np.concatenate([shown, norms[norms > 0] * coef])
         lo, hi = max(float(shown.min()), 1e-300), float(shown.max())
         self.ax.set_xlim(-0.5, T + 0.5)
         self.ax.set_ylim(lo / 10, hi * 10)
-        self.ax.set_title(f"{act} RNN, λ = {lam:.2f}, γλ = {gamma * lam:.3g}")
+        self.ax.set_title(f"{act} RNN, λ = ‖W_hh‖₂ = {lam:.2f}, ρ = {rho:.2f}, "
+                          f"γλ = {gamma * lam:.3g}")
         first = norms[0]
         verdict = ("vanishes" if first < 1e-3 else "explodes" if first > 1e3 else
                    "stays moderate")
         self.set_readout("flow", f"gradient reaching h_0 after {T} steps: {sci(first)} times "
                                  f"the gradient at h_T (it {verdict})")
         over = bool(np.any(norms > bound * (1 + 1e-9)))
-        relation = ("the bound (γλ)^T = " + sci(bound[0])
+        relation = (f"λ = ‖W_hh‖₂ = {lam:.2f}, spectral radius ρ = {rho:.2f}; the bound "
+                    f"(γλ)^T = {sci(bound[0])}"
                     + (" is violated (a bug!)" if over else " holds at every step"))
-        if gamma * lam > 1 and first < 1e-6 * bound[0]:
-            relation += ": γλ > 1 allows explosion, but the saturating φ′ keeps the gradient " \
-                        "far below it; the bound is not a prediction"
+        if rho < lam - 1e-9 and np.any(norms > radius_curve * (1 + 1e-9)):
+            relation += "; the gradient rises above (γρ)^(T−k): the spectral radius is no bound"
+        if gamma * lam > 1 + 1e-9 and first < 1e-6 * bound[0]:
+            relation += "; γλ > 1 only allows growth: here the gradient stays far below the " \
+                        "bound (φ′ is mostly smaller than γ), so the bound is not a prediction"
         self.set_readout("bound", relation)
         if c["clipping"].value:
             self.set_readout("clipped", f"‖(dW_ih, dW_hh)‖ = {fmt(total)}; clipped at τ = "
@@ -177,20 +224,24 @@ class BPTTGradientFlow(App):
         else:
             self.set_readout("clipped", f"‖(dW_ih, dW_hh)‖ = {fmt(total)}; tick the box to clip it")
         self.set_summary(f"Log-scale gradient norm at each step k for a loss at T = {T}: "
-                         f"{act}, λ = {lam:.2f}; after {T} steps it is {sci(first)}, below the "
-                         f"bound {sci(bound[0])}.")
+                         f"{act}, ‖W_hh‖₂ = {lam:.2f}, spectral radius {rho:.2f}; after {T} "
+                         f"steps it is {sci(first)}, below the bound {sci(bound[0])}.")
 
 
-def bptt_gradient_flow(T: int = 40, radius: float = 1.0, activation: str = "tanh",
-                       clip: float = 1.0, clipping: bool = False,
-                       seed: int = 0) -> BPTTGradientFlow:
-    """Sequence length, recurrent weight scale (spectral radius lambda of W_hh), activation and a
-    clipping threshold -> the norm of the gradient reaching every time step of an unrolled RNN
-    (log scale) with the bound ||dh_T/dh_k|| <= (gamma lambda)^(T-k), gamma = 1 for tanh and
-    relu, 1/4 for sigmoid.
+def bptt_gradient_flow(T: int = 40, norm: float = 1.0, activation: str = "tanh",
+                       clip: float = 1.0, clipping: bool = False, seed: int = 0,
+                       matrix: str = "orthogonal") -> BPTTGradientFlow:
+    """Sequence length, the largest singular value lambda = ||W_hh||_2 of the recurrent weights,
+    the kind of W_hh, the activation and a clipping threshold -> the norm of the gradient
+    reaching every time step of an unrolled RNN (log scale) with the bound
+    ||dh_T/dh_k|| <= (gamma lambda)^(T-k), gamma = 1 for tanh and relu, 1/4 for sigmoid.
 
-    T in [2, 80]; radius in [0.1, 3]; activation "tanh", "sigmoid" or "relu"; clip in
-    [0.01, 100].
+    The bound needs lambda = ||W_hh||_2, not the spectral radius rho (the largest |eigenvalue|,
+    drawn for comparison): for ``matrix="orthogonal"`` (W_hh = lambda Q) the two are equal, for
+    ``matrix="non-normal"`` rho is about 0.37 lambda and the gradient can grow while rho < 1.
+
+    T in [2, 80]; norm in [0.1, 3]; activation "tanh", "sigmoid" or "relu"; matrix
+    "orthogonal" or "non-normal"; clip in [0.01, 100].
     """
-    return BPTTGradientFlow(T=T, radius=radius, activation=activation, clip=clip,
-                            clipping=clipping, seed=seed)
+    return BPTTGradientFlow(T=T, norm=norm, activation=activation, clip=clip,
+                            clipping=clipping, seed=seed, matrix=matrix)

@@ -1,5 +1,5 @@
-"""``bptt_terms``: the explicit and implicit terms of dL_t/dW_hh, and which of them truncated
-BPTT keeps.
+"""``bptt_terms``: the explicit and implicit terms of dL_t/dW_hh, and which of them k-step
+truncation per loss keeps.
 
 Shape legend: N = 1 sequence, T time steps, D input features, H hidden units, K classes;
 x (1, T, D), hidden states (1, H), W_ih (H, D), W_hh (H, H), W_hy (K, H).  Time steps are shown
@@ -63,7 +63,7 @@ def bptt_term_grads(x, h0, w_ih, w_hh, b, dhs, t: int) -> list[np.ndarray]:
 
 class BPTTTerms(App):
     """Bars: the size of each term of dL_t/dW_hh, explicit (k = t) and implicit (k < t), and
-    which of them truncated BPTT keeps."""
+    which of them k-step truncation per loss keeps."""
 
     def __init__(self, T=8, t=8, window=None, seed=0):
         T = in_range(T, "T", 2, _T_TERMS)
@@ -74,8 +74,9 @@ class BPTTTerms(App):
             "T": int_slider("sequence length T", T, 2, _T_TERMS, tooltip="time steps"),
             "t": int_slider("loss term L_t: t", t, 1, T,
                             tooltip="which step's loss to differentiate"),
-            "window": int_slider("BPTT window (steps back)", window, 1, T,
-                                 tooltip="truncated BPTT keeps the terms k > t − window"),
+            "window": int_slider("window per loss (steps)", window, 1, T,
+                                 tooltip="truncation per loss: L_t keeps the terms of the "
+                                         "steps k > t − window"),
         }
         fig, ax = make_figure(1, 1, figsize=(7.4, 3.8))
         self.ax = ax
@@ -156,7 +157,8 @@ class BPTTTerms(App):
 
 
 def bptt_terms(T: int = 8, t: int = 8, window: int | None = None, seed: int = 0) -> BPTTTerms:
-    """Pick the loss term L_t (and a truncation window) -> the explicit term and the implicit
+    """Pick the loss term L_t (and a window for k-step truncation per loss) -> the explicit
+    term and the implicit
     terms of dL_t/dW_hh = sum_{k<=t} dL_t/dh_t (dh_t/dh_k) d+h_k/dW_hh as bars, computed with
     ``dlcore.recurrent.rnn_backward(..., truncate=)`` on a small seeded RNN.
 

@@ -1,7 +1,7 @@
 """``unrolled_rnn`` and ``sequence_architectures``: the RNN drawn through time.
 
 Shape legend: x_t (1, n) input row, h_t (1, d) hidden state, y_t (1, k) output; weights in the
-course layout W_ih (d, n), W_hh (d, d), W_hy (k, d) (the seeds' U, W, V are their transposes).
+course layout W_ih (d, n), W_hh (d, d), W_hy (k, d) (the slides' U, W, V are their transposes).
 """
 
 from __future__ import annotations

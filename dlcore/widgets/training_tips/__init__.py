@@ -5,7 +5,7 @@
   decision regions on noisy spirals.
 - ``learning_rate_explorer``: a learning rate from 1e-6 to 10; see a flat, good or NaN curve.
 - ``dropout_explorer``: the drop probability p; see sampled masks and Monte-Carlo means against
-  the evaluation output, for inverted dropout and for the seeds' keep-probability form.
+  the evaluation output, for inverted dropout and for the slides' keep-probability form.
 - ``batchnorm_explorer``: gamma, beta, train/eval; see the batch-norm output histogram.
 
 The math comes from ``dlcore.layers``, ``dlcore.nn``, ``dlcore.optim`` and the experiments of

@@ -158,7 +158,7 @@ class _LearningRateExplorer(App):
                                      tooltip="the step size of SGD, on a log scale")}
         controls["lr"].continuous_update = False
         super().__init__(controls, fig, {"verdict": readout()},
-                         title="Learning rate: the seed's two-layer net on digits")
+                         title="Learning rate: a two-layer net on digits")
         self.update()
 
     def history(self):
@@ -196,8 +196,8 @@ class _LearningRateExplorer(App):
 def learning_rate_explorer(lr: float = 0.1, num_epochs=None) -> App:
     """Slide the learning rate from 1e-6 to 10; see a flat, a good or a diverging loss curve.
 
-    The seed's two-layer net with 50 hidden units (here 64-50-10 on standardized digits),
-    plain SGD with mini-batches of 100 (``dlcore.viz.training.lr_trial``); ``num_epochs``
-    defaults to 20 (10 in fast mode).
+    The two-layer net of the IFT6758 slides, with 50 hidden units (here 64-50-10 on
+    standardized digits), plain SGD with mini-batches of 100 (``dlcore.viz.training.lr_trial``);
+    ``num_epochs`` defaults to 20 (10 in fast mode).
     """
     return _LearningRateExplorer(lr, num_epochs)

@@ -54,7 +54,7 @@ class _InitExplorer(App):
             "preset": dropdown("initialisation", list(_PRESETS), preset,
                                tooltip="zeros, the Xavier/He rules, or your own std"),
             "std": log_slider("weight std σ (custom)", std, 1e-4, 10.0,
-                              tooltip="weights ~ N(0, σ²); the seed uses 0.001"),
+                              tooltip="weights ~ N(0, σ²); the IFT6758 slides use 0.001"),
             "activation": dropdown("activation f", VA.ACTIVATION_NAMES, activation),
         }
         controls["std"].continuous_update = False

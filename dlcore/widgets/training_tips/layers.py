@@ -62,10 +62,10 @@ class _DropoutExplorer(App):
                                     label="eval output = h (inverted)")
         self.inv_line, = ax_v.plot(x, self.h, "o", color=CYCLE[0], ms=7,
                                    label="MC mean, inverted: h·m/(1−p)")
-        self.seed_test, = ax_v.plot(x, self.h, "_", color=CYCLE[1], ms=18, mew=2.5,
-                                    label="seed test output (1−p)·h")
-        self.seed_line, = ax_v.plot(x, self.h, "s", color=CYCLE[1], ms=5,
-                                    label="MC mean, seed form: h·m")
+        self.keep_test, = ax_v.plot(x, self.h, "_", color=CYCLE[1], ms=18, mew=2.5,
+                                    label="slides' test output (1−p)·h")
+        self.keep_line, = ax_v.plot(x, self.h, "s", color=CYCLE[1], ms=5,
+                                    label="MC mean, slides' form: h·m")
         ax_v.set_ylim(0, 2.4)
         ax_v.set_xticks(x)
         ax_v.legend(fontsize=7, loc="upper left", ncol=2)
@@ -104,25 +104,25 @@ class _DropoutExplorer(App):
     def update(self):
         p, out, mask, evaluation = self.sample()
         inv_mean = out.mean(axis=0)
-        seed_mean = (out * (1.0 - p)).mean(axis=0)  # h * m: the seeds' training output
-        seed_test = (1.0 - p) * self.h  # the seeds' test output: scaled by keep probability
+        keep_mean = (out * (1.0 - p)).mean(axis=0)  # h * m: the slides' training output
+        keep_test = (1.0 - p) * self.h  # the slides' test output: scaled by keep probability
         self.image.set_data(mask[:self.n_show])
         self.eval_line.set_ydata(evaluation)
         self.inv_line.set_ydata(inv_mean)
-        self.seed_line.set_ydata(seed_mean)
-        self.seed_test.set_ydata(seed_test)
+        self.keep_line.set_ydata(keep_mean)
+        self.keep_test.set_ydata(keep_test)
         self.ax_v.set_ylim(0, max(2.4, float(inv_mean.max()) * 1.15))
         n = self.n_units
         self.set_readout("keep", f"p = {p:.2f} drops, so the keep probability is {1 - p:.2f}; "
                          f"{n} units give 2^{n} = {2 ** n:,} thinned networks; "
                          f"{1 - mask.mean():.1%} of the sampled units were dropped")
         err_inv = float(np.max(np.abs(inv_mean - evaluation)))
-        err_seed = float(np.max(np.abs(seed_mean - seed_test)))
+        err_keep = float(np.max(np.abs(keep_mean - keep_test)))
         self.set_readout("error", f"{out.shape[0]:,} samples: max |MC mean − eval output| = "
-                         f"{err_inv:.3f} (inverted), {err_seed:.3f} (seed form)")
+                         f"{err_inv:.3f} (inverted), {err_keep:.3f} (slides' form)")
         self.set_summary(f"Left: {self.n_show} sampled masks at p = {p:.2f}. Right: per unit, "
                          f"the average training output matches the evaluation output in both "
-                         f"conventions (largest gap {max(err_inv, err_seed):.3f}); inverted "
+                         f"conventions (largest gap {max(err_inv, err_keep):.3f}); inverted "
                          f"dropout needs no change at evaluation.")
 
 
@@ -131,7 +131,7 @@ def dropout_explorer(p: float = 0.5, n_units: int = 10, n_samples: int = 1000, n
     """Slide the drop probability p; see sampled masks and Monte-Carlo means vs. eval output.
 
     Inverted dropout (``dlcore.layers.dropout_forward``, the course's form) scales kept units
-    by 1/(1 - p) in training, so the mean equals the evaluation output h.  The seeds' form keeps
+    by 1/(1 - p) in training, so the mean equals the evaluation output h.  The slides' form keeps
     units unscaled (h·m) and multiplies by the keep probability 1 - p at test time; both have
     the same expectation.
     """
@@ -179,7 +179,7 @@ class _BatchNormExplorer(App):
                                           "evaluation: running statistics": False}, training),
             "warmup": int_slider("training batches seen", warmup, 0, 100,
                                  tooltip="how many batches updated the running statistics "
-                                         "(momentum 0.1)"),
+                                         "(each moves them 10 % of the way)"),
         }
         readouts = {"out": readout(), "stats": readout()}
         super().__init__(controls, fig, readouts, title="Batch normalisation")
