@@ -175,3 +175,99 @@ def wait_kernels_idle(base: str, token: str, timeout: float = 120) -> None:
             return
         time.sleep(0.5)
     raise TimeoutError(f"kernels still busy after {timeout} s")
+
+
+# Layout of one widget's output, measured in the page: hidden px (the largest sideways
+# overflow of the widget or of a scrolling box in it, or how far it reaches past the output
+# area), the slider tracks' widths, texts that do not fit, and the widget's height.
+LAYOUT_JS = r"""
+(root) => {
+  const area = root.closest('.jp-OutputArea-output') || root;
+  const right = area.getBoundingClientRect().right;
+  let hidden = Math.max(0, root.scrollWidth - root.clientWidth);
+  let reach = 0;
+  for (const el of root.querySelectorAll('*')) {
+    const style = getComputedStyle(el);
+    if (/(auto|scroll|hidden)/.test(style.overflowX) && el.clientWidth > 0)
+      hidden = Math.max(hidden, el.scrollWidth - el.clientWidth);
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && style.visibility !== 'hidden') reach = Math.max(reach, r.right - right);
+  }
+  hidden = Math.max(hidden, Math.round(reach));
+  const trackSel = '.widget-slider .slider-container, .widget-slider .noUi-target';
+  const tracks = Array.from(root.querySelectorAll(trackSel))
+      .map(e => e.getBoundingClientRect().width).filter(w => w >= 0);
+  const truncated = [];
+  const textSel = 'button, .widget-label, .widget-label-basic, label, .widget-readout';
+  for (const el of root.querySelectorAll(textSel)) {
+    if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0)
+      truncated.push((el.innerText || el.title || '').trim().slice(0, 40));
+  }
+  const ctx = document.createElement('canvas').getContext('2d');
+  for (const sel of root.querySelectorAll('select')) {
+    const opt = sel.options[sel.selectedIndex];
+    if (!opt) continue;
+    ctx.font = getComputedStyle(sel).font;
+    if (ctx.measureText(opt.text).width + 28 > sel.clientWidth)
+      truncated.push(opt.text.slice(0, 40));
+  }
+  return {hidden: Math.round(hidden), height: Math.round(root.getBoundingClientRect().height),
+          tracks: tracks.map(Math.round), truncated};
+}
+"""
+
+# Arms a watcher on a widget's figure canvases: records the first keydown and the first change
+# of their pixels (window.__t0, window.__t1), for keypress-to-pixels latency.
+ARM_JS = r"""
+(root) => {
+  const sel = '.jupyter-matplotlib-canvas-div canvas:first-child';
+  const canvases = Array.from(root.querySelectorAll(sel));
+  const sums = c => { try {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let s = 0; for (let i = 0; i < d.length; i += 28) s = (s * 31 + d[i]) % 1000000007;
+      return s;
+    } catch (e) { return -1; } };
+  const base = canvases.map(sums);
+  window.__t0 = null; window.__t1 = null;
+  const onKey = () => { if (window.__t0 === null) window.__t0 = performance.now(); };
+  document.addEventListener('keydown', onKey, {capture: true, once: true});
+  const tick = () => {
+    if (window.__t0 !== null && canvases.some((c, i) => sums(c) !== base[i])) {
+      window.__t1 = performance.now(); return;
+    }
+    if (!window.__stop) requestAnimationFrame(tick);
+  };
+  window.__stop = false;
+  requestAnimationFrame(tick);
+  return canvases.length;
+}
+"""
+
+
+def widgets_notebook(names, folder: Path) -> Path:
+    """A notebook that builds each widget factory in ``names`` in its own cell."""
+    import platform
+
+    import nbformat
+
+    from tests.notebook_checks import normalize
+
+    cells = [nbformat.v4.new_code_cell("%matplotlib inline\nimport dlcore as dl")]
+    cells += [nbformat.v4.new_code_cell(f"dl.widgets.{n}()") for n in names]
+    path = Path(folder) / "widgets.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+    normalize(path, platform.python_version())
+    return path
+
+
+def widget_layouts(page, names) -> dict:
+    """``LAYOUT_JS`` for the widget of each cell of ``widgets_notebook(names)``."""
+    cells = page.locator(".jp-Notebook .jp-CodeCell")
+    out = {}
+    for i, name in enumerate(names, start=1):
+        cell = cells.nth(i)
+        cell.scroll_into_view_if_needed()
+        time.sleep(0.3)
+        root = cell.locator(".jp-OutputArea-output .widget-vbox").first
+        out[name] = root.evaluate(LAYOUT_JS) if root.count() else None
+    return out

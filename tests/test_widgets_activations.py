@@ -15,6 +15,7 @@ from dlcore.widgets.activations import (
     loss_explorer,
     softmax_temperature,
 )
+from tests.test_widgets_mlp import redraw_matches_full_draw
 
 pytestmark = pytest.mark.lec07
 
@@ -57,6 +58,24 @@ def test_activation_explorer_tanh_numbers_and_identity():
     app.controls["identity"].value = True
     assert app.ident.get_visible()
     np.testing.assert_allclose(app.ident.get_ydata(), app.line_f.get_ydata(), atol=1e-12)
+
+
+def test_activation_explorer_legend_lists_the_overlay_only_when_shown():
+    app = activation_explorer()
+    labels = [t.get_text() for t in app.ax_f.get_legend().get_texts()]
+    assert labels == ["f(z)"]
+    app.controls["identity"].value = True
+    labels = [t.get_text() for t in app.ax_f.get_legend().get_texts()]
+    assert labels == ["f(z)", "2σ(2z) − 1"]
+
+
+def test_activation_explorer_z_moves_only_the_dots():
+    app = activation_explorer()
+    assert app._dynamic == [app.dot_f, app.dot_d]
+    assert redraw_matches_full_draw(app, ("z", 1.0), ("z", -3.5)) == 0
+    # another function redraws the curves (a blit would keep the old ones)
+    assert redraw_matches_full_draw(app, ("activation", "relu"), ("z", 0.5),
+                                    ("identity", True)) == 2
 
 
 def test_activation_explorer_relu_and_leaky_slopes():
@@ -113,6 +132,17 @@ def test_loss_explorer_reproduces_the_worked_example():
     assert "hinge = 0," in app.state()["values"] and "L2 = 0.25," in app.state()["values"]
     np.testing.assert_array_equal(app.lines["hinge"].get_ydata(), hinge_curve)
     assert app.vline.get_xdata()[0] == 1.5
+
+
+def test_loss_explorer_overlaps_stay_visible_and_redraws_are_cheap():
+    app = loss_explorer()
+    assert app.lines["hinge"].get_linestyle() == "--"  # over L1 (y_hat < 1) and 0-1 (> 1)
+    sizes = app.dots.get_sizes()
+    assert np.all(np.diff(sizes) < 0)  # equal losses show as a ring around a dot
+    legend = app.ax.get_legend()
+    assert legend.get_bbox_to_anchor().x0 > app.ax.bbox.x1 - 1  # beside the plot
+    assert redraw_matches_full_draw(app, ("y_hat", 1.5), ("y_hat", -0.4)) == 0
+    assert redraw_matches_full_draw(app, ("y", -1), ("reading", 0.5), ("y_hat", 0.2)) == 2
 
 
 def test_loss_explorer_curves_follow_the_formulas():
@@ -177,6 +207,20 @@ def test_softmax_temperature_and_shift():
     assert _heights(app)[0] > 0.999
 
 
+def test_softmax_temperature_keys_reach_t_equal_one():
+    app = softmax_temperature(temperature=0.5)
+    t = app.controls["temperature"]
+    # arrow keys move the exponent by 0.05 from the minimum: 1 is on that grid
+    assert t.min == -1.3 and (0 - t.min) / t.step == pytest.approx(26)
+    app.controls["temperature"].value = 10 ** (t.min + 26 * t.step)
+    assert app.ax.get_title().endswith("T = 1")
+    np.testing.assert_allclose(_heights(app), [0.659001, 0.242433, 0.098566], atol=1e-6)
+    app.controls["temperature"].value = 0.0998
+    assert app.ax.get_title().endswith("T = 0.1")  # never 0.0998 or 9.98e-2
+    assert redraw_matches_full_draw(app, ("temperature", 3.0), ("shift", 200.0),
+                                    ("target", 1)) == 0
+
+
 def test_softmax_temperature_bad_presets():
     with pytest.raises(ValueError, match=r"shape \(C,\)"):
         softmax_temperature(logits=[[1.0, 2.0]])
@@ -216,6 +260,26 @@ def test_activation_histograms_show_saturation_and_derivatives():
     app.controls["activation"].value = "relu"
     total = sum(s.get_data()[0].sum() for s in app.steps)
     assert total == pytest.approx(5.0)
+
+
+def test_activation_histograms_tiny_stds_are_readable():
+    app = activation_histograms(activation="tanh", init="N(0, 0.01²): too small", width=50,
+                                n=100)
+    std = app.state()["std"]
+    assert "× 10⁻" in std and "e-" not in std
+
+
+def test_activation_histograms_panels_in_rows_of_three():
+    app = activation_histograms(width=20, n=50)
+    assert len(app.axes) == 5 and len(app.fig.axes) == 6
+    assert not app.fig.axes[5].get_visible()  # the spare cell
+    app.fit(848)
+    w, h = app.fig.get_size_inches() * app.fig.dpi
+    assert w <= 836 and h <= 560  # five 170 px panels stacked in a column were 1,500 px
+    assert [ax.get_ylabel() for ax in app.axes] == ["fraction of units", "", "",
+                                                    "fraction of units", ""]
+    one_row = activation_histograms(depth=3, width=20, n=50)
+    assert len(one_row.fig.axes) == 3
 
 
 def test_activation_histograms_bad_presets():

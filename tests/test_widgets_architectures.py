@@ -329,3 +329,146 @@ def test_receptive_field_accepts_counting_specs():
 def test_receptive_field_bad_presets(kwargs, exc, match):
     with pytest.raises(exc, match=match):
         W.receptive_field_explorer(**kwargs)
+
+
+# ------------------------------------------------------- fitting, reading, speed (issue 10)
+def _watch_full_draws(app):
+    """Headless stand-in for the browser: a full draw (draw_idle) is counted and done now."""
+    app.fig.canvas.syncing_data_url = False
+    calls = []
+
+    def draw_idle():
+        calls.append(1)
+        app.fig.canvas.draw()
+
+    app.fig.canvas.draw_idle = draw_idle
+    return calls
+
+
+def _pixels(app):
+    return np.asarray(app.fig.canvas.get_renderer().buffer_rgba()).copy()
+
+
+@pytest.mark.parametrize("name, changes", [
+    ("connectivity_explorer", [("input_size", 5), ("kernel_size", 3), ("mode", "dense"),
+                               ("unit", "h11"), ("stride", 2), ("input_size", 6)]),
+    ("conv_matrix_explorer", [("w00", 1.5), ("w11", -2.0), ("image", "edge"), ("stride", 2),
+                              ("w01", 0.0)]),
+    ("receptive_field_explorer", [("row", 2), ("col", 3),
+                                  ("preset", "two 2x2 convs on a 4x4 input"), ("layer", 2),
+                                  ("preset", "VGG blocks 1-2 on 32x32 (3x3 convs, padding 1)"),
+                                  ("layer", 3), ("row", 5)]),
+    ("architecture_calculator", [("bias", False), ("network", "zfnet"), ("network", "vgg16"),
+                                 ("compact", False)]),
+])
+def test_fast_redraws_paint_what_a_full_draw_paints(name, changes):
+    """Every change is shown by a blit or a panel repaint (no full draw, no round trip to the
+    browser) and gives the same pixels as drawing the whole figure again."""
+    app = getattr(W, name)()
+    app.fit(848)
+    full_draws = _watch_full_draws(app)
+    app.fig.canvas.draw()
+    for key, value in changes:
+        full_draws.clear()
+        app.controls[key].value = value
+        assert not full_draws, f"{key} = {value!r} needed a full draw"
+        fast = _pixels(app)
+        app.fig.canvas.draw()
+        differ = np.abs(fast.astype(int) - _pixels(app).astype(int)).max(axis=2) > 40
+        assert not differ.any(), f"{key} = {value!r}: {differ.sum()} stale pixels"
+
+
+def test_receptive_field_single_layer_disables_the_layer_slider():
+    app = W.receptive_field_explorer()  # the slides' one-layer stack
+    layer = app.controls["layer"]
+    assert layer.disabled and "single layer" in layer.tooltip and layer.value == 1
+    assert layer.max > layer.min  # a slider that can be drawn, not a dead one
+    assert not app.controls["row"].disabled and app.controls["row"].max == 3
+    app.controls["preset"].value = "three 3x3 convs on 9x9 (the field of one 7x7)"
+    assert not layer.disabled and layer.max == 3
+    assert layer.tooltip == "which layer the unit lives in"
+    app.controls["preset"].value = "slides: 4x4 input, 2x2 kernel, stride 2"
+    assert layer.disabled
+
+
+def test_receptive_field_one_unit_layer_disables_row_and_column():
+    app = W.receptive_field_explorer(layers=[(2, 1), (3, 1)], input_size=4)  # 4 -> 3 -> 1
+    app.controls["layer"].value = 2
+    for key in ("row", "col"):
+        assert app.controls[key].disabled and "only unit" in app.controls[key].tooltip
+        assert app.controls[key].value == 1
+    assert "h11 of layer 2" in app.state()["field"]
+    app.controls["layer"].value = 1
+    assert not app.controls["row"].disabled and app.controls["row"].max == 3
+    assert app.controls["row"].tooltip == "the unit's row in layer l"
+
+
+def test_connectivity_controls_sit_beside_the_graph_at_848():
+    app = W.connectivity_explorer()
+    app.fit(848)
+    assert app._body.layout.flex_flow == "row"
+    w, h = app.fig.get_size_inches() * app.fig.dpi
+    assert w <= 848 - app._controls_px - 12 and h <= 560
+    assert [t.get_text() for t in app.in_text if t.get_visible()] == [str(i) for i in
+                                                                        range(1, 17)]
+    app.controls["input_size"].value = 6
+    app.controls["kernel_size"].value = 1
+    shown = [t for t in app.in_text + app.out_text if t.get_visible()]
+    assert shown and min(t.get_fontsize() for t in shown) >= 7.5
+    app.fig.canvas.draw()
+    for texts in (app.in_text, app.out_text):  # 36 nodes: every other one is labelled
+        ys = sorted(t.get_window_extent().y0 for t in texts if t.get_visible())
+        assert len(ys) == 18 and min(np.diff(ys)) >= 12
+    app.fit(400)
+    assert app._body.layout.flex_flow == "column"
+
+
+def test_conv_matrix_numbers_fit_or_hide_and_ticks_thin_out():
+    app = W.conv_matrix_explorer(kernel=np.full((3, 3), -1.5), image=np.ones((6, 6)))
+    app.fit(848)
+    m_rows, m_cols = app.im_m.get_array().shape
+    assert (m_rows, m_cols) == (16, 36)
+    assert app.m_numbers_hidden and not any(t.get_visible() for t in app.m_text)
+    assert "numbers are hidden" in app.state()["matrix"]
+    assert 0 < len(app.ax_m.get_xticks()) < 36  # every k-th pixel is labelled
+    app = W.conv_matrix_explorer()
+    app.fit(848)
+    assert not app.m_numbers_hidden
+    assert min(t.get_fontsize() for t in app.m_text if t.get_visible()) >= 7.5
+    assert len(app.ax_m.get_xticks()) == 16
+    assert "hidden" not in app.state()["matrix"]
+
+
+def test_conv_matrix_weight_sliders_are_laid_out_as_the_kernel():
+    app = W.conv_matrix_explorer(kernel=np.arange(6.0).reshape(2, 3))
+    header, row0, row1, last = app._controls_box.children
+    assert [c.description for c in row0.children] == ["w[0,0]", "w[0,1]", "w[0,2]"]
+    assert [c.description for c in row1.children] == ["w[1,0]", "w[1,1]", "w[1,2]"]
+    assert "kernel weight w[1,2]" in app.controls["w12"].tooltip
+    assert list(last.children) == [app.controls["stride"], app.controls["image"]]
+
+
+def test_calculator_fits_one_screen():
+    """Controls, bars and a ten-row scrolling table: the whole widget stays under 900 px."""
+    from dlcore.widgets.architectures.calculator import TABLE_PX
+
+    app = W.architecture_calculator(architecture="vgg16")
+    app.fit(848)
+    table = app.readouts["table"]
+    assert table.layout.max_height == f"{TABLE_PX}px" and table.layout.overflow == "auto"
+    assert "position: sticky" in table.value  # header and totals stay in view
+    _, h = app.fig.get_size_inches() * app.fig.dpi
+    assert h + TABLE_PX + 250 <= 900
+    assert app.fig.legends and app.ax_m.get_legend() is None  # the legend is below the bars
+    ticks = app.ax_p.get_yticklabels()
+    assert len(ticks) == 16 and all(t.get_fontsize() >= 7.5 for t in ticks)
+
+
+def test_conv_matrix_with_a_non_square_kernel():
+    img = np.arange(16.0).reshape(4, 4)
+    kernel = np.array([[1.0, 0.0, -1.0]])
+    app = W.conv_matrix_explorer(kernel=kernel, image=img)
+    assert app.im_m.get_array().shape == (8, 16)  # a 4x2 output
+    np.testing.assert_allclose(_output_texts(app), _torch_conv(img, kernel, 1).ravel())
+    assert app.ax_o.get_title() == "M vec(x) as 4x2"
+    assert [t.get_text() for t in app.ax_m.get_yticklabels()][:3] == ["h11", "h12", "h21"]

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import dlcore as dl
+from tests.test_widgets_mlp import redraw_matches_full_draw
 
 torch = pytest.importorskip("torch")
 
@@ -20,8 +21,8 @@ def _sig(z):
 
 def test_graph_stepper_walks_the_worked_example():
     app = dl.widgets.graph_stepper()
-    texts = {g: a.get_text() for g, a in app._artists.items() if g.startswith("value-")}
-    assert all("grad ?" in t for t in texts.values())
+    texts = [app.box_text(i) for i in app.index.values()]
+    assert all(t.endswith("grad ?") for t in texts)
     assert "Step 0" in app.state()["step"]
     app.controls["next"].click()
     assert "start at the output" in app.state()["step"] and "dL/dL = 1" in app.state()["step"]
@@ -64,7 +65,7 @@ def test_graph_stepper_inputs_change_the_values():
     y_hat = torch.sigmoid(w[3] * torch.sigmoid(w[2] * h1))
     (0.5 * (1.0 - y_hat) ** 2).backward()
     assert app.value_grads()["w3"] == pytest.approx(w.grad[3].item(), rel=1e-10)
-    box = app._artists[f"value-{app.index[app.root]}"].get_text()
+    box = app.box_text(app.index[app.root])
     assert f"data {(0.5 * (1 - y_hat) ** 2).item():.4g}" in box
 
 
@@ -88,6 +89,53 @@ def test_graph_stepper_with_a_learner_expression():
     app2 = dl.widgets.graph_stepper(lambda p, q: (p * q).tanh(), inputs={"p": 0.5, "q": 2.0})
     app2.controls["step"].value = app2.controls["step"].max
     assert app2.value_grads()["p"] == pytest.approx(2.0 * (1 - math.tanh(1.0) ** 2))
+
+
+def test_graph_stepper_fits_the_width_in_rows_of_columns():
+    app = dl.widgets.graph_stepper()
+    app.fit(848)
+    assert app._max_columns == 10
+    w, h = app.fig.get_size_inches() * app.fig.dpi
+    assert w <= 836 and h <= 520  # with three rows of controls and the texts: under 900 px
+    app.fit(1488)
+    assert app._max_columns == 12 and app.fig.get_size_inches()[1] * app.fig.dpi <= 560
+    assert app.box_text(app.index[app.root]).startswith("L\ndata")
+    fixed = dl.widgets.graph_stepper(max_columns=6)
+    fixed.fit(1488)
+    assert fixed._max_columns == 6
+    texts = [t for t in app.ax.texts if t.get_text().strip()]
+    assert min(t.get_fontsize() for t in texts) >= 7.5
+
+
+def test_graph_stepper_previous_and_next_are_off_at_the_ends():
+    app = dl.widgets.graph_stepper()
+    prev, nxt = app.controls["prev"], app.controls["next"]
+    assert prev.disabled and "forward pass" in prev.tooltip and not nxt.disabled
+    app.controls["step"].value = 5
+    assert not prev.disabled and not nxt.disabled
+    assert nxt.tooltip == "run the next local backward"
+    app.controls["step"].value = app.controls["step"].max
+    assert nxt.disabled and "complete" in nxt.tooltip and not prev.disabled
+
+
+def test_graph_stepper_numbers_are_written_for_people():
+    app = dl.widgets.graph_stepper(lambda a=2e-5, b=3e4: a * b, inputs=None)
+    app.controls["step"].value = app.controls["step"].max
+    text = app.state()["step"] + app.state()["cache"] + app.box_text(0) + app.box_text(1)
+    assert "e-0" not in text and "e+0" not in text
+    assert "data 30,000" in text and "data 2 × 10⁻⁵" in text
+
+
+def test_graph_stepper_redraws_only_what_a_step_changes():
+    app = dl.widgets.graph_stepper()
+    assert redraw_matches_full_draw(app, ("step", 3), ("step", 4), ("step", 11), ("w1", 0.7),
+                                    ("step", 2), ("x", -0.5), ("step", 0)) == 0
+    drawn = []
+    app.fig.draw_artist = lambda a: drawn.append(a)
+    app.controls["step"].value = 1  # the output's grad becomes 1: its box only
+    root = app.index[app.root]
+    assert {a.get_gid() for a in drawn} <= {f"box-{root}", f"value-{root}-2"}
+    assert drawn
 
 
 def test_graph_stepper_bad_presets():
@@ -150,6 +198,16 @@ def test_path_sums_selection_pick_and_inputs():
     assert f"{g:.6g}" in app.state()["total"]
 
 
+def test_path_sums_redraws_only_what_changed():
+    app = dl.widgets.path_sums()
+    assert redraw_matches_full_draw(app, ("weight", "w3_12"), ("x1", 0.5), ("y", 0),
+                                    ("weight", "w1_11"), ("x2", -1.0)) == 0
+    drawn = []
+    app.fig.draw_artist = lambda a: drawn.append(a)
+    app.controls["x1"].value = 0.2  # the paths stay: only the title's sum changes
+    assert drawn == [app.ax.title]
+
+
 def test_path_sums_bad_presets():
     with pytest.raises(ValueError, match=r"\(2, 2\), \(2, 2\) and \(1, 2\)"):
         dl.widgets.path_sums(weights=([[1.0, 2.0]], [[1.0]], [[1.0]]))
@@ -178,7 +236,11 @@ def test_vanishing_products_default_and_depth():
     g = _chain_grads(10, 1.0, 1.0)
     np.testing.assert_allclose(app.l_grad.get_ydata(), np.abs(g), rtol=1e-10)
     np.testing.assert_allclose(app.l_bound.get_ydata(), 0.25 ** np.arange(10, 0, -1))
-    assert f"{abs(g[0]) / abs(g[-1]):.3g}" in app.state()["ratio"]
+    mantissa, exponent = f"{abs(g[0]) / abs(g[-1]):.2e}".split("e")  # 1.88e-06
+    superscript = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+    assert f"= {mantissa} × 10{str(int(exponent)).translate(superscript)}:" in \
+        app.state()["ratio"]
+    assert "e-0" not in app.state()["ratio"] and "e+0" not in app.state()["ratio"]
     app.controls["depth"].value = 3
     assert list(app.l_grad.get_xdata()) == [1, 2, 3]
     np.testing.assert_allclose(app.l_grad.get_ydata(), np.abs(_chain_grads(3, 1.0, 1.0)),
@@ -194,6 +256,18 @@ def test_vanishing_products_tanh_and_zero_input():
     app.controls["x"].value = 0.0
     assert "exactly 0" in app.state()["ratio"]
     assert np.all(np.isnan(app.l_grad.get_ydata()))
+
+
+def test_vanishing_products_axes_change_rarely():
+    app = dl.widgets.vanishing_products()
+    assert app.ax.get_xlim() == (0.5, 12.5)  # depths 8 to 12 share an axis
+    assert app.ax.get_legend().get_bbox_to_anchor().y1 < app.ax.bbox.y0  # under the plot
+    full = redraw_matches_full_draw(app, ("depth", 11), ("depth", 10), ("depth", 9),
+                                    ("w", 1.05), ("x", 1.05))
+    assert full == 0
+    assert redraw_matches_full_draw(app, ("depth", 30), ("activation", "tanh"),
+                                    ("w", -3.0), ("depth", 2)) > 0
+    assert app.ax.get_xlim() == (0.5, 2.5)
 
 
 def test_vanishing_products_bad_presets():
@@ -239,6 +313,51 @@ def test_moons_trainer_learns_and_resets():
     before = app.model[0].weight.data.copy()
     app.controls["reset"].click()
     assert not np.allclose(before, app.model[0].weight.data)
+
+
+def test_moons_trainer_diverged_disables_training():
+    app = dl.widgets.moons_trainer(lr=10.0, epochs_per_step=100)
+    assert app.hint.get_visible() and not app.controls["step"].disabled
+    for _ in range(20):
+        app.train_step()
+        if app.diverged:
+            break
+    if not app.diverged:
+        app.diverged = True  # the net survived lr = 10: force the state under test
+        app.update()
+    for name in ("step", "play"):
+        assert app.controls[name].disabled
+        assert "diverged" in app.controls[name].tooltip
+    app.controls["reset"].click()
+    assert not app.controls["step"].disabled and app.controls["step"].tooltip == \
+        "train one step"
+    assert app.hint.get_visible() and app.ax_loss.get_xlim() == (0, 100)
+
+
+def test_moons_trainer_says_what_the_next_step_will_do():
+    app = dl.widgets.moons_trainer(lr=0.5, epochs_per_step=20)
+    assert app.state()["plan"] == ("Each step: 20 epochs of full-batch gradient descent with "
+                                   "learning rate η = 0.5.")
+    app.controls["lr"].value = 0.0501187
+    app.controls["epochs"].value = 5
+    assert "5 epochs" in app.state()["plan"] and "η = 0.05." in app.state()["plan"]
+
+
+def test_moons_trainer_loss_axis_doubles_and_redraws_cheaply():
+    app = dl.widgets.moons_trainer(epochs_per_step=30)
+    canvas = app.fig.canvas
+    canvas.syncing_data_url = False
+    full = []
+    canvas.draw_idle = lambda: (full.append(1), canvas.draw())
+    app.fit(848)
+    canvas.draw()
+    full.clear()
+    for _ in range(8):
+        app.controls["step"].click()
+    assert app.ax_loss.get_xlim() == (0, 400) and len(full) == 2  # 100 -> 200 -> 400
+    assert not app.hint.get_visible()
+    app.controls["width"].value = 8  # a new net: the axes go back to 100 epochs
+    assert app.ax_loss.get_xlim() == (0, 100)
 
 
 def test_moons_trainer_bad_presets():

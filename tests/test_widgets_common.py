@@ -106,3 +106,33 @@ def _safe(cmap) -> bool:
         if mc.to_hex(c) not in palette and not (r == g == b):
             return False
     return True
+
+
+MIN_TEXT_PT = 7.5  # at the widgets' 100 dpi: 10.4 px on screen
+
+
+@pytest.mark.parametrize("name", FACTORIES)
+def test_figure_text_is_at_least_10_px_on_screen(apps, name):
+    from matplotlib.text import Text
+
+    fig = apps[name].fig
+    if fig is None:
+        return
+    fig.canvas.draw()  # ticks exist only after a draw
+    small = sorted({(round(t.get_fontsize(), 1), t.get_text()[:20])
+                    for t in fig.findobj(Text)
+                    if t.get_visible() and t.get_text().strip()
+                    and t.get_fontsize() * fig.dpi / 72 < MIN_TEXT_PT * 100 / 72})
+    assert not small, f"{name}: text smaller than 10 px: {small[:8]}"
+
+
+@pytest.mark.parametrize("name", FACTORIES)
+def test_figure_fits_the_width_it_is_given(apps, name):
+    """Headless, app.fit(width) is what the browser's width probe triggers."""
+    app = apps[name]
+    if app.fig is None:
+        return
+    for width in (848, 1488, 800, 420):
+        app.fit(width)
+        w, _ = app.fig.get_size_inches() * app.fig.dpi
+        assert w <= width - 12 + 0.5, f"{name}: figure {w:.0f} px wide in {width} px"

@@ -92,7 +92,7 @@ def test_conv_explorer_default_is_the_slide_example():
     assert st["cell"].endswith("= 14") and "out[2, 2]" in st["cell"]
     assert "⌊2/1⌋ + 1 = 3" in st["size"] and st["warning"] == ""
     assert "cross-correlation" in st["mode"]
-    mask = np.ma.getdata(app.g_in.overlay.get_array())[..., 3] > 0
+    mask = app.g_in.mask
     assert mask[2:5, 2:5].all() and mask.sum() == 9
 
 
@@ -147,7 +147,7 @@ def test_conv_explorer_stride_warning_dilation_and_misfit():
     app.controls["dilation"].value = 2  # spans 5 cells: one output cell
     np.testing.assert_array_equal(_image(app.g_out), conv.correlate2d(
         SLIDE_EXAMPLES["cnn2_input"].value, SLIDE_EXAMPLES["cnn2_kernel"].value, dilation=2))
-    mask = np.ma.getdata(app.g_in.overlay.get_array())[..., 3] > 0
+    mask = app.g_in.mask
     assert mask[::2, ::2].all() and mask.sum() == 9
     app.controls["dilation"].value = 3  # spans 7 > 5 cells
     assert "does not fit" in app.state()["warning"]
@@ -320,7 +320,7 @@ def test_pooling_explorer_slide_examples():
     np.testing.assert_allclose(_image(app.g_ref), [[4.5, 2.5], [4.25, 3.0]])
     assert "parameters: 0" in app.state()["params"]
     app.controls["step"].value = 3
-    mask = np.ma.getdata(app.g_in.overlay.get_array())[..., 3] > 0
+    mask = app.g_in.mask
     assert mask[2:, 2:].all() and mask.sum() == 4
     assert "window (1, 1) gives 3" in app.state()["formula"]
 
@@ -373,3 +373,165 @@ def test_labels_cite_decks_by_author_not_by_file():
     assert "slide example 5×5 (Kiran)" in presets.IMAGE_PRESETS
     assert "slide example 4×4 (Khapra)" in presets.POOL_PRESETS
     assert sum("Arya" in label for label in labels) >= 10
+
+
+# ---- fitting the screen, readable numbers, fast redraws (issue 10) -----------------------
+
+def _watch_full_draws(app):
+    """Headless stand-in for the browser: a full draw (draw_idle) is counted and done now."""
+    app.fig.canvas.syncing_data_url = False
+    calls = []
+
+    def draw_idle():
+        calls.append(1)
+        app.fig.canvas.draw()
+
+    app.fig.canvas.draw_idle = draw_idle
+    return calls
+
+
+def _pixels(app):
+    return np.asarray(app.fig.canvas.get_renderer().buffer_rgba()).copy()
+
+
+def _assert_fast_redraws_match_full_draws(app, changes, width=848):
+    """Every change is shown by a blit or a panel repaint (no full draw) and gives the same
+    pixels as drawing the whole figure again."""
+    app.fit(width)
+    full_draws = _watch_full_draws(app)
+    app.fig.canvas.draw()
+    for key, value in changes:
+        full_draws.clear()
+        app.controls[key].value = value
+        assert not full_draws, f"{key} = {value!r} needed a full draw"
+        fast = _pixels(app)
+        app.fig.canvas.draw()
+        differ = np.abs(fast.astype(int) - _pixels(app).astype(int)).max(axis=2) > 40
+        assert not differ.any(), f"{key} = {value!r}: {differ.sum()} stale pixels"
+
+
+@pytest.mark.parametrize("name, changes", [
+    ("conv_explorer", [("step", 1), ("bias", 1.5), ("stride", 2), ("pad", 1), ("flip", True),
+                       ("image", "edge example 5×5 (Arya)"), ("dilation", 2), ("pad", 0)]),
+    ("pooling_explorer", [("step", 1), ("shift", 1), ("size", 3), ("stride", 1), ("step", 3),
+                          ("mode", "average pooling"), ("input", "isolated peaks 8×8")]),
+    ("smoothing_explorer", [("w6", 0.5), ("t", 8), ("w0", 0.9), ("normalise", True),
+                            ("signal", "noisy track (40 readings, fixed noise)"), ("t", 30)]),
+    ("output_size_explorer", [("n", 8), ("k", 4), ("pad", 1), ("stride", 2), ("dilation", 2),
+                              ("n", 2)]),
+    ("channel_volume", [("depth", 5), ("n_filters", 4), ("n", 12), ("k", 5), ("pad", 2)]),
+    ("photo_filter", [("stride", 2), ("kernel", "Gaussian blur"), ("magnitude", True),
+                      ("same", False), ("stride", 1)]),
+])
+def test_fast_redraws_paint_what_a_full_draw_paints(name, changes):
+    _assert_fast_redraws_match_full_draws(getattr(wc, name)(), changes)
+
+
+def test_conv_explorer_step_is_blitted_and_cheap():
+    """The output-cell slider redraws the window, the products and the output only: the
+    input's numbers stay in the cached background."""
+    app = wc.conv_explorer()
+    dynamic = set(map(id, app._dynamic))
+    assert not any(id(t) in dynamic for t in app.g_in.texts)
+    assert all(id(t) in dynamic for t in app.g_out.texts + app.g_prod.texts)
+    assert len(app.g_in.texts) <= 64  # text pools grow with the grids, not up front
+
+
+def test_grid_numbers_are_readable_or_hidden():
+    """Cell numbers are at least 7.5 pt (10 px); when they do not fit the cells they are
+    hidden and the readout says so."""
+    app = wc.conv_explorer(preset="photo patch", pad=3)
+    app.fit(848)
+    for grid in (app.g_in, app.g_prod, app.g_out):
+        sizes = {t.get_fontsize() for t in grid.texts if t.get_visible()}
+        assert all(s >= 7.5 for s in sizes)
+    assert app.g_in.numbers_hidden  # 16 cells of up to 255 in a 300 px panel
+    assert "numbers hidden in the input and output panels" in app.state()["cell"]
+    app.controls["image"].value = "slide example 5×5 (Kiran)"
+    app.controls["pad"].value = 0
+    assert not app.g_in.numbers_hidden and len(app.g_in.labels()) == 25
+    assert "hidden" not in app.state()["cell"]
+    # a 7x7 kernel: the products fall back to their values alone
+    app.controls["kernel"].value = "\n".join(["1 0 -1 2 0 1 1"] * 7)
+    app.controls["pad"].value = 3
+    labels = app.g_prod.labels()
+    assert labels and all("×" not in label for label in labels)
+
+
+@pytest.mark.parametrize("name", wc.__all__)
+def test_figures_fit_848_and_400_px(name):
+    """At 848 px the figure (and its controls) leave the widget under 900 px; at 400 px the
+    panels are stacked, inside the figure, never on top of each other, text still >= 7.5 pt."""
+    app = getattr(wc, name)()
+    for width in (848, 400):
+        app.fit(width)
+        w, h = app.fig.get_size_inches() * app.fig.dpi
+        assert w <= width - 12, (width, w)
+        assert width == 400 or h <= 460, h
+        app.fig.canvas.draw()
+        boxes = [ax.get_window_extent() for ax in app.fig.axes if ax.get_label() != "<colorbar>"]
+        for i, a in enumerate(boxes):
+            assert a.x0 >= -1 and a.x1 <= w + 1 and a.y0 >= -1 and a.y1 <= h + 1
+            assert not any(a.overlaps(b) for b in boxes[i + 1:])
+        texts = [t for t in app.fig.findobj(lambda a: hasattr(a, "get_fontsize"))
+                 if t.get_visible() and getattr(t, "get_text", lambda: "")().strip()]
+        assert min(t.get_fontsize() for t in texts) >= 7.5
+
+
+def test_two_columns_keeps_a_log_sliders_readout():
+    from dlcore.widgets._base import App, log_slider, slider
+    from dlcore.widgets.conv._grid import two_columns
+
+    lr = log_slider("learning rate", 0.05, 1e-4, 1.0)
+    app = App({"lr": lr, "m": slider("momentum", 0.9, 0.0, 1.0)}, observe=False)
+    app.update = lambda: None
+    two_columns(app, ["lr"], ["m"])
+    (row,) = app._controls_box.children
+    left, right = row.children
+    assert left.children == (lr._dl_display,) and right.children == (app.controls["m"],)
+    assert lr._dl_display.children[1].value == "0.05"
+
+
+def test_photo_filter_same_padding_needs_an_odd_kernel():
+    img = np.zeros((10, 12))
+    app = wc.photo_filter(kernel=[[1.0, -1.0]], image=img)
+    same = app.controls["same"]
+    assert same.disabled and "odd kernel" in same.tooltip and "1×2" in same.tooltip
+    assert app.response.shape == (10, 11)  # no padding for an even kernel
+    app.controls["kernel"].value = "Sobel x"
+    assert not same.disabled and "(k-1)/2" in same.tooltip
+    assert app.response.shape == (10, 12)
+
+
+def test_photo_filter_colour_scale_does_not_follow_the_stride():
+    app = wc.photo_filter()
+    clim = app.im_out.get_clim()
+    app.controls["stride"].value = 3
+    assert app.im_out.get_clim() == clim
+
+
+def test_smoothing_explorer_keeps_its_y_range_for_small_changes():
+    app = wc.smoothing_explorer()
+    ylim = app.ax_s.get_ylim()
+    app.controls["w6"].value = 0.05
+    assert app.ax_s.get_ylim() == ylim  # blitted: the axis does not move
+    for a in range(7):
+        app.controls[f"w{a}"].value = 1.0  # s_t = 7 x_t: the range must follow
+    y0, y1 = app.ax_s.get_ylim()
+    assert y1 > app.smoothed().max() and y0 < 1.0
+
+
+def test_smoothing_explorer_weights_in_two_columns():
+    app = wc.smoothing_explorer()
+    signal, columns, normalise = app._controls_box.children
+    left, right = columns.children
+    assert [c.description for c in left.children] == ["w_-6 (oldest)", "w_-5", "w_-4",
+                                                      "w_-3"]
+    assert right.children[-1] is app.controls["t"] and normalise is app.controls["normalise"]
+    assert all("weight w_" in app.controls[f"w{a}"].tooltip for a in range(7))
+
+
+def test_pooling_explorer_titles_fit_one_line():
+    app = wc.pooling_explorer(shift=2)
+    assert all("\n" not in ax.get_title() for ax in app.fig.axes)
+    assert app.axes[2].get_title() == "max pool, shifted by 2"

@@ -27,13 +27,13 @@ ROUTED = np.array([[0, 0, 0.5, 0], [1.3, 0, 0, 0], [0, 0.4, 0, 0], [0, 0, 0.1, 0
 
 
 def _image(grid):
-    return np.ma.getdata(grid.image.get_array())
+    """The values the grid's colour mesh shows, (H, W)."""
+    return grid.plotted()
 
 
 def _highlighted(grid):
     """Cells tinted by the grid's highlight overlay, as (row, col) pairs."""
-    alpha = np.asarray(grid.overlay.get_array())[..., 3]
-    return sorted((int(r), int(c)) for r, c in zip(*np.nonzero(alpha > 0)))
+    return grid.highlighted()
 
 
 def test_registered_factories():
@@ -169,8 +169,14 @@ def test_input_gradient_uncovered_border_and_stride_1():
     np.testing.assert_array_equal(dx[:5, :5], DA2)
     app.controls["cell"].value = 36
     assert "no window" in app.state()["cell"]
+    assert "no window" in app.axes[0, 2].get_xlabel()
+    assert not app.controls["extra"].disabled
     app.controls["stride"].value = 1
-    assert app.controls["extra"].value == 0 and app.controls["extra"].max == 0
+    # at stride 1 there is no border to add: the box is cleared and disabled, and says why
+    assert app.controls["extra"].value is False and app.controls["extra"].disabled
+    assert "stride 1" in app.controls["extra"].tooltip
+    assert _image(app.grids["full"]).shape == (4, 4)
+    assert app.axes[0, 2].get_xlabel() == "column"
     g = np.array([[1.0, 2.0], [3.0, 4.0]])
     w = SLIDE_EXAMPLES["cnn2_kernel"].value
     _, cache = conv.conv2d_forward(np.zeros((1, 1, 4, 4)), w[None, None])
@@ -350,3 +356,205 @@ def test_labels_name_the_slides_not_text_files():
     app = wb.conv_backprop_explorer()
     assert app.controls["stride"].label == "2 (the slides' example)"
     assert "seed" not in app.controls["symbols"].tooltip
+
+
+# ---- on screen: layout for the width, redraw speed, controls (issue 10) --------------------
+
+GRID_WIDGETS = {"conv_backprop_explorer": ("row", "two rows"),
+                "input_gradient_explorer": ("two rows", "three rows"),
+                "pooling_router": ("row", "two rows")}
+
+
+@pytest.mark.parametrize("name", sorted(GRID_WIDGETS))
+def test_panels_rearrange_for_the_width_and_fit(name):
+    """848 px (1280 with the file browser): one row of panels; 400 px: more rows, never a
+    column of five.  Every panel's title, labels and numbers stay inside the figure and off
+    its neighbours."""
+    app = getattr(wb, name)()
+    for width, layout in zip((848, 400), GRID_WIDGETS[name]):
+        app.fit(width)
+        assert app.panels.layout == layout
+        fig = app.fig
+        fig.canvas.draw()
+        w, h = fig.get_size_inches() * fig.dpi
+        assert w <= width - 12 + 0.5 and h <= 600
+        r = fig.canvas.get_renderer()
+        boxes = [ax.get_tightbbox(r) for ax in app.panels.axes]
+        for box in boxes:
+            assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= w + 1 and box.y1 <= h + 1, \
+                (name, width, box)
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                overlap_x = min(a.x1, b.x1) - max(a.x0, b.x0)
+                overlap_y = min(a.y1, b.y1) - max(a.y0, b.y0)
+                assert overlap_x <= 1 or overlap_y <= 1, (name, width, a, b)
+
+
+BLITTED = [("conv_backprop_explorer", {}, "index", 5),
+           ("conv_backprop_explorer", {}, "kind", "input"),
+           ("conv_backprop_explorer", {}, "stride", 1),         # G 2x2 -> 3x3
+           ("conv_backprop_explorer", {}, "symbols", True),
+           ("input_gradient_explorer", {}, "cell", 13),
+           ("input_gradient_explorer", {}, "step", 3),
+           ("input_gradient_explorer", {}, "stride", 1),        # every grid smaller
+           ("input_gradient_explorer", {}, "w", "1 0\n0 2"),
+           ("pooling_router", {}, "step", 2),
+           ("pooling_router", {}, "size", 3),                   # pooled 2x2 -> 1x1
+           ("gradcheck_panel", {}, "h", 10 ** -4.5)]
+
+
+@pytest.mark.parametrize("name, kwargs, control, value", BLITTED)
+def test_slider_changes_are_blitted_and_look_like_a_full_draw(name, kwargs, control, value):
+    """A control that changes the grids (values, highlight, shape of the same aspect) is
+    blitted (no full draw), and the pixels are those of a plain draw of the same state."""
+    app = getattr(wb, name)(**kwargs)
+    app.fit(848)
+    canvas = app.fig.canvas
+    canvas.draw()
+    before = np.asarray(canvas.get_renderer().buffer_rgba()).copy()
+    full_draws = []
+    canvas.draw_idle = lambda: full_draws.append(1)
+    app.controls[control].value = value
+    assert not full_draws, f"{name}: changing {control} asked for a full draw"
+    blitted = np.asarray(canvas.get_renderer().buffer_rgba()).copy()
+    assert (blitted != before).any(), f"{name}: changing {control} changed no pixel"
+    # the same state drawn the plain way: every artist in its z-order, nothing blitted
+    for artist in app._dynamic:
+        artist.set_animated(False)
+    app._dynamic = []
+    canvas.draw()
+    np.testing.assert_array_equal(blitted, np.asarray(canvas.get_renderer().buffer_rgba()))
+
+
+def test_a_new_aspect_or_label_draws_everything():
+    """A matrix of another aspect moves its panel's box, and the titles and labels around it:
+    that needs a full draw, as does a changed label."""
+    app = wb.pooling_router(np.arange(24.0).reshape(4, 6))
+    app.fit(848)
+    app.fig.canvas.draw()
+    full_draws = []
+    app.fig.canvas.draw_idle = lambda: full_draws.append(1)
+    app.controls["size"].value = 3                   # pooled 2x3 -> 1x2
+    assert full_draws == [1]
+    app.controls["step"].value = 1                   # the highlight only: blitted
+    assert full_draws == [1]
+    ig = wb.input_gradient_explorer()
+    ig.fit(848)
+    ig.fig.canvas.draw()
+    ig.fig.canvas.draw_idle = lambda: full_draws.append(2)
+    ig.controls["extra"].value = True                # the x label of dL/dX changes
+    assert full_draws == [1, 2]
+
+
+@pytest.mark.parametrize("name", sorted(GRID_WIDGETS))
+def test_cell_numbers_are_at_least_10_px(name):
+    """The cell, row and column numbers are bitmaps, not Text: check their size here."""
+    from dlcore.widgets.conv_backprop._common import Labels
+
+    app = getattr(wb, name)()
+    cells = {}
+    for width in (848, 1488):
+        app.fit(width)
+        sizes = [a.get_fontsize() for a in app.fig.findobj(Labels) if a.visible_strings()]
+        assert sizes and all(s >= 7.5 for s in sizes), (name, sizes)
+        cells[width] = [g.numbers.get_fontsize() for g in app._grids]
+        assert all(7.5 <= s <= 11 for s in cells[width]), (name, width, cells)
+    # numbers grow with the cells on a wide screen (unless the figure stops growing)
+    if app.max_fit_width is None:
+        assert min(cells[1488]) >= 9.0 > max(cells[848]), cells
+    # the bitmaps are where the numbers are: inside their cells
+    app.fit(848)
+    app.fig.canvas.draw()
+    grid = app._grids[0]
+    r = app.fig.canvas.get_renderer()
+    ink = grid.numbers.get_window_extent(r)
+    assert grid.ax.bbox.x0 <= ink.x0 and ink.x1 <= grid.ax.bbox.x1
+    assert grid.ax.bbox.y0 <= ink.y0 and ink.y1 <= grid.ax.bbox.y1
+
+
+def test_pooling_window_slider_disabled_when_there_is_one_window():
+    app = wb.pooling_router()
+    assert not app.controls["step"].disabled and not app.controls["play"].disabled
+    app.controls["size"].value = 4                   # 4x4 activations, 4x4 window: 1 window
+    for key in ("step", "play"):
+        assert app.controls[key].disabled
+        assert "only one window" in app.controls[key].tooltip
+    app.controls["size"].value = 2
+    assert not app.controls["step"].disabled and not app.controls["play"].disabled
+
+
+def test_gradcheck_planted_bug_shows_in_the_view():
+    """The default layer's bug is in dW: ticking the box must not leave dx (correct) on
+    screen with a "pass" verdict."""
+    app = wb.gradcheck_panel()
+    assert app.controls["wrt"].value == "x" and app.error < 1e-6
+    app.controls["bug"].value = True
+    assert app.controls["wrt"].value == "w"
+    assert app.error > 1e-2 and app.ax_s.get_title().endswith("FAIL")
+    assert "planted bug in dw" in app.state()["bug"]
+    assert "switched from dx to dw" in app.state()["bug"]
+    app.controls["wrt"].value = "x"                  # the learner looks at dx again
+    assert app.error < 1e-6 and "dx is computed correctly" in app.state()["bug"]
+    app.controls["layer"].value = "linear"           # its bug is in db
+    assert app.controls["wrt"].value == "b" and app.error > 1e-2
+    assert wb.gradcheck_panel(bug=True).controls["wrt"].value == "w"
+
+
+@pytest.mark.parametrize("layer", list(wb.gradcheck.LAYERS))
+def test_gradcheck_the_planted_bug_fails_where_it_is_shown(layer):
+    app = wb.gradcheck_panel(layer=layer, bug=True)
+    assert app.controls["wrt"].value in app.bugged()
+    assert app.error > 1e-3 and "FAIL" in app.state()["result"]
+
+
+def test_gradcheck_controls_disabled_with_reason():
+    app = wb.gradcheck_panel(layer="ReLU")
+    assert app.controls["wrt"].disabled and "one input" in app.controls["wrt"].tooltip
+    assert not app.controls["bug"].disabled and "mask" in app.controls["bug"].tooltip
+    app.controls["layer"].value = "linear"
+    assert not app.controls["wrt"].disabled
+
+    def square_forward(x):
+        return x * x, x
+
+    app = wb.gradcheck_panel(layers={"mine": (square_forward, lambda d, c: 2 * c * d,
+                                              (np.ones((2, 2)),))})
+    assert app.controls["bug"].disabled
+    assert "no catalogued mistake" in app.controls["bug"].tooltip
+
+
+def test_gradcheck_numbers_for_people():
+    from dlcore.widgets.conv_backprop.gradcheck import nice_ceil, sci
+
+    assert [sci(v) for v in (1e-6, 1.12e-5, 1.4, 4.82e-11, 0.1)] == \
+        ["10⁻⁶", "1.1 × 10⁻⁵", "1.4", "4.8 × 10⁻¹¹", "0.1"]
+    assert [nice_ceil(v) for v in (0.93, 6.6, 7.2, 11.0, 0.0042)] == \
+        [1.0, 8.0, 8.0, 15.0, 0.005]
+    app = wb.gradcheck_panel()
+    text = app.state()["result"] + app.summary
+    assert "h = 10⁻⁵" in text and "pass mark 10⁻⁶" in text and "e-" not in text
+    label = app.controls["h"]._dl_display.children[1]
+    assert label.value == "10⁻⁵"
+    limits = app.ax_s.get_xlim()
+    app.controls["h"].value = 1e-12
+    assert label.value == "10⁻¹²"
+    assert app.ax_s.get_xlim() == limits             # nudging h does not move the axes
+
+
+def test_gradcheck_legend_fits_when_stacked():
+    app = wb.gradcheck_panel()
+    for width in (848, 400):
+        app.fit(width)
+        app.fig.canvas.draw()
+        w = app.fig.get_size_inches()[0] * app.fig.dpi
+        legend = app.ax_h.get_legend().get_window_extent(app.fig.canvas.get_renderer())
+        assert legend.x0 >= 0 and legend.x1 <= w, (width, legend)
+
+
+def test_input_gradient_figure_stops_growing_on_wide_screens():
+    app = wb.input_gradient_explorer()
+    app.fit(848)
+    h848 = app.fig.get_size_inches()[1] * app.fig.dpi
+    app.fit(1488)
+    w, h = app.fig.get_size_inches() * app.fig.dpi
+    assert w <= 900 and h <= 1.1 * h848

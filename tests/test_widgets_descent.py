@@ -336,3 +336,122 @@ def test_step_size_limit_bad_presets():
         descent.step_size_limit(lr=5)
     with pytest.raises(TypeError, match="steps must be an integer"):
         descent.step_size_limit(steps=2.5)
+
+
+# ---- screen fit, speed, disabled controls, readouts (issue 10) ----------------------------
+
+def blit_check(app, change, width=848):
+    """Headless: draw once, apply ``change()``; return (full draws requested, pixels where the
+    blitted frame differs from a full draw of the same state)."""
+    c = app.fig.canvas
+    c.syncing_data_url = False  # as with a browser attached: no data-url PNG per frame
+    app.fit(width)
+    c.draw()
+    calls = []
+    c.draw_idle = lambda: calls.append(1)
+    change()
+    blitted = np.asarray(c.get_renderer().buffer_rgba()).copy()
+    del c.draw_idle
+    c.draw()
+    full = np.asarray(c.get_renderer().buffer_rgba()).astype(int)
+    return len(calls), int((np.abs(blitted.astype(int) - full).max(axis=2) > 40).sum())
+
+
+def set_value(control, value):
+    return lambda: setattr(control, "value", value)
+
+
+@pytest.mark.parametrize("name", sorted(descent.__all__))
+def test_descent_figures_and_legends_fit(name):
+    app = getattr(descent, name)()
+    for width in (848, 1488, 800, 400):
+        app.fit(width)
+        app.fig.canvas.draw()
+        fig_w = app.fig.get_figwidth() * app.fig.dpi
+        assert fig_w <= width - 12 + 0.5
+        for ax in app.fig.axes:
+            leg = ax.get_legend()
+            if leg is not None:  # below or beside its panel, never cut off at the edge
+                box = leg.get_window_extent()
+                assert box.x0 >= -1 and box.x1 <= fig_w + 1, (name, width, box)
+
+
+@pytest.mark.parametrize(("name", "control", "value"), [
+    ("step_vs_sigmoid", "w0", -0.2), ("step_vs_sigmoid", "sharpness", 10.0),
+    ("sigmoid_fit", "w", 1.5), ("sigmoid_fit", "b", -2.0),
+    ("error_surface", "t", 40), ("error_surface", "w0", 1.0), ("error_surface", "b0", 3.0),
+    ("taylor_direction", "beta", 100.0), ("taylor_direction", "lr", 0.08),
+    ("taylor_direction", "lr", 5.0),  # a new range of changes: the y axis is blitted too
+    ("step_size_limit", "lr", 0.012), ("step_size_limit", "lr", 1.5),
+    ("step_size_limit", "t", 10),
+])
+def test_slider_changes_are_blitted(name, control, value):
+    app = getattr(descent, name)()
+    full, bad = blit_check(app, set_value(app.controls[control], value))
+    assert full == 0, f"{name}.{control}: a full draw (not a blit)"
+    assert bad < 30, f"{name}.{control}: the blitted frame differs from a full draw"
+
+
+def test_step_size_limit_mode_change_draws_the_new_title():
+    app = descent.step_size_limit()
+    full, bad = blit_check(app, set_value(app.controls["mode"], "sample"))
+    assert full == 1 and app.ax_f.get_title() == "Error factor per epoch"
+    assert app.ax_f.get_ylabel() == "|Π(1 - ηx_i²)|"
+
+
+def test_fast_toy_path_is_the_trajectory():
+    from dlcore.widgets.descent import _common as C
+
+    for lr, start in ((1.0, (-2.0, -2.0)), (10.0, (5.0, -6.0)), (0.1, (0.5, 0.0))):
+        path = dl.optim.trajectory("gd", grad, list(start), 300, lr=lr)
+        np.testing.assert_allclose(C.toy_gd_path(start, 300, lr), path, rtol=0, atol=1e-13)
+        np.testing.assert_allclose(C.toy_losses(path), [loss(p) for p in path], atol=1e-15)
+    bad = np.array([[0.0, 0.0], [np.inf, 1.0]])
+    assert np.isnan(C.toy_losses(bad)[1]) and np.isfinite(C.toy_losses(bad)[0])
+
+
+def test_error_surface_remembers_paths_and_disables_next_at_the_end():
+    app = descent.error_surface(steps=30)
+    first = app.path
+    app.controls["w0"].value = 1.0
+    app.controls["w0"].value = -2.0
+    assert app.path is first  # the same start again: no new run
+    nxt = app.controls["next"]
+    assert not nxt.disabled
+    app.controls["t"].value = 30
+    assert nxt.disabled and "ends at step 30" in nxt.tooltip
+    app.controls["t"].value = 29
+    assert not nxt.disabled and nxt.tooltip == "advance gradient descent by one step"
+
+
+def test_random_search_reset_disabled_without_guesses():
+    app = descent.random_search(rng=0)
+    reset = app.controls["reset"]
+    assert reset.disabled and reset.tooltip == "no guesses to forget yet"
+    app.controls["draw"].click()
+    assert not reset.disabled and reset.tooltip == "forget every guess"
+    reset.click()
+    assert reset.disabled
+
+
+def test_sigmoid_fit_clear_disabled_when_log_empty_and_log_box_bounded():
+    app = descent.sigmoid_fit()
+    clear = app.controls["clear"]
+    assert clear.disabled and clear.tooltip == "the log is empty"
+    for _ in range(9):
+        app.controls["replay"].click()
+    assert not clear.disabled
+    assert "max-height:150px;overflow-y:auto" in app.state()["log"]  # 10 lines, fixed box
+    clear.click()
+    assert clear.disabled
+
+
+def test_readouts_use_numbers_as_people_write_them():
+    app = descent.taylor_direction()
+    assert "Step η = 0.05 at angle 180°" in app.summary  # not 0.0501
+    assert app.controls["beta"].description == "angle β to ∇L (°)"
+    app = descent.step_size_limit(lr=0.0123456)
+    assert "η = 0.0123 is below it" in app.state()["limit"]
+    assert app.limit_line.get_label() == "2/Σx² = 0.0171"
+    app = descent.error_surface(lr=0.5, steps=5)
+    assert "with η = 0.5 from" in app.summary

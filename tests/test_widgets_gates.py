@@ -230,3 +230,186 @@ def test_variant_switcher_counts_and_equations():
 def test_every_lecture_14_widget_is_registered():
     assert {"whiteboard", "lstm_gate_explorer", "forget_products", "long_lag_recall",
             "variant_switcher"} <= set(dl.widgets.available())
+
+
+# --- fitting the browser (issue 10): layout, overlapping curves, disabled controls ---------
+
+GATE_WIDGETS = ["whiteboard", "lstm_gate_explorer", "forget_products", "long_lag_recall",
+                "variant_switcher"]
+
+
+@pytest.mark.parametrize("name", GATE_WIDGETS)
+def test_gate_widgets_fit_wide_and_narrow_output_areas(name):
+    app = getattr(dl.widgets, name)()
+    for width in (848, 1488, 800, 400):
+        app.fit(width)
+        app.fig.canvas.draw()
+        w, _ = app.fig.get_size_inches() * app.fig.dpi
+        assert w <= width - 12 + 0.5, (name, width, w)
+        box = app.fig.get_tightbbox(app.fig.canvas.get_renderer())
+        assert box.x0 >= -0.02 and box.x1 <= app.fig.get_figwidth() + 0.02, (name, width)
+
+
+def _rows(app):
+    return [[getattr(c, "description", "") for c in row.children]
+            for row in app._controls_box.children]
+
+
+def test_gate_explorer_overlapping_gates_are_told_apart():
+    app = dl.widgets.lstm_gate_explorer()
+    styles = {(ln.get_linestyle(), ln.get_marker()) for ln in app.gate_lines}
+    assert len(styles) == 3                              # solid o, dashed s, dotted ^
+    assert app.same_note.get_text().startswith("i = f = o at every step")
+    app.controls["b1"].value = 3.0                       # the forget gate moves away
+    assert app.same_note.get_text().startswith("i = o at every step")
+    app.controls["preset"].value = "write, keep, erase on a reset signal (LSTM)"
+    assert app.same_note.get_text() == ""
+
+
+def test_gate_explorer_controls_fit_two_per_row_and_b3_is_disabled_for_the_gru():
+    app = dl.widgets.lstm_gate_explorer()
+    assert _rows(app) == [["preset"], ["input sequence x_t", "input scale"],
+                          ["b_i (write)", "b_f (keep)"], ["b_g (candidate)", "b_o (read)"],
+                          ["inspect step t"]]
+    assert "forget gate" in app.controls["b1"].tooltip and not app.controls["b3"].disabled
+    app.controls["preset"].value = "worked example (GRU): all weights 0.5, b = 0, x = 1, h₀ = 0.5"
+    assert app.controls["b3"].disabled and "three gate blocks" in app.controls["b3"].tooltip
+    assert app.controls["b1"].description == "b_z (keep)"
+    assert len(app.ax_gates.get_legend().get_texts()) == 2  # r and z only
+    app.controls["preset"].value = "leaky memory (LSTM, forget bias 0)"
+    assert not app.controls["b3"].disabled and "output gate" in app.controls["b3"].tooltip
+    assert len(app.ax_gates.get_legend().get_texts()) == 3
+
+
+def test_gate_explorer_sliders_keep_the_axes_and_narrow_layout_stacks_the_key():
+    app = dl.widgets.lstm_gate_explorer(preset="write, keep, erase on a reset signal (LSTM)")
+    app.fit(848)
+    ylim = app.ax_states.get_ylim()
+    for v in (0.1, 0.0, 0.1, -0.1):                      # bias nudges: blit, no rescale
+        app.controls["b0"].value = v
+        assert app.ax_states.get_ylim() == ylim
+    for t in (2, 3, 4):
+        app.controls["t"].value = t
+        assert app.ax_states.get_ylim() == ylim and app.cursors[0].get_xdata()[0] == t
+    assert {id(line) for line in app.gate_lines} <= {id(a) for a in app._dynamic}
+    assert app.ax_gates.get_legend() is not None and not app.fig.legends
+    app.fit(400)
+    w, h = app.fig.get_size_inches() * app.fig.dpi
+    assert h >= 1.2 * w and app.ax_gates.get_legend() is None and len(app.fig.legends) == 1
+    assert "weights [8, 10, 3, 0]" in app.state()["weights"]
+
+
+def test_forget_products_readouts_and_steady_axes():
+    app = dl.widgets.forget_products()
+    assert "∏ f = 3.5 × 10⁻⁸" in app.state()["lstm"]
+    assert "1.6 × 10⁻²⁶" in app.state()["rnn"] and "e-" not in app.summary
+    app.fit(848)
+    xlim, ylim = app.ax.get_xlim(), app.ax.get_ylim()
+    for key, values in (("T", (51, 50, 51, 49)), ("bf", (1.1, 1.0, 1.1)),
+                        ("w", (1.05, 1.0)), ("noise", (1.05, 1.0))):
+        for v in values:
+            app.controls[key].value = v
+            assert app.ax.get_xlim() == xlim and app.ax.get_ylim() == ylim, (key, v)
+    assert app.ax.get_legend().get_bbox_to_anchor() is not None   # beside the data
+    app.controls["w"].value = 3.0                                  # far away: rescale
+    assert app.ax.get_ylim() != ylim
+
+
+def test_long_lag_recall_bias_is_live_only_for_the_biased_cells_and_sliders_do_not_redraw():
+    app = dl.widgets.long_lag_recall()
+    bias = app.controls["bias"]
+    assert not bias.disabled                              # default: LSTM, forget bias +b
+    for cell, live in (("vanilla RNN (tanh)", False), ("GRU, default init", False),
+                       ("GRU, update bias +b", True),
+                       ("LSTM, default init (forget bias ≈ 0)", False)):
+        app.controls["cell"].value = cell
+        assert bias.disabled is not live
+        assert ("only the '+b' cells" in bias.tooltip) is not live
+    draws = []
+    app.fig.canvas.draw_idle = lambda *a, **k: draws.append(1)
+    app.controls["lag"].value = 20
+    bias.value = 2.0
+    assert not draws                                      # nothing on the plot changed
+    assert _rows(app) == [["cell", "lag T (steps to remember)"],
+                          ["gate bias b", "train", "clear"]]
+
+
+def test_long_lag_recall_one_key_under_both_panels():
+    curves = {"RNN demo": {"train_loss": [1.4, 1.38], "val_acc": [0.25, 0.26]},
+              "LSTM demo": {"train_loss": [1.4, 0.5], "val_acc": [0.3, 0.8]}}
+    app = dl.widgets.long_lag_recall(curves=curves)
+    assert app.ax_loss.get_legend() is None and app.ax_acc.get_legend() is None
+    (legend,) = app.fig.legends
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert texts == ["chance (ln 4, 1/4)", "RNN demo", "LSTM demo"]
+    assert all(t.get_fontsize() >= 7.5 for t in legend.get_texts())
+
+
+def test_variant_switcher_equations_inline_and_counts_in_thousands():
+    app = dl.widgets.variant_switcher()
+    value = app.equations.value
+    assert "$$" not in value and value.count("<br>") == 4  # five LSTM lines, one per line
+    app.fig.canvas.draw()
+    labels = [t.get_text() for t in app.ax.get_xticklabels() if t.get_text()]
+    assert "200k" in labels and not any("e" in t for t in labels)
+    xlim = app.ax.get_xlim()
+    app.controls["n"].value = 785
+    assert app.ax.get_xlim() == xlim
+    assert _rows(app) == [["variant"], ["input size n", "hidden size d"]]
+
+
+def test_whiteboard_buttons_share_a_row_and_are_as_wide_as_their_text():
+    app = dl.widgets.whiteboard()
+    rows = _rows(app)
+    assert rows[1] == ["write (input gate)", "erase (forget gate)", "lecture's plan: next step",
+                       "reset"]
+    widths = [int(app.controls[k].layout.width[:-2]) for k in ("write", "erase", "plan",
+                                                                  "reset")]
+    assert widths[3] < widths[2] and sum(widths) < 760
+    assert [t.get_text() for t in app.ax_gates.get_yticklabels()] == ["i (write)", "f (keep)",
+                                                                        "o (read)"]
+
+
+@pytest.mark.parametrize("name, key, values", [
+    ("lstm_gate_explorer", "b1", (0.1, 0.0, 0.1)), ("forget_products", "bf", (1.1, 1.0, 1.1)),
+    ("variant_switcher", "d", (201, 202, 201))])
+def test_gate_widgets_blit_whole_frames(name, key, values):
+    app = getattr(dl.widgets, name)()
+    app.fit(848)
+    canvas = app.fig.canvas
+    canvas.syncing_data_url = False
+    canvas.draw()
+    full, modes = [], []
+    canvas.draw_idle = lambda *a, **k: full.append(1)
+    get = canvas.get_diff_image
+
+    def spy():
+        png = get()
+        modes.append(canvas._image_mode)
+        return png
+
+    canvas.get_diff_image = spy
+    for v in values:
+        app.controls[key].value = v
+    assert not full and modes == ["full"] * len(values)
+
+
+def test_whiteboard_actions_blit_whole_frames():
+    app = dl.widgets.whiteboard()
+    canvas = app.fig.canvas
+    canvas.syncing_data_url = False
+    canvas.draw()
+    full, modes = [], []
+    canvas.draw_idle = lambda *a, **k: full.append(1)
+    get = canvas.get_diff_image
+
+    def spy():
+        png = get()
+        modes.append(canvas._image_mode)
+        return png
+
+    canvas.get_diff_image = spy
+    for _ in range(3):
+        app.controls["plan"].click()
+    assert not full and modes == ["full"] * 3
+    assert app.labels == ["ac", "bd", "bd + a"]

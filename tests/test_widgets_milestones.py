@@ -187,3 +187,129 @@ def test_matching_custom_pairs_and_order():
     for bad in ({"only one": "x"}, {"a": ""}, ["a", "b"]):
         with pytest.raises(ValueError, match="at least 2 entries"):
             matching_cards(pairs=bad)
+
+
+# ---- screen fit, speed and the shared helpers (issue 10) ----------------------------------
+
+def blit_check(app, change, width=848):
+    """Headless: draw once, apply ``change()``; return (full draws requested, pixels where the
+    blitted frame differs from a full draw of the same state)."""
+    c = app.fig.canvas
+    c.syncing_data_url = False  # as with a browser attached: no data-url PNG per frame
+    app.fit(width)
+    c.draw()
+    calls = []
+    c.draw_idle = lambda: calls.append(1)
+    change()
+    blitted = np.asarray(c.get_renderer().buffer_rgba()).copy()
+    del c.draw_idle
+    c.draw()
+    full = np.asarray(c.get_renderer().buffer_rgba()).astype(int)
+    return len(calls), int((np.abs(blitted.astype(int) - full).max(axis=2) > 40).sum())
+
+
+def test_timeline_table_shows_a_window_around_the_selection():
+    app = timeline_explorer()
+    records = dl.data.timeline()
+    app.controls["event"].value = 20
+    events = app.state()["events"]
+    assert events.count("<tr") == 1 + milestones._timeline.WINDOW  # header + window, not 48
+    assert f"max-height:{milestones._timeline.EVENTS_PX}px" in events
+    bold = re.search(r"<tr style='font-weight:bold'><td[^>]*>(\d+)</td><td[^>]*>([^<]*)<",
+                     events)
+    assert bold and bold.group(2) == records[20].event.replace("'", "&#x27;")
+    assert "Milestones 18 to 23 of 48" in events
+    app.controls["event"].value = 47  # the end: the window stops at the last milestone
+    assert "Milestones 43 to 48 of 48" in app.state()["events"]
+    app.controls["theme"].value = "eras"
+    n = len(dl.data.timeline("eras"))
+    assert app.state()["events"].count("<tr") == 1 + min(n, milestones._timeline.WINDOW)
+
+
+def test_timeline_zoom_and_selection_are_blitted():
+    app = timeline_explorer()
+    full, bad = blit_check(app, lambda: setattr(app.controls["start"], "value", 1900))
+    assert full == 0 and bad < 30  # the year axis is redrawn with the points
+    assert app.ax.get_xlim()[0] == pytest.approx(1895)
+    full, bad = blit_check(app, lambda: setattr(app.controls["event"], "value", 9))
+    assert full == 0 and bad < 30
+    full, bad = blit_check(app, lambda: setattr(app.controls["theme"], "value", "vision"))
+    assert full == 0 and bad < 30
+
+
+def test_ilsvrc_selection_is_blitted_and_log_toggle_is_not():
+    app = ilsvrc_chart()
+    full, bad = blit_check(app, lambda: setattr(app.controls["network"], "value", "VGGNet"))
+    assert full == 0 and bad < 30
+    full, bad = blit_check(app, lambda: setattr(app.controls["human"], "value", True))
+    assert full == 0 and bad < 30
+    full, _ = blit_check(app, lambda: setattr(app.controls["log_depth"], "value", False))
+    assert full == 1  # new axis scale: a full draw
+
+
+@pytest.mark.parametrize("factory", [timeline_explorer, ilsvrc_chart])
+def test_milestone_figures_fit_the_output_area(factory):
+    app = factory()
+    for width in (848, 1488, 800, 400):
+        app.fit(width)
+        w, h = app.fig.get_size_inches() * app.fig.dpi
+        assert w <= width - 12 + 0.5 and h <= 600
+
+
+def test_matching_cards_show_whole_card_texts_and_disable_reset():
+    app = matching_cards()
+    labels = [c for row in app._controls_box.children[:9] for c in row.children
+              if not hasattr(c, "options")]
+    for k, (label, card) in enumerate(zip(labels, app.cards)):
+        assert label.value == f"{k + 1}. {card}".replace("'", "&#x27;")  # not cut off
+        assert app.controls[f"card_{k}"].tooltip == card
+    reset = app.controls["reset"]
+    assert reset.disabled and reset.tooltip == "nothing chosen yet"
+    app.controls["card_0"].value = app.key[app.cards[0]]
+    assert not reset.disabled and reset.tooltip == "clear every choice"
+    reset.click()
+    assert reset.disabled
+    app.controls["check"].click()  # checked with no answer: reset clears the feedback
+    assert not reset.disabled
+
+
+def test_steady_limits_change_only_when_needed():
+    from dlcore.widgets.milestones._common import steady_limits
+
+    first = steady_limits(None, 0.0, 1.0)
+    assert first[0] < 0.0 and first[1] > 1.0
+    assert steady_limits(first, 0.1, 0.9) == first  # still fits, still fills it: kept
+    assert steady_limits(first, 0.0, 2.0) != first  # no longer fits
+    assert steady_limits(first, 0.0, 0.1) != first  # fills too little of it
+    lo, hi = steady_limits(None, 1e-6, 1e2, log=True)
+    assert lo < 1e-6 and hi > 1e2
+    assert steady_limits((lo, hi), 1e-5, 1e1, log=True) == (lo, hi)
+
+
+def test_html_helpers():
+    from dlcore.widgets.milestones._common import html_columns, html_table, scroll_box
+
+    table = html_table(("a", "b"), [(1, "<x>"), (2, 3)], bold_row=1, style="font-size:12px")
+    assert table.startswith("<table style='font-size:12px'>") and "&lt;x&gt;" in table
+    assert "<tr style='font-weight:bold'><td style='padding-right:8px'>2<" in table
+    cols = html_columns([("x", "00", "01"), ("y", 0, 1)], bold_col=1)
+    assert cols.count("<tr>") == 2 and cols.count("font-weight:bold") == 2
+    assert "max-height:99px" in scroll_box("z", 99)
+
+
+def test_image_goes_out_before_texts_and_first_blit_is_full():
+    app = timeline_explorer()
+    c = app.fig.canvas
+    c.syncing_data_url = False
+    app.fit(848)
+    c.draw()
+    order = []
+    c.send_binary = lambda data: order.append(("image", c._current_image_mode))
+    for name, w in app.readouts.items():
+        w.send_state = lambda key=None, name=name: order.append(("text", name))
+    app.controls["event"].value = 3
+    assert order[0] == ("image", "full")  # right after a full draw: a full image
+    assert ("text", "selected") in order[1:] and ("text", "events") in order[1:]
+    order.clear()
+    app.controls["event"].value = 4
+    assert order[0] == ("image", "diff")  # later: only the changed pixels

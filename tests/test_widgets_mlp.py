@@ -16,6 +16,31 @@ def _step(z):
     return (np.asarray(z) >= 0).astype(int)
 
 
+def redraw_matches_full_draw(app, *changes, width: int = 848):
+    """Set the controls in ``changes`` ((name, value) pairs) one at a time, as a learner would,
+    and check that the widget's cheap redraws (blitting, redrawing only what changed) leave
+    exactly the pixels of a full draw.  Returns how many full draws the changes needed.
+
+    Headless, ipympl's ``draw_idle`` waits for a browser that never asks: here it draws.
+    """
+    canvas = app.fig.canvas
+    canvas.syncing_data_url = False
+    full = []
+    canvas.draw_idle = lambda: (full.append(1), canvas.draw())
+    app.fit(width)
+    canvas.draw()
+    full.clear()
+    for name, value in changes:
+        app.controls[name].value = value
+    shown = np.asarray(canvas.buffer_rgba()).copy()
+    canvas.draw()
+    redrawn = np.asarray(canvas.buffer_rgba())
+    diff = np.abs(shown.astype(int) - redrawn.astype(int)).max(axis=2)
+    assert (diff > 40).sum() == 0 and (diff > 0).sum() < 30, \
+        f"{(diff > 0).sum()} pixels differ from a full draw"
+    return len(full)
+
+
 def _xor_net(v_or, v_and, c, X):
     """The OR/AND threshold net written out with inequalities."""
     h_or, h_and = _step(X.sum(axis=1) - 0.5), _step(X.sum(axis=1) - 1.5)
@@ -59,6 +84,14 @@ def test_xor_network_hidden_line_is_the_output_boundary():
     np.testing.assert_allclose(xs, 0.7 / 1.5)
 
 
+def test_xor_network_redraws_only_the_regions_and_points():
+    app = dl.widgets.xor_network()
+    assert app.img_in in app._dynamic and app.pts_h in app._dynamic
+    assert app.line_h in app._dynamic and app.ax_in.get_legend() is None  # legend under both
+    assert len(app.fig.legends) == 1
+    assert redraw_matches_full_draw(app, ("v_or", 0.4), ("bias", 0.6), ("v_and", 1.3)) == 0
+
+
 def test_xor_network_bad_presets():
     with pytest.raises(ValueError, match=r"shape \(2,\)"):
         dl.widgets.xor_network(output_weights=(1, 2, 3))
@@ -91,6 +124,39 @@ def test_layer_counter_follows_the_sliders():
     assert len(app.arts["bias_edges"].get_segments()) == 0
     app.controls["n_hidden"].value = 0
     assert app.state()["counts"].startswith("2 neurons, 6 weights, 8 parameters")
+
+
+def test_layer_counter_unused_layers_are_disabled_and_say_why():
+    app = dl.widgets.layer_counter()
+    h2, h3 = app.controls["hidden2"], app.controls["hidden3"]
+    assert h2.disabled and "no effect" in h2.tooltip and "raise 'hidden layers'" in h2.tooltip
+    app.controls["n_hidden"].value = 2
+    assert not h2.disabled and h2.tooltip == "neurons in hidden layer 2"
+    assert h3.disabled and "2 hidden layers" in h3.tooltip
+    app.controls["n_hidden"].value = 0
+    assert app.controls["hidden1"].disabled and "0 hidden layers" in app.controls[
+        "hidden1"].tooltip
+
+
+def test_layer_counter_keeps_its_axes_and_redraws_the_diagram():
+    app = dl.widgets.layer_counter()
+    limits = (app.ax.get_xlim(), app.ax.get_ylim())
+    full = redraw_matches_full_draw(app, ("n_hidden", 3), ("hidden3", 8), ("inputs", 1),
+                                    ("bias", False), ("n_hidden", 0))
+    assert full == 0 and (app.ax.get_xlim(), app.ax.get_ylim()) == limits
+    names = [t.get_text() for t in app.layer_names if t.get_visible()]
+    assert names == ["input", "output"]
+    xs = np.unique(app.arts["neurons"].get_offsets()[:, 0])
+    assert xs.min() >= limits[0][0] and xs.max() <= limits[0][1]  # the diagram stays inside
+
+
+def test_layer_counter_controls_follow_the_width():
+    app = dl.widgets.layer_counter()
+    app.fit(1488)  # wide: the controls beside the figure, one per line
+    assert app._body.layout.flex_flow == "row"
+    assert len(app._controls_box.children) == len(app.controls)
+    app.fit(848)  # a notebook beside the file browser: controls above, two or three a line
+    assert app._body.layout.flex_flow == "column" and len(app._controls_box.children) == 3
 
 
 @pytest.mark.parametrize("sizes, exc, match", [
@@ -146,6 +212,36 @@ def test_half_plane_regions_editing_moves_one_boundary():
     assert f"accuracy {np.mean(ins == y):.1%}" in app.state()["accuracy"]
 
 
+def test_half_plane_regions_edits_only_planes_in_use():
+    app = dl.widgets.half_plane_regions(n_active=4)
+    edit = app.controls["edit"]
+    assert list(edit.options) == [("half-plane 1", 0), ("half-plane 2", 1),
+                                  ("half-plane 3", 2), ("half-plane 4", 3)]
+    edit.value = 3
+    assert app.controls["angle"].value == dl.viz.MOONS_HALF_PLANES["angles"][3]
+    app.controls["n_active"].value = 2  # plane 4 is no longer in use: edit the last one
+    assert edit.value == 1 and len(edit.options) == 2
+    assert app.controls["angle"].value == dl.viz.MOONS_HALF_PLANES["angles"][1]
+    assert app.angles[3] == dl.viz.MOONS_HALF_PLANES["angles"][3]  # nothing was overwritten
+    app.controls["n_active"].value = 6
+    assert edit.value == 1 and len(edit.options) == 6
+
+
+def test_half_plane_regions_mode_says_when_the_union_is_the_intersection():
+    app = dl.widgets.half_plane_regions(n_active=3, mode="or")
+    assert "one group" in app.controls["mode"].tooltip
+    app.controls["n_active"].value = 5
+    assert app.controls["mode"].tooltip == "how the hidden units are combined"
+
+
+def test_half_plane_regions_redraws_without_a_full_draw():
+    app = dl.widgets.half_plane_regions()
+    assert app.img in app._dynamic and app.ax.title in app._dynamic
+    assert app.ax.get_legend() not in app._dynamic  # beside the plot, drawn once
+    assert redraw_matches_full_draw(app, ("n_active", 6), ("edit", 4), ("angle", 120.0),
+                                    ("mode", "or"), ("offset", 0.5)) == 0
+
+
 def test_half_plane_regions_bad_presets():
     with pytest.raises(ValueError, match="1 to 6 values"):
         dl.widgets.half_plane_regions(angles=[0] * 7, offsets=[0] * 7)
@@ -197,6 +293,46 @@ def test_tower_builder_accepts_a_learner_function():
     inside = (x > -0.9) & (x < -0.6)  # the first tower: height (-0.75)^2
     np.testing.assert_allclose(y[inside], 0.5625, atol=1e-3)
     assert "x^2" in app.summary
+
+
+def test_tower_builder_error_curve_is_the_networks_error():
+    from dlcore.viz.mlp import tower_mlp, tower_sum_weights
+
+    app = dl.widgets.tower_builder()
+    x, target = app._x_fn, np.sin(app._x_fn)
+    for n in (1, 7, 40):
+        approx = tower_mlp(*tower_sum_weights(np.sin, n, 50.0, 0.0, 2 * np.pi))(x[:, None])
+        assert app.l_n.get_ydata()[n - 1] == pytest.approx(np.max(np.abs(approx[:, 0] -
+                                                                           target)), rel=1e-9)
+
+
+def test_tower_builder_blits_and_keeps_its_axes_on_small_steps():
+    app = dl.widgets.tower_builder()
+    ylim = app.ax_step.get_ylim()
+    full = redraw_matches_full_draw(app, ("a", 3.1), ("a", 3.0), ("k", 12.0), ("m1", -0.8),
+                                    ("n_towers", 9), ("n_towers", 8))
+    assert full == 0 and app.ax_step.get_ylim() == ylim
+    app.controls["a"].value = 5.0  # the top plateau leaves the axes: they grow
+    assert app.ax_step.get_ylim()[1] > 5 + 2.0 - 1.0
+    redraw_matches_full_draw(app, ("tower_k", 300.0), ("b", -2.0))
+
+
+def test_tower_builder_weights_are_written_for_people():
+    app = dl.widgets.tower_builder(tower_k=1000.0)
+    towers = app.state()["towers"]
+    assert "w1 = [1,000, 1,000]" in towers and "e+" not in towers
+
+
+def test_tower_builder_fits_a_notebook():
+    app = dl.widgets.tower_builder()
+    app.fit(848)
+    w, h = app.fig.get_size_inches() * app.fig.dpi
+    assert w <= 836 and h <= 500  # with 4 rows of sliders, under 900 px in all
+    app.fit(1488)
+    w, h = app.fig.get_size_inches() * app.fig.dpi
+    assert 900 < w <= 1476 and h <= 540  # wider, not much higher
+    assert len(app._controls_box.children) == 4
+    assert app.ax_step.get_legend().get_bbox_to_anchor().y1 < app.ax_step.bbox.y0
 
 
 def test_tower_builder_bad_presets():

@@ -7,6 +7,7 @@ widgets.
 """
 
 import itertools
+import re
 import warnings
 
 import numpy as np
@@ -66,8 +67,15 @@ def test_sum_bar_threshold_line_and_bias_form():
     text = app.state()["decision"]
     assert "= 2 < θ = 3" in text and "w0 = -θ = -3" in text and "= -1 < 0" in text
     assert "y = 0" in text
-    rows = app.state()["table"]
-    assert rows.count("<tr") == 9  # header + 8 rows
+    table = app.state()["table"]
+    # on its side: a row of inputs, a row of sums, a row of outputs, 8 columns each
+    assert table.count("<tr") == 3 and table.count("<td") == 2 * 8
+    cells = re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", table)
+    assert cells[1:9] == ["".join(map(str, r)) for r in X3.astype(int)]
+    assert cells[10:18] == [f"{v:g}" for v in X3.sum(axis=1)]
+    assert cells[19:27] == ["0"] * 7 + ["1"]
+    bold = re.findall(r"<t[hd] style='[^']*font-weight:bold[^']*'>([^<]*)<", table)
+    assert bold == ["101", "2", "0"]  # the current input's column
 
 
 @lec02
@@ -146,13 +154,35 @@ def test_plane_and_or_presets():
 
 @lec02
 def test_plane_region_matches_step():
+    from matplotlib.path import Path
+
     app = threshold_plane(w=(1.5, -0.5), theta=0.3, target="NOR")
-    img = np.asarray(app.region.get_array())
-    expected = dl.neurons.step(1.5 * app._gx - 0.5 * app._gy - 0.3)
-    np.testing.assert_array_equal(img, expected)
+    g = np.linspace(-0.49, 1.49, 67)
+    pts = np.stack(np.meshgrid(g, g), axis=-1).reshape(-1, 2)
+    inside = Path(app.region.get_xy()).contains_points(pts)
+    expected = dl.neurons.step(pts @ np.array([1.5, -0.5]) - 0.3).astype(bool)
+    near = np.abs(pts @ np.array([1.5, -0.5]) - 0.3) < 1e-9
+    np.testing.assert_array_equal(inside[~near], expected[~near])  # shaded = fires
     y_unit = dl.neurons.step(X2 @ np.array([1.5, -0.5]) - 0.3)
     wrong = y_unit != dl.data.boolean_table("NOR")[1]
     np.testing.assert_array_equal(app.wrong.get_offsets(), X2[wrong])
+    # a unit that never fires on the square has no shaded region; one that always fires, all
+    app.controls["theta"].value = 3.0
+    app.controls["w1"].value, app.controls["w2"].value = 1.0, 1.0
+    assert not app.region.get_visible()
+    app.controls["theta"].value = -2.0
+    assert app.region.get_visible()
+    assert Path(app.region.get_xy()).contains_points(pts).all()
+
+
+@lec02
+def test_half_plane_polygon_clips_the_box():
+    from dlcore.widgets.neurons._common import half_plane_polygon
+
+    square = half_plane_polygon([1.0, 1.0], -1.0, (0, 1), (0, 1))  # x1 + x2 >= 1
+    np.testing.assert_allclose(sorted(map(tuple, square)), [(0, 1), (1, 0), (1, 1)])
+    assert half_plane_polygon([0.0, 0.0], -1.0, (0, 1), (0, 1)).shape == (0, 2)
+    assert len(half_plane_polygon([0.0, 0.0], 0.0, (0, 1), (0, 1))) == 4
 
 
 @lec02
@@ -293,3 +323,137 @@ def test_bias_toggle_on_xor():
 def test_trainer_bad_presets(kwargs, match):
     with pytest.raises(ValueError, match=match):
         perceptron_trainer(**kwargs)
+
+
+# ---- screen fit, speed, disabled controls (issue 10) --------------------------------------
+
+def blit_check(app, change, width=848):
+    """Headless: draw once, apply ``change()``; return (full draws requested, pixels where the
+    blitted frame differs from a full draw of the same state)."""
+    c = app.fig.canvas
+    c.syncing_data_url = False  # as with a browser attached: no data-url PNG per frame
+    app.fit(width)
+    c.draw()
+    calls = []
+    c.draw_idle = lambda: calls.append(1)
+    change()
+    blitted = np.asarray(c.get_renderer().buffer_rgba()).copy()
+    del c.draw_idle
+    c.draw()
+    full = np.asarray(c.get_renderer().buffer_rgba()).astype(int)
+    return len(calls), int((np.abs(blitted.astype(int) - full).max(axis=2) > 40).sum())
+
+
+def legends_inside(fig):
+    fig.canvas.draw()
+    width = fig.get_figwidth() * fig.dpi
+    for ax in fig.axes:
+        leg = ax.get_legend()
+        if leg is not None:
+            box = leg.get_window_extent()
+            assert box.x0 >= -1 and box.x1 <= width + 1, (box, width)
+
+
+@pytest.mark.parametrize("factory", [mp_neuron_playground, threshold_plane, perceptron_trainer,
+                                     lambda: mp_neuron_playground(n_inputs=2)])
+def test_neuron_figures_and_legends_fit(factory):
+    app = factory()
+    for width in (848, 1488, 800, 400):
+        app.fit(width)
+        w, _ = app.fig.get_size_inches() * app.fig.dpi
+        assert w <= width - 12 + 0.5
+        legends_inside(app.fig)
+
+
+@lec02
+def test_playground_controls_one_row_per_input_and_dead_presets():
+    app = mp_neuron_playground()
+    rows = app._controls_box.children
+    assert len(rows) == 4  # x_i, w_i, inhibitory_i per row; then θ and its presets
+    assert [c.description for c in rows[0].children] == [
+        "x1 = 1 (isActorDamon)", "weight w1", "x1 is inhibitory"]
+    p0, pn = app.controls["preset_0"], app.controls["preset_n"]
+    assert pn.disabled and pn.tooltip == "θ is already 3"  # θ = 3 = n already
+    assert not p0.disabled and p0.tooltip == "set the threshold θ to 0"
+    p0.click()
+    assert p0.disabled and p0.tooltip == "θ is already 0" and not pn.disabled
+
+
+@lec02
+def test_playground_sliders_are_blitted_even_when_the_range_changes():
+    app = mp_neuron_playground()
+    full, bad = blit_check(app, lambda: setattr(app.controls["w0"], "value", 0.5))
+    assert full == 0 and bad < 30
+    ylim = app.ax.get_ylim()
+    full, bad = blit_check(app, lambda: setattr(app.controls["theta"], "value", -5.0))
+    assert app.ax.get_ylim() != ylim  # a new range, still no full draw
+    assert full == 0 and bad < 30
+    assert "x = 111: fires" in app.verdict.get_text()
+
+
+@lec02
+def test_plane_presets_disabled_when_already_set_and_blitted():
+    app = threshold_plane()  # w = (1, 1), θ = 2, AND: the AND preset would change nothing
+    assert app.controls["and"].disabled and app.controls["and"].tooltip == \
+        "already the AND preset"
+    assert not app.controls["or"].disabled
+    app.controls["or"].click()
+    assert app.controls["or"].disabled and not app.controls["and"].disabled
+    app.controls["w1"].value = 0.5
+    assert not app.controls["or"].disabled
+    assert app.readouts["corners"] in app._controls_box.children  # beside the plot
+    full, bad = blit_check(app, lambda: setattr(app.controls["w2"], "value", -1.0))
+    assert full == 0 and bad < 30
+
+
+@lec03
+def test_trainer_step_buttons_disabled_at_the_ends_and_steps_blitted():
+    app = perceptron_trainer()
+    nxt, reset = app.controls["next"], app.controls["reset"]
+    assert reset.disabled and reset.tooltip == "already at t = 0, w = 0"
+    assert not nxt.disabled
+    for _ in range(app.controls["step"].max):
+        nxt.click()
+    assert nxt.disabled and "ends after 4 visits" in nxt.tooltip and not reset.disabled
+    reset.click()
+    assert reset.disabled and not nxt.disabled
+    app = perceptron_trainer(data="blobs")
+    full, bad = blit_check(app, lambda: setattr(app.controls["step"], "value", 9))
+    assert full == 0 and bad < 30
+    assert app.ax.get_title() == "Perceptron after step t = 9"
+    assert app.state()["rows"].count("<tr") == 1 + 6  # the last six visits
+
+
+@lec03
+def test_trainer_regions_follow_the_weights():
+    from matplotlib.path import Path
+
+    app = perceptron_trainer(data="blobs")
+    app.controls["step"].value = 7
+    w = app.weights()
+    lo, hi = app._box
+    g = np.stack(np.meshgrid(np.linspace(lo[0], hi[0], 31)[1:-1],
+                             np.linspace(lo[1], hi[1], 31)[1:-1]), axis=-1).reshape(-1, 2)
+    score = g @ w[:2] + w[2]
+    ok = np.abs(score) > 1e-9
+    pos = Path(app.region_pos.get_xy()).contains_points(g)
+    neg = Path(app.region_neg.get_xy()).contains_points(g)
+    np.testing.assert_array_equal(pos[ok], score[ok] > 0)
+    np.testing.assert_array_equal(neg[ok], score[ok] < 0)
+    app.controls["step"].value = 0  # w = 0: ŷ = +1 everywhere
+    assert app.region_pos.get_visible() and not app.region_neg.get_visible()
+
+
+@lec02
+def test_plane_keeps_its_designed_size_when_controls_go_above():
+    app = threshold_plane()
+    app.fit(848)  # room for controls beside the plot
+    assert app._body.layout.flex_flow == "row"
+    # beside the controls and the corners' table (about 345 px), at least its designed size
+    assert 460 <= app.fig.get_figwidth() * app.fig.dpi <= 848 - 345 - 12
+    app.fit(800)  # not enough: controls above, and the plot does not grow past its design
+    assert app._body.layout.flex_flow == "column"
+    w, h = app.fig.get_size_inches() * app.fig.dpi
+    assert w == pytest.approx(460) and h == pytest.approx(460)
+    app.fit(400)
+    assert app.fig.get_figwidth() * app.fig.dpi <= 388 + 0.5

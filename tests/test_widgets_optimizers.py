@@ -94,9 +94,95 @@ def test_race_step_play_and_checkboxes():
     assert "Step 11 of 40" in app.state()["where"]
     app.controls["use_adam"].value = False
     assert not app.lines["adam"].get_visible()
-    assert [t.get_text() for t in app.ax_loss.get_legend().get_texts()] == ["GD"]
+    # one legend for both panels, below them (it covered the loss curves)
+    assert app.ax_loss.get_legend() is None
+    assert [t.get_text() for t in app.legend.get_texts()] == ["GD"]
     app.controls["use_gd"].value = False
     assert "No optimizer" in app.summary
+    assert app.legend is None
+
+
+def test_race_step_button_restarts_at_the_last_step():
+    # The widget opens at the last step (every path drawn); there "step ▸" did nothing.
+    app = O.optimizer_race("quadratic", steps=20, optimizers=("gd",))
+    button = app.step_button
+    assert app.controls["step"].value == 20
+    assert button.description == "↺ restart" and "step 0" in button.tooltip
+    button.click()
+    assert app.controls["step"].value == 0 and len(app.lines["gd"].get_xdata()) == 1
+    assert button.description == "step ▸"
+    button.click()
+    assert app.controls["step"].value == 1 and len(app.lines["gd"].get_xdata()) == 2
+    app.controls["step"].value = 19
+    button.click()
+    assert app.controls["step"].value == 20 and button.description == "↺ restart"
+    for widget in (O.momentum_explorer(steps=10), O.adaptive_steps(steps=10)):
+        assert widget.step_button.description == "↺ restart"
+        widget.step_button.click()
+        assert widget.controls["step"].value == 0
+        assert widget.step_button.description == "step ▸"
+
+
+def test_race_controls_without_effect_are_disabled_with_a_reason():
+    app = O.optimizer_race("valley", steps=10, optimizers=("gd", "adam"))
+    c = app.controls
+    assert not c["kappa"].disabled and "curvature" in c["kappa"].tooltip
+    for name in ("momentum", "nag", "adagrad", "rmsprop"):
+        assert c[f"lr_{name}"].disabled and "tick" in c[f"lr_{name}"].tooltip
+    assert not c["lr_gd"].disabled and c["lr_gd"].tooltip == "learning rate η of GD"
+    assert c["momentum"].disabled and "Momentum or Nesterov (NAG)" in c["momentum"].tooltip
+    assert c["alpha"].disabled and "RMSProp" in c["alpha"].tooltip
+    assert not c["beta1"].disabled and not c["beta2"].disabled
+    c["use_nag"].value = True
+    assert not c["momentum"].disabled and not c["lr_nag"].disabled
+    assert "velocity" in c["momentum"].tooltip
+    c["use_adam"].value = False
+    assert c["beta1"].disabled and c["beta2"].disabled and "Adam" in c["beta2"].tooltip
+    for name in ("rosenbrock", "saddle", "bumpy"):
+        c["surface"].value = name
+        assert c["kappa"].disabled
+        assert f"the {name} surface has a fixed shape" in c["kappa"].tooltip
+    c["surface"].value = "quadratic"
+    assert not c["kappa"].disabled and "curvature" in c["kappa"].tooltip
+    custom = O.optimizer_race(loss_fn=lambda p: p @ p, steps=5)
+    assert custom.controls["kappa"].disabled
+    assert "your function has a fixed shape" in custom.controls["kappa"].tooltip
+
+
+def test_race_lr_sliders_show_human_readouts_and_fit():
+    app = O.optimizer_race("valley", steps=10)
+    c = app.controls
+    box = app._controls_box
+    shown = [w for row in box.children for w in _leaves(row)]
+    for name in NAMES:  # each log slider sits with its readout label (view(control))
+        assert c[f"lr_{name}"]._dl_display in shown
+        assert c[f"lr_{name}"].readout is False
+    assert c["kappa"]._dl_display in shown
+    label = c["lr_gd"]._dl_display.children[1]
+    c["lr_gd"].value = 0.0316
+    assert label.value == "0.032"
+    c["kappa"].value = 10 ** 1.7                    # the browser's grid point next to 50
+    assert label.value == "0.032" and c["kappa"]._dl_display.children[1].value == "50"
+    assert "κ = 50)" in app.ax_path.get_title()     # as the readout says, not 50.1187
+    expected = dl.optim.trajectory("gd", valley_grad(50.0), (-4.0, -1.5), 10,
+                                   lr=c["lr_gd"].value)
+    np.testing.assert_allclose(app.paths["gd"], expected)  # computed with κ = 50 too
+    for width in (848, 1488, 800, 420):
+        app.fit(width)
+        w, _ = app.fig.get_size_inches() * app.fig.dpi
+        assert w <= width - 12 + 0.5
+    app.fit(420)
+    assert app.legend._ncols < 6                    # the legend wraps on a narrow figure
+    app.fit(848)
+    assert app.legend._ncols == 6
+
+
+def _leaves(widget):
+    """The widget and every widget inside it."""
+    out = [widget]
+    for child in getattr(widget, "children", ()):
+        out.extend(_leaves(child))
+    return out
 
 
 def test_race_gd_diverges_above_its_stability_limit():
@@ -273,7 +359,7 @@ def test_momentum_explorer_bad_presets():
         O.momentum_explorer(method="adam")
     with pytest.raises(ValueError, match="0 < h1 <= h2"):
         O.momentum_explorer(curvatures=(400.0, 10.0))
-    with pytest.raises(ValueError, match=r"lr must be a number in \[4.975e-05, 0.01244\]"):
+    with pytest.raises(ValueError, match=r"lr must be a number in \[5e-05, 0.01245\]"):
         O.momentum_explorer(lr=-0.1)
     with pytest.raises(ValueError, match=r"momentum must be a number in \[0, 0.99\]"):
         O.momentum_explorer(momentum=1.0)
@@ -380,6 +466,11 @@ def test_batch_noise_widget():
     first = app.cloud.get_offsets().copy()
     app.resample.click()
     assert not np.allclose(first, app.cloud.get_offsets())
+    assert not app.resample.disabled
+    app.controls["batch_size"].value = n            # every draw is the full batch
+    assert app.resample.disabled and "B = N" in app.resample.tooltip
+    app.controls["batch_size"].value = 16
+    assert not app.resample.disabled
     app.controls["weights"].value = "trained"
     assert np.linalg.norm(app.gradient_set().full) < np.linalg.norm(gs.full)
     for ax in app.fig.axes:
@@ -395,3 +486,127 @@ def test_batch_noise_bad_presets():
         O.batch_noise(weights="pretrained")
     with pytest.raises(ValueError, match=r"draws must be an integer in \[10, 2000\]"):
         O.batch_noise(draws=5)
+
+
+# ---- in the browser: blitting, repaint, fit (issue 10) --------------------------------------
+
+def _full_draws(app, moves):
+    """How many full draws ``moves`` (callables) requested, after a first full draw at 848 px.
+
+    A slider move that only blits (redraws its moving artists) requests none.  A requested
+    draw is done at once, as the browser would.
+    """
+    app.fit(848)
+    canvas = app.fig.canvas
+    canvas.syncing_data_url = False          # as in a browser
+    canvas.draw()
+    requests = []
+
+    def draw_idle(*args, **kwargs):
+        requests.append(1)
+        canvas.draw()
+
+    canvas.draw_idle = draw_idle
+    try:
+        for move in moves:
+            move()
+    finally:
+        del canvas.draw_idle
+    return len(requests)
+
+
+def _back_and_forth(control, up, down, times=3):
+    """Moves that set ``control`` to ``up`` and ``down`` in turn (as arrow keys do)."""
+    return [lambda v=v: setattr(control, "value", v) for v in [up, down] * times]
+
+
+def _blits_after_warming(app, control, up, down):
+    """True if, after one move each way, moving ``control`` back and forth only blits."""
+    _full_draws(app, _back_and_forth(control, up, down, times=1))
+    return _full_draws(app, _back_and_forth(control, up, down)) == 0
+
+
+def test_slider_moves_blit_instead_of_drawing_everything():
+    race = O.optimizer_race(steps=100)
+    c = race.controls
+    assert _blits_after_warming(race, c["lr_gd"], 0.04, 0.035)
+    assert _blits_after_warming(race, c["kappa"], 40.0, 50.0)
+    assert _blits_after_warming(race, c["step"], 50, 60)
+    assert _blits_after_warming(race, c["momentum"], 0.8, 0.9)
+    assert "κ = 50)" in race.ax_path.get_title()
+    mom = O.momentum_explorer()
+    c = mom.controls
+    for key, up, down in (("lr", 0.0031, 0.003), ("momentum", 0.1, 0.0), ("step", 100, 101)):
+        assert _blits_after_warming(mom, c[key], up, down), key
+    ada = O.adaptive_steps()
+    c = ada.controls
+    for key, up, down in (("lr", 1.1, 1.0), ("kappa", 25.0, 20.0), ("step", 50, 51)):
+        assert _blits_after_warming(ada, c[key], up, down), key
+    noise_app = O.batch_noise()
+    assert _blits_after_warming(noise_app, noise_app.controls["batch_size"], 64, 32)
+    assert _full_draws(noise_app, [noise_app.resample.click]) == 0
+    # a change of surface (new window and scale) draws everything again
+    assert _full_draws(race, [lambda: setattr(race.controls["surface"], "value",
+                                              "rosenbrock")]) >= 1
+
+
+def test_the_first_image_after_a_full_draw_is_whole():
+    # ipympl's browser side drops an image that a newer one replaces before it is painted;
+    # a diff (blit) right after a full draw left only the moving artists on a blank canvas.
+    for app, key in ((O.optimizer_race(steps=20), "lr_gd"), (O.momentum_explorer(steps=20),
+                     "momentum"), (O.adaptive_steps(steps=20), "step"),
+                     (O.batch_noise(), "batch_size")):
+        control = app.controls[key]
+        values = [16, 64] if key == "batch_size" else \
+            [control.value * 0.9, control.value] if key != "momentum" else [0.1, 0.0]
+        values = [int(v) for v in values] if key == "step" else values
+        _full_draws(app, [])
+        canvas, modes = app.fig.canvas, []
+        canvas.send_binary = lambda data, c=canvas, m=modes: m.append(c._current_image_mode)
+        for v in values:
+            control.value = v
+        del canvas.send_binary
+        assert modes == ["full", "diff"], (key, modes)
+
+
+def _titles_fit(app):
+    """Every axes title lies inside the figure and no two titles overlap."""
+    fig = app.fig
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [ax.title.get_window_extent(renderer) for ax in fig.axes if ax.get_title()]
+    width = fig.bbox.width
+    inside = all(b.x0 >= -0.5 and b.x1 <= width + 0.5 for b in boxes)
+    apart = not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    return inside and apart
+
+
+def test_titles_fit_at_the_usual_widths():
+    for app in (O.optimizer_race(steps=20), O.momentum_explorer(steps=20),
+                O.adaptive_steps(steps=20), O.batch_noise()):
+        for width in (848, 800, 1488):
+            app.fit(width)
+            assert _titles_fit(app), (type(app).__name__, width)
+
+
+def test_momentum_step_size_slider_holds_the_slides_value():
+    app = O.momentum_explorer()
+    s = app.controls["lr"]
+    assert s.step == pytest.approx(5e-5) and s.min == pytest.approx(5e-5)
+    assert (0.003 - s.min) / s.step == pytest.approx(round((0.003 - s.min) / s.step))
+    assert s.readout is False and s._dl_display.children[1].value == "0.003"
+    s.value = 0.00305
+    assert s._dl_display.children[1].value == "0.00305"
+    assert app.ax_stab.get_ylim()[0] < 0              # the point at β = 0 is drawn whole
+    assert app.ax_stab.get_legend() is None
+    assert {t.get_text() for t in app.region_labels} == {"stable", "unstable"}
+
+
+def test_figures_have_whole_pixel_sizes():
+    # 836 x 334.4 px: the browser scaled the 334 px bitmap to 334.4 px and blurred it
+    for app in (O.optimizer_race(steps=20), O.momentum_explorer(steps=20),
+                O.adaptive_steps(steps=20), O.batch_noise()):
+        for width in (848, 800, 1488, 420):
+            app.fit(width)
+            size = app.fig.get_size_inches() * app.fig.dpi
+            np.testing.assert_allclose(size, np.round(size), atol=1e-6)

@@ -271,7 +271,8 @@ def test_clipping_slide_example_and_squared_norm_bug():
     np.testing.assert_allclose(_end(app.line_value), [1.0, 1.0])
     np.testing.assert_allclose(_end(app.line_bug), [0.12, 0.16], atol=1e-12)
     assert app.line_bug.get_visible()
-    assert "[0.120, 0.160]" in app.state()["bug"]
+    assert "[0.12, 0.16]" in app.state()["bug"]
+    assert app.state()["norm"] == "g = [3, 4], ‖g‖₂ = 5 (squared: 25); τ = 1"
 
 
 def test_clipping_course_example_value_vs_norm():
@@ -351,3 +352,203 @@ def test_plot_sequence_training_and_gate_trace():
     with pytest.raises(ValueError, match="same length"):
         dl.viz.plot_gate_trace({"i": [0.1, 0.2], "f": [0.9]})
     plt.close("all")
+
+
+# --- fitting the browser (issue 10): formats, layout, disabled controls, blitting ----------
+
+SEQUENCE_WIDGETS = ["unrolled_rnn", "sequence_architectures", "deep_toy_stepper", "bptt_terms",
+                    "bptt_gradient_flow", "clipping_explorer"]
+
+
+@pytest.mark.parametrize("value, text", [
+    (0.05, "0.05"), (1.4, "1.4"), (50, "50"), (0.0, "0"), (3.2e-5, "3.2 × 10⁻⁵"),
+    (1.61e-8, "1.6 × 10⁻⁸"), (2.5e12, "2.5 × 10¹²"), (9.96e-5, "1 × 10⁻⁴"),
+    (12345.6, "12,346")])
+def test_readout_numbers_are_written_as_people_write_them(value, text):
+    from dlcore.widgets.sequences._common import num
+
+    assert num(value) == text
+
+
+def test_sticky_limits_keep_the_axes_while_the_data_fits():
+    from dlcore.widgets.sequences._common import sticky_limits
+
+    first = sticky_limits(None, 0.0, 10.0)
+    assert first[0] < 0.0 and first[1] > 10.0
+    assert sticky_limits(first, 1.0, 9.0) == first            # fits and fills: kept
+    assert sticky_limits(first, 0.0, 11.0) != first           # outside: new limits
+    assert sticky_limits(first, 4.0, 5.0) != first            # too small a part: new limits
+    lo, hi = sticky_limits(None, 1e-8, 1.0, log=True)
+    assert lo < 1e-8 and hi > 1.0
+    assert sticky_limits((lo, hi), 1e-7, 0.5, log=True) == (lo, hi)
+
+
+def _dynamic(app):
+    return {id(a) for a in app._dynamic}
+
+
+@pytest.mark.parametrize("name", SEQUENCE_WIDGETS)
+def test_sequence_widgets_fit_wide_and_narrow_output_areas(name):
+    app = getattr(dl.widgets, name)()
+    for width in (848, 1488, 800, 400):
+        app.fit(width)
+        app.fig.canvas.draw()
+        w, h = app.fig.get_size_inches() * app.fig.dpi
+        assert w <= width - 12 + 0.5, (name, width, w)
+        renderer = app.fig.canvas.get_renderer()
+        box = app.fig.get_tightbbox(renderer)  # inches: nothing drawn outside the figure
+        assert box.x0 >= -0.02 and box.x1 <= app.fig.get_figwidth() + 0.02, (name, width)
+
+
+def test_log_slider_keeps_its_readout_and_clip_threshold_is_disabled_without_clipping():
+    app = dl.widgets.bptt_gradient_flow()
+    clip = app.controls["clip"]
+    shown = [w for row in app._controls_box.children for w in row.children]
+    assert clip._dl_display in shown                 # the slider with its "1" label
+    assert clip._dl_display.children[1].value == "1"
+    assert clip.disabled and "tick" in clip.tooltip
+    app.controls["clipping"].value = True
+    assert not clip.disabled and clip.tooltip == "largest allowed norm of the whole gradient"
+    clip.value = 0.05
+    assert clip._dl_display.children[1].value == "0.05"
+    app.controls["clipping"].value = False
+    assert clip.disabled
+
+
+def test_gradient_flow_readouts_and_legend_outside_the_data():
+    app = dl.widgets.bptt_gradient_flow(T=40, norm=1.0)
+    flow = app.state()["flow"]
+    assert "1.6 × 10⁻⁸ times" in flow and "e-0" not in flow
+    assert "(γλ)^T = 1 holds" in app.state()["bound"]
+    legend = app.ax.get_legend()
+    assert legend is not None and legend._loc == 2 and legend.get_bbox_to_anchor() is not None
+    app.fit(400)                                      # narrow: the key goes under the plot
+    assert app.ax.get_legend() is None and len(app.fig.legends) == 1
+    assert "γλ" not in app.ax.get_title()             # and the title is shorter
+    app.fit(848)
+    assert app.ax.get_legend() is not None and not app.fig.legends
+
+
+def test_gradient_flow_limits_stay_for_small_steps_so_only_the_curves_are_redrawn():
+    app = dl.widgets.bptt_gradient_flow()
+    app.fit(848)
+    app.fig.canvas.draw()
+    assert {id(app.line), id(app.line_bound), id(app.ax.title)} <= _dynamic(app)
+    xlim, ylim = app.ax.get_xlim(), app.ax.get_ylim()
+    for key, values in (("T", (41, 40, 41, 39, 40)), ("norm", (1.05, 1.0, 1.05, 1.0))):
+        for v in values:  # the arrow keys, back and forth, one slider at a time
+            app.controls[key].value = v
+            assert app.ax.get_xlim() == xlim and app.ax.get_ylim() == ylim
+    ys = app.line.get_ydata()
+    assert ylim[0] < ys.min() and ys.max() < ylim[1]
+    app.controls["norm"].value = 3.0                  # far away: the axes follow
+    assert app.ax.get_ylim() != ylim
+    assert app.ax.get_ylim()[1] > app.line_bound.get_ydata().max()
+
+
+def test_bptt_terms_axes_never_move_and_terms_beyond_T_are_greyed():
+    app = dl.widgets.bptt_terms(T=8, t=8)
+    xlim, ylim = app.ax.get_xlim(), app.ax.get_ylim()
+    for T, t, window in ((10, 10, 10), (3, 1, 1), (6, 4, 2), (2, 2, 1)):
+        app.controls["T"].value = T
+        app.controls["t"].value, app.controls["window"].value = t, window
+        assert app.ax.get_xlim() == xlim and app.ax.get_ylim() == ylim
+        heights = [b.get_height() for b in app.bars if b.get_visible()]
+        assert ylim[0] < min(heights) and max(heights) < ylim[1]
+    assert app.beyond.get_visible() and app.beyond.get_x() == pytest.approx(2.5)
+    app.controls["T"].value = 10
+    assert not app.beyond.get_visible()
+    terms = app.state()["terms"]
+    assert "e-" not in terms and "e+" not in terms
+    assert "× 10⁻" in app.state()["check"]
+
+
+def test_bptt_terms_formula_is_shortened_for_many_terms():
+    app = dl.widgets.bptt_terms(T=8, t=8)
+    assert "… (5 more) …" in app.state()["formula"]
+    app.controls["t"].value = 3
+    assert "more" not in app.state()["formula"]
+
+
+def test_unrolled_rnn_cells_are_centred_and_the_axes_never_move():
+    app = dl.widgets.unrolled_rnn(T=4)
+    xlim = app.ax.get_xlim()
+    centre = sum(xlim) / 2
+    for T in (1, 4, 8):
+        app.controls["T"].value = T
+        assert app.ax.get_xlim() == xlim
+        xs = np.array([app.h0.text.get_position()[0]] + [b.text.get_position()[0]
+                                                           for b in app.boxes["h"][:T]])
+        assert abs((xs[0] + xs[-1]) / 2 - centre) < 0.5   # centred, evenly spaced
+        np.testing.assert_allclose(np.diff(xs), np.diff(xs)[0])
+        assert xlim[0] < xs[0] and xs[-1] < xlim[1]
+    from dlcore.widgets.sequences.unrolled import _count_label, _nice_ceiling
+
+    assert _count_label(200_000) == "200k" and _count_label(1_500_000) == "1.5M"
+    assert _nice_ceiling(1.7e6) == 2e6 and _nice_ceiling(2e6) == 2e6
+    ylim = app.ax_count.get_ylim()
+    app.controls["n"].value = 785                     # a small change keeps the count axis
+    assert app.ax_count.get_ylim() == ylim
+
+
+@pytest.mark.parametrize("name, key, values", [
+    ("unrolled_rnn", "n", (785, 786, 785)), ("deep_toy_stepper", "t", (2, 3, 2)),
+    ("bptt_terms", "window", (7, 6, 7)), ("bptt_gradient_flow", "T", (41, 40, 41)),
+    ("clipping_explorer", "g1", (3.1, 3.2, 3.1))])
+def test_sequence_widgets_blit_whole_frames(name, key, values):
+    """A blit sends a whole frame: ipympl's front end drops a frame that arrives before the
+    previous one has loaded, and a dropped difference would leave stale pixels."""
+    app = getattr(dl.widgets, name)()
+    app.fit(848)
+    canvas = app.fig.canvas
+    canvas.syncing_data_url = False
+    canvas.draw()
+    full = []
+    canvas.draw_idle = lambda *a, **k: full.append(1)
+    modes = []
+    get = canvas.get_diff_image
+
+    def spy():
+        png = get()
+        modes.append(canvas._image_mode)
+        return png
+
+    canvas.get_diff_image = spy
+    for v in values:
+        app.controls[key].value = v
+    assert not full                                   # blitted, no full draw
+    assert modes == ["full"] * len(values)
+
+
+def test_clipping_explorer_is_shorter_and_its_legend_covers_no_data():
+    app = dl.widgets.clipping_explorer()
+    w, h = app.fig.get_size_inches() * app.fig.dpi
+    assert h <= 420
+    legend = app.ax.get_legend()
+    assert legend is not None and legend.get_bbox_to_anchor() is not None
+    assert len(legend.get_texts()) == 6
+    assert {id(app.ball), id(app.box), id(app.line_g)} <= _dynamic(app)
+    app.fit(400)                                      # narrow: key under a square plane
+    w, h = app.fig.get_size_inches() * app.fig.dpi
+    assert h >= w and len(app.fig.legends) == 1
+    rows = [[getattr(c, "description", "") for c in row.children]
+            for row in app._controls_box.children]
+    assert rows[0] == ["example", "threshold τ"]
+
+
+def test_deep_toy_stepper_blits_the_bars_and_titles():
+    app = dl.widgets.deep_toy_stepper()
+    assert {id(b) for b in app.bars_p} | {id(app.ax_p.title), id(app.total_text)} \
+        <= _dynamic(app)
+    ylim = app.ax_l.get_ylim()
+    for t in (2, 3, 4):
+        app.controls["t"].value = t
+        assert app.ax_l.get_ylim() == ylim
+    assert app.ax_l.get_title() == "per-step cross-entropy"
+
+
+def test_sequence_architectures_title_shortens_when_narrow():
+    app = dl.widgets.sequence_architectures(task="many-to-many (encoder-decoder)")
+    assert app.ax.get_title().startswith("many-to-many (encoder-decoder):")
+    app.fit(400)
+    assert app.ax.get_title() == "3 input step(s) → 3 output step(s)"

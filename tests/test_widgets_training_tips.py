@@ -212,3 +212,162 @@ def test_batchnorm_explorer_bad_presets():
         batchnorm_explorer(training="yes")
     with pytest.raises(ValueError, match=r"\[0, 100\]"):
         batchnorm_explorer(warmup=101)
+
+
+# in the browser: disabled controls, fit, blitting (issue 10) ---------------------------------
+
+
+def _full_draws(app, moves):
+    """How many full draws ``moves`` requested after a first full draw at 848 px (a requested
+    draw is done at once, as the browser would); a move that only blits requests none."""
+    app.fit(848)
+    canvas = app.fig.canvas
+    canvas.syncing_data_url = False
+    canvas.draw()
+    requests = []
+
+    def draw_idle(*args, **kwargs):
+        requests.append(1)
+        canvas.draw()
+
+    canvas.draw_idle = draw_idle
+    try:
+        for move in moves:
+            move()
+    finally:
+        del canvas.draw_idle
+    return len(requests)
+
+
+def _blits_after_warming(app, control, up, down):
+    """True if, after one move each way, moving ``control`` back and forth only blits."""
+    def moves(times):
+        return [lambda v=v: setattr(control, "value", v) for v in [up, down] * times]
+    _full_draws(app, moves(1))
+    return _full_draws(app, moves(3)) == 0
+
+
+def test_init_explorer_std_slider_says_why_it_is_disabled():
+    app = init_explorer(width=64, n=100)
+    std = app.controls["std"]
+    assert std.description == "weight std σ"           # no "(custom)": the state says it
+    assert not std.disabled and "N(0, σ²)" in std.tooltip
+    app.controls["preset"].value = "Xavier normal"
+    assert std.disabled and "sets σ itself (σ = 0.125" in std.tooltip
+    assert "custom std (slider)" in std.tooltip
+    app.controls["preset"].value = "zeros"
+    assert std.disabled and "every weight to 0" in std.tooltip
+    app.controls["preset"].value = "custom std (slider)"
+    assert not std.disabled and "N(0, σ²)" in std.tooltip
+    assert std._dl_display.children[1].value == "0.12"  # a human readout, not 1.25e-1
+
+
+def _grid_shape(app):
+    specs = [ax.get_subplotspec() for ax in app.axes]
+    rows = {s.rowspan.start for s in specs}
+    cols = {s.colspan.start for s in specs}
+    return len(rows), len(cols)
+
+
+def test_init_explorer_panels_form_a_grid_that_fits():
+    app = init_explorer(width=64, n=100)
+    for width, shape in ((848, (2, 3)), (800, (2, 3)), (1488, (1, 5)), (420, (3, 2))):
+        app.fit(width)
+        assert _grid_shape(app) == shape, width
+        w, h = app.fig.get_size_inches() * app.fig.dpi
+        assert w <= width - 12 + 0.5 and h <= 560, (width, w, h)
+        cols = shape[1]
+        for i, ax in enumerate(app.axes):   # the first panel of each row names the y axis
+            assert bool(ax.get_ylabel()) == (i % cols == 0)
+    app.fit(848)
+    app.fig.canvas.draw()
+    renderer = app.fig.canvas.get_renderer()
+    boxes = [ax.get_tightbbox(renderer) for ax in app.axes]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
+def test_training_tips_sliders_blit():
+    app = init_explorer(width=64, n=100)
+    assert _blits_after_warming(app, app.controls["std"], 0.0112, 0.01)
+    app = dropout_explorer()
+    assert _blits_after_warming(app, app.controls["p"], 0.55, 0.5)
+    assert _blits_after_warming(app, app.controls["samples"], 1122.0, 1000.0)
+    app = batchnorm_explorer()
+    for key, up, down in (("gamma", 1.05, 1.0), ("beta", 0.05, 0.0)):
+        assert _blits_after_warming(app, app.controls[key], up, down), key
+    app.controls["training"].value = False
+    for key, up, down in (("gamma", 1.05, 1.0), ("warmup", 41, 40)):
+        assert _blits_after_warming(app, app.controls[key], up, down), key
+    app = learning_rate_explorer(lr=0.1, num_epochs=3)
+    assert _blits_after_warming(app, app.controls["lr"], 0.112, 0.1)
+    app = regularization_explorer(width=16, lam=0.0, num_epochs=20)
+    assert _blits_after_warming(app, app.controls["lam"], 1e-4, 0.0)
+
+
+def test_batchnorm_output_axis_stays_put_and_holds_every_output():
+    app = batchnorm_explorer()
+    xlim = app.ax_out.get_xlim()
+    for gamma, beta in ((0.1, -3.0), (3.0, 3.0), (3.0, -3.0), (0.1, 3.0)):
+        app.controls["gamma"].value = gamma
+        app.controls["beta"].value = beta
+        out = app.output()
+        assert app.ax_out.get_xlim() == xlim                  # the histogram moves, not the axis
+        assert xlim[0] <= out.min() and out.max() <= xlim[1]
+        values, edges = app.step.get_data()[:2]
+        assert values.sum() == pytest.approx(1.0)             # no value falls outside the bins
+    assert np.diff(edges) == pytest.approx(0.4)              # bins as wide as the input's
+    app.controls["training"].value = False
+    app.controls["warmup"].value = 0                          # running stats (0, 1): unnormalised
+    out = app.output()
+    lo, hi = app.ax_out.get_xlim()
+    assert lo <= out.min() and out.max() <= hi
+    # β (wide, under) and the output mean (dashed, over) stay visible when they coincide
+    assert app.beta_line.get_linewidth() > app.mean_line.get_linewidth()
+    assert app.beta_line.get_zorder() < app.mean_line.get_zorder()
+
+
+def test_legends_sit_outside_the_moving_data():
+    for app, ax in ((dropout_explorer(), "ax_v"), (batchnorm_explorer(), "ax_out"),
+                    (regularization_explorer(width=16, num_epochs=20), "ax_c")):
+        legend = getattr(app, ax).get_legend()
+        assert legend._loc == 9 and legend.get_bbox_to_anchor().y0 < \
+            getattr(app, ax).bbox.y0                          # upper center, under the axes
+        assert min(t.get_fontsize() for t in legend.get_texts()) >= 7.5
+
+
+def test_regularization_sliders_leave_their_track_room():
+    from dlcore.widgets._base import text_width
+
+    app = regularization_explorer(width=16, num_epochs=20)
+    for control in app.controls.values():
+        width = int(control.layout.width[:-2])
+        assert width >= text_width(control.description) + 150
+
+
+def test_controls_without_effect_are_disabled_with_a_reason():
+    app = batchnorm_explorer(training=True)
+    warmup = app.controls["warmup"]
+    assert warmup.disabled and "evaluation mode" in warmup.tooltip
+    app.controls["training"].value = False
+    assert not warmup.disabled and "running statistics" in warmup.tooltip
+    app.controls["training"].value = True
+    assert warmup.disabled
+    app = dropout_explorer(p=0.5)
+    samples, resample = app.controls["samples"], app.controls["resample"]
+    assert not samples.disabled and not resample.disabled
+    app.controls["p"].value = 0.0
+    assert samples.disabled and resample.disabled and "p = 0" in samples.tooltip
+    assert "p = 0" in resample.tooltip
+    app.controls["p"].value = 0.1
+    assert not samples.disabled and resample.tooltip == "sample a fresh set of masks"
+
+
+def test_figures_have_whole_pixel_sizes():
+    # 836 x 334.4 px: the browser scaled the 334 px bitmap to 334.4 px and blurred it
+    for app in (init_explorer(width=64, n=100), dropout_explorer(), batchnorm_explorer(),
+                learning_rate_explorer(num_epochs=3),
+                regularization_explorer(width=16, num_epochs=20)):
+        for width in (848, 800, 1488, 420):
+            app.fit(width)
+            size = app.fig.get_size_inches() * app.fig.dpi
+            np.testing.assert_allclose(size, np.round(size), atol=1e-6)

@@ -81,7 +81,7 @@ def _resolve(surface, surface_kw: dict, xlim=None, ylim=None) -> _Surface:
     minima = tuple(tuple(float(v) for v in m) for m in info.minima)
     lstar = float(min(loss_fn(np.array(m)) for m in minima))
     kw = {**info.kwargs, **surface_kw}
-    label = surface + (f" (κ = {kw['kappa']:g})" if "kappa" in kw else "")
+    label = surface + (f" (κ = {kw['kappa']:.3g})" if "kappa" in kw else "")
     return _Surface(label, loss_fn, grad_fn,
                     info.xlim if xlim is None else _window(xlim, "xlim"),
                     info.ylim if ylim is None else _window(ylim, "ylim"),

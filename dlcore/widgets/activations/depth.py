@@ -17,6 +17,7 @@ from .._base import (
     readout,
     style_axes,
 )
+from ..mlp._common import readable
 
 __all__ = ["activation_histograms"]
 
@@ -52,13 +53,21 @@ class _ActivationHistograms(App):
         self.n = check_int(n, "n", minimum=2)
         self.bins = check_int(bins, "bins", minimum=2)
         self._cache = {}
-        fig, axes = make_figure(1, self.depth, figsize=(2.0 * self.depth + 0.8, 2.8))
-        self.axes = np.atleast_1d(axes)
+        # At most three panels a row (five in one row were 170 px wide in a notebook, and
+        # stacked into a column they were 1,500 px high); a spare cell stays empty.
+        ncols = min(self.depth, 3)
+        nrows = -(-self.depth // ncols)
+        fig, axes = make_figure(nrows, ncols, figsize=(2.7 * ncols + 0.4, 2.3 * nrows + 0.3))
+        grid = np.atleast_1d(axes).ravel()
+        for ax in grid[self.depth:]:
+            ax.set_visible(False)
+        self.axes = grid[:self.depth]
         self.steps = []
         for i, ax in enumerate(self.axes):
             self.steps.append(ax.stairs(np.zeros(self.bins), np.linspace(0, 1, self.bins + 1),
                                         fill=True, color=CYCLE[0], alpha=0.85))
-            style_axes(ax, f"layer {i + 1}", "value", "fraction of units" if i == 0 else "")
+            style_axes(ax, f"layer {i + 1}", "value", "fraction of units" if i % ncols == 0
+                       else "")
         controls = {
             "activation": dropdown("activation f", VA.ACTIVATION_NAMES, activation),
             "init": dropdown("weight init", list(_INITS), init,
@@ -101,12 +110,13 @@ class _ActivationHistograms(App):
         dead = [float(np.mean(g < 0.01 * peak)) for g in s.local_grad]
         stds = s.std(quantity)
         self.set_readout("std", f"std of {what} per layer: "
-                         + ", ".join(f"{v:.3g}" for v in stds))
+                         + ", ".join(f"{readable(v, 3)}" for v in stds))
         self.set_readout("saturated", "fraction of units with f'(z) below 1% of its peak "
                          "(almost no gradient passes): " + ", ".join(f"{v:.0%}" for v in dead))
         self.set_summary(f"Histograms of {what} in each of {self.depth} layers of a {act} "
                          f"network ({self.controls['init'].value} init); the std goes from "
-                         f"{stds[0]:.3g} in layer 1 to {stds[-1]:.3g} in layer {self.depth}.")
+                         f"{readable(stds[0], 3)} in layer 1 to {readable(stds[-1], 3)} in "
+                         f"layer {self.depth}.")
 
 
 def activation_histograms(activation: str = "sigmoid", init: str = "Xavier normal",

@@ -21,6 +21,7 @@ from .._base import (
     slider,
     style_axes,
 )
+from ..mlp._common import row
 
 __all__ = ["activation_explorer"]
 
@@ -74,10 +75,11 @@ class _ActivationExplorer(App):
         if not -6.0 <= z <= 6.0:
             raise ValueError(f"z must lie in [-6, 6] (the slider range); got {z}")
         self.grid = np.linspace(-6.0, 6.0, 481)
+        self._new_legend = False
         fig, (ax_f, ax_d) = make_figure(1, 2, figsize=(8.6, 3.4))
         self.line_f, = ax_f.plot([], [], color=CYCLE[0], lw=2, label="f(z)")
         self.ident, = ax_f.plot(self.grid, 2 * A.sigmoid(2 * self.grid) - 1, ls="--",
-                                color=CYCLE[1], lw=2, label="2σ(2z) − 1", visible=False)
+                                color=CYCLE[1], lw=2, label="_2σ(2z) − 1", visible=False)
         self.dot_f, = ax_f.plot([], [], "o", color=PALETTE["vermillion"], ms=8)
         self.line_d, = ax_d.plot([], [], color=CYCLE[2], lw=2, label="f'(z)")
         self.dot_d, = ax_d.plot([], [], "o", color=PALETTE["vermillion"], ms=8)
@@ -100,7 +102,19 @@ class _ActivationExplorer(App):
         }
         readouts = {"values": readout(), "facts": readout()}
         super().__init__(controls, fig, readouts, title="Activation explorer")
+        self.arrange([row(controls["activation"], controls["identity"]), controls["z"]])
+        # z moves only the two dots: they are redrawn on the cached figure (blitting).
+        self.set_dynamic([self.dot_f, self.dot_d])
         self.update()
+
+    def _on_change(self, change=None) -> None:
+        """z moves the dots only (a blit); another activation or the overlay redraws all."""
+        self.update()
+        if self._new_legend:
+            self._new_legend = False
+            self.relayout()  # (a full draw)
+        else:
+            self.redraw(full=change is not None and change["owner"] is not self.controls["z"])
 
     def _functions(self, name):
         if name in self.custom:
@@ -125,7 +139,12 @@ class _ActivationExplorer(App):
         at_d = float(np.asarray(df(np.array([z])), float)[0])
         self.dot_f.set_data([z], [at_f])
         self.dot_d.set_data([z], [at_d])
-        self.ident.set_visible(bool(self.controls["identity"].value))
+        show = bool(self.controls["identity"].value)
+        if show != self.ident.get_visible():  # the legend lists the overlay only when shown
+            self.ident.set_visible(show)
+            self.ident.set_label(("" if show else "_") + "2σ(2z) − 1")
+            self.ax_f.legend(fontsize=8, loc="upper left")
+            self._new_legend = True
         for ax, values in ((self.ax_f, fz), (self.ax_d, dfz)):
             lo, hi = min(values.min(), -0.1), max(values.max(), 1.1)
             ax.set_ylim(lo - 0.1 * (hi - lo), hi + 0.1 * (hi - lo))

@@ -16,12 +16,14 @@ from .._base import (
     PALETTE,
     App,
     dropdown,
+    human,
     log_slider,
     make_figure,
     readout,
     slider,
     style_axes,
 )
+from ..mlp._common import readable, row
 
 __all__ = ["loss_explorer", "softmax_temperature"]
 
@@ -50,15 +52,21 @@ class _LossExplorer(App):
         self.names = list(VA.LOSS_NAMES) + list(self.extra)
         self.lines = {}
         for i, name in enumerate(self.names):
+            # The hinge loss equals L1 for y_hat < 1 and the 0-1 loss on the right: dashed, so
+            # that the curves under it show through.
             self.lines[name], = ax.plot([], [], lw=2, color=CYCLE[i % len(CYCLE)], label=name,
+                                        dashes=(6, 4) if name == "hinge" else (None, None),
                                         drawstyle="steps-post" if name == "0-1" else "default")
-        self.dots = ax.scatter(np.zeros(len(self.names)), np.zeros(len(self.names)), s=40,
+        # Dots of decreasing size: two losses with the same value show as a ring and a dot.
+        self.dots = ax.scatter(np.zeros(len(self.names)), np.zeros(len(self.names)),
+                               s=np.linspace(90, 25, len(self.names)),
                                color=[CYCLE[i % len(CYCLE)] for i in range(len(self.names))],
                                edgecolor="black", zorder=3)
         self.vline = ax.axvline(0, color=PALETTE["grey"], ls="--", lw=1)
         ax.set_xlim(-2, 2)
         ax.set_ylim(-0.1, 4.0)
-        ax.legend(fontsize=8, loc="upper center")
+        # Beside the plot: the moving y_hat line would cross it inside.
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
         style_axes(ax, "Losses of one prediction", "prediction y_hat", "loss")
         self.ax = ax
         controls = {
@@ -70,7 +78,15 @@ class _LossExplorer(App):
                                 tooltip="a score (sign) or a probability (threshold 1/2)"),
         }
         super().__init__(controls, fig, {"values": readout()}, title="Loss explorer")
+        self.arrange([row(controls["y"], controls["y_hat"]), controls["reading"]])
+        # y_hat moves only the dots and the dashed line (blitting).
+        self.set_dynamic([self.vline, self.dots])
         self.update()
+
+    def _on_change(self, change=None) -> None:
+        """y_hat moves the dots only (a blit); another label or reading redraws the curves."""
+        self.update()
+        self.redraw(full=change is not None and change["owner"] is not self.controls["y_hat"])
 
     def _curve(self, name, y, threshold, values):
         if name in self.extra:
@@ -92,7 +108,7 @@ class _LossExplorer(App):
         self.dots.set_offsets(np.column_stack([np.full(len(at), y_hat), at]))
         self.vline.set_xdata([y_hat, y_hat])
         self.ax.set_title(f"Losses of one prediction, true label y = {y:+d}")
-        text = ",  ".join(f"{n} = {v:.4g}" for n, v in zip(self.names, at))
+        text = ",  ".join(f"{n} = {readable(v, 4)}" for n, v in zip(self.names, at))
         self.set_readout("values", f"at (y_hat, y) = ({y_hat:.2f}, {y:+d}): {text}")
         self.set_summary(f"Each loss against the prediction y_hat for the label {y:+d}; the "
                          f"dots mark y_hat = {y_hat:.2f}, where " + text + ".")
@@ -136,8 +152,14 @@ class _SoftmaxTemperature(App):
                             tooltip="softmax does not change when every logit moves together"),
             "target": dropdown("true class (for the cross-entropy)", list(range(c)), target),
         }
+        # Key presses step the exponent by 0.05 from the minimum: start the grid at 10^-1.3
+        # (not log10(0.05) = -1.30103), so that T = 1 (and 0.1, 10) can be reached exactly.
+        controls["temperature"].min = -1.3
         readouts = {"probs": readout(), "loss": readout(), "naive": readout()}
         super().__init__(controls, fig, readouts, title="Softmax temperature")
+        self.arrange([row(controls["temperature"], controls["shift"]), controls["target"]])
+        # The controls change the bars, their labels and the title only (blitting).
+        self.set_dynamic([*self.bars, *self.labels, ax.title])
         self.update()
 
     def update(self):
@@ -156,14 +178,14 @@ class _SoftmaxTemperature(App):
             e = np.exp(z)
             naive = e / e.sum()
         ok = bool(np.all(np.isfinite(naive)))
-        self.ax.set_title(f"softmax((z + {shift:g}) / T), T = {t:.3g}")
+        self.ax.set_title(f"softmax((z + {shift:g}) / T), T = {human(t)}")
         self.set_readout("probs", "probabilities: " + ", ".join(f"{v:.6f}" for v in p))
         self.set_readout("loss", f"cross-entropy for class {target}: -log p[{target}] = "
                          f"{ce:.6f};  entropy of the distribution {entropy:.4f} nats")
         self.set_readout("naive", "without subtracting max z, exp(z) "
                          + ("stays finite here" if ok else "overflows: the naive softmax "
                             "gives NaN"))
-        self.set_summary(f"Softmax bars at temperature {t:.3g}: the largest probability is "
+        self.set_summary(f"Softmax bars at temperature {human(t)}: the largest probability is "
                          f"{p.max():.3f} (class {int(np.argmax(p))}); a low T sharpens towards "
                          f"one-hot, a high T flattens towards uniform.")
 

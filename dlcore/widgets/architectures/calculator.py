@@ -10,9 +10,12 @@ from __future__ import annotations
 import dataclasses
 import html
 
+import ipywidgets as W
+
 from ... import counting as _counting
 from ...viz import architectures as _va
 from .._base import App, checkbox, dropdown, make_figure, readout
+from ..conv._redraw import GridApp
 from ._common import CUSTOM
 
 __all__ = ["architecture_calculator"]
@@ -25,6 +28,10 @@ _NETWORKS = {"LeNet-5 (LeCun et al. 1998)": "lenet5",
              "AlexNet, lecture slides' variant (no padding)": "alexnet_khapra",
              "ZFNet": "zfnet",
              "VGG-16": "vgg16"}
+#: Height of the scrolling layer table (px): about ten rows, so that the controls, the bars
+#: and the table fit on one screen.
+TABLE_PX = 270
+
 
 def _strip_biases(layers):
     return [dataclasses.replace(layer, bias=False)
@@ -57,11 +64,16 @@ def _html_table(summary, compact: bool) -> str:
             f"<th align='right'>{summary.total_biases:,}</th>"
             f"<th align='right'>{summary.total_params:,}</th>"
             f"<th align='right'>{summary.total_macs:,}</th><th></th><th></th></tr>")
-    return (f"<table style='font-size:85%'><thead>{head}</thead><tbody>{''.join(body)}"
-            f"</tbody><tfoot>{foot}</tfoot></table>")
+    # the header and the totals stay in view while the rows scroll
+    sticky = ("<style>.dl-layers th {position: sticky; background: var(--jp-layout-color0, "
+              "white);} .dl-layers thead th {top: 0;} .dl-layers tfoot th {bottom: 0;}"
+              ".dl-layers td, .dl-layers th {line-height: 1.3; padding: 1px 6px;}"
+              "</style>")
+    return (f"{sticky}<table class='dl-layers' style='font-size:85%'><thead>{head}</thead>"
+            f"<tbody>{''.join(body)}</tbody><tfoot>{foot}</tfoot></table>")
 
 
-class _Calculator(App):
+class _Calculator(GridApp):
     def __init__(self, architecture, layers, input_shape, bias):
         from matplotlib.collections import PolyCollection
         from matplotlib.patches import Patch
@@ -75,10 +87,13 @@ class _Calculator(App):
         controls = {
             "network": dropdown("network", options, value=architecture,
                                 tooltip="a built-in architecture, or your own layer list"),
-            "bias": checkbox("count biases (one per filter or unit)", bias),
-            "compact": checkbox("hide layers without weights in the table", True),
+            "bias": checkbox("count biases (one per filter or unit)", bias,
+                             tooltip="off: count the weights only"),
+            "compact": checkbox("hide activation and dropout rows", True,
+                                tooltip="hide the layers without weights that keep the shape "
+                                        "(ReLU, Tanh, LRN, dropout); off: list every layer"),
         }
-        fig, (ax_p, ax_m) = make_figure(1, 2, figsize=(9.0, 4.6))
+        fig, (ax_p, ax_m) = make_figure(1, 2, figsize=(9.0, 3.4))
         self.ax_p, self.ax_m = ax_p, ax_m
         self.bars_p = PolyCollection([], edgecolors="none")
         self.bars_m = PolyCollection([], edgecolors="none")
@@ -88,15 +103,21 @@ class _Calculator(App):
             ax.set_xlim(0, 100)
             ax.set_xlabel(f"% of all {what}")
         ax_p.set_ylabel("layer (with weights)")
-        ax_m.legend(handles=[Patch(color=_va.KIND_COLOURS["Conv2d"], label="conv"),
-                             Patch(color=_va.KIND_COLOURS["Linear"], label="fully connected"),
-                             Patch(color=_va.OTHER_COLOUR, label="other")],
-                    loc="lower right", fontsize=8)
+        # below the panels, where it covers no bar
+        fig.legend(handles=[Patch(color=_va.KIND_COLOURS["Conv2d"], label="conv"),
+                            Patch(color=_va.KIND_COLOURS["Linear"], label="fully connected"),
+                            Patch(color=_va.OTHER_COLOUR, label="other")],
+                   loc="outside lower center", ncols=3, fontsize=8, frameon=False)
         ax_p.set_title("Where the parameters live")
         ax_m.set_title("Where the compute lives")
         self.summary_table = None
-        super().__init__(controls, fig, readouts={"totals": readout(), "table": readout()},
+        table = readout()
+        table.layout = W.Layout(max_height=f"{TABLE_PX}px", overflow="auto")
+        super().__init__(controls, fig, readouts={"totals": readout(), "table": table},
                          title="Architecture calculator")
+        c = self.controls
+        self.arrange([c["network"], W.HBox([c["bias"], c["compact"]],
+                                           layout=W.Layout(flex_flow="row wrap"))])
         self.update()
 
     def layers(self):
@@ -122,6 +143,9 @@ class _Calculator(App):
         self.bars_p.set_facecolor(colours)
         self.bars_m.set_facecolor(colours)
         names = [r.name for r in rows]
+        if names != getattr(self, "_names", None):
+            self._names = names
+            self.touch(self.ax_p, self.ax_m)  # new tick labels: repaint the panels
         for ax, labels in ((self.ax_p, names), (self.ax_m, [""] * len(rows))):
             ax.set_yticks(range(len(rows)), labels, fontsize=8)
             ax.set_ylim(len(rows) - 0.5, -0.5)
@@ -138,6 +162,8 @@ class _Calculator(App):
         self.set_summary(f"Bars: each weighted layer's share of the {summ.total_params:,} "
                          f"parameters (left) and of the {summ.total_macs:,} multiply-adds "
                          f"(right); blue conv, orange fully connected, green other.")
+        # the bars are blitted; a network with another number of layers repaints the panels
+        self.use_dynamic([self.bars_p, self.bars_m])
 
 
 def architecture_calculator(architecture: str = "alexnet", layers=None, input_shape=None,

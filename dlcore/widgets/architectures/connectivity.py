@@ -12,15 +12,16 @@ import numpy as np
 from ... import conv as _conv
 from ...viz import architectures as _va
 from .._base import PALETTE, App, dropdown, int_slider, make_figure, readout
+from ..conv._redraw import GridApp, axes_fraction
 from ._common import check_range, pixel_list, unit_names
 
 __all__ = ["connectivity_explorer"]
 
-_MODE_LABELS = {"dense (fully connected)": "dense", "local (sparse, untied weights)": "local",
+_MODE_LABELS = {"dense (fully connected)": "dense", "local (untied weights)": "local",
                 "shared (convolution)": "shared"}
 
 
-class _Connectivity(App):
+class _Connectivity(GridApp):
     MAX_N = 6
 
     def __init__(self, mode, input_size, kernel_size, stride):
@@ -30,22 +31,24 @@ class _Connectivity(App):
             "mode": dropdown("connections", _MODE_LABELS, value=mode,
                              tooltip="dense: every pixel to every unit; local: each unit sees "
                                      "a k x k window; shared: the windows use one kernel"),
-            "input_size": int_slider("input side n (n x n pixels)", input_size, 2, self.MAX_N),
-            "kernel_size": int_slider("kernel side k", kernel_size, 1, self.MAX_N),
-            "stride": int_slider("stride s", stride, 1, 3),
-            "unit": dropdown("highlight output unit", ["none"], tooltip="draw this unit's "
+            "input_size": int_slider("input side n", input_size, 2, self.MAX_N,
+                                     tooltip="the input has n x n pixels"),
+            "kernel_size": int_slider("kernel side k", kernel_size, 1, self.MAX_N,
+                                      tooltip="each output unit sees a k x k window (at most n)"),
+            "stride": int_slider("stride s", stride, 1, 3, tooltip="step between windows"),
+            "unit": dropdown("highlight unit", ["none"], tooltip="draw this output unit's "
                              "connections in bold"),
         }
-        fig, ax = make_figure(figsize=(4.8, 5.0))
+        fig, ax = make_figure(figsize=(4.8, 4.2))
         self.ax = ax
         self.edges = LineCollection([], linewidths=1.2)
         ax.add_collection(self.edges)
         self.inputs = ax.scatter([], [], s=80, color=PALETTE["grey"], zorder=3)
         self.outputs = ax.scatter([], [], s=80, color=PALETTE["black"], zorder=3)
         n2 = self.MAX_N ** 2
-        self.in_text = [ax.text(0, 0, "", ha="right", va="center", fontsize=7)
+        self.in_text = [ax.text(0, 0, "", ha="right", va="center", fontsize=8)
                         for _ in range(n2)]
-        self.out_text = [ax.text(0, 0, "", ha="left", va="center", fontsize=7)
+        self.out_text = [ax.text(0, 0, "", ha="left", va="center", fontsize=8)
                          for _ in range(n2)]
         ax.set_xlim(-0.3, 1.3)
         ax.set_ylim(-0.08, 1.08)
@@ -69,6 +72,16 @@ class _Connectivity(App):
             keep = c["unit"].value if c["unit"].value in names else "none"
             c["unit"].options = names
             c["unit"].value = keep
+
+    def _label_steps(self, count: int) -> int:
+        """Label every node, or every 2nd, 3rd... when the nodes are closer than a line of
+        8-point text (11 px) at the size the figure is shown."""
+        if count <= 1:
+            return 1
+        pos = axes_fraction(self.ax)
+        height = pos.height * self.fig.get_size_inches()[1] * self.fig.dpi
+        gap = height / 1.16 / (count - 1)  # the nodes span 1 of the 1.16 units of the y axis
+        return int(np.ceil(12.5 / gap))
 
     def update(self):
         if self._busy:
@@ -96,14 +109,15 @@ class _Connectivity(App):
         self.edges.set_linewidths(widths)
         self.inputs.set_offsets(pin)
         self.outputs.set_offsets(pout)
+        step_in, step_out = self._label_steps(n * n), self._label_steps(out * out)
         for t, text in enumerate(self.in_text):
-            text.set_visible(t < n * n)
+            text.set_visible(t < n * n and t % step_in == 0)
             if t < n * n:
                 text.set_position((pin[t, 0] - 0.06, pin[t, 1]))
                 text.set_text(str(t + 1))
         names = unit_names(out)
         for t, text in enumerate(self.out_text):
-            text.set_visible(t < out * out)
+            text.set_visible(t < out * out and t % step_out == 0)
             if t < out * out:
                 text.set_position((pout[t, 0] + 0.06, pout[t, 1]))
                 text.set_text(names[t])
@@ -121,6 +135,9 @@ class _Connectivity(App):
         self.set_summary(f"Graph of {len(edges)} connections from {n * n} input pixels to "
                          f"{out * out} output units; same colour = same weight; {mode} "
                          f"connections use {n_weights:,} weights.")
+        # the axes never changes its limits: the graph, its labels and the title are blitted
+        self.use_dynamic([self.edges, self.inputs, self.outputs, *self.in_text,
+                          *self.out_text, self.ax.title])
 
 
 def connectivity_explorer(mode: str = "shared", input_size: int = 4, kernel_size: int = 2,

@@ -5,6 +5,7 @@ Shape legend: kernel (KH, KW), image (n, n), M (H_out W_out, n^2) in C order on 
 
 from __future__ import annotations
 
+import ipywidgets as W
 import numpy as np
 
 from ... import conv as _conv
@@ -12,7 +13,9 @@ from ..._checks import as_array
 from ..._random import get_rng
 from ...viz import architectures as _va
 from .._base import CMAP, App, dropdown, make_figure, readout, slider
-from ._common import grid_axes, unit_names
+from ..conv._grid import MIN_PT, label_fits, text_px
+from ..conv._redraw import GridApp, axes_fraction
+from ._common import grid_axes
 
 __all__ = ["conv_matrix_explorer"]
 
@@ -42,15 +45,18 @@ def _ink(value, lo, hi) -> str:
     return "black" if (value - lo) / (hi - lo) > 0.5 else "white"
 
 
-class _ConvMatrix(App):
+class _ConvMatrix(GridApp):
     def __init__(self, kernel, image, stride):
         kh, kw = kernel.shape
         self.n = image.shape[0] if image is not None else 4
         self.user_image = image
-        controls = {f"w{a}{b}": slider(f"kernel weight w[{a},{b}]", float(kernel[a, b]), -3.0,
+        controls = {f"w{a}{b}": slider(f"w[{a},{b}]", float(kernel[a, b]), -3.0,
                                        3.0, step=0.5, readout_format=".1f",
-                                       tooltip="the weight every window uses at this cell")
+                                       tooltip=f"kernel weight w[{a},{b}]: the weight every "
+                                               f"window uses at this cell")
                     for a in range(kh) for b in range(kw)}
+        for control in controls.values():  # laid out like the kernel: narrower than usual
+            control.layout.width = "260px"
         controls["stride"] = dropdown("stride s", {"1": 1, "2": 2}, value=stride)
         images = dict(_IMAGES)
         if image is not None:
@@ -58,19 +64,20 @@ class _ConvMatrix(App):
         controls["image"] = dropdown("input image x", images)
         self.kshape = (kh, kw)
         fig, (ax_m, ax_x, ax_o) = make_figure(1, 3, figsize=(9.6, 3.8))
-        ax_m.get_gridspec().set_width_ratios([2.6, 1, 1])
+        ax_m.get_gridspec().set_width_ratios([3.0, 1, 1])
         self.ax_m, self.ax_x, self.ax_o = ax_m, ax_x, ax_o
         cmap = _va.tie_colormap(kh * kw)
         self.im_m = ax_m.imshow(np.zeros((1, 1)), cmap=cmap, vmin=-0.5, vmax=kh * kw + 0.5,
                                 interpolation="nearest", aspect="auto")
-        self.m_text = [ax_m.text(0, 0, "", ha="center", va="center", fontsize=7, color="white")
+        self.m_text = [ax_m.text(0, 0, "", ha="center", va="center", fontsize=9, color="white")
                        for _ in range(self.n * self.n * kh * kw)]
         self.im_x = ax_x.imshow(np.zeros((self.n, self.n)), cmap=CMAP, vmin=0, vmax=1)
-        self.x_text = [ax_x.text(c, r, "", ha="center", va="center", fontsize=8)
+        self.x_text = [ax_x.text(c, r, "", ha="center", va="center", fontsize=9)
                        for r in range(self.n) for c in range(self.n)]
         self.im_o = ax_o.imshow(np.zeros((1, 1)), cmap=CMAP, vmin=0, vmax=1)
         self.o_text = [ax_o.text(0, 0, "", ha="center", va="center", fontsize=9)
                        for _ in range(self.n * self.n)]
+        self.m_numbers_hidden = False
         ax_m.set_xlabel("input pixel (column of M)")
         ax_m.set_ylabel("output unit (row of M)")
         ax_x.set_title(f"input x ({self.n}x{self.n})")
@@ -80,6 +87,10 @@ class _ConvMatrix(App):
         ax_o.set_ylabel("row")
         super().__init__(controls, fig, readouts={"matrix": readout(), "check": readout()},
                          title="Convolution as a masked, tied matrix")
+        c = self.controls
+        rows = [W.HBox([c[f"w{a}{b}"] for b in range(kw)]) for a in range(kh)]
+        self.arrange([W.HTML("kernel weights (laid out as the kernel):"), *rows,
+                      W.HBox([c["stride"], c["image"]], layout=W.Layout(flex_flow="row wrap"))])
         self.update()
 
     def kernel(self) -> np.ndarray:
@@ -98,20 +109,36 @@ class _ConvMatrix(App):
         ties = _va.tie_pattern(self.kshape, n, stride=s)
         via_matrix = m @ x.ravel()
         direct = _conv.correlate2d(x, w, stride=s)
-        out = direct.shape[0]
+        oh, ow = direct.shape  # a non-square kernel gives a non-square output
         rows, cols = ties.shape
         self.im_m.set_data(ties)
         self.im_m.set_extent((-0.5, cols - 0.5, rows - 0.5, -0.5))
-        self.ax_m.set_xticks(range(cols), [str(k + 1) for k in range(cols)], fontsize=7)
-        self.ax_m.set_yticks(range(rows), unit_names(out), fontsize=7)
+        cell_w, cell_h = self._m_cell(rows, cols)
+        if (rows, cols, cell_w, cell_h) != getattr(self, "_m_ticks", None):
+            self._m_ticks = (rows, cols, cell_w, cell_h)
+            # label every k-th pixel / unit when the cells are narrower than their labels
+            step_x = max(1, int(np.ceil((text_px(str(cols), 8) + 6) / cell_w)))
+            step_y = max(1, int(np.ceil(8 * 1.5 * 100 / 72 / cell_h)))
+            names = [f"h{i + 1}{j + 1}" for i in range(oh) for j in range(ow)]
+            self.ax_m.set_xticks(range(0, cols, step_x),
+                                 [str(k + 1) for k in range(0, cols, step_x)], fontsize=8)
+            self.ax_m.set_yticks(range(0, rows, step_y), names[::step_y], fontsize=8)
         nz = list(zip(*np.nonzero(ties)))
+        labels = [f"{m[r, c]:g}" for r, c in nz]
+        size = next((sz for sz in (9.0, 8.5, 8.0, MIN_PT)
+                     if label_fits(labels, sz, cell_w, cell_h)), None)
+        self.m_numbers_hidden = size is None
         for t, text in enumerate(self.m_text):
-            text.set_visible(t < len(nz))
-            if t < len(nz):
+            text.set_visible(size is not None and t < len(nz))
+            if size is not None and t < len(nz):
                 r, c = nz[t]
                 text.set_position((c, r))
-                text.set_text(f"{m[r, c]:g}")
+                text.set_text(labels[t])
+                text.set_fontsize(size)
         xlo, xhi = _limits(x)
+        if x.tobytes() != getattr(self, "_x_shown", None):
+            self._x_shown = x.tobytes()
+            self.touch(self.ax_x)  # the input's numbers are static: repaint its panel
         self.im_x.set_data(x)
         self.im_x.set_clim(xlo, xhi)
         for t, text in enumerate(self.x_text):
@@ -119,30 +146,43 @@ class _ConvMatrix(App):
             text.set_color(_ink(x.ravel()[t], xlo, xhi))
         lo, hi = _limits(direct)
         self.im_o.set_data(direct)
-        self.im_o.set_extent((-0.5, out - 0.5, out - 0.5, -0.5))
+        self.im_o.set_extent((-0.5, ow - 0.5, oh - 0.5, -0.5))
         self.im_o.set_clim(lo, hi)
         for t, text in enumerate(self.o_text):
-            text.set_visible(t < out * out)
-            if t < out * out:
-                text.set_position((t % out, t // out))
+            text.set_visible(t < oh * ow)
+            if t < oh * ow:
+                text.set_position((t % ow, t // ow))
                 text.set_text(f"{via_matrix[t]:g}")
                 text.set_color(_ink(via_matrix[t], lo, hi))
         grid_axes(self.ax_x, n, n)
-        grid_axes(self.ax_o, out, out)
+        grid_axes(self.ax_o, oh, ow)
         n_nz, n_distinct = len(nz), kh * kw
         self.ax_m.set_title(f"M: {m.size} entries, {n_nz} connected, {n_distinct} distinct "
                             f"weights")
-        self.ax_o.set_title(f"M vec(x) as {out}x{out}")
+        self.ax_o.set_title(f"M vec(x) as {oh}x{ow}")
         gap = float(np.max(np.abs(via_matrix - direct.ravel())))
+        hidden = (" (The entries' numbers are hidden: M's cells are too small at this width; "
+                  "the colours show which weight each entry holds.)"
+                  if self.m_numbers_hidden else "")
         self.set_readout("matrix", f"M is {rows}x{cols} = {m.size} entries. Only {n_nz} may "
                          f"be non-zero (sparse connectivity) and they repeat the {n_distinct} "
                          f"kernel weights (weight sharing); the other {m.size - n_nz} are "
-                         f"forced to 0.")
+                         f"forced to 0.{hidden}")
         self.set_readout("check", f"M vec(x) = {np.array2string(via_matrix, precision=3)}; "
                          f"correlate2d(x, w) = {np.array2string(direct.ravel(), precision=3)}; "
                          f"largest difference {gap:.1e}.")
         self.set_summary(f"Matrix M ({rows}x{cols}) coloured by kernel cell, the {n}x{n} input "
-                         f"and the {out}x{out} output M vec(x), which equals the convolution.")
+                         f"and the {oh}x{ow} output M vec(x), which equals the convolution.")
+        # the weights change M's numbers, the output and its colours: blitted; the input
+        # and M's colours change with the image or the stride (their panels are repainted)
+        self.use_dynamic([*self.m_text, self.im_o, self.ax_o._dl_cells, *self.o_text])
+
+    def _m_cell(self, rows: int, cols: int):
+        """On-screen width and height (px) of one entry of M (aspect 'auto': the axes' size
+        over the number of columns and rows)."""
+        pos = axes_fraction(self.ax_m)
+        width, height = self.fig.get_size_inches() * self.fig.dpi
+        return pos.width * width / cols, pos.height * height / rows
 
 
 def conv_matrix_explorer(kernel=((1.0, 2.0), (-1.0, 0.5)), image=None, stride: int = 1) -> App:

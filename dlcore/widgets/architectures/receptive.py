@@ -11,6 +11,7 @@ import numpy as np
 from ... import conv as _conv
 from ... import counting as _counting
 from .._base import PALETTE, App, dropdown, int_slider, make_figure, readout
+from ..conv._redraw import GridApp
 from ._common import CUSTOM, check_range, grid_axes, pixel_list
 
 __all__ = ["receptive_field_explorer"]
@@ -86,7 +87,21 @@ def _field_cells(geom, sizes, layer, i, j):
     return cells
 
 
-class _ReceptiveField(App):
+def _set_range(slider, top: int, tooltip: str, why_disabled: str) -> None:
+    """Slider over 1..top; a slider with a single value cannot move, so it is disabled (with
+    a tooltip saying why) and shows its only value."""
+    if top <= 1:
+        slider.max = 2  # a range of one value draws a dead slider in the browser
+        slider.value = 1
+        slider.disabled = True
+        slider.tooltip = why_disabled
+    else:
+        slider.max = top
+        slider.disabled = False
+        slider.tooltip = tooltip
+
+
+class _ReceptiveField(GridApp):
     MAX_LABELS = 8
 
     def __init__(self, presets, preset):
@@ -96,9 +111,9 @@ class _ReceptiveField(App):
         self.presets = presets
         controls = {
             "preset": dropdown("layer stack", {k: k for k in presets}, value=preset),
-            "layer": int_slider("layer l", 1, 1, 1, tooltip="which layer the unit lives in"),
-            "row": int_slider("unit row i", 1, 1, 1),
-            "col": int_slider("unit column j", 1, 1, 1),
+            "layer": int_slider("layer l", 1, 1, 2, tooltip="which layer the unit lives in"),
+            "row": int_slider("unit row i", 1, 1, 2, tooltip="the unit's row in layer l"),
+            "col": int_slider("unit column j", 1, 1, 2, tooltip="the unit's column in layer l"),
         }
         fig, (ax_in, ax_l) = make_figure(1, 2, figsize=(8.4, 4.2))
         self.ax_in, self.ax_l = ax_in, ax_l
@@ -111,7 +126,7 @@ class _ReceptiveField(App):
                                 edgecolor=PALETTE["black"])
         ax_in.add_patch(self.window)
         m = self.MAX_LABELS
-        self.labels = [ax_in.text(0, 0, "", ha="center", va="center", fontsize=8)
+        self.labels = [ax_in.text(0, 0, "", ha="center", va="center", fontsize=9)
                        for _ in range(m * m)]
         for ax in (ax_in, ax_l):
             ax.set_xlabel("column")
@@ -143,9 +158,13 @@ class _ReceptiveField(App):
         self.geom = _geometry(layers)
         self.sizes = _sizes(self.geom, n)
         c = self.controls
-        c["layer"].max = len(self.geom)
+        _set_range(c["layer"], len(self.geom),
+                   "which layer the unit lives in",
+                   "this stack has a single layer: the unit lives in layer 1")
         size = self.sizes[c["layer"].value]
-        c["row"].max = c["col"].max = size
+        for key, what in (("row", "row"), ("col", "column")):
+            _set_range(c[key], size, f"the unit's {what} in layer l",
+                       f"layer {c['layer'].value} is 1x1: its only unit is h11")
 
     def update(self):
         if self._busy:
@@ -203,6 +222,10 @@ class _ReceptiveField(App):
         self.set_summary(f"Left: the {n}x{n} input with the {len(cells)} pixels that feed the "
                          f"selected unit shaded and its {r}x{r} window dashed; right: layer "
                          f"{layer} with the selected unit.")
+        # the shading, the window, the numbers on it and the titles are blitted; a new
+        # layer or stack repaints a panel's ticks
+        self.use_dynamic([self.im_in, self.im_l, self.ax_in._dl_cells, self.ax_l._dl_cells,
+                          self.window, *self.labels, self.ax_in.title, self.ax_l.title])
 
 
 def receptive_field_explorer(layers=None, input_size: int | None = None,

@@ -12,6 +12,7 @@ import numpy as np
 from ...viz.graphs import PATH_NET, path_products, value_network
 from ...viz.mlp import mlp_layout
 from .._base import CYCLE, PALETTE, App, dropdown, make_figure, readout, slider
+from ..mlp._common import DirtyRegions, readable, row
 
 __all__ = ["path_sums"]
 
@@ -44,7 +45,7 @@ def _edge_between(a: str, b: str) -> str:
     return f"w{layer}_{j}{a.split('_')[1]}"
 
 
-class PathSums(App):
+class PathSums(DirtyRegions, App):
     def __init__(self, weights, x, y, weight):
         self.weights = _check_weights(weights)
         x = np.asarray(x, dtype=float)
@@ -67,6 +68,7 @@ class PathSums(App):
         fig, ax = make_figure(figsize=(7.2, 4.2))
         readouts = {"paths": readout(), "total": readout()}
         super().__init__(controls, fig, readouts, title="Sum over paths in a 2-2-2-1 network")
+        self.arrange([controls["weight"], row(controls["x1"], controls["x2"], controls["y"])])
         self.ax = ax
         self.edges = {}
         for lab, (p, q) in zip(self.edge_labels, lay["edges"]):
@@ -85,9 +87,8 @@ class PathSums(App):
         pts = np.array(list(self.pos.values()))
         self.units = ax.scatter(pts[:, 0], pts[:, 1], s=900, c="white", edgecolors="black",
                                 zorder=3)
-        for lab, pt in self.pos.items():
-            ax.text(pt[0], pt[1], _unit_name(lab).replace("y_hat", "y*"), ha="center",
-                    va="center", fontsize=9, zorder=5)
+        names = [ax.text(pt[0], pt[1], _unit_name(lab).replace("y_hat", "y*"), ha="center",
+                         va="center", fontsize=9, zorder=5) for lab, pt in self.pos.items()]
         ax.set_xlim(-0.5, 4.5)
         ax.set_ylim(-0.9, 0.9)
         ax.set_xticks(range(5), ["input", "layer 1", "layer 2", "output", "loss"])
@@ -97,6 +98,10 @@ class PathSums(App):
         ax.set_xlabel("layer")
         ax.set_ylabel("units")
         fig.canvas.mpl_connect("pick_event", self._on_pick)
+        # A change recolours edges and rewrites the title and the weight's label; the units
+        # are drawn over the edges, so they are redrawn with them.  Only what changed is
+        # redrawn (DirtyRegions): moving an input changes the title alone.
+        self.set_dynamic([*self.edges.values(), self.units, self.wtext, *names, ax.title])
         self.update()
 
     def _edge_text(self, lab: str) -> str:
@@ -143,18 +148,18 @@ class PathSums(App):
         rows = []
         for k, p in enumerate(paths, start=1):
             route = " -> ".join(_unit_name(n.label) for n in p.nodes)
-            hops = " x ".join(f"d{_unit_name(b.label)}/d{_unit_name(a.label)} = {f:.4g}"
+            hops = " x ".join(f"d{_unit_name(b.label)}/d{_unit_name(a.label)} = {readable(f, 4)}"
                               for a, b, f in zip(p.nodes[:-1], p.nodes[1:], p.factors))
-            rows.append(f"path {k}: {route}\n    {hops}\n    product = {p.product:.6g}")
+            rows.append(f"path {k}: {route}\n    {hops}\n    product = {readable(p.product, 6)}")
         self.readouts["paths"].value = "<pre>" + html.escape("\n".join(rows)) + "</pre>"
-        self.set_readout("total", f"Sum over {len(paths)} path(s) = {total:.6g}; backprop "
-                                  f"(L.backward()) gives dL/d{lab} = {w.grad:.6g}.")
-        self.ax.set_title(f"dL/d{lab} = sum over {len(paths)} path(s) = {total:.4g}",
+        self.set_readout("total", f"Sum over {len(paths)} path(s) = {readable(total, 6)}; backprop "
+                                  f"(L.backward()) gives dL/d{lab} = {readable(w.grad, 6)}.")
+        self.ax.set_title(f"dL/d{lab} = sum over {len(paths)} path(s) = {readable(total, 4)}",
                           fontsize=10)
         where = "one path" if len(paths) == 1 else f"{len(paths)} paths, coloured"
         self.set_summary(f"The 2-2-2-1 network with {lab} ({self._edge_text(lab)}) dashed; its "
-                         f"{where}, lead to the loss. dL/d{lab} = {w.grad:.4g} = sum of the path "
-                         f"products.")
+                         f"{where}, lead to the loss. dL/d{lab} = {readable(w.grad, 4)} = sum "
+                         f"of the path products.")
 
     def paths(self):
         """The ``GraphPath`` list of the selected weight (for tests and notebooks)."""

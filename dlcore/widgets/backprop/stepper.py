@@ -13,10 +13,14 @@ import numbers
 from ...engine import Value, backward_steps, topological_order
 from ...viz.graphs import chain_example, draw_value_graph, local_derivatives, snake_layout
 from .._base import PALETTE, App, button, make_figure, play_controls, readout, slider
+from ..mlp._common import DirtyRegions, readable, row
 
 __all__ = ["graph_stepper"]
 
 _OPS = {"+": "+", "-": "-", "*": "\u00d7", "/": "/", "neg": "negation", "sigmoid": "\u03c3"}
+_TITLE = "Backward pass: red numbers on edges are local derivatives"
+#: Text sizes (points) in the graph: boxes and edge labels, operation symbols.
+_BOX_PT, _OP_PT = 7.5, 9.0
 
 
 def _inputs_from(build, inputs):
@@ -45,29 +49,35 @@ def _inputs_from(build, inputs):
     return {n: float(v) for n, v in inputs.items()}
 
 
-class GraphStepper(App):
+class GraphStepper(DirtyRegions, App):
     def __init__(self, build, inputs, max_columns):
         self._build = build
         inputs = _inputs_from(build, inputs)
-        self._max_columns = max_columns
+        self._fixed_columns = max_columns
+        self._max_columns = max_columns or 10
         root = self._make(inputs)
-        lay = snake_layout(root, max_columns)
-        xs = [x for x, _ in lay["values"].values()]
-        ys = [y for _, y in lay["values"].values()]
-        bw, bh = lay["box"]
-        size = (max(xs) - min(xs) + bw + 0.6, max(ys) - min(ys) + bh + 0.9)
-        controls = {name: slider(f"input {name}", v, min(-3.0, 2 * v - 1), max(3.0, 2 * v + 1),
-                                 0.01, tooltip=f"value of the leaf {name}")
+        controls = {name: slider(name, v, min(-3.0, 2 * v - 1), max(3.0, 2 * v + 1), 0.01,
+                                 tooltip=f"value of the input (leaf) {name}")
                     for name, v in inputs.items()}
+        for name in inputs:  # three to a line: a short label and a 150 px track
+            controls[name].layout.width = "250px"
         self._n = self._count(root)
-        play, step = play_controls(self._n, interval_ms=900, description="backward step")
-        controls.update(play=play, step=step, prev=button("previous step", icon="step-backward"),
-                        next=button("next step", icon="step-forward"),
-                        reset=button("back to the forward pass", icon="undo"))
-        fig, ax = make_figure(figsize=size)
+        play, step = play_controls(self._n, interval_ms=900, description="step")
+        step.tooltip = "step of the backward pass (0: only the forward pass has run)"
+        step.layout.width = "260px"
+        controls.update(play=play, step=step,
+                        prev=button("previous", icon="step-backward",
+                                    tooltip="one step of the backward pass back"),
+                        next=button("next", icon="step-forward",
+                                    tooltip="run the next local backward"),
+                        reset=button("restart", icon="undo",
+                                     tooltip="back to step 0: the forward pass"))
+        fig, ax = make_figure(figsize=self._design(root))
         readouts = {"step": readout(), "cache": readout()}
         super().__init__(controls, fig, readouts, title="Backward pass, step by step",
                          observe=False)
+        self.arrange([row(*(controls[n] for n in inputs)),
+                      row(play, step, controls["prev"], controls["next"], controls["reset"])])
         self.ax = ax
         for name in inputs:
             controls[name].observe(self._on_inputs, names="value")
@@ -79,6 +89,26 @@ class GraphStepper(App):
         self._signature = None
         self._rebuild(root)
         self.update()
+
+    def _design(self, root) -> tuple:
+        """Natural size (inches) of the graph in rows of ``self._max_columns`` columns."""
+        lay = snake_layout(root, self._max_columns)
+        xs = [x for x, _ in lay["values"].values()]
+        ys = [y for _, y in lay["values"].values()]
+        bw, bh = lay["box"]
+        return (max(xs) - min(xs) + bw + 0.6, max(ys) - min(ys) + bh + 0.9)
+
+    def fit(self, width: int) -> None:
+        """Rows of 12 columns when wide, 10 in a notebook (the graph stays under ~550 px)."""
+        if width and width >= 100 and not self._fixed_columns:
+            avail = width - 12
+            columns = 12 if avail >= 1150 else (10 if avail >= 640 else 8)
+            if columns != self._max_columns:
+                self._max_columns = columns
+                self.fig._dl_design = self._design(self.root)
+                self._draw_graph()
+                self.update()
+        super().fit(width)
 
     # Graph ------------------------------------------------------------------------------------
 
@@ -110,15 +140,49 @@ class GraphStepper(App):
             snaps.append(({v: v.grad for v in order if v in got}, st))
         self.snaps = snaps
         if signature != self._signature:
-            self.ax.clear()
-            draw_value_graph(root, ax=self.ax, max_columns=self._max_columns,
-                             title="Backward pass: red numbers on edges are local derivatives")
-            self._artists = {a.get_gid(): a for a in [*self.ax.texts, *self.ax.patches]
-                             if a.get_gid()}
+            self._draw_graph()
             self._signature = signature
             n = len(snaps) - 1
             self.controls["step"].max = n
             self.controls["play"].max = n
+
+    def _draw_graph(self) -> None:
+        """Draw the graph's boxes, circles and arrows (again: a new shape, a new width)."""
+        ax = self.ax
+        ax.clear()
+        draw_value_graph(self.root, ax=ax, max_columns=self._max_columns, title=_TITLE)
+        ax.title.set_fontsize(10)
+        for text in list(ax.texts):
+            gid = text.get_gid()
+            text.set_fontsize(_OP_PT if gid.startswith("op-") else _BOX_PT)
+            if gid.startswith("value-"):
+                self._split_lines(text)
+        self._artists = {a.get_gid(): a for a in [*ax.texts, *ax.patches] if a.get_gid()}
+        # A step or an input changes the boxes' texts and edges, the circles' colours and the
+        # edge labels; the arrows and the title are drawn once.  Only the texts and shapes that
+        # change are redrawn (DirtyRegions): a box's name, data and grad are separate texts.
+        kinds = ("box-", "opc-", "value-", "op-", "label-")
+        self.set_dynamic([a for kind in kinds for g, a in self._artists.items()
+                          if g.startswith(kind)])
+        self.fig.set_layout_engine("constrained")  # lay out again at the next (full) draw
+
+    def _split_lines(self, text) -> None:
+        """Replace a box's three-line text by three texts (``value-i-0`` name, ``-1`` data,
+        ``-2`` grad): a change of one line then redraws only that line."""
+        from matplotlib.transforms import ScaledTranslation
+
+        ax, fig = self.ax, self.fig
+        step = _BOX_PT * 1.35 / 72  # inches between lines (their extents do not touch)
+        for k, line in enumerate(text.get_text().split("\n")):
+            shift = ScaledTranslation(0, (1 - k) * step, fig.dpi_scale_trans)
+            ax.text(*text.get_position(), line, ha="center", va="center", fontsize=_BOX_PT,
+                    transform=ax.transData + shift, gid=f"{text.get_gid()}-{k}")
+        text.remove()
+
+    def box_text(self, i: int) -> str:
+        """The text shown in the box of node ``i`` (of ``topological_order``), one line each for
+        its name, data and grad."""
+        return "\n".join(self._artists[f"value-{i}-{k}"].get_text() for k in range(3))
 
     def _on_inputs(self, _change=None) -> None:
         inputs = {n: self.controls[n].value for n in self._input_names()}
@@ -151,16 +215,27 @@ class GraphStepper(App):
             return f"constant {v.data:g}"
         return f"node {self.index[v]} ({_OPS.get(v._op, v._op)} output)"
 
-    def _text(self, v, grads) -> str:
-        grad = f"grad {grads[v]:.4g}" if v in grads else "grad ?"
-        return f"{v.label or ' '}\ndata {v.data:.4g}\n{grad}"
+    def _text(self, v, grads) -> tuple:
+        grad = f"grad {readable(grads[v], 4)}" if v in grads else "grad ?"
+        return v.label or " ", f"data {readable(v.data, 4)}", grad
+
+    def _buttons(self, k: int, n: int) -> None:
+        """'previous' is off at step 0 and 'next' at the last step (they would do nothing)."""
+        prev, nxt = self.controls["prev"], self.controls["next"]
+        prev.disabled, nxt.disabled = k == 0, k == n
+        prev.tooltip = ("step 0 shows the forward pass: there is no earlier step" if k == 0
+                        else "one step of the backward pass back")
+        nxt.tooltip = ("the backward pass is complete: every gradient is known" if k == n
+                       else "run the next local backward")
 
     def update(self) -> None:
         k = self.controls["step"].value
         grads, current = self.snaps[k]
+        self._buttons(k, len(self.snaps) - 1)
         ran = {st.node for _, st in self.snaps[2:k + 1]}
         for v, i in self.index.items():
-            self._artists[f"value-{i}"].set_text(self._text(v, grads))
+            for line_no, line in enumerate(self._text(v, grads)):
+                self._artists[f"value-{i}-{line_no}"].set_text(line)
             box = self._artists[f"box-{i}"]
             box.set_linewidth(1.2)
             box.set_edgecolor(PALETTE["vermillion"] if v is self.root else PALETTE["blue"])
@@ -170,7 +245,7 @@ class GraphStepper(App):
                                                         ("#e6e6e6" if v in ran else "#faf6d0"))
                 for j, (_child, local) in enumerate(local_derivatives(v)):
                     label = self._artists[f"label-{i}-{j}"]
-                    label.set_text(f"{local:.3g}" if v in ran else "")
+                    label.set_text(f"{readable(local, 3)}" if v in ran else "")
                     label.set_fontweight("bold" if current is not None and v is current.node
                                          else "normal")
         self.set_readout("step", self._describe(k, grads, current))
@@ -201,23 +276,25 @@ class GraphStepper(App):
         prev = self.snaps[k - 1][0]
         parts = [f"Step {k} of {n}: the {_OPS.get(node._op, node._op)} operation that made "
                  f"{self._name(node)} runs its local backward. Upstream gradient "
-                 f"d{self._name(self.root)}/d[{self._name(node)}] = {up:.4g}, computed once and "
-                 f"reused for every input."]
+                 f"d{self._name(self.root)}/d[{self._name(node)}] = {readable(up, 4)}, "
+                 f"computed once and reused for every input."]
         for (child, local), (_, contrib) in zip(local_derivatives(node), current.contributions):
             before = prev.get(child)
-            extra = (f"; added to the {before:.4g} it already had (a second path)"
+            extra = (f"; added to the {readable(before, 4)} it already had (a second path)"
                      if before is not None and child is not node else "")
-            parts.append(f"{self._name(child)}: local derivative {local:.4g}, so it receives "
-                         f"{up:.4g} x {local:.4g} = {contrib:.4g}{extra}.")
+            parts.append(f"{self._name(child)}: local derivative {readable(local, 4)}, so it "
+                         f"receives {readable(up, 4)} x {readable(local, 4)} = "
+                         f"{readable(contrib, 4)}{extra}.")
         if k == n:
-            leaves = ", ".join(f"{v.label}: {v.grad:.6g}" for v in self.order
+            leaves = ", ".join(f"{v.label}: {readable(v.grad, 6)}" for v in self.order
                                if not v._prev and v.label)
             parts.append(f"Done: the same gradients as {self._name(self.root)}.backward(): "
                          f"{leaves}.")
         return " ".join(parts)
 
     def _show_cache(self, grads) -> None:
-        rows = [f"{self._name(v)}: {g:.6g}" for v, g in grads.items() if v._prev or v.label]
+        rows = [f"{self._name(v)}: {readable(g, 6)}" for v, g in grads.items()
+                if v._prev or v.label]
         text = "Gradients known so far (each computed once): " + ("; ".join(rows) or "none yet")
         self.readouts["cache"].value = f"<small>{html.escape(text)}</small>"
 
@@ -227,15 +304,17 @@ class GraphStepper(App):
         return {v.label: grads.get(v) for v in self.order if v.label}
 
 
-def graph_stepper(build=None, inputs=None, max_columns: int = 8) -> GraphStepper:
+def graph_stepper(build=None, inputs=None, max_columns: int | None = None) -> GraphStepper:
     """Step through the backward pass of a ``Value`` expression, one operation at a time.
 
     ``build(**leaves) -> Value`` makes the expression from named leaf Values (default: the thin
     chain of lecture 6, ``viz.graphs.chain_example``); ``inputs`` maps each parameter to its
     starting value (default: the defaults in ``build``'s signature).  One slider per input; the
-    step slider, play and next/previous buttons walk the backward pass.
+    step slider, play and next/previous buttons walk the backward pass.  The graph wraps into
+    rows of ``max_columns`` columns (default: 10, or 12 when the notebook is wide).
     """
-    if isinstance(max_columns, bool) or not isinstance(max_columns, int) or max_columns < 2:
+    if max_columns is not None and (isinstance(max_columns, bool)
+                                    or not isinstance(max_columns, int) or max_columns < 2):
         raise ValueError(f"max_columns must be an integer >= 2; got {max_columns!r}")
     return GraphStepper(chain_example if build is None else build, inputs, max_columns)
 

@@ -16,12 +16,14 @@ from .._base import (
     App,
     button,
     dropdown,
+    human,
     int_slider,
     log_slider,
     make_figure,
     readout,
     style_axes,
 )
+from ..mlp._common import keep_above, row
 
 __all__ = ["moons_trainer"]
 
@@ -54,19 +56,27 @@ class MoonsTrainer(App):
             "reset": button("new initial weights", icon="undo"),
         }
         fig, (ax, ax_loss) = make_figure(1, 2, figsize=(9.6, 4.0))
-        readouts = {"status": readout()}
+        readouts = {"status": readout(), "plan": readout()}
         super().__init__(controls, fig, readouts, title="Training an MLP on the two moons",
                          observe=False)
+        c = controls
+        self.arrange([row(c["width"], c["activation"]), row(c["lr"], c["epochs"]),
+                      row(c["play"], c["step"], c["reset"])])
         self.ax, self.ax_loss = ax, ax_loss
         controls["width"].observe(self._on_reset, names="value")
         controls["activation"].observe(self._on_reset, names="value")
         controls["play"].observe(self._on_play, names="value")
+        # The learning rate and the epochs act at the next step; the readout says so now.
+        controls["lr"].observe(self._show_plan, names="value")
+        controls["epochs"].observe(self._show_plan, names="value")
         controls["step"].on_click(lambda _b: self.train_step())
         controls["reset"].on_click(self._on_reset)
         self._xx, self._yy, self._grid = region_grid(self.X, 70)
         ext = (self._xx.min(), self._xx.max(), self._yy.min(), self._yy.max())
         self.img = ax.imshow(np.full(self._xx.shape, 0.5), origin="lower", extent=ext,
-                             cmap=CMAP, alpha=0.45, vmin=0, vmax=1, aspect="auto")
+                             cmap=CMAP, alpha=0.45, vmin=0, vmax=1, aspect="auto",
+                             interpolation="nearest",
+                             interpolation_stage="data")
         for cls, (colour, marker) in enumerate(((PALETTE["blue"], "o"),
                                                 (PALETTE["orange"], "s"))):
             sel = self.y == cls
@@ -74,11 +84,23 @@ class MoonsTrainer(App):
                        edgecolors="black", linewidths=0.4, label=f"class {cls}", zorder=3)
         ax.set_xlim(ext[0], ext[1])
         ax.set_ylim(ext[2], ext[3])
-        ax.legend(fontsize=7, loc="upper right")
+        # Beside the moons (which fill the plot), drawn once.
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
         style_axes(ax, "", "x1", "x2")
         (self.l_loss,) = ax_loss.plot([], [], color=PALETTE["vermillion"])
+        self.hint = ax_loss.text(0.5, 0.5, "no training yet:\npress 'train one step' or play",
+                                 transform=ax_loss.transAxes, ha="center", va="center",
+                                 fontsize=9, color=PALETTE["grey"])
+        ax_loss.set_xlim(0, 100)
+        ax_loss.set_ylim(0, 1)
         style_axes(ax_loss, "Training loss", "epoch", "cross-entropy loss")
+        # A step (or a new net) changes the shading, the title and the loss curve: those (and
+        # the points over the shading) are redrawn on the cached axes, which change only when
+        # the curve outgrows them (the epoch axis doubles).
+        self.set_dynamic(keep_above(ax, [self.img], outside=[ax.get_legend()])
+                         + [ax.title, self.l_loss, self.hint])
         self._restarts = 0
+        self._show_plan()
         self.reset()
 
     def reset(self) -> None:
@@ -90,12 +112,19 @@ class MoonsTrainer(App):
         self.losses: list[float] = []
         self.diverged = False
         self._rng = np.random.default_rng(self.seed)
+        self.ax_loss.set_xlim(0, 100)
+        self.ax_loss.set_ylim(0, 1)
         self.update()
 
     def _on_reset(self, _change=None) -> None:
         self._restarts += 1 if isinstance(_change, W.Button) else 0
         self.reset()
         self.redraw()
+
+    def _show_plan(self, _change=None) -> None:
+        c = self.controls
+        self.set_readout("plan", f"Each step: {c['epochs'].value} epochs of full-batch gradient "
+                                 f"descent with learning rate η = {human(c['lr'].value)}.")
 
     def _on_play(self, change) -> None:
         if change["new"] > change["old"]:  # a tick forward; rewinding the player trains nothing
@@ -127,9 +156,23 @@ class MoonsTrainer(App):
             self.img.set_array(softmax(scores, axis=1)[:, 1].reshape(self._xx.shape))
         epochs = len(self.losses)
         self.l_loss.set_data(np.arange(1, epochs + 1), self.losses)
+        self.hint.set_visible(not epochs)
         if epochs:
-            self.ax_loss.set_xlim(0, max(epochs, 10) * 1.05)
-            self.ax_loss.set_ylim(0, max(self.losses) * 1.1)
+            right = self.ax_loss.get_xlim()[1]
+            while right < epochs:
+                right *= 2
+            top = self.ax_loss.get_ylim()[1]
+            if max(self.losses) > top:
+                top = max(self.losses) * 1.2
+            self.ax_loss.set_xlim(0, right)
+            self.ax_loss.set_ylim(0, top)
+        for name in ("step", "play"):
+            control = self.controls[name]
+            control.disabled = self.diverged
+            control.tooltip = ("training diverged: lower the learning rate and press 'new "
+                               "initial weights'" if self.diverged else
+                               ("train one step" if name == "step" else
+                                "train one step every 250 ms"))
         acc = accuracy(self.model, self.X, self.y) if not self.diverged else float("nan")
         w, act = self.controls["width"].value, self.controls["activation"].value
         self.ax.set_title(f"2-{w}-2 {act} net after {epochs} epochs", fontsize=10)

@@ -10,6 +10,7 @@ import numpy as np
 from ..._checks import check_choice, check_int
 from ...viz.graphs import thin_chain_gradients
 from .._base import PALETTE, App, dropdown, int_slider, make_figure, readout, slider, style_axes
+from ..mlp._common import below, readable, row, steady_limits
 
 __all__ = ["vanishing_products"]
 
@@ -35,9 +36,11 @@ class VanishingProducts(App):
             "x": slider("input x", float(x), -3, 3, 0.05),
             "activation": dropdown("activation f", ["sigmoid", "tanh"], value=activation),
         }
-        fig, (ax, ax_d) = make_figure(1, 2, figsize=(9.6, 3.8))
+        fig, (ax, ax_d) = make_figure(1, 2, figsize=(9.6, 4.2))
         readouts = {"ratio": readout(), "factors": readout()}
         super().__init__(controls, fig, readouts, title="Vanishing gradients in a deep chain")
+        self.arrange([row(controls["depth"], controls["activation"]),
+                      row(controls["w"], controls["x"])])
         self.ax, self.ax_d = ax, ax_d
         (self.l_grad,) = ax.semilogy([], [], "o-", color=PALETTE["blue"],
                                      label="|dL/dw_i| (backprop)")
@@ -45,14 +48,36 @@ class VanishingProducts(App):
                                      label="product of f'(a_j), j >= i")
         (self.l_bound,) = ax.semilogy([], [], ":", color=PALETTE["grey"],
                                       label="(1/4)^(depth - i + 1)")
-        ax.legend(fontsize=7, loc="lower right")
+        self._legend()
         style_axes(ax, "", "layer i (1 = next to the input)", "magnitude (log scale)")
         (self.l_dact,) = ax_d.plot([], [], "o-", color=PALETTE["green"], label="f'(a_i)")
         self.l_max = ax_d.axhline(0.25, ls=":", color=PALETTE["grey"], label="max of f'")
         ax_d.set_ylim(0, 1.05)
-        ax_d.legend(fontsize=7, loc="upper right")
+        ax_d.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, 0),
+                    bbox_transform=below(ax_d), ncols=2, frameon=False)
         style_axes(ax_d, "Local factor f'(a_i) of each layer", "layer i", "f'(a_i)")
+        ax_d.title.set_fontsize(10)
+        self._fresh = True
+        self._new_legend = False
+        # The controls move the curves and the title; the axes change only when the curves
+        # leave them (steady limits), so most changes redraw the curves alone.
+        self.set_dynamic([self.l_grad, self.l_prod, self.l_bound, ax.title, self.l_dact,
+                          self.l_max])
         self.update()
+
+    def _on_change(self, change=None) -> None:
+        self.update()
+        if self._new_legend:  # a new legend: lay the figure out again (a full draw)
+            self._new_legend = False
+            self.relayout()
+        else:
+            self.redraw()
+
+    def _legend(self) -> None:
+        """Under the plot: the curves can be anywhere in it."""
+        self.ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, 0),
+                       bbox_transform=below(self.ax), ncols=2, frameon=False,
+                       columnspacing=1.0)
 
     def gradients(self):
         c = self.controls
@@ -72,22 +97,29 @@ class VanishingProducts(App):
         label = "(1/4)^(depth - i + 1)" if act == "sigmoid" else "1 (tanh' <= 1)"
         if self.l_bound.get_label() != label:
             self.l_bound.set_label(label)
-            self.ax.legend(fontsize=7, loc="lower right")
+            self._legend()
+            self._new_legend = True
         shown = np.concatenate([grads, _positive(g.sigma_product), bound])
         shown = shown[np.isfinite(shown)]
         lo, hi = (shown.min(), shown.max()) if shown.size else (1e-3, 1.0)
-        self.ax.set_ylim(lo / 5, hi * 5)
-        self.ax.set_xlim(0.5, depth + 0.5)
+        current = None if self._fresh else self.ax.get_ylim()
+        self.ax.set_ylim(*steady_limits(current, lo, hi, log=True, slack=2.0))
+        # x axis in steps of 5 layers (up to 2, 7, 12, ...: the default depth 10 and its
+        # neighbours share one), so that most depth changes keep the axes
+        right = min(_MAX_DEPTH, max(2, 5 * -(-(depth - 2) // 5) + 2)) + 0.5
+        self.ax.set_xlim(0.5, right)
         self.ax.set_title(f"{act} chain of depth {depth}, w = {c['w'].value:g}", fontsize=10)
         self.l_dact.set_data(layers, g.dact)
         self.l_max.set_ydata([0.25, 0.25] if act == "sigmoid" else [1.0, 1.0])
-        self.ax_d.set_xlim(0.5, depth + 0.5)
+        self.ax_d.set_xlim(0.5, right)
+        self._fresh = False
         first, last = abs(g.grad_w[0]), abs(g.grad_w[-1])
         if last > 0 and first > 0:
             ratio = first / last
-            text = (f"|dL/dw_1| / |dL/dw_{depth}| = {ratio:.3g}: the first layer's gradient is "
-                    + (f"{1 / ratio:.3g} times smaller" if ratio < 1 else f"{ratio:.3g} times "
-                       "larger") + " than the last layer's.")
+            text = (f"|dL/dw_1| / |dL/dw_{depth}| = {readable(ratio, 3)}: the first layer's "
+                    f"gradient is " + (f"{readable(1 / ratio)} times smaller" if ratio < 1 else
+                                       f"{readable(ratio)} times larger")
+                    + " than the last layer's.")
         else:
             text = "A gradient is exactly 0 here (x = 0 or w = 0 cuts the chain)."
         self.set_readout("ratio", text)

@@ -12,8 +12,9 @@ from matplotlib.patches import Rectangle
 
 from ... import conv
 from ..._checks import as_array
-from .._base import PALETTE, App, checkbox, dropdown, int_slider, play_controls, readout, slider
+from .._base import PALETTE, checkbox, dropdown, int_slider, play_controls, readout, slider
 from ._grid import (
+    GridApp,
     NumberGrid,
     figure_row,
     fmt,
@@ -37,7 +38,7 @@ def size_formula(n: int, k: int, s: int, p: int, d: int) -> str:
             f"{span // s + 1}")
 
 
-class ConvExplorer(App):
+class ConvExplorer(GridApp):
     """Input, elementwise products and output of one single-channel convolution."""
 
     def __init__(self, image=None, kernel=None, preset=None, kernel_preset=None, stride=1,
@@ -90,10 +91,10 @@ class ConvExplorer(App):
             "play": play,
             "step": step,
         }
-        fig, (ax_in, ax_k, ax_out) = figure_row([1.5, 1.0, 1.2], figsize=(10.0, 3.9))
-        self.g_in = NumberGrid(ax_in, (16, 16), fontsize=8)
-        self.g_prod = NumberGrid(ax_k, (MAX_KERNEL, MAX_KERNEL), fontsize=8)
-        self.g_out = NumberGrid(ax_out, (16, 16), fontsize=8)
+        fig, (ax_in, ax_k, ax_out) = figure_row([1.5, 1.0, 1.2], figsize=(10.0, 3.6))
+        self.g_in = NumberGrid(ax_in, (16, 16), fontsize=10)
+        self.g_prod = NumberGrid(ax_k, (MAX_KERNEL, MAX_KERNEL), fontsize=9)
+        self.g_out = NumberGrid(ax_out, (16, 16), fontsize=10, pool=64)
         self.frame = Rectangle((-0.5, -0.5), 1, 1, fill=False, lw=2, zorder=5,
                                edgecolor=PALETTE["black"], label="unpadded input")
         ax_in.add_patch(self.frame)
@@ -106,8 +107,8 @@ class ConvExplorer(App):
         readouts = {"mode": readout(), "size": readout(), "warning": readout(),
                     "cell": readout()}
         super().__init__(controls, fig, readouts, title="Sliding a kernel over an image")
-        two_columns(self, ["image", "kernel_preset", "kernel", "flip", "play", "step"],
-                    ["stride", "pad", "dilation", "bias"])
+        two_columns(self, ["image", "kernel_preset", "kernel", "play", "step"],
+                    ["stride", "pad", "dilation", "bias", "flip"])
         self.controls["kernel_preset"].observe(self._on_kernel_preset, names="value")
         self.output = np.zeros((0, 0))
         self.update()
@@ -146,6 +147,15 @@ class ConvExplorer(App):
             self.set_readout(name, "")
         self.set_readout("warning", f"Error: {message}")
         self.set_summary(f"No output: {message}")
+        self._dynamic_artists()
+
+    def _dynamic_artists(self) -> None:
+        """Everything a control changes is blitted; axis limits change only with the sizes."""
+        # The input's cells change only with the image or the padding: they stay in the
+        # cached background (its axes is repainted then) and only the window is blitted.
+        self.use_dynamic([*self.g_in.artists(highlight_only=True), *self.g_prod.artists(),
+                          *self.g_out.artists(), self.ax_k.title, self.ax_out.title],
+                         static_grids=[self.g_in])
 
     def update(self) -> None:
         c = self.controls
@@ -184,7 +194,8 @@ class ConvExplorer(App):
         self.g_in.show(padded, mask=mask)
         labels = [[f"{fmt(window[a, bb])}×{fmt(k_used[a, bb])}\n={fmt(products[a, bb])}"
                    for bb in range(kw)] for a in range(kh)]
-        self.g_prod.show(products, labels=labels, fontsize=7 if max(kh, kw) > 3 else 8)
+        short = [[fmt(products[a, bb]) for bb in range(kw)] for a in range(kh)]
+        self.g_prod.show(products, labels=labels, short_labels=short)
         self.ax_k.set_title("window × " + ("flipped kernel" if flip else "kernel"))
         shown = np.full(out.shape, np.nan)
         shown.flat[:idx + 1] = out.flat[:idx + 1]
@@ -208,12 +219,18 @@ class ConvExplorer(App):
                              f"the last {left} padded {axis} are never visited")
         self.set_readout("warning", ("Warning: " + "; ".join(notes)) if notes else "")
         total = float(products.sum())
+        hidden = [name for name, g in (("input", self.g_in), ("products", self.g_prod),
+                                       ("output", self.g_out)) if g.numbers_hidden]
+        note = (f" (numbers hidden in the {' and '.join(hidden)} panel"
+                f"{'s' if len(hidden) > 1 else ''}: the cells are too small at this width; the "
+                f"colours show the values)") if hidden else ""
         self.set_readout("cell", f"out[{i}, {j}] = Σ window × kernel + b = {fmt(total)} + "
-                                 f"{fmt(b)} = {fmt(out[i, j])}")
+                                 f"{fmt(b)} = {fmt(out[i, j])}{note}")
         self.set_summary(f"A {kh}×{kw} kernel at stride {s}, padding {p}, dilation {d} "
                          f"over a {h}×{w} input gives a {ho}×{wo} output; the highlighted "
                          f"window (padded rows {rows[0]}–{rows[-1]}, columns "
                          f"{cols[0]}–{cols[-1]}) writes out[{i}, {j}] = {fmt(out[i, j])}.")
+        self._dynamic_artists()
 
 
 def conv_explorer(image=None, kernel=None, *, preset=None, kernel_preset=None, stride=1, pad=0,

@@ -9,14 +9,14 @@ import numpy as np
 
 from ... import conv
 from ..._checks import as_array
-from .._base import CMAP, DIVERGING, App, checkbox, dropdown, int_slider, readout, style_axes
-from ._grid import NumberGrid, figure_row, in_range
+from .._base import CMAP, DIVERGING, checkbox, dropdown, int_slider, readout, style_axes
+from ._grid import GridApp, NumberGrid, figure_row, in_range
 from .presets import PHOTO_KERNELS, pick
 
 __all__ = ["photo_filter"]
 
 
-class PhotoFilter(App):
+class PhotoFilter(GridApp):
     """The photo, the kernel and the filtered photo side by side."""
 
     def __init__(self, kernel=None, image=None, downsample=4, stride=1, same=True):
@@ -52,7 +52,7 @@ class PhotoFilter(App):
         fig, (ax_im, ax_k, ax_out) = figure_row([1.5, 0.55, 1.5], figsize=(10.0, 3.6))
         self.im_in = ax_im.imshow(image, cmap="gray")
         style_axes(ax_im, f"input {image.shape[0]}×{image.shape[1]}", "column", "row")
-        self.g_k = NumberGrid(ax_k, (7, 7), fontsize=8)
+        self.g_k = NumberGrid(ax_k, (7, 7), fontsize=9)
         style_axes(ax_k, "kernel", "b", "a")
         self.im_out = ax_out.imshow(np.zeros((2, 2)), cmap="gray")
         self.cbar = fig.colorbar(self.im_out, ax=ax_out, shrink=0.8)
@@ -61,6 +61,7 @@ class PhotoFilter(App):
         readouts = {"meaning": readout(), "shape": readout()}
         super().__init__(controls, fig, readouts, title="Kernels as detectors")
         self.response = None
+        self._limits_cache: dict = {}
         self.update()
 
     def kernel(self) -> np.ndarray:
@@ -71,6 +72,11 @@ class PhotoFilter(App):
         k = self.kernel()
         s = c["stride"].value
         odd = k.shape[0] % 2 == 1 and k.shape[1] % 2 == 1
+        same = c["same"]
+        same.disabled = not odd
+        same.tooltip = ("pad with p = (k-1)/2 rings of zeros" if odd else
+                        f"not available: same padding needs an odd kernel size, and this "
+                        f"kernel is {k.shape[0]}×{k.shape[1]}")
         p = (conv.same_padding(k.shape[0]), conv.same_padding(k.shape[1])) if (
             c["same"].value and odd) else 0
         resp = conv.correlate2d(self.image, k, stride=s, pad=p)
@@ -79,7 +85,12 @@ class PhotoFilter(App):
         shown = np.abs(resp) if c["magnitude"].value else resp
         # the colour scale ends at the 99.5th percentile: zero padding next to a bright border
         # makes a few strong, artificial edge responses that would wash out the rest
-        lim = float(np.percentile(np.abs(resp), 99.5)) or 1.0
+        # (taken at stride 1, so that the stride does not change the colour scale)
+        key = (c["kernel"].value, str(p))
+        if key not in self._limits_cache:
+            full = resp if s == 1 else conv.correlate2d(self.image, k, stride=1, pad=p)
+            self._limits_cache[key] = float(np.percentile(np.abs(full), 99.5)) or 1.0
+        lim = self._limits_cache[key]
         if c["magnitude"].value:
             self.im_out.set_cmap(CMAP)
             self.im_out.set_clim(0.0, lim)
@@ -114,6 +125,12 @@ class PhotoFilter(App):
         self.set_summary(f"Left: {self._what}; right: the {kind} of the "
                          f"'{c['kernel'].value}' kernel, {h}×{w}, values from "
                          f"{resp.min():.2f} to {resp.max():.2f}.")
+        # the response is blitted; a new size, colour scale or kernel repaints its panel
+        scale = (self.im_out.get_cmap().name, *self.im_out.get_clim())
+        if scale != getattr(self, "_scale", None):
+            self._scale = scale
+            self.touch(self.cbar.ax)
+        self.use_dynamic([self.im_out], static_grids=[self.g_k])
 
 
 def photo_filter(kernel=None, image=None, *, downsample=4, stride=1, same=True) -> PhotoFilter:

@@ -10,8 +10,8 @@ import numpy as np
 
 from ... import conv
 from ..._checks import as_array
-from .._base import App, dropdown, int_slider, play_controls, readout
-from ._grid import NumberGrid, figure_row, fmt, in_range, shifted, two_columns
+from .._base import dropdown, int_slider, play_controls, readout
+from ._grid import GridApp, NumberGrid, figure_row, fmt, in_range, shifted, two_columns
 from .presets import POOL_PRESETS, pick
 
 __all__ = ["pooling_explorer"]
@@ -26,7 +26,7 @@ def pool(x, mode: str, size: int, stride: int) -> np.ndarray:
     return out[0, 0]
 
 
-class PoolingExplorer(App):
+class PoolingExplorer(GridApp):
     """The (shifted) map with one window, the pooled map before and after the shift."""
 
     def __init__(self, x=None, mode="max", size=2, stride=2, shift=0, preset=None):
@@ -55,15 +55,16 @@ class PoolingExplorer(App):
             "size": int_slider("window size k", size, 1, 4, tooltip="k x k windows"),
             "stride": int_slider("stride s", stride, 1, 4,
                                  tooltip="step between windows (usually s = k)"),
-            "shift": int_slider("shift the map right by (pixels)", shift, 0, 2,
-                                tooltip="translate the input, zeros come in from the left"),
+            "shift": int_slider("shift right (pixels)", shift, 0, 2,
+                                tooltip="translate the input map right; zeros come in from the "
+                                        "left"),
             "play": play,
             "step": step,
         }
         fig, axes = figure_row([1.3, 1.0, 1.0], figsize=(10.0, 3.7))
-        self.g_in = NumberGrid(axes[0], (16, 16), fontsize=8)
-        self.g_ref = NumberGrid(axes[1], (16, 16), fontsize=8)
-        self.g_new = NumberGrid(axes[2], (16, 16), fontsize=8)
+        self.g_in = NumberGrid(axes[0], (16, 16), fontsize=10)
+        self.g_ref = NumberGrid(axes[1], (16, 16), fontsize=10)
+        self.g_new = NumberGrid(axes[2], (16, 16), fontsize=10)
         for ax, xl, yl in zip(axes, ("column", "output column", "output column"),
                               ("row", "output row", "output row")):
             ax.set_xlabel(xl)
@@ -104,6 +105,7 @@ class PoolingExplorer(App):
             self.set_readout("formula", f"Error: {exc}")
             self.set_readout("invariance", "")
             self.set_summary(f"No output: {exc}")
+            self._dynamic_artists()
             return
         ref, new = pool(x, mode, k, s), pool(xs, mode, k, s)
         self.pooled, self.pooled_shifted = ref, new
@@ -116,8 +118,7 @@ class PoolingExplorer(App):
         window[i * s:i * s + k, j * s:j * s + k] = True
         self.g_in.show(xs, mask=window)
         name = "max" if mode == "max" else "average"
-        self.axes[0].set_title(f"feature map {h}×{w}" + (f", shifted right by {sh}"
-                                                          if sh else ""))
+        self.axes[0].set_title(f"feature map {h}×{w}" + (f", shifted by {sh}" if sh else ""))
         lo, hi = float(min(ref.min(), new.min())), float(max(ref.max(), new.max()))
         cell = np.zeros(ref.shape, dtype=bool)
         cell[i, j] = True
@@ -125,7 +126,7 @@ class PoolingExplorer(App):
         self.g_ref.show(ref, vmin=lo, vmax=hi, mask=cell if not sh else None)
         self.axes[1].set_title(f"{name} pool, unshifted")
         self.g_new.show(new, vmin=lo, vmax=hi, mask=changed if sh else cell)
-        self.axes[2].set_title(f"{name} pool, shifted by {sh}\n(changed values outlined)" if sh else
+        self.axes[2].set_title(f"{name} pool, shifted by {sh}" if sh else
                                f"{name} pool (shift 0)")
         self.set_readout("formula", f"output size ⌊(n − k)/s⌋ + 1 = ⌊({h} − {k})/{s}⌋ + 1 = "
                                  f"{ho} rows, ⌊({w} − {k})/{s}⌋ + 1 = {wo} columns; window "
@@ -145,6 +146,14 @@ class PoolingExplorer(App):
         self.set_summary(f"{k}×{k} {name} pooling with stride {s} turns the {h}×{w} map into "
                          f"{ho}×{wo}; after a shift of {sh} pixel(s), {int(changed.sum())} "
                          f"pooled value(s) differ.")
+        self._dynamic_artists()
+
+    def _dynamic_artists(self) -> None:
+        """Only the outlines move with the window slider; the cells are repainted per panel
+        when they change (shift, size, stride, mode, map)."""
+        grids = (self.g_in, self.g_ref, self.g_new)
+        self.use_dynamic([a for g in grids for a in g.artists(highlight_only=True)],
+                         static_grids=grids)
 
 
 def pooling_explorer(x=None, *, mode="max", size=2, stride=2, shift=0,

@@ -7,12 +7,13 @@ Shape legend: a square input n x n, a k x k kernel, output n_out x n_out with
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.collections import LineCollection
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
 from ... import conv
-from .._base import PALETTE, App, int_slider, readout, style_axes
-from ._grid import figure_row, in_range
+from .._base import PALETTE, int_slider, readout, style_axes
+from ._grid import BottomLegend, GridApp, figure_row, in_range
 from .explorer import size_formula
 
 __all__ = ["output_size_explorer"]
@@ -29,7 +30,7 @@ def coverage(length: int, k: int, s: int, d: int, n_out: int) -> np.ndarray:
     return cov
 
 
-class OutputSizeExplorer(App):
+class OutputSizeExplorer(GridApp):
     """The padded grid, the windows' positions, the cells no window reaches, and the size."""
 
     def __init__(self, n=7, k=3, pad=0, stride=1, dilation=1):
@@ -49,18 +50,23 @@ class OutputSizeExplorer(App):
         self.grid = ax.imshow(np.zeros((1, 1)), cmap=ListedColormap(_COVER_COLOURS),
                               vmin=-0.5, vmax=3.5, interpolation="nearest")
         self.anchors = ax.scatter([], [], s=18, color=PALETTE["black"], zorder=4,
-                                  label="window start (one per output cell)")
+                                  label="window start (1 per output)")
         self.first = ax.scatter([], [], s=140, marker="s", facecolors="none", zorder=5,
                                 edgecolors=PALETTE["orange"], linewidths=2,
-                                label="cells of the first window")
-        ax.legend(handles=[Patch(color=c, label=lab) for c, lab in zip(
-            _COVER_COLOURS, ["padding", "padding, never reached", "input",
-                             "input, never reached"])] + [self.anchors, self.first],
-            loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False)
+                                label="first window's cells")
+        # below the panels (a figure legend: it never needs repainting, covers no cell and
+        # leaves the grids the whole width)
+        self.legend = BottomLegend(fig, [Patch(color=c, label=lab) for c, lab in zip(
+            _COVER_COLOURS, ["padding", "padding, unreached", "input", "input, unreached"])]
+            + [self.anchors, self.first], wide=3, narrow=2, min_px=640)
         style_axes(ax, "padded input", "column", "row")
         self.out_img = ax_o.imshow(np.zeros((1, 1)), cmap="Greys", vmin=0, vmax=1)
         self.out_text = ax_o.text(0, 0, "", ha="center", va="center", fontsize=14,
                                   color=PALETTE["blue"])
+        # cell borders: one LineCollection per grid (minor ticks and grid lines cost most of a
+        # draw)
+        self.borders = {a: a.add_collection(LineCollection([], colors="white", linewidths=0.8),
+                                            autolim=False) for a in (ax, ax_o)}
         style_axes(ax_o, "output", "column", "row")
         self.ax, self.ax_o = ax, ax_o
         readouts = {"formula": readout(), "estimate": readout(), "warning": readout()}
@@ -68,15 +74,27 @@ class OutputSizeExplorer(App):
         self.n_out = None
         self.update()
 
+    def fit(self, width: int) -> None:
+        self.legend.fit(width)
+        super().fit(width)
+
     def _axis(self, ax, size):
+        if getattr(ax, "_dl_size", None) == size:
+            return
+        ax._dl_size = size
         ax.set_xlim(-0.5, size - 0.5)
         ax.set_ylim(size - 0.5, -0.5)
-        ax.set_xticks(np.arange(size + 1) - 0.5, minor=True)
-        ax.set_yticks(np.arange(size + 1) - 0.5, minor=True)
         ax.set_xticks(np.arange(0, size, 2 if size > 10 else 1))
         ax.set_yticks(np.arange(0, size, 2 if size > 10 else 1))
-        ax.grid(which="minor", color="white", linewidth=0.8)
-        ax.tick_params(which="minor", length=0)
+        lines = np.arange(1, size) - 0.5
+        self.borders[ax].set_segments([[(v, -0.5), (v, size - 0.5)] for v in lines]
+                                      + [[(-0.5, v), (size - 0.5, v)] for v in lines])
+
+    def _dynamic_artists(self) -> None:
+        """Every artist that moves is blitted (no text but the output size): a control that
+        changes a grid's size repaints that panel's ticks only."""
+        self.use_dynamic([self.grid, self.anchors, self.first, self.out_img, self.out_text,
+                          *self.borders.values()])
 
     def update(self) -> None:
         c = self.controls
@@ -99,6 +117,7 @@ class OutputSizeExplorer(App):
             self.set_readout("estimate", "")
             self.set_readout("warning", "")
             self.set_summary(f"No output: the kernel does not fit ({exc}).")
+            self._dynamic_artists()
             return
         self.n_out = n_out
         cov = coverage(length, k, s, d, n_out)
@@ -113,7 +132,7 @@ class OutputSizeExplorer(App):
         taps = np.arange(k) * d
         ti, tj = np.meshgrid(taps, taps, indexing="ij")
         self.first.set_offsets(np.column_stack([tj.ravel(), ti.ravel()]))
-        self.out_img.set_data(np.zeros((n_out, n_out)))
+        self.out_img.set_data(np.full((n_out, n_out), 0.15))  # light grey cells
         self.out_img.set_extent((-0.5, n_out - 0.5, n_out - 0.5, -0.5))
         self._axis(self.ax_o, n_out)
         self.out_text.set_position(((n_out - 1) / 2, (n_out - 1) / 2))
@@ -139,6 +158,7 @@ class OutputSizeExplorer(App):
                          f"(dilation {d}) at stride {s}: {n_out}×{n_out} window positions, "
                          f"{int((~reached[p:p + n, p:p + n]).sum())} input cells never "
                          f"reached.")
+        self._dynamic_artists()
 
 
 def output_size_explorer(n=7, k=3, pad=0, stride=1, dilation=1) -> OutputSizeExplorer:

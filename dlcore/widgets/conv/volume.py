@@ -6,12 +6,13 @@ n_out x n_out x K; conv arrays in PyTorch's layouts, x (N, C, H, W) and w (K, C,
 
 from __future__ import annotations
 
+import ipywidgets as W
 import numpy as np
 from matplotlib.patches import Polygon
 
 from ... import conv
-from .._base import CYCLE, App, dropdown, int_slider, readout, style_axes
-from ._grid import figure_row, in_range
+from .._base import CYCLE, dropdown, int_slider, readout, style_axes
+from ._grid import GridApp, figure_row, in_range
 
 __all__ = ["channel_volume"]
 
@@ -54,7 +55,7 @@ class _Box:
             poly.set_visible(visible)
 
 
-class ChannelVolume(App):
+class ChannelVolume(GridApp):
     """Input volume, K filters that span its depth, and the K-deep output volume."""
 
     def __init__(self, depth=3, n_filters=2, n=5, k=3, stride=1, pad=0):
@@ -65,10 +66,10 @@ class ChannelVolume(App):
         controls = {
             "example": dropdown("example", list(_VOLUME_PRESETS),
                                 tooltip="set the sliders to an example from the slides"),
-            "depth": int_slider("input depth C (channels)", depth, 1, MAX_DEPTH,
-                                tooltip="3 for an RGB image"),
-            "n_filters": int_slider("number of filters K", n_filters, 1, MAX_FILTERS,
-                                    tooltip="each filter gives one output channel"),
+            "depth": int_slider("input depth C", depth, 1, MAX_DEPTH,
+                                tooltip="input channels: 3 for an RGB image"),
+            "n_filters": int_slider("filters K", n_filters, 1, MAX_FILTERS,
+                                    tooltip="number of filters; each gives one output channel"),
             "n": int_slider("input size n", n, 3, 32, tooltip="input height = width"),
             "k": int_slider("filter size k", k, 1, 7, tooltip="filter height = width"),
             "stride": int_slider("stride s", stride, 1, 4, tooltip="step between windows"),
@@ -99,6 +100,10 @@ class ChannelVolume(App):
         readouts = {"shapes": readout(), "params": readout()}
         super().__init__(controls, fig, readouts, title="Channels: filter depth = input "
                                                         "depth, K filters → K output channels")
+        c = self.controls
+        self.arrange([c["example"], W.HBox(
+            [W.VBox([c["depth"], c["n_filters"], c["n"]], layout=W.Layout(margin="0 16px 0 0")),
+             W.VBox([c["k"], c["stride"], c["pad"]])], layout=W.Layout(flex_flow="row wrap"))])
         self.controls["example"].observe(self._on_example, names="value")
         self._applying = False
         self.out_shape = None
@@ -154,6 +159,7 @@ class ChannelVolume(App):
             self.set_readout("shapes", f"Error: {exc}")
             self.set_readout("params", "")
             self.set_summary(f"No output: {exc}")
+            self._dynamic_artists()
             return
         self.out_shape = out.shape
         no = out.shape[2]
@@ -172,6 +178,13 @@ class ChannelVolume(App):
         self.set_summary(f"A {n}×{n}×{C} input and {K} filters of size {k}×{k}×{C} (each as "
                          f"deep as the input) give a {no}×{no}×{K} output: one channel per "
                          f"filter, in the filter's colour.")
+        self._dynamic_artists()
+
+    def _dynamic_artists(self) -> None:
+        """The axes never changes its limits: every box and label is blitted."""
+        boxes = self.in_boxes + self.filters + self.out_boxes
+        self.use_dynamic([p for box in boxes for p in box.polys]
+                         + [self.t_in, self.t_f, self.t_out])
 
 
 def channel_volume(depth=3, n_filters=2, n=5, k=3, stride=1, pad=0) -> ChannelVolume:

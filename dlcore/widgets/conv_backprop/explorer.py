@@ -14,9 +14,9 @@ from ... import conv
 from ..._checks import as_array
 from ...data.slide_examples import SLIDE_EXAMPLES
 from ...viz.conv_backprop import conv_terms
-from .._base import App, checkbox, dropdown, int_slider, readout
-from ..conv._grid import NumberGrid, figure_row, fmt, parse_matrix
-from ._common import grid_text
+from .._base import checkbox, dropdown, int_slider, readout
+from ..conv._grid import fmt, parse_matrix
+from ._common import CellGrid, GridApp, Panels, controls_row, grid_text
 
 __all__ = ["conv_backprop_explorer"]
 
@@ -42,7 +42,7 @@ def _mask(shape, flat_indices):
     return m
 
 
-class ConvBackpropExplorer(App):
+class ConvBackpropExplorer(GridApp):
     """Input, kernel, G, dL/dW and dL/dA of one single-channel conv, with the products of one
     chosen weight, input cell or output highlighted."""
 
@@ -82,33 +82,41 @@ class ConvBackpropExplorer(App):
                                tooltip="the slides do not state it; their equations need 2"),
             "kind": dropdown("inspect", KINDS, kind,
                              tooltip="what to follow: a weight, an input cell or an output"),
-            "index": int_slider("number (k, i or j, from 1)", index, 1, self._count(kind, stride),
+            "index": int_slider("number k, i or j", index, 1, self._count(kind, stride),
                                 tooltip="which w_k, a_i or z_j (row-major, from 1); or click a "
                                         "cell in the plot"),
+            "symbols": checkbox("show names (a_i, w_k, g_j)", symbols,
+                                tooltip="label the cells a_i, w_k, g_j as the slides do, "
+                                        "instead of their numbers"),
             "g": W.Textarea(value=g_text or grid_text(default_g(self._out_shape(stride))),
-                            description="G = dL/dZ (editable)",
-                            tooltip="the upstream gradient, one row per line",
-                            layout=W.Layout(width="320px", height="70px"),
+                            description="G = dL/dZ",
+                            tooltip="the upstream gradient (editable), one row per line",
+                            layout=W.Layout(width="230px", height="82px"),
                             style={"description_width": "initial"}),
-            "symbols": checkbox("show names (a_i, w_k, g_j) instead of numbers", symbols,
-                                tooltip="label the cells as the slides do"),
         }
         h, wd = self.x.shape
         kw = self.w.shape[1]
-        fig, axes = figure_row([wd, max(kw, 2), 2.5, max(kw, 2), wd], figsize=(11.5, 3.4))
-        self.axes = dict(zip(("x", "w", "g", "dw", "dx"), axes))
+        ho, wo = self._out_shape(2)
+        ratios = [wd, max(kw, 2), max(wo, 2) + 0.5, max(kw, 2), wd]  # room for the G title
+        self.panels = Panels(5, {"row": (600, (11.0, 3.4), [[0, 1, 2, 3, 4]]),
+                                 "two rows": (0, (6.4, 5.4), [[0, 1, 2], [3, 4]])}, ratios)
+        fig = self.panels.fig
+        self.axes = dict(zip(("x", "w", "g", "dw", "dx"), self.panels.axes))
         side = {"x": MAX_INPUT, "w": MAX_KERNEL, "g": MAX_INPUT, "dw": MAX_KERNEL,
                 "dx": MAX_INPUT}
-        self.grids = {k: NumberGrid(ax, (side[k], side[k]), fontsize=8)
-                      for k, ax in self.axes.items()}
+        self.grids = {k: CellGrid(ax, (side[k], side[k])) for k, ax in self.axes.items()}
         for key, title in (("x", "input A"), ("w", "kernel W"), ("g", "G = dL/dZ"),
                            ("dw", "dL/dW"), ("dx", "dL/dA")):
-            self.axes[key].set_title(title)
+            self.axes[key].set_title(title, fontsize=11)
             self.axes[key].set_xlabel("column")
-            self.axes[key].set_ylabel("row")
         readouts = {"equation": readout(), "values": readout(), "check": readout()}
         super().__init__(controls, fig, readouts,
                          title="Backprop through a convolution: who meets whom")
+        c = self.controls
+        self.arrange([controls_row(W.VBox([c["stride"], c["kind"], c["index"], c["symbols"]]),
+                                   c["g"])])
+        # the grids are blitted, panel by panel; titles and labels are drawn once
+        self.dynamic_grids(self.grids.values())
         fig.canvas.mpl_connect("button_press_event", self.on_click)
         self.dw = self.dx = self.z = None
         self.update()
@@ -205,9 +213,8 @@ class ConvBackpropExplorer(App):
                   "dx": _names("a", self.x.shape, "∂")}
         values = {"x": self.x, "w": self.w, "g": g, "dw": self.dw, "dx": self.dx}
         for k, grid in self.grids.items():
-            grid.show(values[k], mask=masks[k], labels=labels[k] if sym else None,
-                      fontsize=7 if sym else 8)
-        self.axes["g"].set_title(f"G = dL/dZ ({ho}×{wo})")
+            grid.show(values[k], mask=masks[k], labels=labels[k] if sym else None)
+        self.grids_shown()
         self._readouts(kind, n, sel, s)
 
     def _readouts(self, kind, n, sel, s):

@@ -13,9 +13,9 @@ import numpy as np
 from ... import conv
 from ..._checks import as_array
 from ...data.slide_examples import SLIDE_EXAMPLES
-from .._base import App, dropdown, int_slider, make_figure, play_controls, readout
-from ..conv._grid import NumberGrid, fmt, parse_matrix
-from ._common import grid_text
+from .._base import checkbox, dropdown, int_slider, play_controls, readout
+from ..conv._grid import fmt, parse_matrix
+from ._common import CellGrid, GridApp, Panels, controls_row, grid_text
 from .explorer import STRIDES
 
 __all__ = ["input_gradient_explorer"]
@@ -28,13 +28,15 @@ MAX_INPUT = (MAX_G - 1) * 2 + MAX_KERNEL + 1
 
 def _box(description, value, tooltip):
     return W.Textarea(value=value, description=description, tooltip=tooltip,
-                      layout=W.Layout(width="320px", height="70px"),
+                      layout=W.Layout(width="200px", height="74px"),
                       style={"description_width": "initial"})
 
 
-class InputGradientExplorer(App):
+class InputGradientExplorer(GridApp):
     """Top row: dilate + pad G, slide rot180(W), one dL/dX cell at a time.  Bottom row: G,
     the stamp g_j * W at window j, and the running sum of the stamps."""
+
+    max_fit_width = 900  # two rows of grids: taller than this would push the controls away
 
     def __init__(self, g=None, w=None, stride=2, extra=0):
         g = np.array([[1.0, 2.0], [3.0, 4.0]]) if g is None else as_array(
@@ -51,47 +53,59 @@ class InputGradientExplorer(App):
                              f"larger border would change the output size); got {extra!r}")
         play, step = play_controls(g.size, interval_ms=900, description="stamps added")
         self._play = play
+        self._busy = False
         controls = {
             "stride": dropdown("stride s", STRIDES, stride, tooltip="the conv layer's stride"),
-            "g": _box("G = dL/dZ (editable)", grid_text(g), "one row per line"),
-            "w": _box("kernel W (editable)", grid_text(w), "one row per line"),
-            "extra": int_slider("input rows/columns no window reaches", extra, 0, 1,
-                                tooltip="extra input border beyond the last window (< s)"),
-            "cell": int_slider("dL/dX cell (row-major, from 1)", 1, 1, 25,
-                               tooltip="which input-gradient cell the rotated kernel computes"),
+            "g": _box("G = dL/dZ", grid_text(g), "the upstream gradient (editable), one row "
+                                                 "per line"),
+            "w": _box("kernel W", grid_text(w), "the kernel (editable), one row per line"),
+            "cell": int_slider("dL/dX cell", 1, 1, 25,
+                               tooltip="which input-gradient cell the rotated kernel computes "
+                                       "(row-major, from 1)"),
+            "extra": checkbox("add a border no window reaches", bool(extra)),
             "play": play,
             "step": step,
         }
-        fig, axes = make_figure(2, 3, figsize=(10.5, 6.4))
-        self.axes = axes
-        names = [("padded", "dilated + padded G", "column", "row"),
-                 ("rot", "rot180(W)", "column b", "row a"),
-                 ("full", "dL/dX (full cross-correlation)", "column", "row"),
-                 ("g", "G = dL/dZ", "output column", "output row"),
-                 ("stamp", "stamp g_j · W", "input column", "input row"),
-                 ("sum", "sum of the stamps", "input column", "input row")]
+        self.panels = Panels(
+            6, {"two rows": (560, (8.4, 5.2), [[0, 1, 2], [3, 4, 5]]),
+                "three rows": (0, (6.0, 7.4), [[0, 1], [2, 3], [4, 5]])},
+            [7, 3, 5, 3, 5, 5], ["row", "row a", "row", "output row", "input row", "input row"])
+        fig, axes = self.panels.fig, self.panels.axes
+        self.axes = np.array(axes).reshape(2, 3)
+        names = [("padded", "dilated + padded G", "column"),
+                 ("rot", "rot180(W)", "column b"),
+                 ("full", "dL/dX (full cross-corr.)", "column"),
+                 ("g", "G = dL/dZ", "output column"),
+                 ("stamp", "stamp g_j · W", "input column"),
+                 ("sum", "sum of the stamps", "input column")]
         self.grids = {}
         sizes = {"padded": MAX_PADDED, "rot": MAX_KERNEL, "g": MAX_G}
-        for ax, (key, title, xl, yl) in zip(axes.ravel(), names):
+        for ax, (key, title, xl) in zip(axes, names):
             n = sizes.get(key, MAX_INPUT)
-            self.grids[key] = NumberGrid(ax, (n, n), fontsize=7)
-            ax.set_title(title)
+            self.grids[key] = CellGrid(ax, (n, n))
+            ax.set_title(title, fontsize=11)
             ax.set_xlabel(xl)
-            ax.set_ylabel(yl)
         readouts = {"cell": readout(), "stamp": readout(), "agree": readout()}
         super().__init__(controls, fig, readouts,
                          title="dL/dX: full cross-correlation with rot180(W), or stamps of W")
+        c = self.controls
+        self.arrange([controls_row(c["stride"], c["g"], c["w"]),
+                      controls_row(c["cell"], c["extra"]),
+                      controls_row(play, step)])
+        # the grids are blitted, panel by panel; titles and labels are drawn once
+        self.dynamic_grids(self.grids.values())
         self.dx = None
         self.update()
 
     def _on_change(self, change=None) -> None:
-        if change is not None and change.get("owner") is self._play:
+        if self._busy or (change is not None and change.get("owner") is self._play):
             return  # the Play button drives the step slider, which triggers the update
         super()._on_change(change)
 
     def _fail(self, message):
         for grid in self.grids.values():
             grid.show(np.full((1, 1), np.nan))
+        self.grids_shown()
         self.dx = None
         self.set_readout("agree", f"Error: {message}")
         self.set_summary(f"No gradient: {message}")
@@ -99,7 +113,18 @@ class InputGradientExplorer(App):
     def update(self) -> None:
         c = self.controls
         s = c["stride"].value
-        c["extra"].max = s - 1
+        # a border no window reaches exists only when the stride skips cells (e < s)
+        c["extra"].disabled = s == 1
+        c["extra"].tooltip = (
+            "at stride 1 the last window ends on the last input cell: no border is left over"
+            if s == 1 else "one more input row and column, beyond the last window: they get "
+                           "no gradient")
+        if s == 1 and c["extra"].value:
+            self._busy = True
+            try:
+                c["extra"].value = False
+            finally:
+                self._busy = False
         try:
             g = parse_matrix(c["g"].value, "G")
             w = parse_matrix(c["w"].value, "kernel W")
@@ -109,7 +134,7 @@ class InputGradientExplorer(App):
         except ValueError as exc:
             self._fail(str(exc))
             return
-        (ho, wo), (kh, kw), e = g.shape, w.shape, c["extra"].value
+        (ho, wo), (kh, kw), e = g.shape, w.shape, int(c["extra"].value)
         h, wd = (ho - 1) * s + kh + e, (wo - 1) * s + kw + e
         _, cache = conv.conv2d_forward(np.zeros((1, 1, h, wd)), w[None, None], stride=s)
         self.dx = dx = conv.conv2d_backward(g[None, None], cache)[0][0, 0]
@@ -129,8 +154,11 @@ class InputGradientExplorer(App):
         sel = np.zeros(dx.shape, dtype=bool)
         sel[r, q] = True
         self.grids["full"].show(dx, mask=sel)
-        self.axes[0, 2].set_title("dL/dX (full cross-correlation)" + (
-            f"\nlast {e} row/column: in no window" if e else ""))
+        # (the x label, not a second title line: that would need a new layout, 0.5 s)
+        xlabel = "column (last: in no window)" if e else "column"
+        if self.axes[0, 2].get_xlabel() != xlabel:
+            self.axes[0, 2].set_xlabel(xlabel)
+            self.stale()
         if covered:
             products = padded[r:r + kh, q:q + kw] * rot
             terms = [f"{fmt(p)}·{fmt(k)}" for p, k in zip(padded[r:r + kh, q:q + kw].ravel(),
@@ -164,8 +192,12 @@ class InputGradientExplorer(App):
         else:
             self.set_readout("stamp", "no stamps yet: press play or move 'stamps added'")
         self.grids["g"].show(g, mask=gmask)
-        self.grids["stamp"].show(stamp, mask=smask)
+        # only the stamped window is labelled: the zeros around it add nothing
+        self.grids["stamp"].show(stamp, mask=smask,
+                                 labels=[[fmt(v) if m else "" for v, m in zip(row, mrow)]
+                                         for row, mrow in zip(stamp, smask)])
         self.grids["sum"].show(running, mask=smask, vmin=min(dx.min(), 0), vmax=max(dx.max(), 1))
+        self.grids_shown()
         done = j == g.size
         same = np.allclose(running, dx)
         self.set_readout("agree", f"after all {g.size} stamps the sum equals the full "

@@ -13,10 +13,10 @@ from matplotlib.patches import ConnectionPatch
 from ... import conv
 from ..._checks import as_array
 from ...data.slide_examples import SLIDE_EXAMPLES as SE
-from .._base import PALETTE, App, dropdown, int_slider, play_controls, readout
-from ..conv._grid import NumberGrid, figure_row, fmt, in_range, parse_matrix
+from .._base import PALETTE, dropdown, int_slider, play_controls, readout
+from ..conv._grid import fmt, in_range, parse_matrix
 from ..conv.presets import pick
-from ._common import grid_text
+from ._common import CellGrid, GridApp, Panels, controls_row, grid_text
 
 __all__ = ["pooling_router"]
 
@@ -38,7 +38,7 @@ def default_upstream(shape) -> np.ndarray:
     return np.arange(1.0, 1.0 + np.prod(shape)).reshape(shape)
 
 
-class PoolingRouter(App):
+class PoolingRouter(GridApp):
     """Activations, pooled map, upstream gradient and routed gradient, with arrows from the
     selected window's gradient to the cells it reaches."""
 
@@ -68,21 +68,24 @@ class PoolingRouter(App):
                                      "shared by every cell of the window"),
             "size": int_slider("window size k", size, 1, 4, tooltip="k x k windows"),
             "stride": int_slider("stride s", stride, 1, 4, tooltip="step between windows"),
-            "upstream": W.Textarea(description="upstream dL/d(pooled) (editable)",
-                                   tooltip="one row per line; the pooled map's shape",
-                                   layout=W.Layout(width="320px", height="70px"),
-                                   style={"description_width": "initial"}),
             "play": play,
             "step": step,
+            "upstream": W.Textarea(description="upstream dL/d(pooled)",
+                                   tooltip="the upstream gradient (editable): one row per "
+                                           "line, the pooled map's shape",
+                                   layout=W.Layout(width="250px", height="82px"),
+                                   style={"description_width": "initial"}),
         }
-        fig, axes = figure_row([1.3, 1.0, 1.0, 1.3], figsize=(11.5, 3.6))
+        self.panels = Panels(4, {"row": (600, (11.0, 3.2), [[0, 1, 2, 3]]),
+                                 "two rows": (0, (6.4, 6.0), [[0, 1], [2, 3]])},
+                             [1.3, 1.1, 1.1, 1.3])
+        fig, axes = self.panels.fig, self.panels.axes
         self.axes = axes
-        self.grids = [NumberGrid(ax, (MAX_SIDE, MAX_SIDE), fontsize=8) for ax in axes]
-        for ax, title in zip(axes, ("activations x", "pooled", "upstream dL/d(pooled)",
+        self.grids = [CellGrid(ax, (MAX_SIDE, MAX_SIDE)) for ax in axes]
+        for ax, title in zip(axes, ("activations x", "pooled", "dL/d(pooled)",
                                     "routed dL/dx")):
-            ax.set_title(title)
+            ax.set_title(title, fontsize=11)
             ax.set_xlabel("column")
-            ax.set_ylabel("row")
         # a fixed pool of arrows (one per cell of the largest window), moved in update()
         self.arrows = []
         for _ in range(16):
@@ -93,6 +96,12 @@ class PoolingRouter(App):
             self.arrows.append(arrow)
         readouts = {"route": readout(), "totals": readout(), "params": readout()}
         super().__init__(controls, fig, readouts, title="Pooling backward: routing gradients")
+        c = self.controls
+        self.arrange([controls_row(c["preset"], c["mode"]),
+                      controls_row(W.VBox([c["size"], c["stride"], W.HBox([play, step])]),
+                                   c["upstream"])])
+        # the grids and the arrows between them are blitted; titles and labels drawn once
+        self.dynamic_grids(self.grids, extra=self.arrows)
         self.controls["preset"].observe(self._on_preset, names="value")
         if upstream is not None:
             self._own_upstream = as_array(upstream, "upstream", ndim=2, spec="(H_out, W_out)")
@@ -143,6 +152,7 @@ class PoolingRouter(App):
             grid.show(np.full((1, 1), np.nan))
         for arrow in self.arrows:
             arrow.set_visible(False)
+        self.grids_shown()
         self.dx = self.pooled = None
         self.set_readout("route", f"Error: {message}")
         self.set_summary(f"No routing: {message}")
@@ -190,9 +200,16 @@ class PoolingRouter(App):
         self.grids[1].show(self.pooled, mask=cell)
         self.grids[2].show(g, mask=cell)
         self.grids[3].show(self.dx, mask=hit)
-        name = "max" if mode == "max" else "average"
-        self.axes[0].set_title(f"activations x, window ({i}, {j}) shaded")
-        self.axes[1].set_title(f"{name} pooled, k={k}, s={s}")
+        self.grids_shown()
+        title = f"{'max' if mode == 'max' else 'average'} pooled"
+        if self.axes[1].get_title() != title:
+            self.axes[1].set_title(title, fontsize=11)
+            self.stale()
+        single = ho * wo == 1
+        for ctl in (c["step"], self._play):
+            ctl.disabled = single
+            ctl.tooltip = ("only one window at this size and stride: nothing to step through"
+                           if single else "step through the windows (play or arrow keys)")
         for idx, arrow in enumerate(self.arrows):
             if idx < len(targets):
                 r, q = targets[idx]

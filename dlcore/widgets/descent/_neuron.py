@@ -11,7 +11,8 @@ import numpy as np
 
 from ... import data, losses, neurons
 from ..._checks import as_array
-from .._base import CMAP, PALETTE, button, log_slider, readout, slider, style_axes
+from .._base import CMAP, PALETTE, button, log_slider, readout, slider, style_axes, view
+from ..milestones._common import legend_below, row, scroll_box
 from . import _common as C
 
 __all__ = ["step_vs_sigmoid", "sigmoid_fit"]
@@ -30,7 +31,7 @@ class StepVsSigmoid(C.DescentApp):
                                     tooltip="the sigmoid uses s·(w₁x + w₀); a large s "
                                             "approaches the step"),
         }
-        fig, ax = C.make_figure(figsize=(6.4, 3.6))
+        fig, ax = C.make_figure(figsize=(7.2, 3.4))
         style_axes(ax, "Perceptron step vs sigmoid neuron", "criticsRating x", "output")
         self.ratings = ratings
         self.xs = np.linspace(0.0, 1.0, 1001)
@@ -45,11 +46,15 @@ class StepVsSigmoid(C.DescentApp):
                                         color=PALETTE["orange"], marker="D", zorder=5)
         ax.set_xlim(0.0, 1.0)
         ax.set_ylim(-0.05, 1.05)
-        ax.legend(loc="upper left", fontsize="small")
+        # Below the axes: the curves can pass anywhere inside.
+        legend_below(ax, 3)
         self.ax = ax
         readouts = {f"r{i}": readout() for i in range(ratings.size)}
         readouts["threshold"] = readout()
         super().__init__(controls, fig, readouts, title="Step vs sigmoid")
+        self.arrange([row(controls["w0"], controls["w1"]), view(controls["sharpness"])])
+        self.set_dynamic([self.threshold_line, self.step_line, self.sigmoid_line,
+                          self.step_marks, self.sigmoid_marks])
         self.update()
 
     def outputs(self):
@@ -121,10 +126,11 @@ class SigmoidFit(C.DescentApp):
         self.loss_fn, self.X, self.Y = loss_fn, X, Y
         self.guesses: list[tuple[float, float, float]] = []
         self._replay = 0
-        fig, (ax_fit, ax_surf) = C.make_figure(1, 2, figsize=(10.0, 3.8))
+        fig, (ax_fit, ax_surf) = C.make_figure(1, 2, figsize=(10.0, 4.0))
         style_axes(ax_fit, "Sigmoid through the data", "x", "f(x) = σ(w x + b)")
         self.xs = np.linspace(min(-2.0, X.min() - 1), max(5.0, X.max() + 1), 301)
-        ax_fit.scatter(X, Y, s=60, color=PALETTE["black"], zorder=5, label="data (x_i, y_i)")
+        self.data_marks = ax_fit.scatter(X, Y, s=60, color=PALETTE["black"], zorder=5,
+                                         label="data (x_i, y_i)")
         self.curve, = ax_fit.plot([], [], color=PALETTE["orange"], label="f(x)")
         self.preds = ax_fit.scatter(X, Y, marker="x", s=60, color=PALETTE["vermillion"],
                                     zorder=6, label="f(x_i)")
@@ -132,21 +138,26 @@ class SigmoidFit(C.DescentApp):
                                       linestyle=":")[0] for x, y in zip(X, Y)]
         ax_fit.set_ylim(-0.05, 1.05)
         ax_fit.set_xlim(self.xs[0], self.xs[-1])
-        ax_fit.legend(loc="upper left", fontsize="small")
+        # Legends below the axes: inside, the moving curve and marks would cross them.
+        legend_below(ax_fit, 3)
         W, B, Z = C.grid(loss_fn, window, 61)
         ax_surf.contourf(W, B, Z, levels=20, cmap=CMAP)
-        style_axes(ax_surf, "Guesses on the error surface L(w, b)", "w", "b")
+        style_axes(ax_surf, "Guesses on L(w, b)", "w", "b")
         self.trail, = ax_surf.plot([], [], "-o", color=PALETTE["sky"], markersize=4,
                                    label="logged guesses")
         self.current, = ax_surf.plot([], [], "X", color=PALETTE["vermillion"], markersize=10,
                                      markeredgecolor="white", label="current (w, b)")
-        ax_surf.legend(loc="lower left", fontsize="small")
+        legend_below(ax_surf, 2)
         self.ax_fit, self.ax_surf = ax_fit, ax_surf
         readouts = {"loss": readout(), "log": readout()}
         super().__init__(controls, fig, readouts, title="Fit two points by hand", layout="row")
+        self.arrange([row(controls["w"], controls["b"]),
+                      row(controls["log"], controls["replay"], controls["clear"])])
         controls["log"].on_click(lambda _b: self.log_guess())
         controls["replay"].on_click(lambda _b: self.next_slide_guess())
         controls["clear"].on_click(lambda _b: self.clear_log())
+        self.set_dynamic([self.curve, *self.residuals, self.data_marks, self.preds,
+                          self.trail, self.current])
         self.update()
 
     def loss(self) -> float:
@@ -188,7 +199,13 @@ class SigmoidFit(C.DescentApp):
                  for i, (gw, gb, gl) in enumerate(self.guesses, 1)]
         if not self.guesses:
             rows.append("  (no guesses logged yet)")
-        self.readouts["log"].value = f"<pre>{html.escape(chr(10).join(rows))}</pre>"
+        clear = self.controls["clear"]
+        clear.disabled = not self.guesses
+        clear.tooltip = ("the log is empty" if clear.disabled
+                         else "empty the guess log (and restart the slide guesses)")
+        # A box of fixed height: the log grows with every guess, the widget does not.
+        self.readouts["log"].value = scroll_box(
+            f"<pre style='margin:0'>{html.escape(chr(10).join(rows))}</pre>", 150)
         preds = ", ".join(f"f({x:g}) = {fx:.3f}" for x, fx in zip(self.X, f))
         targets = ", ".join(f"{y:g}" for y in self.Y)
         self.set_summary(f"Sigmoid with w = {w:.2f}, b = {b:.2f}: {preds} (targets {targets}); "

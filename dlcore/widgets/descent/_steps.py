@@ -13,12 +13,15 @@ from .._base import (
     CMAP,
     PALETTE,
     dropdown,
+    human,
     log_slider,
     play_controls,
     readout,
     slider,
     style_axes,
+    view,
 )
+from ..milestones._common import legend_below, row, steady_limits
 from . import _common as C
 
 __all__ = ["taylor_direction", "step_size_limit"]
@@ -38,12 +41,15 @@ class TaylorDirection(C.DescentApp):
         self.g = C.grad_at(grad_fn, theta)
         self.k = float(np.linalg.norm(self.g))  # k = |u| |grad L| with |u| = 1
         controls = {
-            "beta": slider("angle β between u and ∇L (degrees)", beta, 0.0, 360.0, 1.0,
-                           readout_format=".0f", tooltip="β = 180° points against the gradient"),
+            "beta": slider("angle β to ∇L (°)", beta, 0.0, 360.0, 1.0, readout_format=".0f",
+                           tooltip="angle β between the direction u and the gradient ∇L, in "
+                                   "degrees; β = 180° points against the gradient"),
             "lr": log_slider("step size η", lr, 0.01, 10.0,
                              tooltip="how far to move along the unit direction u"),
         }
-        fig, (ax, ax_c) = C.make_figure(1, 2, figsize=(10.0, 3.9))
+        self._curves: dict = {}
+        self._ylim = None
+        fig, (ax, ax_c) = C.make_figure(1, 2, figsize=(10.0, 4.1))
         w, b = self.theta
         win = (w - radius, w + radius, b - radius, b + radius)
         Wg, Bg, Zg = C.grid(loss_fn, win, 41)
@@ -61,10 +67,11 @@ class TaylorDirection(C.DescentApp):
         ax.plot(*self.theta, "o", color=PALETTE["black"], markersize=6, label="θ")
         ax.set_xlim(win[0], win[1])
         ax.set_ylim(win[2], win[3])
-        ax.legend(loc="lower left", fontsize="small")
+        # Legends below the axes: inside, the arrow and the curves would cross them.
+        legend_below(ax, 2)
         style_axes(ax_c, "Change in loss after the step", "angle β (degrees)",
                    "L(θ + ηu) - L(θ)")
-        ax_c.axhline(0.0, color=PALETTE["grey"], linewidth=0.8)
+        self.zero_line = ax_c.axhline(0.0, color=PALETTE["grey"], linewidth=0.8)
         self.pred_line, = ax_c.plot([], [], color=PALETTE["blue"],
                                     label="first order: η k cos β")
         self.true_line, = ax_c.plot([], [], color=PALETTE["orange"], linestyle="--",
@@ -74,11 +81,16 @@ class TaylorDirection(C.DescentApp):
                                   color=[PALETTE["blue"], PALETTE["orange"]], zorder=5)
         ax_c.set_xlim(0.0, 360.0)
         ax_c.set_xticks(np.arange(0, 361, 90))
-        ax_c.legend(loc="upper right", fontsize="small")
+        legend_below(ax_c, 2)
         self.ax, self.ax_c = ax, ax_c
         readouts = {"change": readout(), "k": readout()}
         super().__init__(controls, fig, readouts, title="Which direction lowers the loss most?",
                          layout="row")
+        self.arrange([row(controls["beta"], view(controls["lr"]))])
+        self.set_dynamic([self.u_arrow, self.target, self.zero_line, self.pred_line,
+                          self.true_line, self.beta_line, self.marks])
+        # A new η that needs a new range redraws the y axis and the curves, not the figure.
+        self.blit_axes([ax_c.yaxis])
         self.recompute()
         self.update()
 
@@ -91,15 +103,35 @@ class TaylorDirection(C.DescentApp):
     def true_change(self, beta_deg: float, lr: float) -> float:
         return C.loss_at(self.loss_fn, self.theta + lr * self.direction(beta_deg)) - self.L0
 
+    def _true_curve(self, lr: float) -> np.ndarray:
+        """L(θ + η u(β)) - L(θ) for every β of ``_BETAS`` (remembered for recent η)."""
+        key = float(lr)
+        if key not in self._curves:
+            a = np.deg2rad(_BETAS)
+            ghat = self.g / self.k
+            dirs = np.stack([np.cos(a) * ghat[0] - np.sin(a) * ghat[1],
+                             np.sin(a) * ghat[0] + np.cos(a) * ghat[1]], axis=1)
+            pts = self.theta[None, :] + lr * dirs
+            if self.loss_fn is C.toy_loss:
+                curve = C.toy_losses(pts) - self.L0
+            else:
+                curve = np.array([C.loss_at(self.loss_fn, p) for p in pts]) - self.L0
+            if len(self._curves) >= 64:
+                self._curves.pop(next(iter(self._curves)))
+            self._curves[key] = curve
+        return self._curves[key]
+
     def recompute(self) -> None:
         lr = self.controls["lr"].value
         self.pred = lr * self.k * np.cos(np.deg2rad(_BETAS))
-        self.true = np.array([self.true_change(bt, lr) for bt in _BETAS])
+        self.true = self._true_curve(lr)
         self.pred_line.set_data(_BETAS, self.pred)
         self.true_line.set_data(_BETAS, self.true)
         lo, hi = min(self.pred.min(), self.true.min()), max(self.pred.max(), self.true.max())
-        pad = 0.08 * (hi - lo) + 1e-12
-        self.ax_c.set_ylim(lo - pad, hi + pad)
+        # The axis keeps its range while the curves fill it well: a change of η then redraws
+        # only the curves, not the whole figure.
+        self._ylim = steady_limits(self._ylim, lo, hi, slack=2.5)
+        self.ax_c.set_ylim(*self._ylim)
 
     def update(self) -> None:
         beta, lr = self.controls["beta"].value, self.controls["lr"].value
@@ -115,7 +147,7 @@ class TaylorDirection(C.DescentApp):
                                    f"{true:.6f}")
         self.set_readout("k", f"k = ‖u‖‖∇L‖ = {self.k:.6f} (‖u‖ = 1); the most negative "
                               f"first-order change is at β = 180°, u = -∇L/‖∇L‖")
-        self.set_summary(f"Step η = {lr:.3g} at angle {beta:.0f}° to the gradient: the first-"
+        self.set_summary(f"Step η = {human(lr)} at angle {beta:.0f}° to the gradient: the first-"
                          f"order prediction is {pred:.4f}, the true change {true:.4f}.")
 
 
@@ -167,7 +199,7 @@ class StepSizeLimit(C.DescentApp):
             "play": play,
             "t": t,
         }
-        fig, (ax_w, ax_e, ax_f) = C.make_figure(1, 3, figsize=(13.0, 3.8))
+        fig, (ax_w, ax_e, ax_f) = C.make_figure(1, 3, figsize=(13.0, 4.1))
         ws = np.linspace(self.w_star - 2.5, self.w_star + 2.5, 201)
         ax_w.plot(ws, [self.loss(v) for v in ws], color=PALETTE["grey"], label="L(w)")
         self.iter_line, = ax_w.plot([], [], "-o", color=PALETTE["vermillion"], markersize=4,
@@ -175,29 +207,36 @@ class StepSizeLimit(C.DescentApp):
         ax_w.axvline(self.w_star, color=PALETTE["green"], linestyle=":", label="w*")
         ax_w.set_xlim(ws[0], ws[-1])
         ax_w.set_ylim(-5.0, self.loss(ws[0]) * 1.1)
-        style_axes(ax_w, "L(w) = ½Σ(y - w x)² and the iterates", "w", "L(w)")
-        ax_w.legend(loc="upper right", fontsize="small")
+        style_axes(ax_w, "L(w) and the iterates", "w", "L(w) = ½Σ(y - w x)²")
+        # Legends below the axes: inside, the iterates would be drawn over them.
+        legend_below(ax_w, 3)
         self.err_line, = ax_e.plot([], [], "-o", color=PALETTE["blue"], markersize=3)
         ax_e.set_yscale("log")
         ax_e.set_xlim(0, steps)
-        style_axes(ax_e, "Distance to the least-squares w*", "step t", "|w_t - w*|")
+        style_axes(ax_e, "Distance to w*", "step t", "|w_t - w*|")
         etas = np.logspace(-3, np.log10(2.0), 400)
         self.etas = etas
         self.factor_line, = ax_f.plot([], [], color=PALETTE["blue"])
         ax_f.axhline(1.0, color=PALETTE["grey"], linewidth=0.8)
         self.limit_line = ax_f.axvline(self.limit, color=PALETTE["vermillion"], linestyle="--",
-                                       label=f"2/Σx² = {self.limit:.4f}")
+                                       label=f"2/Σx² = {human(self.limit, 3)}")
         self.factor_dot, = ax_f.plot([], [], "o", color=PALETTE["black"], label="current η")
         ax_f.set_xscale("log")
         ax_f.set_yscale("log")
         ax_f.set_xlim(etas[0], etas[-1])
         ax_f.set_ylim(1e-4, 1e5)
-        ax_f.legend(loc="upper left", fontsize="small")
+        legend_below(ax_f, 2)
         self.ax_w, self.ax_e, self.ax_f = ax_w, ax_e, ax_f
+        self._elim = None
         readouts = {"limit": readout(), "iterates": readout(), "status": readout()}
         super().__init__(controls, fig, readouts, title="How large can the step be?")
+        self.arrange([row(view(controls["lr"]), controls["mode"]),
+                      row(controls["play"], controls["t"])])
+        self.set_dynamic([self.iter_line, self.err_line, self.factor_line, self.factor_dot])
+        self.blit_axes([ax_e.yaxis])  # a new range of distances: only that axis is redrawn
         self.recompute()
         self.update()
+        self._needs_full = False
 
     def loss(self, w: float) -> float:
         return 0.5 * float(np.sum((self.y - w * self.x) ** 2))
@@ -210,13 +249,21 @@ class StepSizeLimit(C.DescentApp):
         curve = np.abs([C.epoch_factor(e, self.x, mode) for e in self.etas])
         self.factor_line.set_data(self.etas, np.clip(curve, 1e-4, None))
         self.factor_dot.set_data([lr], [max(abs(self.factor), 1e-4)])
-        per = "step, |1 - ηΣx²|" if mode == "batch" else "epoch, |Π(1 - ηx_i²)|"
-        style_axes(self.ax_f, f"Error factor per {per}", "learning rate η", "|factor|")
+        if mode == "batch":
+            title, ylabel = "Error factor per step", "|1 - ηΣx²|"
+        else:
+            title, ylabel = "Error factor per epoch", "|Π(1 - ηx_i²)|"
+        if self.ax_f.get_title() != title:
+            style_axes(self.ax_f, title, "learning rate η", ylabel)
+            self._needs_full = True  # the title is not one of the blitted artists
         err = np.abs(self.path - self.w_star)
         ok = err[np.isfinite(err) & (err > 0)]
         lo = max(ok.min() / 3, 1e-16) if ok.size else 1e-16
         hi = ok.max() * 3 if ok.size else 1.0
-        self.ax_e.set_ylim(lo, max(hi, lo * 10))
+        # In decades, kept while the new path fits it well (then only the lines are redrawn).
+        self._elim = steady_limits(self._elim, lo, max(hi, lo * 10), log=True, pad=0.0,
+                                   headroom=0.15, slack=1.5)
+        self.ax_e.set_ylim(*self._elim)
 
     def status(self) -> str:
         mode = self.controls["mode"].value
@@ -245,13 +292,13 @@ class StepSizeLimit(C.DescentApp):
             self.err_line.set_data(np.arange(t + 1), np.abs(ws - self.w_star))
         side = "below" if lr < self.limit else "above"
         self.set_readout("limit", f"batch limit 2/Σx² = 2/{self.h:g} = {self.limit:.6f}; "
-                                  f"η = {lr:.4g} is {side} it; least squares w* = "
+                                  f"η = {human(lr, 3)} is {side} it; least squares w* = "
                                   f"{self.w_star:.6f}")
         shown = ", ".join(f"{v:.6g}" for v in ws[:9])
         tail = f", ..., w_{t} = {ws[-1]:.6g}" if t > 8 else ""
         self.set_readout("iterates", f"w_0 .. w_{min(t, 8)}: {shown}{tail}")
         self.set_readout("status", self.status())
-        self.set_summary(f"η = {lr:.4g}, {self.controls['mode'].label}: after {t} step(s) "
+        self.set_summary(f"η = {human(lr, 3)}, {self.controls['mode'].label}: after {t} step(s) "
                          f"w = {ws[-1]:.6g}; {self.status().split(':')[0]}.")
 
 

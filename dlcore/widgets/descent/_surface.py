@@ -6,6 +6,7 @@ Shapes: theta (2,) = (w, b); T random guesses drawn so far; S steps of a descent
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from ... import optim
 from ..._checks import check_int, check_positive
@@ -15,11 +16,14 @@ from .._base import (
     PALETTE,
     button,
     dropdown,
+    human,
     play_controls,
     readout,
     slider,
     style_axes,
+    view,
 )
+from ..milestones._common import legend_below, row, steady_limits
 from . import _common as C
 
 __all__ = ["random_search", "error_surface"]
@@ -48,11 +52,11 @@ class RandomSearch(C.DescentApp):
                            "window and evaluate L at each"),
             "reset": button("reset", tooltip="forget every guess"),
         }
-        fig, (ax, ax_best) = C.make_figure(1, 2, figsize=(10.0, 3.8))
+        fig, (ax, ax_best) = C.make_figure(1, 2, figsize=(10.0, 4.0))
         self.grid = C.grid(loss_fn, window, 61)
         W, B, Z = self.grid
         ax.contourf(W, B, Z, levels=20, cmap=CMAP)
-        style_axes(ax, "Random guesses on the error surface", "w", "b")
+        style_axes(ax, "Random guesses on L(w, b)", "w", "b")
         self.tries = ax.scatter(np.empty(0), np.empty(0), s=8, color=PALETTE["sky"],
                                 alpha=0.7, label="guesses")
         self.best_mark, = ax.plot([], [], "*", color=PALETTE["yellow"], markersize=14,
@@ -62,10 +66,11 @@ class RandomSearch(C.DescentApp):
                 label="minimum")
         ax.set_xlim(window[0], window[1])
         ax.set_ylim(window[2], window[3])
-        ax.legend(loc="lower left", fontsize="small")
+        # Below the axes: inside, the guesses would be drawn over it.
+        legend_below(ax, 3, handlelength=1.2, columnspacing=0.8)
         self.optimum = opt
         self.best_line, = ax_best.plot([], [], color=PALETTE["blue"])
-        style_axes(ax_best, "Best loss found vs number of guesses", "guesses drawn",
+        style_axes(ax_best, "Best loss vs number of guesses", "guesses drawn",
                    "best loss so far")
         ax_best.set_xscale("log")
         ax_best.set_yscale("log")
@@ -74,8 +79,10 @@ class RandomSearch(C.DescentApp):
         self.ax, self.ax_best = ax, ax_best
         readouts = {"tries": readout(), "best": readout()}
         super().__init__(controls, fig, readouts, title="Random search", layout="row")
+        self.arrange([row(controls["per_click"], controls["draw"], controls["reset"])])
         controls["draw"].on_click(lambda _b: self.draw())
         controls["reset"].on_click(lambda _b: self.reset())
+        self.set_dynamic([self.tries, self.best_mark, self.best_line])
         self.update()
 
     def draw(self, n: int | None = None) -> None:
@@ -97,6 +104,9 @@ class RandomSearch(C.DescentApp):
     def update(self) -> None:
         self.tries.set_offsets(self.points)
         n = self.losses.size
+        reset = self.controls["reset"]
+        reset.disabled = n == 0
+        reset.tooltip = "no guesses to forget yet" if n == 0 else "forget every guess"
         if n == 0:
             self.best_mark.set_data([], [])
             self.best_line.set_data([], [])
@@ -142,6 +152,8 @@ class ErrorSurface(C.DescentApp):
 
     def __init__(self, start, lr, lrs, steps, grad_fn, loss_fn, window):
         self.grad_fn, self.loss_fn, self.window, self.steps = grad_fn, loss_fn, window, steps
+        self._paths: dict = {}
+        self._loss_lim = None
         play, t = play_controls(steps, interval_ms=60, description="step t")
         play.step = max(1, steps // 200)
         controls = {
@@ -155,17 +167,24 @@ class ErrorSurface(C.DescentApp):
             "t": t,
             "next": button("one more step", tooltip="advance gradient descent by one step"),
         }
-        fig, axes = C.make_figure(1, 3, figsize=(13.0, 3.9))
+        fig, axes = C.make_figure(1, 3, figsize=(13.0, 4.3))
         axes[1].remove()
         ax3 = fig.add_subplot(1, 3, 2, projection="3d")
         ax, ax_loss = axes[0], axes[2]
         W, B, Z = C.grid(loss_fn, window, 61)
         ax.contourf(W, B, Z, levels=20, cmap=CMAP)
-        style_axes(ax, "Contours of L(w, b) (click to start)", "w", "b")
-        ax3.plot_surface(W[::2, ::2], B[::2, ::2], Z[::2, ::2], cmap=CMAP, linewidth=0,
+        style_axes(ax, "Contours of L (click: start)", "w", "b")
+        # 21 x 21 facets: the 3-D panel is redrawn in full only when the figure is (its
+        # facets are sorted by depth on every draw); the path on it is blitted.
+        ax3.plot_surface(W[::3, ::3], B[::3, ::3], Z[::3, ::3], cmap=CMAP, linewidth=0,
                          alpha=0.7)
-        style_axes(ax3, "Error surface in 3-D", "w", "b")
-        ax3.set_zlabel("L")
+        # No z label: beside the next panel's y label it would overlap; the title names L.
+        style_axes(ax3, "L(w, b) in 3-D", "w", "b")
+        # The 3-D box drawn a little smaller than its panel: its tick labels stay inside it
+        # instead of running into the next panel's axis label.
+        ax3.set_box_aspect(None, zoom=0.82)
+        for axis in (ax3.xaxis, ax3.yaxis, ax3.zaxis):  # few ticks: a narrow panel stays legible
+            axis.set_major_locator(MaxNLocator(3))
         self.path2d, = ax.plot([], [], "-o", color=PALETTE["vermillion"], markersize=2.5,
                                linewidth=1.2, label="GD path")
         self.start2d, = ax.plot([], [], "o", color=PALETTE["black"], markersize=7,
@@ -174,7 +193,7 @@ class ErrorSurface(C.DescentApp):
                               markeredgecolor=PALETTE["black"], label="θ at step t")
         ax.set_xlim(window[0], window[1])
         ax.set_ylim(window[2], window[3])
-        ax.legend(loc="lower left", fontsize="small")
+        legend_below(ax, 3, handlelength=1.2, columnspacing=0.8)
         self.path3d, = ax3.plot([], [], [], "-", color=PALETTE["vermillion"], linewidth=2,
                                 zorder=10)
         self.now3d, = ax3.plot([], [], [], "o", color=PALETTE["yellow"], markersize=7,
@@ -183,28 +202,53 @@ class ErrorSurface(C.DescentApp):
                                       label="whole run")
         self.loss_now, = ax_loss.plot([], [], color=PALETTE["blue"], label="steps 0..t")
         self.loss_dot, = ax_loss.plot([], [], "o", color=PALETTE["blue"])
-        style_axes(ax_loss, "Loss per step", "step t", "loss L at step t")
+        style_axes(ax_loss, "Loss per step", "step t", "loss L")
         ax_loss.set_xlim(0, steps)
-        ax_loss.legend(loc="upper right", fontsize="small")
+        legend_below(ax_loss, 2)
         self.ax, self.ax3, self.ax_loss = ax, ax3, ax_loss
         readouts = {"point": readout(), "grad": readout()}
         super().__init__(controls, fig, readouts, title="Gradient descent on the error surface")
+        self.arrange([row(controls["w0"], controls["b0"]), view(controls["lr"]),
+                      row(controls["play"], controls["t"], controls["next"])])
         controls["next"].on_click(lambda _b: self.step_once())
         self._cid = fig.canvas.mpl_connect("button_press_event", self._on_click)
+        self.set_dynamic([self.path2d, self.start2d, self.now2d, self.path3d, self.now3d,
+                          self.loss_all, self.loss_now, self.loss_dot])
+        self.blit_axes([ax_loss.yaxis])  # a new loss range: only that axis is redrawn
         self.recompute()
         self.update()
+
+    def _path(self, lr: float, theta0) -> tuple[np.ndarray, np.ndarray]:
+        """The path (S + 1, 2) and its losses (S + 1,), remembered for recent starts."""
+        key = (float(lr), float(theta0[0]), float(theta0[1]))
+        if key not in self._paths:
+            if self.grad_fn is C.toy_grad:
+                path = C.toy_gd_path(theta0, self.steps, lr)
+            else:
+                path = optim.trajectory("gd", self.grad_fn, theta0, self.steps, lr=lr)
+            if self.loss_fn is C.toy_loss:
+                losses = C.toy_losses(path)
+            else:
+                with np.errstate(all="ignore"):
+                    losses = np.array([C.loss_at(self.loss_fn, p) if np.all(np.isfinite(p))
+                                       else np.nan for p in path])
+            if len(self._paths) >= 64:
+                self._paths.pop(next(iter(self._paths)))
+            self._paths[key] = (path, losses)
+        return self._paths[key]
 
     def recompute(self) -> None:
         lr = self.controls["lr"].value
         theta0 = [self.controls["w0"].value, self.controls["b0"].value]
-        self.path = optim.trajectory("gd", self.grad_fn, theta0, self.steps, lr=lr)
-        with np.errstate(all="ignore"):
-            self.losses = np.array([C.loss_at(self.loss_fn, p) if np.all(np.isfinite(p))
-                                    else np.nan for p in self.path])
+        self.path, self.losses = self._path(lr, theta0)
         self.loss_all.set_data(np.arange(self.losses.size), self.losses)
         finite = self.losses[np.isfinite(self.losses)]
         top = float(finite.max()) if finite.size else 1.0
-        self.ax_loss.set_ylim(0.0, top * 1.05 + 1e-12)
+        # The loss axis keeps its range while the new run fits it well (then only the curves
+        # are redrawn, not the whole figure).
+        self._loss_lim = steady_limits(self._loss_lim, 0.0, top * 1.05 + 1e-12, pad=0.0,
+                                       headroom=0.15, slack=2.0)
+        self.ax_loss.set_ylim(0.0, self._loss_lim[1])
 
     def set_start(self, w: float, b: float) -> None:
         """Move the start point (what a click on the contour plot does) and rewind to t = 0."""
@@ -236,6 +280,11 @@ class ErrorSurface(C.DescentApp):
         self.now3d.set_data_3d(pts[-1:, 0], pts[-1:, 1], ls[-1:])
         self.loss_now.set_data(np.arange(t + 1), ls)
         self.loss_dot.set_data([t], ls[-1:])
+        nxt = self.controls["next"]
+        nxt.disabled = t >= self.steps
+        nxt.tooltip = (f"the path ends at step {self.steps} (set the step slider back, or "
+                       f"choose another start)" if nxt.disabled
+                       else "advance gradient descent by one step")
         w, b = pts[-1]
         lr = self.controls["lr"].value
         self.set_readout("point", f"t = {t}: (w, b) = ({w:.6f}, {b:.6f}), L = {ls[-1]:.6f}")
@@ -245,7 +294,7 @@ class ErrorSurface(C.DescentApp):
                                      f"-η∇L = ({-lr * g[0]:.6f}, {-lr * g[1]:.6f})")
         else:
             self.set_readout("grad", "the path left the finite numbers (diverged)")
-        self.set_summary(f"Gradient descent with η = {lr:g} from ({self.path[0, 0]:.2f}, "
+        self.set_summary(f"Gradient descent with η = {human(lr)} from ({self.path[0, 0]:.2f}, "
                          f"{self.path[0, 1]:.2f}): after {t} step(s) L = {ls[-1]:.4f} "
                          f"(it started at {ls[0]:.4f}).")
 

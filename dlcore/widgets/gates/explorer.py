@@ -12,8 +12,17 @@ import numpy as np
 
 from ... import recurrent
 from ..._checks import as_array
-from .._base import PALETTE, App, dropdown, int_slider, readout, slider, style_axes
-from ..sequences._common import choice, figure_grid, in_range, two_columns
+from .._base import PALETTE, App, dropdown, human, int_slider, readout, slider, style_axes
+from ..sequences._common import (
+    NARROW_PX,
+    FullFrames,
+    LegendFits,
+    choice,
+    control_rows,
+    figure_grid,
+    in_range,
+    sticky_limits,
+)
 
 __all__ = ["lstm_gate_explorer"]
 
@@ -55,12 +64,21 @@ _PRESETS = {
         cell=_GRU, input="pulse at t = 3", w_x=[0.0, -8.0, 3.0], w_h=[0.0] * 3,
         b=[0.0, 4.0, 0.0]),
 }
+# Short labels keep two bias sliders side by side; the tooltips say which gate each moves.
 _BIAS_LABELS = {
-    _LSTM: ("bias b_i (input gate: write)", "bias b_f (forget gate: keep)",
-            "bias b_g (candidate g)", "bias b_o (output gate: read)"),
-    _GRU: ("bias b_r (reset gate)", "bias b_z (update gate: keep)", "bias b_n (candidate n)",
-           "(the GRU has no fourth gate)"),
+    _LSTM: ("b_i (write)", "b_f (keep)", "b_g (candidate)", "b_o (read)"),
+    _GRU: ("b_r (reset)", "b_z (keep)", "b_n (candidate)", "(no 4th gate)"),
 }
+_BIAS_TIPS = {
+    _LSTM: ("bias of the input gate i: writing into the cell",
+            "bias of the forget gate f: keeping the cell",
+            "bias of the candidate g (what would be written)",
+            "bias of the output gate o: reading the cell into h"),
+    _GRU: ("bias of the reset gate r", "bias of the update gate z: keeping h",
+           "bias of the candidate n", "the GRU has only three gate blocks (r, z, n)"),
+}
+_GATE_LABELS = {"i": "input gate i (write)", "f": "forget gate f (keep)",
+                "o": "output gate o (read)", "r": "reset gate r", "z": "update gate z (keep)"}
 
 
 def run_cell(cell: str, x, w_x, w_h, b, h0=0.0, c0=0.0) -> dict[str, np.ndarray]:
@@ -84,7 +102,11 @@ def run_cell(cell: str, x, w_x, w_h, b, h0=0.0, c0=0.0) -> dict[str, np.ndarray]
     return {k: v[0, :, 0] for k, v in out.items()}
 
 
-class LSTMGateExplorer(App):
+def _listed(values) -> str:
+    return "[" + ", ".join(human(float(v)) for v in values) + "]"
+
+
+class LSTMGateExplorer(LegendFits, FullFrames, App):
     """Top: gate activations per step; bottom: the input, the candidate and the states."""
 
     def __init__(self, preset=None, x=None, t=1):
@@ -114,18 +136,25 @@ class LSTMGateExplorer(App):
             "amplitude": slider("input scale", 1.0, 0.0, 3.0, 0.05,
                                 tooltip="multiplies the input sequence"),
             **{f"b{j}": slider(labels[j], bias[j], -6.0, 6.0, 0.1,
-                               tooltip="gate bias: large and positive opens the gate, large "
-                                       "and negative closes it") for j in range(4)},
+                               tooltip=_BIAS_TIPS[spec["cell"]][j]) for j in range(4)},
             "t": int_slider("inspect step t", t, 1, self._T, tooltip="the step to read out"),
         }
         controls["b3"].disabled = spec["cell"] == _GRU
-        fig, (ax_g, ax_s) = figure_grid(2, 1, (7.6, 5.2), sharex=True)
+        fig, (ax_g, ax_s) = figure_grid(2, 1, (7.6, 4.2), sharex=True)
         self.ax_gates, self.ax_states = ax_g, ax_s
-        colours = (PALETTE["blue"], PALETTE["orange"], PALETTE["green"])
-        self.gate_lines = [ax_g.plot([], [], "o-", color=col, ms=4, lw=1.8)[0]
-                           for col in colours]
-        ax_g.set_ylim(-0.05, 1.05)
-        style_axes(ax_g, "", "", "gate value (0 closed, 1 open)")
+        # Three gates that often coincide (i = f = o in the worked example): a large open
+        # circle, a square and a small triangle on solid, dashed and dotted lines stay
+        # distinguishable on top of each other.
+        self.gate_lines = [
+            ax_g.plot([], [], "o-", color=PALETTE["blue"], ms=8, mfc="none", mew=1.5,
+                      lw=1.6)[0],
+            ax_g.plot([], [], "s--", color=PALETTE["orange"], ms=5, lw=1.6)[0],
+            ax_g.plot([], [], "^:", color=PALETTE["green"], ms=4, lw=2.2)[0],
+        ]
+        ax_g.set_ylim(-0.05, 1.12)
+        style_axes(ax_g, "", "", "gate (0 shut, 1 open)")
+        self.same_note = ax_g.text(0.01, 0.97, "", transform=ax_g.transAxes, fontsize=8,
+                                   va="top", color=PALETTE["black"])
         self.line_x = ax_s.step([], [], where="mid", color=PALETTE["grey"], lw=1.4,
                                 label="input x_t")[0]
         self.line_cand, = ax_s.plot([], [], "s--", color=PALETTE["purple"], ms=3, lw=1.2)
@@ -136,11 +165,59 @@ class LSTMGateExplorer(App):
         style_axes(ax_s, "", "time step t (t = 0 is the initial state)", "value")
         self.cursors = [ax.axvline(1, color=PALETTE["sky"], lw=6, alpha=0.35)
                         for ax in (ax_g, ax_s)]
+        self._ylim = None
         readouts = {"gates": readout(), "flow": readout(), "weights": readout()}
         super().__init__(controls, fig, readouts, title="LSTM and GRU gates over a sequence")
-        two_columns(self, ["preset", "input", "amplitude", "t"], ["b0", "b1", "b2", "b3"])
+        control_rows(self, ["preset"], ["input", "amplitude"], ["b0", "b1"], ["b2", "b3"],
+                     ["t"])
         self.trace: dict[str, np.ndarray] = {}
+        self._cell = None
+        # Sliders move the curves and the cursor only (blitting on a cached background).
+        self.set_dynamic(self.gate_lines + [self.same_note, self.line_x, self.line_cand,
+                                            self.line_c, self.line_h] + self.cursors)
         self.update()
+
+    def _set_cell(self, cell: str) -> None:
+        """Titles, labels and keys of the cell (LSTM or GRU): only when it changes."""
+        names = ("i", "f", "o") if cell == _LSTM else ("r", "z", None)
+        for line, key in zip(self.gate_lines, names):
+            line.set_visible(key is not None)
+            line.set_label(_GATE_LABELS[key] if key else "_none")
+        cand = "g" if cell == _LSTM else "n"
+        self.line_cand.set_label(f"candidate {cand}_t")
+        self.line_c.set_visible(cell == _LSTM)
+        self.ax_gates.set_title(f"{cell}, one unit: gates over {self._T} steps")
+        self.ax_states.set_title("input, candidate, states c and h" if cell == _LSTM
+                                 else "input, candidate n and state h")
+        self._cell = cell
+        self._place_legend(self._legend_below)
+        self.relayout()  # new titles and keys: lay the figure out again
+
+    def _place_legend(self, below: bool) -> None:
+        """Keys right of each panel, or one key under the figure when the widget is narrow."""
+        if self._cell is None:
+            return
+        gates = [ln for ln in self.gate_lines if ln.get_visible()]
+        states = [self.line_x, self.line_cand] + ([self.line_c] if self._cell == _LSTM else []) \
+            + [self.line_h]
+        for ax in (self.ax_gates, self.ax_states):
+            if ax.get_legend() is not None:
+                ax.get_legend().remove()
+        for old in list(self.fig.legends):
+            old.remove()
+        if below:
+            self.fig.legend(handles=gates + states, loc="outside lower center", ncol=2,
+                            fontsize=8)
+        else:
+            for ax, handles in ((self.ax_gates, gates), (self.ax_states, states)):
+                ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1),
+                          borderaxespad=0, fontsize=8)
+
+    def fit(self, width: int) -> None:
+        super().fit(width)
+        if width and 100 <= width < NARROW_PX:  # two panels and a key under them: taller
+            w = self.fig.get_figwidth() * self.fig.dpi
+            self._resize(w, max(w * 1.3, self.fig.get_figheight() * self.fig.dpi))
 
     def _on_change(self, change=None) -> None:
         if self._busy:
@@ -153,11 +230,13 @@ class LSTMGateExplorer(App):
         spec = self._presets[name]
         self._spec = dict(spec)
         labels = _BIAS_LABELS[spec["cell"]]
+        tips = _BIAS_TIPS[spec["cell"]]
         bias = list(spec["b"]) + [0.0] * (4 - len(spec["b"]))
         self._busy = True
         try:
             for j in range(4):
                 self.controls[f"b{j}"].description = labels[j]
+                self.controls[f"b{j}"].tooltip = tips[j]
                 self.controls[f"b{j}"].value = bias[j]
             self.controls["b3"].disabled = spec["cell"] == _GRU
             if spec["input"] in self._patterns:
@@ -169,6 +248,8 @@ class LSTMGateExplorer(App):
     def update(self) -> None:
         c, spec = self.controls, self._spec
         cell = spec["cell"]
+        if cell != self._cell:
+            self._set_cell(cell)
         G = 4 if cell == _LSTM else 3
         x = c["amplitude"].value * self._patterns[c["input"].value](self._T)
         T = len(x)
@@ -177,34 +258,22 @@ class LSTMGateExplorer(App):
                       spec.get("c0", 0.0))
         self.trace = tr
         ts = np.arange(1, T + 1)
-        names = ("i", "f", "o") if cell == _LSTM else ("r", "z", None)
-        long = {"i": "input gate i (write)", "f": "forget gate f (keep)",
-                "o": "output gate o (read)", "r": "reset gate r", "z": "update gate z (keep)"}
+        names = ("i", "f", "o") if cell == _LSTM else ("r", "z")
         for line, key in zip(self.gate_lines, names):
-            line.set_visible(key is not None)
-            if key is not None:
-                line.set_data(ts, tr[key])
-                line.set_label(long[key])
-        self.ax_gates.legend(loc="center right", fontsize=8)
-        self.ax_gates.set_title(f"{cell} with one unit: gates over {T} steps")
-        self.ax_states.set_title("input, candidate, cell state c and output h"
-                                 if cell == _LSTM else "input, candidate n and output h")
+            line.set_data(ts, tr[key])
+        self.same_note.set_text(_coincide_note(tr, names))
         h0, c0 = spec.get("h0", 0.0), spec.get("c0", 0.0)
         self.line_x.set_data(ts, x)
         cand = "g" if cell == _LSTM else "n"
         self.line_cand.set_data(ts, tr[cand])
-        self.line_cand.set_label(f"candidate {cand}_t")
-        self.line_c.set_visible(cell == _LSTM)
         if cell == _LSTM:
             self.line_c.set_data(np.arange(T + 1), np.concatenate([[c0], tr["c"]]))
         self.line_h.set_data(np.arange(T + 1), np.concatenate([[h0], tr["h"]]))
-        handles = [self.line_x, self.line_cand] + ([self.line_c] if cell == _LSTM else []) \
-            + [self.line_h]
-        self.ax_states.legend(handles=handles, loc="upper left", fontsize=8, ncol=2)
         values = np.concatenate([x, tr["h"], tr[cand], tr.get("c", [0.0]), [h0, c0]])
-        lo, hi = float(values.min()), float(values.max())
-        pad = 0.1 * max(hi - lo, 1.0)
-        self.ax_states.set_ylim(lo - pad, hi + pad * 3)
+        # Limits that stay while the curves fit: most key presses redraw only the curves.
+        self._ylim = sticky_limits(self._ylim, float(values.min()), float(values.max()),
+                                   fill=0.5, margin=0.12, min_span=1.0)
+        self.ax_states.set_ylim(*self._ylim)
         self.ax_states.set_xlim(-0.3, T + 0.5)
         t = min(c["t"].value, T)
         for cur in self.cursors:
@@ -229,11 +298,24 @@ class LSTMGateExplorer(App):
                                      f"= {tr['h'][k]:.6f} (PyTorch form)")
             kept = f"h_{T} = {tr['h'][-1]:.3f}"
         order = "(i, f, g, o)" if cell == _LSTM else "(r, z, n)"
-        self.set_readout("weights", f"weights in PyTorch's gate order {order}: input "
-                                    f"{spec['w_x']}, recurrent {spec['w_h']}, biases "
-                                    f"{[round(v, 2) for v in b]}")
+        self.set_readout("weights", f"gate order {order}: input weights {_listed(spec['w_x'])}, "
+                                    f"recurrent {_listed(spec['w_h'])}, biases {_listed(b)}")
         self.set_summary(f"{cell} over {T} steps of '{c['input'].value}': gate curves on top, "
                          f"input, candidate and states below; at the end {kept}.")
+
+
+def _coincide_note(trace, names) -> str:
+    """'i = f = o at every step' when gate curves lie on top of each other, else ''."""
+    groups: list[list[str]] = []
+    for key in names:
+        for group in groups:
+            if np.allclose(trace[group[0]], trace[key], atol=5e-3, rtol=0):
+                group.append(key)
+                break
+        else:
+            groups.append([key])
+    same = [" = ".join(g) for g in groups if len(g) > 1]
+    return ("; ".join(same) + " at every step (the curves overlap)") if same else ""
 
 
 def lstm_gate_explorer(preset: str | None = None, x=None, t: int = 1) -> LSTMGateExplorer:

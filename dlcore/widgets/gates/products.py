@@ -12,7 +12,16 @@ import numpy as np
 from ... import recurrent
 from ...activations import sigmoid
 from .._base import PALETTE, App, int_slider, make_figure, readout, slider, style_axes
-from ..sequences._common import in_range, real_in_range, sci, two_columns
+from ..sequences._common import (
+    FullFrames,
+    LegendFits,
+    control_rows,
+    figure_legend,
+    in_range,
+    num,
+    real_in_range,
+    sticky_limits,
+)
 
 __all__ = ["forget_products"]
 
@@ -40,7 +49,7 @@ def path_factors(T: int, forget_bias: float, w: float, noise: float = 1.0, seed:
     return np.cumprod(f), np.cumprod(local)
 
 
-class ForgetProducts(App):
+class ForgetProducts(LegendFits, FullFrames, App):
     """Log-scale products against the number of steps m, with the constant-input references
     sigma(b_f)^m and w^m."""
 
@@ -67,12 +76,22 @@ class ForgetProducts(App):
                                      label="RNN: ∏ w·tanh′(a_j)")
         self.line_rnn_ref, = ax.semilogy([], [], ":", color=PALETTE["orange"], lw=1.6,
                                          label="bound w^m (γ = 1)")
-        style_axes(ax, "", "steps back m", "factor on the gradient (log scale)")
-        ax.legend(loc="lower left", fontsize=8)
+        style_axes(ax, "", "steps back m", "gradient factor (log scale)")
+        self._place_legend(False)
         readouts = {"lstm": readout(), "rnn": readout()}
         super().__init__(controls, fig, readouts, title="Forget-gate products vs RNN products")
-        two_columns(self, ["T", "bf"], ["w", "noise"])
+        control_rows(self, ["T", "bf"], ["w", "noise"])
+        self._xlim = self._ylim = None
+        # Limits that stay while the curves fit: a key press redraws the curves and the title.
+        self.set_dynamic([self.line_f, self.line_f_ref, self.line_rnn, self.line_rnn_ref,
+                          ax.title])
         self.update()
+
+    def _place_legend(self, below: bool) -> None:
+        figure_legend(self.ax.figure, [self.line_f, self.line_f_ref, self.line_rnn,
+                                       self.line_rnn_ref], below=below, ncol=2)
+        if hasattr(self, "_xlim"):
+            self.update()  # the title follows the width
 
     def update(self) -> None:
         c = self.controls
@@ -87,17 +106,22 @@ class ForgetProducts(App):
         shown = np.concatenate([prod_f, prod_rnn, [1.0]])
         shown = shown[shown > 0]
         lo, hi = max(float(shown.min()), 1e-300), max(float(shown.max()), float(w) ** T)
-        self.ax.set_xlim(0, T + 1)
-        self.ax.set_ylim(max(lo / 10, 1e-300), min(hi * 10, 1e300))
-        self.ax.set_title(f"Gradient factor after m steps (b_f = {bf:.1f}, w = {w:.2f})")
-        self.set_readout("lstm", f"LSTM cell path after {T} steps: ∏ f = {sci(prod_f[-1])} "
+        if self._xlim is None or not (T + 1 <= self._xlim[1] and T >= 0.75 * self._xlim[1]):
+            self._xlim = (0, T + 1 + round(0.05 * T))
+        self._ylim = sticky_limits(self._ylim, max(lo / 10, 1e-300), min(hi * 10, 1e300),
+                                   log=True, fill=0.55, margin=0.15)
+        self.ax.set_xlim(*self._xlim)
+        self.ax.set_ylim(*self._ylim)
+        self.ax.set_title(f"b_f = {bf:.1f}, w = {w:.2f}" if self._legend_below else
+                          f"Gradient factor after m steps (b_f = {bf:.1f}, w = {w:.2f})")
+        self.set_readout("lstm", f"LSTM cell path after {T} steps: ∏ f = {num(prod_f[-1])} "
                                  f"(mean f = {prod_f[-1] ** (1 / T):.3f}); it only multiplies "
                                  f"by the forget gates, elementwise, never by W")
-        self.set_readout("rnn", f"RNN after {T} steps: ∏ w·tanh′ = {sci(prod_rnn[-1])}; each "
+        self.set_readout("rnn", f"RNN after {T} steps: ∏ w·tanh′ = {num(prod_rnn[-1])}; each "
                                 f"step multiplies by w = {w:.2f} and by tanh′ ≤ 1")
         self.set_summary(f"After {T} steps the LSTM's cell path keeps a factor "
-                         f"{sci(prod_f[-1])} (forget bias {bf:.1f}) and the RNN "
-                         f"{sci(prod_rnn[-1])} (w = {w:.2f}), on a log scale.")
+                         f"{num(prod_f[-1])} (forget bias {bf:.1f}) and the RNN "
+                         f"{num(prod_rnn[-1])} (w = {w:.2f}), on a log scale.")
 
 
 def forget_products(T: int = 50, forget_bias: float = 1.0, w: float = 1.0, noise: float = 1.0,

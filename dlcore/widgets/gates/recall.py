@@ -24,7 +24,7 @@ from .._base import (
     slider,
     style_axes,
 )
-from ..sequences._common import choice, in_range, real_in_range, two_columns
+from ..sequences._common import NARROW_PX, choice, control_rows, in_range, real_in_range
 
 __all__ = ["long_lag_recall"]
 
@@ -39,6 +39,8 @@ CELLS = {
 }
 _COLOURS = {"rnn": PALETTE["vermillion"], "lstm": PALETTE["blue"], "gru": PALETTE["green"]}
 _MAX_RUNS = 8
+_BIAS_TIP = "used by the '+b' cells: f = σ(b) at the start"
+_BIAS_OFF_TIP = "only the '+b' cells (LSTM forget bias +b, GRU update bias +b) use the gate bias"
 
 
 def recall_model(cell: str, hidden: int, gate_bias: float = 0.0, n_symbols: int = _K, rng=0):
@@ -95,7 +97,7 @@ class LongLagRecall(App):
             "lag": int_slider("lag T (steps to remember)", in_range(lag, "lag", 5, 80), 5, 80,
                               step=5, tooltip="length of the sequence after the first symbol"),
             "bias": slider("gate bias b", real_in_range(gate_bias, "gate_bias", 0.0, 6.0), 0.0,
-                           6.0, 0.1, tooltip="used by the '+b' cells: f = σ(b) at the start"),
+                           6.0, 0.1, tooltip=_BIAS_TIP),
             "train": button("train", tooltip="train this cell on this lag (about a second)"),
             "clear": button("clear", tooltip="remove every curve"),
         }
@@ -108,9 +110,14 @@ class LongLagRecall(App):
         style_axes(ax_l, "Training loss", "epoch", "cross-entropy")
         style_axes(ax_a, "Validation accuracy", "epoch", "accuracy")
         ax_a.set_ylim(0, 1.05)
+        self._chance = [line for ax in (ax_l, ax_a) for line in ax.get_lines()[-1:]]
         readouts = {"status": readout(), "runs": readout()}
-        super().__init__(controls, fig, readouts, title="Long-lag recall: which cell remembers?")
-        two_columns(self, ["cell", "lag", "bias"], ["train", "clear"])
+        super().__init__(controls, fig, readouts, title="Long-lag recall: which cell remembers?",
+                         observe=False)
+        control_rows(self, ["cell", "lag"], ["bias", "train", "clear"])
+        # The lag and the bias only matter for the next run: the plot does not change.
+        controls["cell"].observe(lambda _change: self._sync_bias(), names="value")
+        self._sync_bias()
         controls["train"].on_click(lambda _b: self.train())
         controls["clear"].on_click(lambda _b: self.clear())
         self.runs: dict[str, dict] = {}
@@ -118,6 +125,12 @@ class LongLagRecall(App):
             self.add_curve(label, hist)
         self.set_readout("status", "choose a cell and a lag, then press train")
         self.update()
+
+    def _sync_bias(self) -> None:
+        """The gate bias slider is live only for the cells that use it."""
+        biased = CELLS[self.controls["cell"].value][1]
+        self.controls["bias"].disabled = not biased
+        self.controls["bias"].tooltip = _BIAS_TIP if biased else _BIAS_OFF_TIP
 
     def add_curve(self, label: str, history, kind: str | None = None) -> None:
         """Show a finished run: a ``dlcore.nn.History`` or a dict with "train_loss" and
@@ -133,6 +146,21 @@ class LongLagRecall(App):
         if label not in self.runs and len(self.runs) >= _MAX_RUNS:
             self.runs.pop(next(iter(self.runs)))
         self.runs[label] = {"loss": list(data["train_loss"]), "acc": list(acc), "kind": kind}
+
+    def _legend(self) -> None:
+        """One key for both panels, under them (the runs' lines are the same in both)."""
+        for old in list(self.fig.legends):
+            old.remove()
+        runs = [line for line in self.loss_lines if line.get_visible()]
+        narrow = 0 < self._width < NARROW_PX
+        self.fig.legend(handles=self._chance[:1] + runs, loc="outside lower center",
+                        ncol=2 if narrow else 3, fontsize=8,
+                        labels=["chance (ln 4, 1/4)"] + [ln.get_label() for ln in runs])
+
+    def fit(self, width: int) -> None:
+        super().fit(width)
+        if width and width >= 100:
+            self._legend()
 
     def train(self) -> None:
         """Train the chosen cell on the chosen lag (cached: the same choice is not retrained)."""
@@ -152,13 +180,13 @@ class LongLagRecall(App):
         else:
             self.set_readout("status", f"{label} is already shown")
         self.update()
-        self.redraw()
+        self.relayout()  # the key under the plots grows
 
     def clear(self) -> None:
         self.runs.clear()
         self.set_readout("status", "cleared")
         self.update()
-        self.redraw()
+        self.relayout()
 
     def update(self) -> None:
         styles = ["-", "--", ":", "-."]
@@ -186,8 +214,7 @@ class LongLagRecall(App):
         self.ax_loss.set_xlim(0.5, epochs + 0.5)
         self.ax_acc.set_xlim(0.5, epochs + 0.5)
         self.ax_loss.set_ylim(0, 1.1 * top)
-        self.ax_loss.legend(loc="lower left", fontsize=7)
-        self.ax_acc.legend(loc="upper left", fontsize=7)
+        self._legend()
         finals = [f"{lab}: accuracy {r['acc'][-1]:.2f}" for lab, r in self.runs.items()
                   if r["acc"]]
         self.set_readout("runs", "; ".join(finals) if finals else "no run yet")

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import ipywidgets as W
 import numpy as np
+from matplotlib.ticker import FuncFormatter
 
 from ... import counting
 from .._base import PALETTE, App, dropdown, int_slider, make_figure, readout, style_axes
-from ..sequences._common import choice, in_range, two_columns
+from ..sequences._common import FullFrames, choice, control_rows, in_range, sticky_limits
+from ..sequences.unrolled import _count_label
 
 __all__ = ["variant_switcher"]
 
@@ -78,7 +80,7 @@ VARIANTS = {
 }
 
 
-class VariantSwitcher(App):
+class VariantSwitcher(FullFrames, App):
     """Equations of the chosen variant (rendered LaTeX) and a bar chart of parameter counts."""
 
     def __init__(self, variant="LSTM (course / PyTorch order i, f, g, o)", n=784, d=200):
@@ -97,21 +99,27 @@ class VariantSwitcher(App):
         self.bars = ax.barh(np.arange(len(names)), np.ones(len(names)), color=PALETTE["sky"])
         ax.set_yticks(np.arange(len(names)), names)
         ax.invert_yaxis()
-        style_axes(ax, "Parameters (one bias per gate unit)", "parameters", "")
+        style_axes(ax, "Parameters, one bias per gate", "parameters", "")
+        ax.xaxis.set_major_formatter(FuncFormatter(_count_label))
         self.count_text = [ax.text(0, j, "", va="center", fontsize=8)
                            for j in range(len(names))]
         self.equations = W.HTMLMath()
         readouts = {"equations": self.equations, "difference": readout(), "count": readout()}
         super().__init__(controls, fig, readouts, title="LSTM and GRU variants")
-        two_columns(self, ["variant"], ["n", "d"])
+        control_rows(self, ["variant"], ["n", "d"])
+        self._xlim = None
+        # n and d move the bars and their numbers; the axis rescales only now and then.
+        self.set_dynamic(list(self.bars) + self.count_text)
         self.update()
 
     def update(self) -> None:
         c = self.controls
         name, n, d = c["variant"].value, c["n"].value, c["d"].value
         eqs, diff, count_fn, _ = VARIANTS[name]
-        self.equations.value = ("$$\\begin{gathered}" + r" \\[4pt] ".join(eqs)
-                                 + "\\end{gathered}$$")
+        # One inline formula per line: a display block's hidden copy for screen readers
+        # (MathJax's assistive MathML) is wider than the output area and scrolls sideways.
+        self.equations.value = ("<div style='line-height: 2.1'>"
+                                + "<br>".join(f"${eq}$" for eq in eqs) + "</div>")
         counts = [fn(n, d) for _, _, fn, _ in VARIANTS.values()]
         chosen = list(VARIANTS).index(name)
         for j, (bar, txt) in enumerate(zip(self.bars, self.count_text)):
@@ -119,7 +127,10 @@ class VariantSwitcher(App):
             bar.set_color(PALETTE["orange"] if j == chosen else PALETTE["sky"])
             txt.set_position((counts[j] * 1.01, j))
             txt.set_text(f"{counts[j]:,}")
-        self.ax.set_xlim(0, max(counts) * 1.25)
+        # room right of the longest bar for its number; kept while the bars fill the axis
+        self._xlim = sticky_limits(self._xlim, 0.0, max(counts) * 1.25, fill=0.6,
+                                   margin=0.08)
+        self.ax.set_xlim(0, self._xlim[1])
         count = count_fn(n, d)
         self.set_readout("difference", f"what changes: {diff}")
         self.set_readout("count", f"{name}: {count:,} parameters for n = {n}, d = {d}")

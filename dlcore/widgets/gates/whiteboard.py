@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._base import App, button, dropdown, make_figure, readout
-from ..sequences._common import Box, two_columns
+from ..sequences._common import Box, FullFrames, control_rows
 
 __all__ = ["whiteboard"]
 
@@ -33,7 +33,7 @@ PLAN = (("write", "ac", 1), ("write", "bd", 2), ("write", "bd + a", 3), ("erase"
         ("write", "ac(bd + a) + ad", 3))
 
 
-class Whiteboard(App):
+class Whiteboard(FullFrames, App):
     """Three slots with what they hold; a 3x3 map of the gates (i, f, o per slot) of the last
     action."""
 
@@ -63,22 +63,25 @@ class Whiteboard(App):
         ax_b.set_ylim(-0.6, 2.6)
         ax_b.set_xticks([])
         ax_b.set_yticks([2.0, 1.0, 0.0], ["slot 1", "slot 2", "slot 3"])
-        kv = ", ".join(f"{k} = {self._num(v)}" for k, v in self.constants.items())
-        ax_b.set_title(f"board (cell state c); {kv}")
-        ax_b.set_xlabel("compute ac(bd + a) + ad with 3 slots")
+        kv = (", ".join(self.constants) + " = "
+              + ", ".join(self._num(v) for v in self.constants.values()))
+        ax_b.set_title("board (cell state c), 3 slots")
+        ax_b.set_xlabel(f"{kv}; goal ac(bd + a) + ad")
         self.image = ax_g.imshow(np.zeros((3, _SLOTS)), cmap="cividis", vmin=0, vmax=1)
         self.gate_text = [[ax_g.text(j, r, "", ha="center", va="center", fontsize=10)
                            for j in range(_SLOTS)] for r in range(3)]
         ax_g.set_xticks(range(_SLOTS), [f"slot {j + 1}" for j in range(_SLOTS)])
-        ax_g.set_yticks(range(3), ["input i (write)", "forget f (keep)", "output o (read)"])
+        ax_g.set_yticks(range(3), ["i (write)", "f (keep)", "o (read)"])
         ax_g.set_title("gates of the last action")
-        ax_g.set_xlabel("slot")
+        ax_g.set_xlabel("input, forget and output gate per slot")
         readouts = {"message": readout(), "board": readout(), "gates": readout(),
                     "progress": readout()}
         super().__init__(controls, fig, readouts, title="Selective write, read and forget")
-        for name in ("write", "erase", "plan", "reset"):
-            controls[name].layout.width = "230px"
-        two_columns(self, ["expr", "slot"], ["write", "erase", "plan", "reset"])
+        control_rows(self, ["expr", "slot"], ["write", "erase", "plan", "reset"])
+        # The board changes with every action: the slots and the gate map are redrawn on a
+        # cached background.
+        self.set_dynamic([part for box in self.boxes for part in (box.patch, box.text)]
+                         + [self.image] + [t for row in self.gate_text for t in row])
         controls["write"].on_click(lambda _b: self.write(self.controls["expr"].value,
                                                          self.controls["slot"].value))
         controls["erase"].on_click(lambda _b: self.erase(self.controls["slot"].value))

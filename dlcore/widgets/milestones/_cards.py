@@ -7,7 +7,8 @@ import html
 import ipywidgets as W
 
 from ..._random import get_rng
-from .._base import App, button, readout
+from .._base import App, button, readout, text_width
+from ._common import row
 
 __all__ = ["DEFAULT_PAIRS", "MatchingCards", "matching_cards"]
 
@@ -55,12 +56,16 @@ class MatchingCards(App):
         order = get_rng(seed).permutation(len(self.key))
         self.cards = [list(self.key)[k] for k in order]
         controls = {}
+        # Each card's text wraps in a label beside its dropdown (as a dropdown's description it
+        # was cut off); the dropdown is as wide as the longest name.
+        dd_px = max(200, max(text_width(p, 6.8) for p in [_CHOOSE] + people) + 36)
+        self._labels = []
         for k, card in enumerate(self.cards):
-            dd = W.Dropdown(options=[_CHOOSE] + people, value=_CHOOSE,
-                            description=f"{k + 1}. {card}", tooltip=card,
-                            style={"description_width": "460px"},
-                            layout=W.Layout(width="760px"))
+            dd = W.Dropdown(options=[_CHOOSE] + people, value=_CHOOSE, tooltip=card,
+                            layout=W.Layout(width=f"{dd_px}px", flex="0 0 auto"))
             controls[f"card_{k}"] = dd
+            self._labels.append(W.HTML(f"{k + 1}. {html.escape(card)}", layout=W.Layout(
+                flex="1 1 240px", min_width="200px", max_width="520px")))
         controls["check"] = button("check my answers", tooltip="score the current choices")
         controls["show"] = button("show the answers", tooltip="fill in every correct person")
         controls["reset"] = button("reset", tooltip="clear every choice")
@@ -70,6 +75,8 @@ class MatchingCards(App):
         self.checked = False
         super().__init__(controls, None, {"score": readout(), "feedback": readout()},
                          title="Who did what? Match each contribution to a person")
+        self.arrange([row(label, controls[f"card_{k}"]) for k, label in enumerate(self._labels)]
+                     + [row(controls["check"], controls["show"], controls["reset"])])
         self.update()
 
     def answers(self) -> dict:
@@ -98,6 +105,9 @@ class MatchingCards(App):
     def update(self) -> None:
         answered = sum(a != _CHOOSE for a in self.answers().values())
         n = len(self.cards)
+        reset = self.controls["reset"]
+        reset.disabled = answered == 0 and not self.checked
+        reset.tooltip = "nothing chosen yet" if reset.disabled else "clear every choice"
         if not self.checked:
             self.set_readout("score", f"{answered} of {n} answered; press 'check my answers'.")
             self.readouts["feedback"].value = ""

@@ -7,6 +7,7 @@ import numpy as np
 from ...data.history import ilsvrc_results
 from ...viz.neurons import set_depth_axis
 from .._base import CYCLE, PALETTE, App, checkbox, dropdown, make_figure, readout, style_axes
+from ._common import ImageFirst, row
 
 __all__ = ["HUMAN_TOP5", "ILSVRCChart", "ilsvrc_chart"]
 
@@ -14,7 +15,7 @@ __all__ = ["HUMAN_TOP5", "ILSVRCChart", "ilsvrc_chart"]
 HUMAN_TOP5 = 5.1  # one trained annotator's top-5 error (Russakovsky et al., 2015)
 
 
-class ILSVRCChart(App):
+class ILSVRCChart(ImageFirst, App):
     """Top-5 error by network (bars) and against depth (points); hover or pick a network."""
 
     def __init__(self, network: str = "AlexNet", log_depth: bool = True,
@@ -56,6 +57,10 @@ class ILSVRCChart(App):
         style_axes(ax, "Top-5 error against depth", "depth (layers)", "top-5 error (%)")
         self._xy = np.column_stack([depth, err])
         super().__init__(controls, fig, {"network": readout()}, title="ILSVRC results")
+        self.arrange([row(controls["network"], controls["log_depth"], controls["human"])])
+        # A new selection (a hover, say) redraws only the outlines, the ring and the lines.
+        self.set_dynamic([*self.bars, self.ring, *self.human])
+        self._log = None
         fig.canvas.mpl_connect("motion_notify_event", self._on_hover)
         self.update()
 
@@ -70,9 +75,11 @@ class ILSVRCChart(App):
 
     def update(self) -> None:
         log = self.controls["log_depth"].value
-        set_depth_axis(self.ax, log=log)
-        self.ax.set_xlim(*((5, 400) if log else (0, 175)))
-        self.ax.set_xlabel("depth (layers, log scale)" if log else "depth (layers)")
+        if log != self._log:  # the new limits make the next redraw a full one
+            self._log = log
+            set_depth_axis(self.ax, log=log)
+            self.ax.set_xlim(*((5, 400) if log else (0, 175)))
+            self.ax.set_xlabel("depth (layers, log scale)" if log else "depth (layers)")
         for line in self.human:
             line.set_visible(self.controls["human"].value)
         k = [r.network for r in self.results].index(self.controls["network"].value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from ...data.history import THEMES, timeline
 from ...viz.neurons import timeline_positions
@@ -18,12 +19,15 @@ from .._base import (
     readout,
     style_axes,
 )
-from ._common import html_table
+from ._common import BlitsAxes, ImageFirst, html_table, row, scroll_box
 
 __all__ = ["TimelineExplorer", "timeline_explorer"]
 
+#: Rows of the table of milestones around the selected one, and the most height it may take.
+WINDOW, EVENTS_PX = 6, 260
 
-class TimelineExplorer(App):
+
+class TimelineExplorer(ImageFirst, BlitsAxes, App):
     """Milestones by year and theme; the selected one is ringed and described with its source."""
 
     def __init__(self, theme: str = "all"):
@@ -40,7 +44,7 @@ class TimelineExplorer(App):
             "start": int_slider("zoom: from year", 1840, 1840, 2005, step=5,
                                 tooltip="left end of the year axis"),
         }
-        fig, ax = make_figure(figsize=(7.6, 3.6))
+        fig, ax = make_figure(figsize=(7.6, 3.0))
         self.ax = ax
         self.points = ax.scatter([], [], s=45, marker="o", linewidths=1.5)
         self.ring = ax.scatter([], [], s=260, marker="o", facecolors="none",
@@ -49,9 +53,16 @@ class TimelineExplorer(App):
         ax.set_ylim(-0.7, len(THEMES) - 0.3)
         ax.grid(axis="x", alpha=0.3)
         style_axes(ax, "Milestones of neural-network history", "year", "theme")
+        # Few year ticks and a fixed label place: a zoom redraws this axis, quickly.
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=7, steps=[1, 2, 2.5, 5, 10], integer=True))
+        ax.xaxis.set_label_coords(0.5, -0.13)
         readouts = {"selected": readout(), "events": readout()}
         self._busy = False
         super().__init__(controls, fig, readouts, title="Timeline explorer")
+        self.arrange([row(controls["theme"], controls["event"]), controls["start"]])
+        # A zoom redraws the year axis (ticks, labels, grid) and the points, not the figure.
+        self.set_dynamic([self.points, self.ring])
+        self.blit_axes([ax.xaxis])
         fig.canvas.mpl_connect("button_press_event", self._on_click)
         self.update()
 
@@ -95,9 +106,16 @@ class TimelineExplorer(App):
         people = f" - {r.people}" if r.people else ""
         self.readouts["selected"].value = html.escape(
             f"{r.year}: {r.event}{people}{note}. Source: {r.source}.")
-        rows = [(m.year, m.event, m.people, m.source) for m in (self.records[j] for j in idx)]
-        self.readouts["events"].value = html_table(
-            ("year", "event", "people", "source"), rows, bold_row=slider.value)
+        # Only the milestones around the selection (the whole list is 48 rows, several screens
+        # high): the selected one in bold, with its neighbours in time.
+        first = min(max(0, slider.value - WINDOW // 2), max(0, len(idx) - WINDOW))
+        near = idx[first:first + WINDOW]
+        rows = [(m.year, m.event, m.people, m.source) for m in (self.records[j] for j in near)]
+        caption = (f"<div>Milestones {first + 1} to {first + len(near)} of {len(idx)} "
+                   f"(the selected one in bold; the slider moves through them)</div>")
+        self.readouts["events"].value = caption + scroll_box(html_table(
+            ("year", "event", "people", "source"), rows, bold_row=slider.value - first,
+            style="font-size:12px;line-height:1.35;border-spacing:0 3px"), EVENTS_PX)
         what = "all themes" if theme == "all" else f"theme '{theme}'"
         self.set_summary(f"{len(idx)} milestones from {min(self.records[j].year for j in idx)} "
                          f"to {max(self.records[j].year for j in idx)} ({what}). "

@@ -26,6 +26,7 @@ from .._base import (
     slider,
     style_axes,
 )
+from ._common import keep_above, row
 
 __all__ = ["half_plane_regions"]
 
@@ -57,21 +58,23 @@ class HalfPlaneRegions(App):
         controls = {
             "mode": dropdown("combine the half-planes by", _MODES,
                              value=mode, tooltip="how the hidden units are combined"),
-            "n_active": int_slider("half-planes in use (hidden threshold units)", n_active, 1,
-                                   _MAX),
-            "edit": dropdown("edit half-plane", {f"half-plane {k + 1}": k for k in range(_MAX)},
-                             value=0),
-            "angle": slider("normal direction θ (degrees)", self.angles[0], 0, 360, 1,
+            "n_active": int_slider("half-planes in use", n_active, 1, _MAX,
+                                   tooltip="hidden threshold units, one per half-plane"),
+            "edit": dropdown("edit", self._edit_options(n_active), value=0,
+                             tooltip="the half-plane that the two sliders below move"),
+            "angle": slider("normal θ (degrees)", self.angles[0], 0, 360, 1,
                             readout_format=".0f",
                             tooltip="the unit fires on cos θ x1 + sin θ x2 >= d"),
             "offset": slider("offset d", self.offsets[0], -3, 3, 0.01),
         }
-        fig, ax = make_figure(figsize=(6.4, 4.4))
+        fig, ax = make_figure(figsize=(6.4, 4.0))
         readouts = {"accuracy": readout(), "network": readout()}
         super().__init__(controls, fig, readouts, title="Regions from half-planes",
                          observe=False)
-        for name in ("mode", "n_active"):
-            controls[name].observe(self._on_change, names="value")
+        self.arrange([controls["mode"], row(controls["n_active"], controls["edit"]),
+                      row(controls["angle"], controls["offset"])])
+        controls["mode"].observe(self._on_change, names="value")
+        controls["n_active"].observe(self._on_count, names="value")
         controls["edit"].observe(self._on_select, names="value")
         controls["angle"].observe(self._on_edit, names="value")
         controls["offset"].observe(self._on_edit, names="value")
@@ -79,10 +82,11 @@ class HalfPlaneRegions(App):
         self._xx, self._yy, self._grid = region_grid(self.X, 140)
         ext = (self._xx.min(), self._xx.max(), self._yy.min(), self._yy.max())
         self.img = ax.imshow(np.zeros(self._xx.shape), origin="lower", extent=ext, cmap=CMAP,
-                             alpha=0.35, vmin=0, vmax=1, aspect="auto")
+                             alpha=0.35, vmin=0, vmax=1, aspect="auto", interpolation="nearest",
+                             interpolation_stage="data")
         self.lines = [ax.plot([], [], lw=1.5)[0] for _ in range(_MAX)]
         self.arrows = [ax.plot([], [], lw=2.5, solid_capstyle="butt")[0] for _ in range(_MAX)]
-        self.labels = [ax.text(0, 0, str(k + 1), fontsize=9, ha="center", va="center",
+        self.labels = [ax.text(0, 0, str(k + 1), fontsize=9, ha="center", va="center", zorder=4,
                                bbox={"fc": "white", "ec": "none", "alpha": 0.8})
                        for k in range(_MAX)]
         for cls, (colour, marker) in enumerate(((PALETTE["blue"], "o"),
@@ -92,11 +96,34 @@ class HalfPlaneRegions(App):
                        edgecolors="black", linewidths=0.4, label=f"class {cls}", zorder=3)
         ax.set_xlim(ext[0], ext[1])
         ax.set_ylim(ext[2], ext[3])
-        ax.legend(fontsize=8, loc="upper right")
+        # Beside the plot, where it covers no point and is drawn once.
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
         style_axes(ax, "", "x1", "x2")
+        # Every control changes only the shading, the lines and the title: those (and the
+        # points over them) are redrawn on the cached axes.
+        self.set_dynamic(keep_above(ax, [self.img], outside=[ax.get_legend()]) + [ax.title])
         self.update()
 
+    @staticmethod
+    def _edit_options(n: int) -> dict:
+        return {f"half-plane {k + 1}": k for k in range(n)}
+
+    def _on_count(self, _change=None) -> None:
+        """Only the half-planes in use can be edited (the others would change nothing)."""
+        n = self.controls["n_active"].value
+        edit = self.controls["edit"]
+        keep = min(edit.value, n - 1)
+        self._syncing = True
+        try:
+            edit.options = self._edit_options(n)
+            edit.value = keep
+        finally:
+            self._syncing = False
+        self._on_select()
+
     def _on_select(self, _change=None) -> None:
+        if self._syncing:
+            return
         k = self.controls["edit"].value
         self._syncing = True
         try:
@@ -154,6 +181,10 @@ class HalfPlaneRegions(App):
         pred = threshold_net_forward(self.X, layers)[:, 0]
         acc = float(np.mean(pred == self.y))
         groups = self.groups()
+        self.controls["mode"].tooltip = (
+            "how the hidden units are combined" if n > 3 else
+            "how the hidden units are combined; with 3 half-planes or fewer the union has one "
+            "group, so the region is the intersection (the network gets a second layer)")
         kind = (f"intersection of {n} half-planes" if groups is None else
                 "union of " + " and ".join(f"the intersection of planes "
                                            f"{', '.join(str(i + 1) for i in g)}"
@@ -162,9 +193,9 @@ class HalfPlaneRegions(App):
         self.set_readout("accuracy", f"Region = {kind}. Points inside are called class 1: "
                                      f"accuracy {acc:.1%} on {len(self.y)} points.")
         w1, b1 = layers[0]
-        parts = [f"hidden layer 1: {n} units, rows (cos θ, sin θ) = "
-                 + "; ".join(f"({a:.2f}, {b:.2f})" for a, b in w1)
-                 + ", biases -d = " + ", ".join(f"{v:.2f}" for v in b1)]
+        parts = [f"hidden layer 1 ({n} units): w rows (cos θ, sin θ) = "
+                 + " ".join(f"({a:.2f}, {b:.2f})" for a, b in w1),
+                 "                        biases -d = " + ", ".join(f"{v:.2f}" for v in b1)]
         ops = ["AND"] if groups is None else ["AND of each group", "OR"]
         for l, ((w, b), op) in enumerate(zip(layers[1:], ops), start=2):
             name = "output" if l == len(layers) else f"hidden layer {l}"

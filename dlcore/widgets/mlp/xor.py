@@ -9,6 +9,7 @@ import numpy as np
 
 from ...viz.mlp import region_grid, threshold_net_forward, xor_layers
 from .._base import CMAP, PALETTE, App, make_figure, readout, slider, style_axes
+from ._common import keep_above
 
 __all__ = ["xor_network"]
 
@@ -51,10 +52,11 @@ class XorNetwork(App):
         self._xx, self._yy, self._grid = region_grid(_X, 120, margin=0.5)
         ext = (self._xx.min(), self._xx.max(), self._yy.min(), self._yy.max())
         blank = np.zeros(self._xx.shape)
-        self.img_in = ax_in.imshow(blank, origin="lower", extent=ext, cmap=CMAP, alpha=0.35,
-                                   vmin=0, vmax=1, aspect="auto")
-        self.img_h = ax_h.imshow(blank, origin="lower", extent=ext, cmap=CMAP, alpha=0.35,
-                                 vmin=0, vmax=1, aspect="auto")
+        # (nearest and "data": the cheapest way to draw a two-valued region)
+        look = dict(origin="lower", extent=ext, cmap=CMAP, alpha=0.35, vmin=0, vmax=1,
+                    aspect="auto", interpolation="nearest", interpolation_stage="data")
+        self.img_in = ax_in.imshow(blank, **look)
+        self.img_h = ax_h.imshow(blank, **look)
         (w1, b1) = layers[0]
         xs = np.array([-0.5, 1.5])
         for j, (name, colour) in enumerate((("OR unit: x1 + x2 = 0.5", PALETTE["green"]),
@@ -72,9 +74,14 @@ class XorNetwork(App):
         for ax in (ax_in, ax_h):
             ax.set_xlim(-0.5, 1.5)
             ax.set_ylim(-0.5, 1.5)
-            ax.legend(fontsize=7, loc="upper right")
+        # One legend under both panels: it covers no data, and it is drawn once.
+        fig.legend(handles=[*ax_in.get_lines()[:2], self.line_h], loc="outside lower center",
+                   ncols=3, fontsize=8, frameon=False)
         style_axes(ax_in, "Input space (yellow: output 1)", "x1", "x2")
         style_axes(ax_h, "Hidden space (yellow: output 1)", "h_OR", "h_AND")
+        # A slider changes the shaded regions, the colours of the points and the output line:
+        # those (and what is drawn over them) are redrawn on the cached axes (blitting).
+        self.set_dynamic(keep_above(ax_in, [self.img_in]) + keep_above(ax_h, [self.img_h]))
         self.update()
 
     def layers(self):

@@ -13,8 +13,27 @@ from matplotlib.patches import Rectangle
 
 from ... import neurons
 from ..._checks import as_array, check_int, check_shapes
-from .._base import CYCLE, PALETTE, App, button, checkbox, make_figure, readout, slider, style_axes
-from ..milestones._common import html_table
+from .._base import (
+    CYCLE,
+    PALETTE,
+    App,
+    button,
+    checkbox,
+    make_figure,
+    readout,
+    slider,
+    style_axes,
+    text_width,
+)
+from ..milestones._common import (
+    BlitsAxes,
+    FitsLegends,
+    ImageFirst,
+    html_columns,
+    legend_below,
+    row,
+    steady_limits,
+)
 from ._common import FUNCTION_NAMES_2, REALISABLE_2, function_index, truth_column
 
 __all__ = ["MPNeuronPlayground", "mp_neuron_playground"]
@@ -23,7 +42,7 @@ MOVIE_INPUTS = ("isActorDamon", "isGenreThriller", "isDirectorNolan")
 FIRE, SILENT = PALETTE["blue"], PALETTE["grey"]
 
 
-class MPNeuronPlayground(App):
+class MPNeuronPlayground(ImageFirst, FitsLegends, BlitsAxes, App):
     """A threshold unit ``y = 1[w . x >= theta]`` with McCulloch-Pitts inhibitory inputs."""
 
     def __init__(self, n_inputs=3, threshold=3.0, weights=None, inhibitory=(), x=None,
@@ -55,9 +74,11 @@ class MPNeuronPlayground(App):
         self.n, self.names = n, tuple(names)
         self.X = neurons.truth_table(lambda row: 0, n)[0].astype(float)
         controls = {}
+        x_px = max(text_width(f"x{i + 1} = 1 ({names[i]})") + 40 for i in range(n))
         for i in range(n):
             controls[f"x{i}"] = checkbox(f"x{i + 1} = 1 ({names[i]})", bool(x[i]),
                                          tooltip=f"input x{i + 1}: {names[i]}")
+            controls[f"x{i}"].layout.width = f"{max(x_px, 160)}px"  # the rows line up
         for i in range(n):
             controls[f"w{i}"] = slider(f"weight w{i + 1}", float(w[i]), -3, 3, 0.5,
                                        tooltip=f"weight of input x{i + 1} ({names[i]})")
@@ -71,12 +92,24 @@ class MPNeuronPlayground(App):
         controls["preset_0"].on_click(lambda _b: setattr(controls["theta"], "value", 0.0))
         controls["preset_n"].on_click(lambda _b: setattr(controls["theta"], "value", float(n)))
         ncols = 3 if n == 2 else 2
-        fig, axes = make_figure(1, ncols, figsize=(11.5 if n == 2 else 8.4, 3.8))
+        fig, axes = make_figure(1, ncols, figsize=(11.5, 4.8) if n == 2 else (8.4, 3.8))
+        self._ylim = self._tlim = None
         self._build_plots(axes)
         readouts = {"decision": readout(), "table": readout()}
         if n == 2:
             readouts["function"] = readout()
         super().__init__(controls, fig, readouts, title="McCulloch-Pitts neuron playground")
+        # One row per input (its value, weight, inhibitory switch), then θ and its presets.
+        self.arrange([row(controls[f"x{i}"], controls[f"w{i}"], controls[f"inh{i}"])
+                      for i in range(n)]
+                     + [row(controls["theta"], controls["preset_0"], controls["preset_n"])])
+        dynamic = [*self.stack, self.total, self.theta_line, self.verdict, *self.rows,
+                   self.zero_v, self.theta_v]
+        if n == 2:
+            dynamic.append(self.highlight)
+        self.set_dynamic(dynamic)
+        # A new range of sums redraws the value axes and the bars, not the whole figure.
+        self.blit_axes([self.ax.yaxis, self.ax_t.xaxis])
         self.update()
 
     def _build_plots(self, axes) -> None:
@@ -93,16 +126,21 @@ class MPNeuronPlayground(App):
         self.verdict = ax.text(0, 0, "", ha="center", va="bottom", fontsize="medium")
         ax.set_xlim(-1, 1)
         ax.set_xticks([0], ["Σ wᵢxᵢ"])
-        ax.legend(loc="upper right", fontsize="x-small")
-        style_axes(ax, "Weighted sum against θ", "current input x", "value")
+        # Outside the axes: the θ line and the bars move across the whole panel.
+        if self.n == 2:  # three panels: the legend goes under the first
+            legend_below(ax, 3, handlelength=1.2, columnspacing=0.8)
+        else:
+            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+        style_axes(ax, "Sum against θ" if self.n == 2 else "Weighted sum against θ",
+                   "current input x", "value")
         rows = 2 ** self.n
         self.rows = ax_t.barh(range(rows), [0.0] * rows, color=SILENT)
         self.theta_v = ax_t.axvline(0, color=PALETTE["vermillion"], ls="--", lw=2)
-        ax_t.axvline(0, color=PALETTE["black"], lw=0.5)
+        self.zero_v = ax_t.axvline(0, color=PALETTE["black"], lw=0.5)
         ax_t.set_yticks(range(rows), ["".join(str(int(v)) for v in r) for r in self.X],
                         fontsize="small")
         ax_t.invert_yaxis()
-        style_axes(ax_t, "Every input: sum (blue = fires)", "weighted sum Σ wᵢxᵢ",
+        style_axes(ax_t, "Every input (blue: fires)", "weighted sum Σ wᵢxᵢ",
                    "input x1..x" + str(self.n))
         if self.n == 2:
             ax_f = axes[2]
@@ -115,10 +153,9 @@ class MPNeuronPlayground(App):
                                              edgecolor=PALETTE["vermillion"], lw=0))
             self.highlight = ax_f.add_patch(Rectangle((-0.5, -0.5), 1, 4, fill=False,
                                                       edgecolor=PALETTE["black"], lw=3))
-            ax_f.set_xticks(range(16), FUNCTION_NAMES_2, rotation=90, fontsize="x-small")
+            ax_f.set_xticks(range(16), FUNCTION_NAMES_2, rotation=90, fontsize=8)
             ax_f.set_yticks(range(4), ["00", "01", "10", "11"])
-            style_axes(ax_f, "16 functions of 2 inputs", "function (hatched: no single unit)",
-                       "input x1 x2")
+            style_axes(ax_f, "The 16 functions", "hatched: no single unit", "input x1 x2")
 
     def values(self):
         """Current (x, w, theta, inhibitory indices)."""
@@ -159,12 +196,14 @@ class MPNeuronPlayground(App):
         vetoed = bool(inh) and bool(np.any(x[list(inh)] == 1))
         self.total.set_ydata([s, s])
         self.theta_line.set_ydata([theta, theta])
+        # Limits that change only when the bars leave them or fill too little of them: most
+        # changes then redraw the moving artists only.
         lo = min(0.0, float(neg[-1]), theta) - 1
-        hi = max(1.0, float(pos[-1]), theta) + 1.2
-        self.ax.set_ylim(lo, hi)
-        word = "vetoed: y = 0" if vetoed else ("fires: y = 1" if y else "silent: y = 0")
-        self.verdict.set_text(word)
-        self.ax.set_xlabel(f"current input x = {tuple(int(v) for v in x)}")
+        hi = max(1.0, float(pos[-1]), theta) + 1.8
+        self._ylim = steady_limits(self._ylim, lo, hi, pad=0.0, headroom=0.1, slack=1.8)
+        self.ax.set_ylim(*self._ylim)
+        word = "vetoed, y = 0" if vetoed else ("fires, y = 1" if y else "silent, y = 0")
+        self.verdict.set_text(f"x = {''.join(str(int(v)) for v in x)}: {word}")
         self.verdict.set_position((0, max(s, theta, float(pos[-1])) + 0.15))
         X, sums, ys = self.table()
         current = int(np.dot(x.astype(int), 1 << np.arange(self.n - 1, -1, -1)))
@@ -175,7 +214,13 @@ class MPNeuronPlayground(App):
             bar.set_linewidth(2.5 if r == current else 0)
         self.theta_v.set_xdata([theta, theta])
         span = max(np.abs(sums).max(), abs(theta)) + 1
-        self.ax_t.set_xlim(-span, span)
+        self._tlim = steady_limits(self._tlim, -span, span, pad=0.0, headroom=0.1, slack=1.8)
+        self.ax_t.set_xlim(*self._tlim)
+        for key, value in (("preset_0", 0.0), ("preset_n", float(self.n))):
+            b = self.controls[key]
+            b.disabled = bool(np.isclose(theta, value))
+            b.tooltip = (f"θ is already {value:g}" if b.disabled
+                         else f"set the threshold θ to {value:g}")
         terms = " + ".join(f"{wi:g}·{int(xi)}" for wi, xi in zip(w, x))
         rel = "≥" if s >= theta else "<"
         bias = s - theta
@@ -188,9 +233,12 @@ class MPNeuronPlayground(App):
         else:
             text += f"y = {y} ({'fires' if y else 'silent'})."
         self.set_readout("decision", text)
-        header = [f"x{i + 1}" for i in range(self.n)] + ["Σ wᵢxᵢ", "y"]
-        rows = [[int(v) for v in X[r]] + [f"{sums[r]:g}", int(ys[r])] for r in range(len(X))]
-        self.readouts["table"].value = html_table(header, rows, bold_row=current)
+        # The truth table on its side (one column per input), so 16 inputs stay 3 lines high.
+        inputs = ["".join(str(int(v)) for v in X[r]) for r in range(len(X))]
+        self.readouts["table"].value = html_columns(
+            [("x = " + "".join(f"x{i + 1}" for i in range(self.n)), *inputs),
+             ("Σ wᵢxᵢ", *(f"{v + 0.0:g}" for v in sums)),
+             ("y", *(int(v) for v in ys))], bold_col=current)
         n_fire = int(ys.sum())
         summary = (f"Weighted sum {s:g} against threshold {theta:g}: "
                    f"{'vetoed' if vetoed else ('fires' if y else 'silent')}. "

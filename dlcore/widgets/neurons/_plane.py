@@ -8,15 +8,22 @@ from __future__ import annotations
 import html
 
 import numpy as np
-from matplotlib.colors import ListedColormap
+from matplotlib.patches import Polygon
 
 from ... import neurons
 from ..._checks import as_array, check_shapes
 from ...data.tables import boolean_table
 from ...viz.neurons import boundary_segment
 from .._base import PALETTE, App, button, dropdown, make_figure, readout, slider, style_axes
-from ..milestones._common import html_table
-from ._common import CORNERS, FUNCTION_NAMES_2, function_index
+from ..milestones._common import (
+    FitsLegends,
+    ImageFirst,
+    fit_legends,
+    html_table,
+    legend_below,
+    row,
+)
+from ._common import CORNERS, FUNCTION_NAMES_2, function_index, half_plane_polygon
 
 __all__ = ["ThresholdPlane", "threshold_plane"]
 
@@ -24,7 +31,7 @@ TARGETS = ("AND", "OR", "NAND", "NOR", "XOR", "XNOR")
 _LIM = (-0.5, 1.5)
 
 
-class ThresholdPlane(App):
+class ThresholdPlane(ImageFirst, FitsLegends, App):
     """Sliders for w1, w2, theta; the fire region, the boundary and the corners vs a target."""
 
     def __init__(self, w=(1.0, 1.0), theta=2.0, target="AND"):
@@ -49,13 +56,13 @@ class ThresholdPlane(App):
         }
         controls["and"].on_click(lambda _b: self.preset("AND", 2.0))
         controls["or"].on_click(lambda _b: self.preset("OR", 1.0))
-        fig, ax = make_figure(figsize=(4.6, 4.4))
+        fig, ax = make_figure(figsize=(4.6, 4.6))
         self.ax = ax
-        g = np.linspace(*_LIM, 161)
-        self._gx, self._gy = np.meshgrid(g, g)
-        self.region = ax.imshow(np.zeros_like(self._gx), origin="lower", extent=(*_LIM, *_LIM),
-                                cmap=ListedColormap(["#ffffff", PALETTE["sky"]]), vmin=0,
-                                vmax=1, alpha=0.45, zorder=0)
+        # The fire region as a polygon (the square clipped by w . x >= θ): exact and much
+        # faster to redraw than an image of the same region.
+        self.region = ax.add_patch(Polygon(np.empty((0, 2)), closed=True,
+                                           facecolor=PALETTE["sky"], alpha=0.45, lw=0,
+                                           zorder=0))
         self.line = ax.plot([], [], color=PALETTE["black"], lw=2,
                             label=r"$w_1x_1 + w_2x_2 = \theta$")[0]
         self.ones = ax.scatter([], [], s=160, marker="o", color=PALETTE["blue"],
@@ -65,15 +72,37 @@ class ThresholdPlane(App):
                                 label="target 0", zorder=3)
         self.wrong = ax.scatter([], [], s=260, marker="x", color=PALETTE["black"],
                                 linewidths=2.5, label="unit disagrees", zorder=4)
-        self.labels = [ax.text(cx + 0.07, cy + 0.07, "", fontsize="small") for cx, cy in CORNERS]
+        # Each label centred above its corner, inside the axes.
+        self.labels = [ax.text(cx, cy + 0.1, "", fontsize="small", ha="center")
+                       for cx, cy in CORNERS]
         ax.set_xlim(*_LIM)
         ax.set_ylim(*_LIM)
+        ax.set_xticks(np.arange(_LIM[0], _LIM[1] + 0.01, 0.5))
+        ax.set_yticks(np.arange(_LIM[0], _LIM[1] + 0.01, 0.5))
         ax.set_aspect("equal")
-        ax.legend(loc="upper left", fontsize="x-small", framealpha=0.9)
-        style_axes(ax, "Threshold unit on the unit square (shaded: fires)", "$x_1$", "$x_2$")
-        super().__init__(controls, fig, {"result": readout(), "corners": readout()},
+        # Below the axes: inside, the moving line and region would be drawn over it.
+        legend_below(ax, 2, markerscale=0.6)
+        style_axes(ax, "Unit on the square (shaded: fires)", "$x_1$", "$x_2$")
+        super().__init__(controls, fig, {"result": readout()},
                          title="Threshold unit as a line", layout="row")
+        # The corners' table sits under the controls (beside the plot when both fit).
+        self.readouts["corners"] = readout()
+        self.arrange([row(controls["w1"], controls["w2"]),
+                      row(controls["theta"], controls["target"]),
+                      row(controls["and"], controls["or"]), self.readouts["corners"]],
+                     width=345)
+        self.set_dynamic([self.region, self.line, self.ones, self.zeros, self.wrong,
+                          *self.labels])
         self.update()
+
+    def fit(self, width: int) -> None:
+        """As ``App.fit``; with the controls above the plot (a narrow output area), the plot
+        keeps its designed size instead of growing, so the whole widget stays on screen."""
+        super().fit(width)
+        if width and width >= 100 and self._body.layout.flex_flow == "column":
+            side = min(self.fig.get_figwidth(), self.fig._dl_design[0]) * self.fig.dpi
+            self._resize(side, side)
+            fit_legends(self.fig)
 
     def preset(self, target: str, theta: float) -> None:
         """Set w = (1, 1), the threshold and the target together (one redraw)."""
@@ -96,7 +125,9 @@ class ThresholdPlane(App):
         _, y_target = boolean_table(target)
         y_unit = neurons.step(CORNERS @ w - theta)
         scores = CORNERS @ w
-        self.region.set_data(neurons.step(w[0] * self._gx + w[1] * self._gy - theta))
+        poly = half_plane_polygon(w, -theta, _LIM, _LIM)
+        self.region.set_xy(poly if len(poly) else np.zeros((1, 2)))
+        self.region.set_visible(len(poly) > 0)
         self.line.set_data(*boundary_segment(w, -theta, _LIM, _LIM))
         self.ones.set_offsets(CORNERS[y_target == 1])
         self.zeros.set_offsets(CORNERS[y_target == 0])
@@ -113,10 +144,19 @@ class ThresholdPlane(App):
         elif n_ok == 4:
             text += f" The line w1 x1 + w2 x2 = θ separates the 1s of {target} from its 0s."
         self.readouts["result"].value = html.escape(text)
-        rows = [(f"({int(a)}, {int(b)})", f"{s:g}", int(yu), int(yt), "yes" if yu == yt else "no")
+        rows = [(f"({int(a)}, {int(b)})", f"{s + 0.0:g}", int(yu), int(yt),
+                 "yes" if yu == yt else "no")
                 for (a, b), s, yu, yt in zip(CORNERS, scores, y_unit, y_target)]
+        # Narrow (it sits beside the plot, under the controls): short headers, no wrapping.
         self.readouts["corners"].value = html_table(
-            ("x", "w1 x1 + w2 x2", "unit y", f"{target} target", "match"), rows)
+            ("x", "w1x1+w2x2", "unit y", f"target {target}", "match"), rows,
+            style="line-height:1.4;white-space:nowrap")
+        for key, (tgt, th) in (("and", ("AND", 2.0)), ("or", ("OR", 1.0))):
+            b = self.controls[key]
+            b.disabled = bool(np.allclose([w[0], w[1], theta], [1.0, 1.0, th])
+                              and target == tgt)
+            b.tooltip = (f"already the {tgt} preset" if b.disabled
+                         else f"set w = (1, 1), θ = {th:g} and the target {tgt}")
         self.set_summary(f"Line {w[0]:g} x1 + {w[1]:g} x2 = {theta:g} on the unit square: the "
                          f"unit computes {computed} and matches {target} on {n_ok} of 4 corners.")
 

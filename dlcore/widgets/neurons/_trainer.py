@@ -7,8 +7,7 @@ feature is appended, D = 2 otherwise; y (N,) labels in {-1, +1}; w (D,).
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.colors import ListedColormap
-from matplotlib.patches import FancyArrowPatch
+from matplotlib.patches import FancyArrowPatch, Polygon
 from matplotlib.ticker import MaxNLocator
 
 from ..._checks import as_array, check_int, check_shapes
@@ -27,8 +26,8 @@ from .._base import (
     readout,
     style_axes,
 )
-from ..milestones._common import html_table
-from ._common import errors_per_epoch, fmt_vec, perceptron_trace
+from ..milestones._common import ImageFirst, html_table, row
+from ._common import errors_per_epoch, fmt_vec, half_plane_polygon, perceptron_trace
 
 __all__ = ["PerceptronTrainer", "perceptron_trainer", "SLIDE_EXAMPLE"]
 
@@ -53,7 +52,7 @@ def _pm_labels(y, n: int) -> np.ndarray:
     return y.astype(int)
 
 
-class PerceptronTrainer(App):
+class PerceptronTrainer(ImageFirst, App):
     """Points, boundary and w arrow at each update; mistakes per epoch alongside."""
 
     def __init__(self, data=None, X=None, y=None, sign_zero=1, max_epochs=10, bias=None,
@@ -98,17 +97,31 @@ class PerceptronTrainer(App):
         }
         controls["next"].on_click(lambda _b: self._advance())
         controls["reset"].on_click(lambda _b: setattr(self.controls["step"], "value", 0))
-        fig, (ax, ax_e) = make_figure(1, 2, figsize=(9.4, 4.2))
+        fig, (ax, ax_e) = make_figure(1, 2, figsize=(9.4, 3.9),
+                                      gridspec_kw={"width_ratios": (1.35, 1.0)})
         self.ax, self.ax_e = ax, ax_e
         self._build_plots()
         readouts = {"step": readout(), "rows": readout(), "status": readout()}
         self._busy = False
         super().__init__(controls, fig, readouts, title="Perceptron trainer")
+        self.arrange([row(controls["data"], controls["bias"]),
+                      row(controls["sign0"], controls["max_epochs"]),
+                      row(controls["play"], controls["step"], controls["next"],
+                          controls["reset"])])
+        # What a step changes is blitted over the cached axes (the limits change only with
+        # the data); the points are redrawn too, so the region never covers them.
+        self.set_dynamic([self.region_pos, self.region_neg, self.pos, self.neg, self.line,
+                          self.ring, self.arrow, self.delta, self.ax.title, self.err_line])
         play.unobserve(self._on_change, names="value")  # the linked step slider redraws
         for name in ("data", "bias", "sign0", "max_epochs"):
             controls[name].unobserve(self._on_change, names="value")
             controls[name].observe(self._on_setup, names="value")
         self._on_setup()
+
+    def _on_change(self, change=None) -> None:
+        if self._busy:  # a change of data or epochs resets t: it redraws once, at its end
+            return
+        super()._on_change(change)
 
     def _default_bias(self, data: str) -> bool:
         if data == "custom" and self._bias_given is not None:
@@ -117,9 +130,12 @@ class PerceptronTrainer(App):
 
     def _build_plots(self) -> None:
         ax, ax_e = self.ax, self.ax_e
-        self.region = ax.imshow(np.zeros((2, 2)), origin="lower", extent=(-1, 1, -1, 1),
-                                cmap=ListedColormap([PALETTE["vermillion"], PALETTE["blue"]]),
-                                vmin=-1, vmax=1, alpha=0.12, zorder=0)
+        # ŷ = +1 and ŷ = -1 regions as two polygons (the box cut by the boundary): exact,
+        # and far faster to redraw at every step than an image of the same regions.
+        self.region_pos, self.region_neg = (
+            ax.add_patch(Polygon(np.zeros((1, 2)), closed=True, facecolor=colour, alpha=0.12,
+                                 lw=0, zorder=0))
+            for colour in (PALETTE["blue"], PALETTE["vermillion"]))
         self.pos = ax.scatter([], [], marker="o", color=PALETTE["blue"], label="y = +1",
                               zorder=3)
         self.neg = ax.scatter([], [], marker="s", color=PALETTE["vermillion"], label="y = -1",
@@ -135,7 +151,8 @@ class PerceptronTrainer(App):
                                                   lw=2, ls="--", zorder=5))
         ax.plot([], [], color=PALETTE["green"], lw=2.5, label="(w1, w2)")
         ax.plot([], [], color=PALETTE["purple"], lw=2, ls="--", label="update y x")
-        ax.legend(loc="best", fontsize="x-small", framealpha=0.9)
+        # Outside the axes: the boundary and the arrows move across the whole panel.
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, markerscale=0.6)
         ax.set_aspect("equal")
         style_axes(ax, "Perceptron", "$x_1$", "$x_2$")
         self.err_line = ax_e.plot([], [], marker="o", color=PALETTE["blue"])[0]
@@ -186,9 +203,6 @@ class PerceptronTrainer(App):
         self._box = (lo, hi)
         self.ax.set_xlim(lo[0], hi[0])
         self.ax.set_ylim(lo[1], hi[1])
-        self.region.set_extent((lo[0], hi[0], lo[1], hi[1]))
-        gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], 120), np.linspace(lo[1], hi[1], 120))
-        self._grid = np.stack([gx, gy], axis=-1)
         self.ax_e.set_xlim(0.5, self.trace[-1].epoch + 0.5)
         self.ax_e.set_ylim(-0.3, errors_per_epoch(self.trace).max() + 0.7)
 
@@ -208,9 +222,14 @@ class PerceptronTrainer(App):
         w = self.weights()
         b = float(w[2]) if w.shape[0] == 3 else 0.0
         lo, hi = self._box
-        score = self._grid @ w[:2] + b
-        sign0 = self.controls["sign0"].value
-        self.region.set_data(np.where(score >= 0, 1, -1) if sign0 == 1 else np.sign(score))
+        # ŷ = +1 where w . x + b >= 0 (with np.sign, ŷ = 0 on the line itself: no area).
+        box = ((lo[0], hi[0]), (lo[1], hi[1]))
+        for patch, sign in ((self.region_pos, 1.0), (self.region_neg, -1.0)):
+            poly = half_plane_polygon(sign * w[:2], sign * b, *box)
+            if sign < 0 and not np.any(w[:2]):
+                poly = np.empty((0, 2))  # w = 0, b = 0: score 0 everywhere, ŷ = +1
+            patch.set_xy(poly if len(poly) else np.zeros((1, 2)))
+            patch.set_visible(len(poly) > 0)
         self.line.set_data(*boundary_segment(w[:2], b, (lo[0], hi[0]), (lo[1], hi[1])))
         self.arrow.set_positions((0, 0), tuple(w[:2]))
         self.ax.set_title(f"Perceptron after step t = {t}")
@@ -232,7 +251,12 @@ class PerceptronTrainer(App):
             self.set_readout("step", f"t = {t} (epoch {r.epoch}, point {r.index + 1}): "
                                      f"x = {fmt_vec(r.x)}, y = {r.y:+d}; w · x = {r.score:.3g}, "
                                      f"ŷ = {_label(r.y_hat)}; {verdict}.")
-        first = max(0, t - 8)
+        nxt, reset, n = self.controls["next"], self.controls["reset"], len(self.trace)
+        nxt.disabled, reset.disabled = t >= n, t == 0
+        nxt.tooltip = (f"the run ends after {n} visits (see the status below)" if nxt.disabled
+                       else "one more visit of the learning rule")
+        reset.tooltip = "already at t = 0, w = 0" if reset.disabled else "start again from w = 0"
+        first = max(0, t - 6)
         rows = [(r.t, r.epoch, fmt_vec(r.w_old), fmt_vec(r.x), f"{r.y:+d}", f"{r.score:.3g}",
                  _label(r.y_hat), int(r.mistake), fmt_vec(r.w_new))
                 for r in self.trace[first:t]]

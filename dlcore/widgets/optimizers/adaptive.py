@@ -22,8 +22,28 @@ import numpy as np
 
 from ...optim import SURFACES, adagrad_update, adam_update, rmsprop_update, surface, trajectory
 from ...viz.optim import OPTIMIZER_LABELS, OPTIMIZER_STYLE
-from .._base import CMAP, PALETTE, App, dropdown, log_slider, make_figure, readout, style_axes
-from ._common import arrange, check_point, check_steps, finite_rows, redraw_contours, step_row
+from .._base import (
+    CMAP,
+    PALETTE,
+    App,
+    dropdown,
+    log_slider,
+    make_figure,
+    readout,
+    style_axes,
+    view,
+)
+from ._common import (
+    ContourLines,
+    check_point,
+    check_steps,
+    fast_grad,
+    finite_rows,
+    ipympl_workarounds,
+    shown_value,
+    step_row,
+    sticky_limits,
+)
 
 __all__ = ["adaptive_steps"]
 
@@ -90,15 +110,20 @@ class AdaptiveSteps(App):
         readouts = {"rates": readout(), "gd": readout()}
         super().__init__(controls, fig, readouts, title="Adaptive step sizes")
         c = self.controls
-        arrange(self, [W.HBox([W.VBox([c["method"], c["lr"], row]),
-                               W.VBox([c["surface"], c["kappa"]])],
-                              layout=W.Layout(flex_flow="row wrap"))])
-        self._contours, self._drawn = None, None
+        wrap = W.Layout(flex_flow="row wrap")
+        self.arrange([W.HBox([c["method"], view(c["lr"])], layout=wrap),
+                      W.HBox([c["surface"], view(c["kappa"])], layout=wrap), row])
         self._build_artists()
+        self._runs: dict = {}
         self._silent = False
         self.update()
+        self.set_dynamic([self._contours.lines, self.gd_line, self.path_line, self.head,
+                          self.start_marker, self.rate_x, self.rate_y, self.gd_rate,
+                          self.ideal_x, self.ideal_y, self.step_line, self.ax_path.title])
+        ipympl_workarounds(self)
 
     def _build_artists(self) -> None:
+        self._contours = ContourLines(self.ax_path, CMAP)
         gd = OPTIMIZER_STYLE["gd"]
         self.gd_line, = self.ax_path.plot([], [], color=gd["color"], linestyle=":",
                                           linewidth=1.3, label="GD, η = 2/(1+κ)", zorder=2)
@@ -111,7 +136,10 @@ class AdaptiveSteps(App):
         self.start_marker, = self.ax_path.plot([], [], marker="o", markersize=9,
                                                markerfacecolor="white", linestyle="none",
                                                markeredgecolor=PALETTE["black"], zorder=6)
-        self.ax_path.legend(loc="lower right", fontsize="small")
+        # under the axes, as the other panel's: the contours move with κ and the paths
+        self.path_legend = self.ax_path.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2),
+                                               ncol=2, fontsize="small", frameon=False,
+                                               columnspacing=1.0)
         self.rate_x, = self.ax_rate.plot([], [], color=PALETTE["blue"], linewidth=2,
                                          label="coordinate x")
         self.rate_y, = self.ax_rate.plot([], [], color=PALETTE["orange"], linewidth=2,
@@ -125,9 +153,11 @@ class AdaptiveSteps(App):
         self.step_line = self.ax_rate.axvline(self.steps, color=PALETTE["grey"], linewidth=1)
         self.ax_rate.set_yscale("log")
         self.ax_rate.set_xlim(0, self.steps)
-        style_axes(self.ax_rate, "Effective step size per coordinate", "step t",
-                   "step size multiplying the gradient (log)")
-        self.ax_rate.legend(loc="upper right", fontsize="small")
+        style_axes(self.ax_rate, "Step size per coordinate", "step t",
+                   "effective step size (log)")
+        # under the axes: inside it covered the 1/h lines
+        self.ax_rate.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2,
+                            fontsize="small", frameon=False, columnspacing=1.0)
 
     def _on_change(self, change=None) -> None:
         if self._silent:
@@ -141,23 +171,29 @@ class AdaptiveSteps(App):
                 self.controls["lr"].value = PRESET_LR[self.controls["method"].value]
                 self._silent = False
             self.update()
-        self.redraw()
+        # a new method renames the path in the legend, which is drawn once: draw it all
+        self.redraw(full=owner is self.controls["method"])
 
     def update(self) -> None:
         c = self.controls
-        name, kappa = c["surface"].value, float(c["kappa"].value)
+        name, kappa = c["surface"].value, shown_value(c["kappa"])
         method, lr = c["method"].value, float(c["lr"].value)
-        self.loss_fn, self.grad_fn = surface(name, kappa=kappa)
+        self.loss_fn, _ = surface(name, kappa=kappa)
+        self.grad_fn = fast_grad(name, kappa=kappa)
         info = SURFACES[name]
         start = info.start if self._start is None else self._start
-        if self._drawn != (name, kappa):  # contours change with the surface only
-            self._contours = redraw_contours(self.ax_path, self._contours, self.loss_fn,
-                                             info.xlim, info.ylim, 0.0, CMAP)
-            self._drawn = (name, kappa)
+        # contours change with the surface only
+        self._contours.update(self.loss_fn, info.xlim, info.ylim, 0.0, key=(name, kappa))
         self.start_marker.set_data([start[0]], [start[1]])
-        self.path, self.rates = adaptive_run(method, self.grad_fn, start, self.steps, lr=lr)
+        key = (name, kappa, tuple(start), method, lr)  # arrow keys go back and forth
+        if key not in self._runs:
+            if len(self._runs) >= 300:
+                self._runs.clear()
+            path, rates = adaptive_run(method, self.grad_fn, start, self.steps, lr=lr)
+            gd_path = trajectory("gd", self.grad_fn, start, self.steps, lr=2.0 / (1.0 + kappa))
+            self._runs[key] = path, rates, gd_path
+        self.path, self.rates, self.gd_path = self._runs[key]
         self.gd_lr = 2.0 / (1.0 + kappa)
-        self.gd_path = trajectory("gd", self.grad_fn, start, self.steps, lr=self.gd_lr)
         self.gd_rate.set_ydata([self.gd_lr, self.gd_lr])
         aligned = name == "quadratic"
         for line, h in ((self.ideal_x, 1.0), (self.ideal_y, kappa)):
@@ -165,8 +201,8 @@ class AdaptiveSteps(App):
             line.set_visible(aligned)
         rates = self.rates[np.isfinite(self.rates)]
         values = np.concatenate([rates, [self.gd_lr, 1.0, 1.0 / kappa]])
-        self.ax_rate.set_ylim(values.min() / 2, values.max() * 2)
-        style_axes(self.ax_path, f"{OPTIMIZER_LABELS[method]} on {name} (κ = {kappa:g})",
+        sticky_limits(self.ax_rate, values.min(), values.max(), log=True)
+        style_axes(self.ax_path, f"{OPTIMIZER_LABELS[method]} on {name} (κ = {kappa:.3g})",
                    "x", "y")
         self._show()
 
@@ -178,7 +214,7 @@ class AdaptiveSteps(App):
         self.path_line.set_data(path[:n_ok, 0], path[:n_ok, 1])
         self.head.set_data(path[n_ok - 1:n_ok, 0], path[n_ok - 1:n_ok, 1])
         self.path_line.set_label(OPTIMIZER_LABELS[method])
-        self.ax_path.legend(loc="lower right", fontsize="small")
+        self.path_legend.get_texts()[1].set_text(OPTIMIZER_LABELS[method])
         gd = self.gd_path[:k + 1]
         self.gd_line.set_data(gd[:, 0], gd[:, 1])
         t = np.arange(1, k + 1)
@@ -202,7 +238,7 @@ class AdaptiveSteps(App):
         where = "axis-aligned bowl" if c["surface"].value == "quadratic" else "rotated valley"
         self.set_summary(f"{label} on the {where}: at step {k} coordinate x moves with step "
                          f"{rx:.3g} and y with {ry:.3g}, a ratio of {rx / ry:.3g} "
-                         f"(κ = {c['kappa'].value:.3g}).")
+                         f"(κ = {shown_value(c['kappa']):g}).")
 
 
 def adaptive_steps(method: str = "adagrad", *, surface: str = "quadratic", kappa: float = 20.0,

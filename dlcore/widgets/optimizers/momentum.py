@@ -18,13 +18,45 @@ from matplotlib.patches import Polygon
 
 from ..._checks import as_array
 from ...optim import stability_limit, surface, trajectory
-from .._base import CMAP, PALETTE, App, dropdown, make_figure, readout, slider, style_axes
-from ._common import arrange, check_point, check_steps, finite_rows, redraw_contours, step_row
+from .._base import (
+    CMAP,
+    PALETTE,
+    App,
+    dropdown,
+    make_figure,
+    readout,
+    slider,
+    style_axes,
+    view,
+)
+from ._common import (
+    ContourLines,
+    check_point,
+    check_steps,
+    fast_grad,
+    finite_rows,
+    human_readout,
+    ipympl_workarounds,
+    step_row,
+    sticky_limits,
+)
 
 __all__ = ["momentum_explorer"]
 
 METHODS = {"momentum": "heavy ball (torch SGD momentum)", "nag": "Nesterov (nesterov=True)"}
 _BETAS = np.linspace(0.0, 0.99, 100)
+
+
+def lr_grid(h_max: float) -> tuple:
+    """``(lo, hi, step)`` of the step-size slider: up to 1.25 x the largest stable α, on a grid
+    of round numbers (1, 2 or 5 times a power of ten), so that values such as the slides' 0.003
+    sit on it (the browser moves a slider's value to its grid)."""
+    top = 1.25 * stability_limit(h_max, "momentum", 0.99)
+    raw = top / 250
+    power = 10.0 ** np.floor(np.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw * 0.999)
+    step = float(f"{step:.3g}")
+    return step, float(f"{np.ceil(top / step - 1e-9) * step:.6g}"), step
 
 
 def contraction(h: float, lr: float, beta: float, method: str = "momentum") -> float:
@@ -42,40 +74,49 @@ class MomentumExplorer(App):
     def __init__(self, lr, momentum, method, curvatures, start, steps):
         self.h = curvatures
         self.steps, self.start = steps, start
-        base_loss, base_grad = surface("quadratic", kappa=curvatures[1] / curvatures[0])
+        base_loss, _ = surface("quadratic", kappa=curvatures[1] / curvatures[0])
+        base_grad = fast_grad("quadratic", kappa=curvatures[1] / curvatures[0])
         h1 = curvatures[0]
         self.loss_fn = lambda p: h1 * base_loss(p)
         self.grad_fn = lambda p: h1 * base_grad(p)
-        self.lr_max = round(1.25 * stability_limit(curvatures[1], "momentum", 0.99), 6)
+        lr_lo, self.lr_max, lr_step = lr_grid(curvatures[1])
         controls = {
             "lr": slider("step size α (learning rate η)", min(lr, self.lr_max),
-                         self.lr_max / 250, self.lr_max, self.lr_max / 250, ".4f",
+                         lr_lo, self.lr_max, lr_step,
                          tooltip="learning rate: the step is α times the velocity"),
             "momentum": slider("momentum β", momentum, 0.0, 0.99, 0.01,
                                tooltip="how much of the previous step is kept (0 = plain GD)"),
             "method": dropdown("momentum form", {v: k for k, v in METHODS.items()}, method,
                                tooltip="heavy ball or Nesterov's look-ahead"),
         }
-        controls["lr"].layout = W.Layout(width="420px")  # room for the long label
+        human_readout(controls["lr"])  # 0.003, not 0.0030
         row, controls["step"], self.play, self.step_button = step_row(steps)
         fig, (self.ax_path, self.ax_loss, self.ax_stab) = make_figure(1, 3, figsize=(12, 3.9))
         readouts = {"stability": readout(), "rate": readout(), "position": readout()}
         super().__init__(controls, fig, readouts, title="Momentum explorer")
         c = self.controls
-        arrange(self, [W.HBox([W.VBox([c["lr"], c["momentum"]]), W.VBox([c["method"], row])],
-                              layout=W.Layout(flex_flow="row wrap"))])
+        self.arrange([W.HBox([view(c["lr"]), c["momentum"]],
+                             layout=W.Layout(flex_flow="row wrap")),
+                      W.HBox([c["method"], row], layout=W.Layout(flex_flow="row wrap"))])
         self._build_artists()
         self.update()
+        # markers that sit over the path are redrawn with it, on top; the stable region
+        # changes with the momentum form only (a full draw)
+        self.set_dynamic([self.path_line, self.head, self.min_marker, self.start_marker,
+                          self.loss_line, self.step_line, self.point])
+        ipympl_workarounds(self)
 
     def _build_artists(self) -> None:
         x0, y0 = self.start
         self.xlim = (-1.3 * max(abs(x0), 0.1), 1.3 * max(abs(x0), 0.1))
         self.ylim = (-1.6 * max(abs(y0), 0.1), 1.6 * max(abs(y0), 0.1))
-        redraw_contours(self.ax_path, None, self.loss_fn, self.xlim, self.ylim, 0.0, CMAP)
-        self.ax_path.plot(*self.start, marker="o", markersize=9, markerfacecolor="white",
-                          markeredgecolor=PALETTE["black"], linestyle="none", zorder=6)
-        self.ax_path.plot(0, 0, marker="*", markersize=13, color=PALETTE["black"],
-                          linestyle="none", zorder=4)
+        self._contours = ContourLines(self.ax_path, CMAP)
+        self._contours.update(self.loss_fn, self.xlim, self.ylim, 0.0)
+        self.start_marker, = self.ax_path.plot(*self.start, marker="o", markersize=9,
+                                               markerfacecolor="white", linestyle="none",
+                                               markeredgecolor=PALETTE["black"], zorder=6)
+        self.min_marker, = self.ax_path.plot(0, 0, marker="*", markersize=13,
+                                             color=PALETTE["black"], linestyle="none", zorder=4)
         self.path_line, = self.ax_path.plot([], [], color=PALETTE["orange"], marker=".",
                                             markersize=4, linewidth=1.3, zorder=3)
         self.head, = self.ax_path.plot([], [], marker="s", markersize=9, color=PALETTE["orange"],
@@ -93,20 +134,28 @@ class MomentumExplorer(App):
                               alpha=0.35, edgecolor="none", label="stable")
         self.ax_stab.add_patch(self.region)
         self.boundary, = self.ax_stab.plot([], [], color=PALETTE["blue"], linewidth=2,
-                                           label="limit for h_max")
+                                           label=f"limit, h = {self.h[1]:g}")
         self.point, = self.ax_stab.plot([], [], marker="o", markersize=10, linestyle="none",
-                                        markeredgecolor=PALETTE["black"], label="your (α, β)")
+                                        markeredgecolor=PALETTE["black"], zorder=5)
         self.ax_stab.set_xlim(0, self.lr_max)
-        self.ax_stab.set_ylim(0, 1)
-        style_axes(self.ax_stab, f"Stable region (h_max = {self.h[1]:g})", "step size α",
+        self.ax_stab.set_ylim(-0.04, 1)  # the point at β = 0 is drawn whole
+        style_axes(self.ax_stab, f"Stable region, h = {self.h[1]:g}", "step size α",
                    "momentum β")
+        # The regions are named where they are (a legend covered the boundary and the point);
+        # the point is green when stable, vermillion when not (the readout says which).
+        self.region_labels = [
+            self.ax_stab.text(0.04, 0.55, "stable", transform=self.ax_stab.transAxes,
+                              color=PALETTE["blue"], fontsize=10, ha="left", va="center"),
+            self.ax_stab.text(0.97, 0.35, "unstable", transform=self.ax_stab.transAxes,
+                              color=PALETTE["vermillion"], fontsize=10, ha="right", va="center")]
 
     def _on_change(self, change=None) -> None:
-        if change is not None and change["owner"] is self.controls["step"]:
+        owner = None if change is None else change["owner"]
+        if owner is self.controls["step"]:
             self._show()
         else:
             self.update()
-        self.redraw()
+        self.redraw(full=owner is self.controls["method"])  # a new stable region
 
     @property
     def method(self) -> str:
@@ -131,7 +180,6 @@ class MomentumExplorer(App):
         self.point.set_data([lr], [beta])
         self.point.set_color(PALETTE["green"] if self.stable else PALETTE["vermillion"])
         self.point.set_markeredgecolor(PALETTE["black"])
-        self.ax_stab.legend(loc="lower right", fontsize="small")  # the marker's colour changed
         rho = [contraction(h, lr, beta, form) for h in self.h]
         verdict = "stable" if self.stable else "unstable: the path diverges"
         self.set_readout("stability", f"α·h_max = {lr * self.h[1]:.3g}; the limit is "
@@ -146,7 +194,8 @@ class MomentumExplorer(App):
         finite = self.loss[np.isfinite(self.loss) & (self.loss > 0)]
         if finite.size:
             top = min(finite.max(), self.loss[0] * 1e6)
-            self.ax_loss.set_ylim(max(finite.min(), top * 1e-20) / 2, top * 2)
+            # limits that stay put while they fit let a slider move redraw only the curves
+            sticky_limits(self.ax_loss, max(finite.min(), top * 1e-20), top, log=True)
         self._show()
 
     def _show(self) -> None:
@@ -190,8 +239,8 @@ def momentum_explorer(lr: float = 0.003, momentum: float = 0.0, *, method: str =
         raise ValueError(f"curvatures must be two numbers 0 < h1 <= h2 (the flat and the steep "
                          f"direction); got {curvatures!r}")
     h = (float(h[0]), float(h[1]))
-    lr_max = 1.25 * stability_limit(h[1], "momentum", 0.99)
-    for name, value, lo, hi in (("lr", lr, lr_max / 250, lr_max),
+    lr_lo, lr_max, _ = lr_grid(h[1])
+    for name, value, lo, hi in (("lr", lr, lr_lo, lr_max),
                                 ("momentum", momentum, 0.0, 0.99)):
         if isinstance(value, bool) or not isinstance(value, numbers.Real) \
                 or not lo <= value <= hi:

@@ -21,11 +21,12 @@ import ipywidgets as W
 import numpy as np
 
 from ..._random import get_rng
-from .._base import PALETTE, App, button, dropdown, make_figure, readout, style_axes
-from ._common import arrange
+from .._base import PALETTE, App, button, dropdown, make_figure, readout, style_axes, text_width
+from ._common import ipympl_workarounds
 
 __all__ = ["batch_noise"]
 
+_RESAMPLE_TIP = "draw a fresh set of mini-batches"
 MODELS = {"softmax regression (650 weights)": "linear", "MLP 64-32-10 (2,410 weights)": "mlp"}
 WEIGHTS = {"at initialisation": "initial", "after 5 epochs of training": "trained"}
 
@@ -108,12 +109,37 @@ def minibatch_gradients(grads: np.ndarray, batch_size: int, draws: int, rng=None
 
     grads (N, P) -> (draws, P).
     """
+    batches = draw_batches(grads.shape[0], batch_size, draws, rng)
+    return batch_means(grads, batches)
+
+
+def draw_batches(n: int, batch_size: int, draws: int, rng=None) -> np.ndarray:
+    """Row indices of ``draws`` mini-batches of ``batch_size`` among n, without replacement.
+
+    Returns (draws, batch_size) ints; the same draws as ``minibatch_gradients`` with that rng.
+    """
     rng = get_rng(rng)
-    n = grads.shape[0]
+    return np.array([rng.choice(n, size=batch_size, replace=False) for _ in range(draws)])
+
+
+def batch_means(values: np.ndarray, batches: np.ndarray) -> np.ndarray:
+    """Mean of ``values`` (N, ...) over each batch of row indices (draws, B) -> (draws, ...).
+
+    Small batches gather their rows (cost ~ draws B P); large ones use one matrix product
+    (cost ~ draws N P).
+    """
+    n, (draws, b) = values.shape[0], batches.shape
+    if 4 * b <= n:
+        return values[batches].mean(axis=1)
     select = np.zeros((draws, n))
-    for d in range(draws):
-        select[d, rng.choice(n, size=batch_size, replace=False)] = 1.0 / batch_size
-    return select @ grads
+    np.put_along_axis(select, batches, 1.0 / b, axis=1)
+    return select @ values
+
+
+def _slider_px(options) -> str:
+    """Room for the label, a 150 px track and the longest readout ("1078 (full batch)")."""
+    longest = max(text_width(label) for label, _ in options)
+    return f"{text_width('batch size B') + 150 + longest + 20}px"
 
 
 def _sizes(n: int) -> list:
@@ -128,6 +154,7 @@ class BatchNoise(App):
         self.draws, self.seed = draws, seed
         self.rng = get_rng(seed)
         self._sets: dict = {}
+        self._derived_sets: dict = {}
         self._n = n
         options = [(f"{b}" if b < self._n else f"{b} (full batch)", b) for b in _sizes(n)]
         controls = {
@@ -135,23 +162,27 @@ class BatchNoise(App):
                                             description="batch size B",
                                             style={"description_width": "initial"},
                                             tooltip="images per mini-batch",
-                                            layout=W.Layout(width="360px")),
+                                            layout=W.Layout(width=_slider_px(options))),
             "model": dropdown("model", MODELS, model, tooltip="the network whose gradient is "
                                                               "measured (weights fixed)"),
             "weights": dropdown("weights", WEIGHTS, weights,
                                 tooltip="far from a minimum, or close to one"),
         }
-        self.resample = button("new draws", tooltip="draw a fresh set of mini-batches")
+        self.resample = button("new draws", tooltip=_RESAMPLE_TIP)
         self.resample.on_click(lambda _b: self._on_change())
         fig, (self.ax_cloud, self.ax_spread) = make_figure(1, 2, figsize=(10.5, 4.0))
         readouts = {"spread": readout(), "cosine": readout()}
         super().__init__(controls, fig, readouts, title="Mini-batch gradient noise (digits)")
         c = self.controls
-        arrange(self, [W.HBox([W.VBox([c["batch_size"], self.resample]),
-                               W.VBox([c["model"], c["weights"]])],
-                              layout=W.Layout(flex_flow="row wrap"))])
+        self.arrange([W.HBox([W.VBox([c["batch_size"], self.resample]),
+                              W.VBox([c["model"], c["weights"]])],
+                             layout=W.Layout(flex_flow="row wrap"))])
         self._build_artists()
         self.update()
+        # a new B moves only the cloud and the measured point: the axes depend on the model
+        # (the markers drawn over the cloud are redrawn with it, to stay on top)
+        self.set_dynamic([self.cloud, self.zero_marker, self.full_marker, self.measured])
+        ipympl_workarounds(self)
 
     def _build_artists(self) -> None:
         self.cloud = self.ax_cloud.scatter([], [], s=12, color=PALETTE["sky"], alpha=0.7,
@@ -160,9 +191,13 @@ class BatchNoise(App):
                                                color=PALETTE["vermillion"],
                                                markeredgecolor=PALETTE["black"],
                                                linestyle="none", label="full gradient g")
-        self.ax_cloud.plot(0, 0, marker="+", markersize=12, color=PALETTE["black"],
-                           linestyle="none", label="zero")
-        self.ax_cloud.legend(loc="upper left", fontsize="small")
+        self.zero_marker, = self.ax_cloud.plot(0, 0, marker="+", markersize=12,
+                                               color=PALETTE["black"], linestyle="none",
+                                               label="zero")
+        # under the axes: the cloud can sit anywhere in the panel
+        self.ax_cloud.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3,
+                             fontsize="small", frameon=False, handletextpad=0.3,
+                             columnspacing=1.0)
         style_axes(self.ax_cloud, "Mini-batch gradients", "component along g",
                    "component across g (widest spread)")
         b = np.arange(1, self._n)
@@ -180,6 +215,19 @@ class BatchNoise(App):
                    "RMS ‖g_B − g‖ (log)")
         self.ax_spread.legend(loc="lower left", fontsize="small")
 
+    @property
+    def samples(self) -> np.ndarray:
+        """The drawn mini-batch gradients (draws, P) (computed when asked for)."""
+        return batch_means(self.gradient_set().grads, self.batches)
+
+    def _derived(self, gs: GradientSet):
+        """``(g_i - g in float32 (N, P), g_i . g (N,))`` of a gradient set, computed once."""
+        key = id(gs)
+        if key not in self._derived_sets:
+            self._derived_sets[key] = ((gs.grads - gs.full).astype(np.float32),
+                                       gs.grads @ gs.full)
+        return self._derived_sets[key]
+
     def gradient_set(self) -> GradientSet:
         """Per-example gradients for the selected model and weights (computed once each)."""
         key = (self.controls["model"].value, self.controls["weights"].value)
@@ -190,8 +238,15 @@ class BatchNoise(App):
     def update(self) -> None:
         gs = self.gradient_set()
         n, bsz = gs.grads.shape[0], int(self.controls["batch_size"].value)
-        self.samples = minibatch_gradients(gs.grads, bsz, self.draws, self.rng)
-        coords = self.samples @ gs.axes.T
+        self.batches = draw_batches(n, bsz, self.draws, self.rng)
+        # Only the projections, the distances to g and the dot products with g are drawn:
+        # batch means of (N, 2), (N,) and the deviations g_i - g in float32, not of the whole
+        # (N, P) gradients in float64 (the slider answers several times faster).
+        dev32, along_g = self._derived(gs)
+        coords = batch_means(gs.coords, self.batches)
+        dev_b = batch_means(dev32, self.batches)          # g_B - g, (draws, P)
+        dist2 = np.einsum("dp,dp->d", dev_b, dev_b, dtype=np.float64)
+        dot = batch_means(along_g, self.batches)           # g_B . g
         self.cloud.set_offsets(coords)
         full_xy = gs.axes @ gs.full
         self.full_marker.set_data([full_xy[0]], [full_xy[1]])
@@ -201,8 +256,7 @@ class BatchNoise(App):
         self.ax_cloud.set_xlim(lo[0] - pad[0], hi[0] + pad[0])
         self.ax_cloud.set_ylim(lo[1] - pad[1], hi[1] + pad[1])
 
-        dist = np.linalg.norm(self.samples - gs.full, axis=1)
-        self.rms = float(np.sqrt(np.mean(dist ** 2)))
+        self.rms = float(np.sqrt(np.mean(dist2)))
         self.theory = float(theory_spread(gs.sigma2, n, bsz))
         gnorm = float(np.linalg.norm(gs.full))
         b = np.arange(1, n)
@@ -214,9 +268,14 @@ class BatchNoise(App):
         self.ax_spread.set_ylim(min(low, gnorm) / 3, max(curve.max(), gnorm) * 2)
         self.measured.set_data([bsz], [self.rms] if bsz < n else [np.nan])
         with np.errstate(all="ignore"):
-            cos = self.samples @ gs.full / (np.linalg.norm(self.samples, axis=1) * gnorm)
+            # |g_B|^2 = |g_B - g|^2 + 2 (g_B - g).g + |g|^2
+            norm_b = np.sqrt(np.maximum(dist2 + 2 * (dot - gnorm ** 2) + gnorm ** 2, 0.0))
+            cos = dot / (norm_b * gnorm)
         self.cos = float(np.mean(cos))
         updates = -(-n // bsz)
+        self.resample.disabled = bsz == n
+        self.resample.tooltip = ("B = N: every draw is the whole training set, so new draws "
+                                 "are the same full gradient" if bsz == n else _RESAMPLE_TIP)
         if bsz == n:
             self.set_readout("spread", f"B = N = {n}: every draw is the full gradient; no noise "
                                        f"(‖g‖ = {gnorm:.3g}).")

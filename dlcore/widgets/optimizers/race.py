@@ -22,13 +22,33 @@ from .._base import (
     readout,
     slider,
     style_axes,
+    view,
 )
-from ._common import arrange, check_point, check_steps, finite_rows, redraw_contours, step_row
+from ._common import (
+    ContourLines,
+    check_point,
+    check_steps,
+    fast_grad,
+    finite_rows,
+    ipympl_workarounds,
+    shown_value,
+    step_row,
+    sticky_limits,
+)
 from ._race_inputs import LR_RANGE, PRESET_LR, _check_fraction, _check_lrs, _custom_surface
 
 __all__ = ["optimizer_race"]
 
 _DIVERGING = 1e3  # a loss gap this many times the starting gap counts as diverging
+_KAPPA_TIP = "ratio of the largest to the smallest curvature of the quadratic or the valley"
+_HYPER_TIPS = {"momentum": "velocity decay μ of Momentum and Nesterov (NAG)",
+               "alpha": "moving-average rate α of RMSProp's squared gradients",
+               "beta1": "Adam's moving-average rate β₁ of the gradient",
+               "beta2": "Adam's moving-average rate β₂ of the squared gradient"}
+_HYPER_USERS = {"momentum": ("momentum", "nag"), "alpha": ("rmsprop",), "beta1": ("adam",),
+                "beta2": ("adam",)}
+# One optimizer per cell, two cells per row: checkbox, η slider (short label), its readout.
+_CHECK_PX, _LR_PX, _LR_READOUT_PX = 132, 190, 56
 
 
 class OptimizerRace(App):
@@ -44,47 +64,55 @@ class OptimizerRace(App):
         controls = {"surface": dropdown("error surface", options, value=surface,
                                         tooltip="the function the optimizers minimise"),
                     "kappa": log_slider("condition number κ", 10.0, 1.0, 1000.0,
-                                        tooltip="ratio of the largest to the smallest "
-                                                "curvature (quadratic and valley only)")}
+                                        tooltip=_KAPPA_TIP)}
         for name in TRAJECTORY_NAMES:
             label = OPTIMIZER_LABELS[name]
             controls[f"use_{name}"] = checkbox(label, name in optimizers,
                                                tooltip=f"draw the path of {label}")
-            controls[f"use_{name}"].layout = W.Layout(width="140px")
-            controls[f"lr_{name}"] = log_slider("learning rate η", 0.01, *LR_RANGE,
-                                                tooltip=f"learning rate η of {label}")
-        controls["momentum"] = slider("momentum μ (Momentum, NAG)", momentum, 0.0, 0.99, 0.01,
-                                      tooltip="velocity decay μ of Momentum and Nesterov")
+            controls[f"use_{name}"].layout = W.Layout(width=f"{_CHECK_PX}px")
+            lr = log_slider("η", 0.01, *LR_RANGE, tooltip=f"learning rate η of {label}")
+            lr.layout = W.Layout(width=f"{_LR_PX}px")  # a short label: the track keeps ~150 px
+            lr._dl_display.children[1].layout.width = f"{_LR_READOUT_PX}px"
+            controls[f"lr_{name}"] = lr
+        controls["momentum"] = slider("momentum μ", momentum, 0.0, 0.99, 0.01,
+                                      tooltip=_HYPER_TIPS["momentum"])
         controls["alpha"] = slider("RMSProp decay α", alpha, 0.5, 0.999, 0.001, ".3f",
-                                   tooltip="moving-average rate α of RMSProp's squared gradients")
+                                   tooltip=_HYPER_TIPS["alpha"])
         controls["beta1"] = slider("Adam β₁", betas[0], 0.0, 0.99, 0.01,
-                                   tooltip="Adam's moving-average rate of the gradient")
+                                   tooltip=_HYPER_TIPS["beta1"])
         controls["beta2"] = slider("Adam β₂", betas[1], 0.9, 0.9999, 0.0001, ".4f",
-                                   tooltip="Adam's moving-average rate of the squared gradient")
-        for name in ("momentum", "alpha", "beta1", "beta2"):  # room for the long labels
-            controls[name].layout = W.Layout(width="400px")
+                                   tooltip=_HYPER_TIPS["beta2"])
         row, controls["step"], self.play, self.step_button = step_row(steps)
 
         fig, (self.ax_path, self.ax_loss) = make_figure(1, 2, figsize=(10.5, 4.2))
         readouts = {"race": readout(), "where": readout()}
         super().__init__(controls, fig, readouts, title="Optimizer race")
         c = self.controls
-        arrange(self, [W.HBox([c["surface"], c["kappa"]]), row,
-                       W.HBox([W.VBox([W.HBox([c[f"use_{n}"], c[f"lr_{n}"]])
-                                       for n in TRAJECTORY_NAMES]),
-                               W.VBox([c["momentum"], c["alpha"], c["beta1"], c["beta2"]])],
-                              layout=W.Layout(flex_flow="row wrap"))])
+        # Rows that wrap: 2 optimizers a row at 848 px, 3 at 1488 px (the widget is shorter)
+        cell = W.Layout(width=f"{_CHECK_PX + _LR_PX + _LR_READOUT_PX + 16}px")
+        cells = [W.HBox([c[f"use_{n}"], view(c[f"lr_{n}"])], layout=cell)
+                 for n in TRAJECTORY_NAMES]
+        self.arrange([W.HBox([c["surface"], view(c["kappa"]), row],
+                             layout=W.Layout(flex_flow="row wrap")),
+                      W.HBox(cells, layout=W.Layout(flex_flow="row wrap")),
+                      W.HBox([c["momentum"], c["alpha"], c["beta1"], c["beta2"]],
+                             layout=W.Layout(flex_flow="row wrap"))])
         self._build_artists()
-        self._contours = None
-        self.paths, self.losses = {}, {}
+        self.paths, self.losses, self._paths_seen = {}, {}, {}
+        self._shown, self._new_scale = None, True
         self._apply_presets(surface, kappa)
         self._silent = False
         self.update()
+        self.set_dynamic([self._contours.lines, *self.lines.values(), *self.heads.values(),
+                          *self.curves.values(), self.step_line, self.start_marker,
+                          self.minima_marker, self.ax_path.title])
+        ipympl_workarounds(self)
 
     # -- artists -----------------------------------------------------------------------------
 
     def _build_artists(self) -> None:
         ax, axl = self.ax_path, self.ax_loss
+        self._contours = ContourLines(ax, CMAP)
         self.lines, self.heads, self.curves = {}, {}, {}
         for name in TRAJECTORY_NAMES:
             st, label = OPTIMIZER_STYLE[name], OPTIMIZER_LABELS[name]
@@ -103,6 +131,7 @@ class OptimizerRace(App):
         self.step_line = axl.axvline(self.steps, color=PALETTE["grey"], linewidth=1)
         axl.set_xlim(0, self.steps)
         style_axes(ax, "Paths", "x (first parameter)", "y (second parameter)")
+        self.legend = None
 
     # -- control logic -----------------------------------------------------------------------
 
@@ -111,13 +140,34 @@ class OptimizerRace(App):
         silent, self._silent = self._silent, True
         c = self.controls
         default_kappa = SURFACES[surface].kwargs.get("kappa") if surface != "custom" else None
-        c["kappa"].disabled = default_kappa is None
         if default_kappa is not None:
             c["kappa"].value = default_kappa if kappa is None else kappa
         for name, lr in PRESET_LR[surface].items():
             c[f"lr_{name}"].value = self._lr_override.get(name, lr)
         self._lr_override = {}
         self._silent = silent
+        self._enable()
+
+    def _enable(self) -> None:
+        """Disable (with a tooltip saying why) the controls that cannot change the plot now."""
+        c = self.controls
+        surface = c["surface"].value
+        has_kappa = surface != "custom" and "kappa" in SURFACES[surface].kwargs
+        c["kappa"].disabled = not has_kappa
+        where = "your function" if surface == "custom" else f"the {surface} surface"
+        c["kappa"].tooltip = _KAPPA_TIP if has_kappa else \
+            f"κ shapes only the quadratic and the valley; {where} has a fixed shape"
+        for name in TRAJECTORY_NAMES:
+            label, on = OPTIMIZER_LABELS[name], c[f"use_{name}"].value
+            c[f"lr_{name}"].disabled = not on
+            c[f"lr_{name}"].tooltip = f"learning rate η of {label}" if on else \
+                f"tick {label} to draw its path: its η changes nothing while it is hidden"
+        for key, users in _HYPER_USERS.items():
+            on = any(c[f"use_{n}"].value for n in users)
+            c[key].disabled = not on
+            names = " or ".join(OPTIMIZER_LABELS[n] for n in users)
+            c[key].tooltip = _HYPER_TIPS[key] if on else \
+                f"tick {names} to use it: no drawn path depends on it now"
 
     def _on_change(self, change=None) -> None:
         if self._silent:
@@ -126,10 +176,16 @@ class OptimizerRace(App):
         c = self.controls
         if owner is c["surface"]:
             self._apply_presets(c["surface"].value)
+            self._new_scale = True
             self.update()
-        elif owner is c["kappa"]:
+            self.relayout()  # new window, scale and labels
+            return
+        if owner is c["kappa"]:
             self.update()
-        elif owner is c["step"] or any(owner is c[f"use_{n}"] for n in TRAJECTORY_NAMES):
+        elif owner is c["step"]:
+            self._show()
+        elif any(owner is c[f"use_{n}"] for n in TRAJECTORY_NAMES):
+            self._enable()
             self._show()
         else:
             names = {c["momentum"]: ("momentum", "nag"), c["alpha"]: ("rmsprop",),
@@ -157,18 +213,17 @@ class OptimizerRace(App):
         name = self.controls["surface"].value
         if name == "custom":
             return self._custom
-        kw = {"kappa": float(self.controls["kappa"].value)} if "kappa" in SURFACES[name].kwargs \
+        kw = {"kappa": shown_value(self.controls["kappa"])} if "kappa" in SURFACES[name].kwargs \
             else {}
         surf = _resolve(name, kw)
-        if self._start is not None:
-            surf = _Surface(surf.label, surf.loss_fn, surf.grad_fn, surf.xlim, surf.ylim,
-                            self._start, surf.minima, surf.lstar)
-        return surf
+        start = surf.start if self._start is None else self._start
+        return _Surface(surf.label, surf.loss_fn, fast_grad(name, **kw), surf.xlim, surf.ylim,
+                        start, surf.minima, surf.lstar)
 
     def update(self) -> None:
         surf = self.surf = self.surface()
-        self._contours = redraw_contours(self.ax_path, self._contours, surf.loss_fn, surf.xlim,
-                                         surf.ylim, surf.lstar, CMAP)
+        self._contours.update(surf.loss_fn, surf.xlim, surf.ylim, surf.lstar,
+                              key=(surf.label, surf.xlim, surf.ylim))
         self.start_marker.set_data([surf.start[0]], [surf.start[1]])
         self.minima_marker.set_data([m[0] for m in surf.minima], [m[1] for m in surf.minima])
         self.ax_path.set_title(f"Paths on {surf.label}")
@@ -184,11 +239,17 @@ class OptimizerRace(App):
     def _compute(self, names=None) -> None:
         surf = self.surf
         for name in names or TRAJECTORY_NAMES:
-            path = trajectory(name, surf.grad_fn, surf.start, self.steps, **self.hyper(name))
-            self.paths[name] = path
-            with np.errstate(all="ignore"):
-                loss = _eval_points(surf.loss_fn, path)
-            self.losses[name] = loss if surf.lstar is None else loss - surf.lstar
+            hyper = self.hyper(name)
+            # arrow keys go back and forth: a path seen before is not run again
+            key = (surf.label, surf.start, name, tuple(sorted(hyper.items())))
+            if key not in self._paths_seen:
+                path = trajectory(name, surf.grad_fn, surf.start, self.steps, **hyper)
+                with np.errstate(all="ignore"):
+                    loss = _eval_points(surf.loss_fn, path)
+                if len(self._paths_seen) >= 600:
+                    self._paths_seen.clear()
+                self._paths_seen[key] = (path, loss if surf.lstar is None else loss - surf.lstar)
+            self.paths[name], self.losses[name] = self._paths_seen[key]
 
     # -- drawing -----------------------------------------------------------------------------
 
@@ -207,12 +268,32 @@ class OptimizerRace(App):
                 artist.set_visible(visible)
         self.step_line.set_xdata([k, k])
         self._loss_limits(shown)
-        if shown:
-            self.ax_loss.legend(handles=[self.curves[n] for n in shown], loc="upper right",
-                                fontsize="small")
-        elif self.ax_loss.get_legend() is not None:
-            self.ax_loss.get_legend().remove()
+        if shown != self._shown:
+            self._legend(shown)
         self._readouts(shown, k)
+
+    def _legend(self, shown) -> None:
+        """One legend for both panels, under them (it covered the loss curves)."""
+        if self.legend is not None:
+            self.legend.remove()
+            self.legend = None
+        if shown:
+            self.legend = self.fig.legend(handles=[self.lines[n] for n in shown],
+                                          loc="outside lower center", ncol=self._legend_cols(),
+                                          fontsize="small", frameon=False)
+        if self._shown is not None:
+            self.relayout()
+        self._shown = shown
+
+    def _legend_cols(self) -> int:
+        width = self.fig.get_size_inches()[0] * self.fig.dpi
+        return 6 if width >= 640 else 3 if width >= 330 else 2
+
+    def fit(self, width: int) -> None:
+        super().fit(width)
+        if self.legend is not None and self.legend._ncols != self._legend_cols():
+            self._shown = None
+            self._legend([n for n in TRAJECTORY_NAMES if self.controls[f"use_{n}"].value])
 
     def _loss_limits(self, shown) -> None:
         values = [self.losses[n] for n in shown]
@@ -223,14 +304,15 @@ class OptimizerRace(App):
         allv = allv[np.isfinite(allv)]
         if self.surf.lstar is None:
             lo, hi = float(allv.min()), float(min(allv.max(), start + 3 * abs(start - allv.min())))
-            pad = 0.05 * (hi - lo) or 1.0
-            self.ax_loss.set_ylim(lo - pad, hi + pad)
+            hi = hi if hi > lo else lo + 1.0
+            sticky_limits(self.ax_loss, lo, hi, force=self._new_scale)
         else:
             pos = allv[allv > 0]
             top = max(start, 1e-300) * _DIVERGING
             hi = float(min(pos.max(), top)) if pos.size else 1.0
             lo = float(max(pos.min(), hi * 1e-16)) if pos.size else 1e-16
-            self.ax_loss.set_ylim(lo / 2, hi * 2)
+            sticky_limits(self.ax_loss, lo, hi, log=True, force=self._new_scale)
+        self._new_scale = False
 
     def status(self, name: str, k: int) -> tuple[str, float]:
         """Text status of optimizer ``name`` at step ``k`` and its loss (gap), NaN if diverged."""

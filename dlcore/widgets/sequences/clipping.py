@@ -11,7 +11,15 @@ from matplotlib.patches import Circle, Rectangle
 
 from ... import recurrent
 from .._base import PALETTE, App, checkbox, dropdown, make_figure, readout, slider, style_axes
-from ._common import fmt, real_in_range, two_columns
+from ._common import (
+    NARROW_PX,
+    FullFrames,
+    LegendFits,
+    control_rows,
+    figure_legend,
+    num,
+    real_in_range,
+)
 
 __all__ = ["clipping_explorer"]
 
@@ -49,6 +57,11 @@ def clip_pair(g, tau: float):
     return by_norm, by_value
 
 
+def fmt(x: float) -> str:
+    """A readout number: 3, 0.6, 0.12, 5.17 (three significant digits, no trailing zeros)."""
+    return num(x, 3)
+
+
 def _angle(a, b) -> float:
     na, nb = np.linalg.norm(a), np.linalg.norm(b)
     if na == 0 or nb == 0:
@@ -56,7 +69,7 @@ def _angle(a, b) -> float:
     return float(np.degrees(np.arccos(np.clip(a @ b / (na * nb), -1.0, 1.0))))
 
 
-class ClippingExplorer(App):
+class ClippingExplorer(LegendFits, FullFrames, App):
     """The gradient, the norm ball and the value box of radius tau, and both clipped vectors."""
 
     def __init__(self, g=(3.0, 4.0), tau=1.0, squared_norm_bug=False, preset=None):
@@ -88,7 +101,7 @@ class ClippingExplorer(App):
             "bug": checkbox("show the squared-norm bug (no √)", bool(squared_norm_bug),
                             tooltip="grad_norm = np.sum(grad * grad): the missing square root"),
         }
-        fig, ax = make_figure(1, 1, figsize=(5.6, 5.2))
+        fig, ax = make_figure(1, 1, figsize=(6.0, 4.0))
         self.ax = ax
         self.ball = Circle((0, 0), tau, fill=True, facecolor=PALETTE["sky"], alpha=0.18,
                            edgecolor=PALETTE["blue"], lw=1.5, label="norm ball ‖g‖₂ ≤ τ")
@@ -110,18 +123,33 @@ class ClippingExplorer(App):
         ax.set_xlim(-_LIM, _LIM)
         ax.set_ylim(-_LIM, _LIM)
         ax.set_aspect("equal")
-        ax.legend(loc="lower left", fontsize=8)
-        style_axes(ax, "Gradient clipping: by norm vs by value", "g₁", "g₂")
+        self._place_legend(False)
+        style_axes(ax, "Clipping by norm vs by value", "g₁", "g₂")
         readouts = {"norm": readout(), "by_norm": readout(), "by_value": readout(),
                     "bug": readout()}
         super().__init__(controls, fig, readouts, title="Clipping explorer")
-        two_columns(self, ["preset", "g1", "g2"], ["tau", "bug"])
+        control_rows(self, ["preset", "tau"], ["g1", "g2"], ["bug"])
+        # The plane never rescales: a change redraws the ball, the box and the arrows only.
+        self.set_dynamic([self.ball, self.box, self.line_g, self.line_norm, self.line_value,
+                          self.line_bug])
         self._pressed = False
         self._busy = False
         fig.canvas.mpl_connect("button_press_event", self._on_press)
         fig.canvas.mpl_connect("motion_notify_event", self._on_drag)
         fig.canvas.mpl_connect("button_release_event", self._on_release)
         self.update()
+
+    def _place_legend(self, below: bool) -> None:
+        """The key beside the plane (or under it when narrow), never over the gradient."""
+        handles = [self.ball, self.box, self.line_g, self.line_norm, self.line_value,
+                   self.line_bug]
+        figure_legend(self.ax.figure, handles, below=below, ncol=2)
+
+    def fit(self, width: int) -> None:
+        super().fit(width)
+        if width and 100 <= width < NARROW_PX:  # keep the plane square and large enough
+            w = self.fig.get_figwidth() * self.fig.dpi
+            self._resize(w, w * 1.05)
 
     # mouse: click or drag on the plane sets the gradient
     def _on_press(self, event) -> None:

@@ -13,7 +13,7 @@ import numpy as np
 from ... import activations, layers, losses, recurrent
 from ...data.sequences import deep_toy
 from .._base import PALETTE, App, dropdown, make_figure, play_controls, readout, style_axes
-from ._common import choice, in_range
+from ._common import FullFrames, choice, control_rows, in_range
 
 __all__ = ["deep_toy_stepper"]
 
@@ -57,7 +57,7 @@ def deep_toy_snapshots(stages, hidden: int = 8, lr: float = 0.5, seed: int = 0):
     return out
 
 
-class DeepToyStepper(App):
+class DeepToyStepper(FullFrames, App):
     """Left: the softmax over {d, e, p, <stop>} at step t with the true next character marked;
     right: the per-step losses -log y_hat[t, c_t] so far and their sum."""
 
@@ -88,8 +88,13 @@ class DeepToyStepper(App):
         style_axes(ax_l, "", "time step", "loss L_t = −log ŷ_(t, c_t)")
         self.total_text = ax_l.text(0.02, 0.95, "", transform=ax_l.transAxes, va="top",
                                     fontsize=9)
+        ax_l.set_title("per-step cross-entropy")
         readouts = {"step": readout(), "loss": readout()}
         super().__init__(controls, fig, readouts, title='Auto-completion toy: "deep"')
+        control_rows(self, ["stage"], ["play", "t"])
+        # A step redraws only the bars and the texts on a cached background (blitting).
+        self.set_dynamic(list(self.bars_p) + list(self.bars_l)
+                         + [ax_p.title, self.total_text])
         self.update()
 
     def _on_change(self, change=None) -> None:
@@ -120,7 +125,6 @@ class DeepToyStepper(App):
         inp = names[int(np.argmax(self.x[0, k]))]
         self.ax_p.set_title(f"t = {t}: input '{inp}', true next '{names[target]}' (orange)")
         self.total_text.set_text(f"L = Σ L_t so far = {so_far:.3f}")
-        self.ax_l.set_title("per-step cross-entropy")
         probs_text = ", ".join(f"{names[j]}: {probs[k, j]:.3f}" for j in range(4))
         self.set_readout("step", f"t = {t}: read '{inp}', ŷ_{t} = ({probs_text}); the true next "
                                  f"character is '{names[target]}'")

@@ -27,7 +27,17 @@ from .._base import (
     slider,
     style_axes,
 )
-from ._common import choice, fmt, in_range, real_in_range, sci, two_columns
+from ._common import (
+    FullFrames,
+    LegendFits,
+    choice,
+    control_rows,
+    figure_legend,
+    in_range,
+    num,
+    real_in_range,
+    sticky_limits,
+)
 
 __all__ = ["bptt_gradient_flow"]
 
@@ -123,7 +133,11 @@ def gradient_flow(T: int, norm: float, activation: str = "tanh", seed: int = 0,
     return norms, [dw_ih, dw_hh]
 
 
-class BPTTGradientFlow(App):
+_CLIP_TIP = "largest allowed norm of the whole gradient"
+_CLIP_OFF_TIP = "tick 'clip the gradient by norm' to use a threshold"
+
+
+class BPTTGradientFlow(LegendFits, FullFrames, App):
     """Log-scale norms of dL/dh_k against k, the bound (gamma lambda)^(T-k) with lambda =
     ||W_hh||_2, the spectral radius for comparison, and the effect of clipping."""
 
@@ -136,37 +150,45 @@ class BPTTGradientFlow(App):
         clip = real_in_range(clip, "clip", 0.01, 100.0)
         self._seed = seed
         controls = {
-            "T": int_slider("sequence length T (lag)", T, 2, _T_FLOW,
+            "T": int_slider("sequence length T", T, 2, _T_FLOW,
                             tooltip="the loss sits on h_T; how far back does its gradient go?"),
-            "norm": slider("largest singular value λ", norm, 0.1, 3.0, 0.05,
-                           tooltip="λ = ‖W_hh‖₂, the spectral norm of W_hh; the bound uses "
-                                   "it, not the largest |eigenvalue|"),
+            "norm": slider("λ = ‖W_hh‖₂", norm, 0.1, 3.0, 0.05,
+                           tooltip="λ = ‖W_hh‖₂, the largest singular value (spectral norm) "
+                                   "of W_hh; the bound uses it, not the largest |eigenvalue|"),
             "activation": dropdown("activation φ", list(_GAMMA), activation,
                                    tooltip="γ = max φ′: 1 for tanh and relu, 1/4 for sigmoid"),
             "matrix": dropdown("W_hh", _MATRICES, matrix,
                                tooltip="orthogonal: spectral radius ρ = λ; non-normal: ρ < λ"),
             "clipping": checkbox("clip the gradient by norm", bool(clipping),
                                  tooltip="dlcore.recurrent.clip_grad_norm on (dW_ih, dW_hh)"),
-            "clip": log_slider("clip threshold τ", clip, 0.01, 100.0,
-                               tooltip="largest allowed norm of the whole gradient"),
+            "clip": log_slider("clip threshold τ", clip, 0.01, 100.0, tooltip=_CLIP_TIP),
         }
         fig, ax = make_figure(1, 1, figsize=(7.6, 4.0))
         self.ax = ax
         self.line, = ax.semilogy([], [], "o-", color=PALETTE["blue"], ms=3, lw=1.8,
                                  label="‖∂L/∂h_k‖ (BPTT)")
         self.line_bound, = ax.semilogy([], [], "--", color=PALETTE["vermillion"], lw=1.6,
-                                       label="bound (γλ)^(T−k), λ = ‖W_hh‖₂")
+                                       label="bound (γλ)^(T−k)")
         self.line_radius, = ax.semilogy([], [], "-.", color=PALETTE["grey"], lw=1.2,
-                                        label="(γρ)^(T−k), ρ = spectral radius: not a bound")
+                                        label="(γρ)^(T−k): no bound")
         self.line_clip, = ax.semilogy([], [], ":", color=PALETTE["green"], lw=2.2,
-                                      label="after clipping by norm")
+                                      label="clipped by norm")
         style_axes(ax, "", "time step k (the loss is at k = T)", "gradient norm (log scale)")
-        ax.legend(loc="best", fontsize=8)
+        self._place_legend(False)
         readouts = {"flow": readout(), "bound": readout(), "clipped": readout()}
         super().__init__(controls, fig, readouts, title="Gradient flow through time")
-        two_columns(self, ["T", "norm", "activation"], ["matrix", "clipping", "clip"])
+        control_rows(self, ["T", "norm"], ["activation", "matrix"], ["clipping", "clip"])
         self.norms = np.zeros(T + 1)
+        self._xlim = self._ylim = None
+        self.set_dynamic([self.line, self.line_bound, self.line_radius, self.line_clip,
+                          ax.title])
         self.update()
+
+    def _place_legend(self, below: bool) -> None:
+        figure_legend(self.ax.figure, [self.line, self.line_bound, self.line_radius,
+                                       self.line_clip], below=below, ncol=2)
+        if hasattr(self, "norms"):
+            self.update()  # the title follows the width
 
     def update(self) -> None:
         c = self.controls
@@ -197,18 +219,30 @@ class BPTTGradientFlow(App):
         if c["clipping"].value:
             shown = np.concatenate([shown, norms[norms > 0] * coef])
         lo, hi = max(float(shown.min()), 1e-300), float(shown.max())
-        self.ax.set_xlim(-0.5, T + 0.5)
-        self.ax.set_ylim(lo / 10, hi * 10)
-        self.ax.set_title(f"{act} RNN, λ = ‖W_hh‖₂ = {lam:.2f}, ρ = {rho:.2f}, "
-                          f"γλ = {gamma * lam:.3g}")
+        # Limits that stay put while the curves fit (and fill them): most key presses then
+        # redraw only the curves (blitting), not the axes.
+        if self._xlim is None or not (T + 0.5 <= self._xlim[1] and T >= 0.75 * self._xlim[1]):
+            self._xlim = (-0.5, T + 0.5 + round(0.05 * T))
+        self._ylim = sticky_limits(self._ylim, lo / 10, hi * 10, log=True, fill=0.55,
+                                   margin=0.15)
+        self.ax.set_xlim(*self._xlim)
+        self.ax.set_ylim(*self._ylim)
+        clip_on = c["clipping"].value
+        c["clip"].disabled = not clip_on
+        c["clip"].tooltip = _CLIP_TIP if clip_on else _CLIP_OFF_TIP
+        if self._legend_below:  # narrow: a shorter title
+            self.ax.set_title(f"{act}, λ = ‖W_hh‖₂ = {lam:.2f}, ρ = {rho:.2f}")
+        else:
+            self.ax.set_title(f"{act} RNN, λ = ‖W_hh‖₂ = {lam:.2f}, ρ = {rho:.2f}, "
+                              f"γλ = {gamma * lam:.3g}")
         first = norms[0]
         verdict = ("vanishes" if first < 1e-3 else "explodes" if first > 1e3 else
                    "stays moderate")
-        self.set_readout("flow", f"gradient reaching h_0 after {T} steps: {sci(first)} times "
+        self.set_readout("flow", f"gradient reaching h_0 after {T} steps: {num(first)} times "
                                  f"the gradient at h_T (it {verdict})")
         over = bool(np.any(norms > bound * (1 + 1e-9)))
         relation = (f"λ = ‖W_hh‖₂ = {lam:.2f}, spectral radius ρ = {rho:.2f}; the bound "
-                    f"(γλ)^T = {sci(bound[0])}"
+                    f"(γλ)^T = {num(bound[0])}"
                     + (" is violated (a bug!)" if over else " holds at every step"))
         if rho < lam - 1e-9 and np.any(norms > radius_curve * (1 + 1e-9)):
             relation += "; the gradient rises above (γρ)^(T−k): the spectral radius is no bound"
@@ -217,15 +251,15 @@ class BPTTGradientFlow(App):
                         "bound (φ′ is mostly smaller than γ), so the bound is not a prediction"
         self.set_readout("bound", relation)
         if c["clipping"].value:
-            self.set_readout("clipped", f"‖(dW_ih, dW_hh)‖ = {fmt(total)}; clipped at τ = "
-                                     f"{fmt(c['clip'].value)} every term is scaled by "
-                                     f"{fmt(coef)}: the curve moves down but keeps its shape, so "
+            self.set_readout("clipped", f"‖(dW_ih, dW_hh)‖ = {num(total)}; clipped at τ = "
+                                     f"{num(c['clip'].value)} every term is scaled by "
+                                     f"{num(coef)}: the curve moves down but keeps its shape, so "
                                      f"clipping tames explosion and does nothing for vanishing")
         else:
-            self.set_readout("clipped", f"‖(dW_ih, dW_hh)‖ = {fmt(total)}; tick the box to clip it")
+            self.set_readout("clipped", f"‖(dW_ih, dW_hh)‖ = {num(total)}; tick the box to clip it")
         self.set_summary(f"Log-scale gradient norm at each step k for a loss at T = {T}: "
                          f"{act}, ‖W_hh‖₂ = {lam:.2f}, spectral radius {rho:.2f}; after {T} "
-                         f"steps it is {sci(first)}, below the bound {sci(bound[0])}.")
+                         f"steps it is {num(first)}, below the bound {num(bound[0])}.")
 
 
 def bptt_gradient_flow(T: int = 40, norm: float = 1.0, activation: str = "tanh",

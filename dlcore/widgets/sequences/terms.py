@@ -13,11 +13,12 @@ from matplotlib.patches import Patch
 
 from ... import activations, recurrent
 from .._base import PALETTE, App, int_slider, make_figure, readout, style_axes
-from ._common import in_range, sci, two_columns
+from ._common import NARROW_PX, FullFrames, control_rows, figure_legend, in_range, num, sci
 
 __all__ = ["bptt_terms"]
 
 _T_TERMS = 10
+_XLABEL = "step k of the term ∂L_t/∂h_t · ∂h_t/∂h_k · ∂⁺h_k/∂W_hh"
 
 
 def toy_rnn(seed: int = 0, D: int = 3, H: int = 4, K: int = 3, T: int = _T_TERMS,
@@ -61,7 +62,7 @@ def bptt_term_grads(x, h0, w_ih, w_hh, b, dhs, t: int) -> list[np.ndarray]:
     return [windows[t - k + 1] - windows[t - k] for k in range(t + 1)]
 
 
-class BPTTTerms(App):
+class BPTTTerms(FullFrames, App):
     """Bars: the size of each term of dL_t/dW_hh, explicit (k = t) and implicit (k < t), and
     which of them k-step truncation per loss keeps."""
 
@@ -70,6 +71,11 @@ class BPTTTerms(App):
         t = in_range(t, "t", 1, T)
         window = T if window is None else in_range(window, "window", 1, T)
         self._model = toy_rnn(seed)
+        # The terms of L_t use the steps up to t only, so they do not depend on T: computed
+        # once per t, with one scale for every t (the bars move, the axes never do).
+        self._cache: dict[int, tuple] = {}
+        sizes = [s for t0 in range(_T_TERMS) for s in self._terms_of(t0)[1] if s > 0]
+        self._ylim = (min(sizes) / 5, max(sizes) * 5 ** 1.6)  # room above for the legend
         controls = {
             "T": int_slider("sequence length T", T, 2, _T_TERMS, tooltip="time steps"),
             "t": int_slider("loss term L_t: t", t, 1, T,
@@ -86,18 +92,58 @@ class BPTTTerms(App):
         self.zero_marks = [ax.text(k, 0, "0", ha="center", va="bottom", fontsize=8,
                                    color=PALETTE["grey"], transform=ax.get_xaxis_transform())
                            for k in range(1, _T_TERMS + 1)]
-        style_axes(ax, "", "step k of the term ∂L_t/∂h_t · ∂h_t/∂h_k · ∂⁺h_k/∂W_hh",
-                   "size of the term (Frobenius norm)")
-        ax.legend(handles=[Patch(color=PALETTE["orange"], label="explicit (k = t)"),
-                           Patch(color=PALETTE["blue"], label="implicit (k < t)"),
-                           Patch(facecolor="white", edgecolor=PALETTE["grey"], hatch="//",
-                                 label="dropped by truncation")],
-                  loc="upper left", fontsize=8)
+        # Steps past the end of the sequence (k > T): greyed, so the axes keep room for 10.
+        self.beyond = ax.axvspan(T + 0.5, _T_TERMS + 0.6, color=PALETTE["grey"], alpha=0.15,
+                                 lw=0)
+        self.beyond_text = ax.text(_T_TERMS + 0.5, 0.5, "no step k > T", rotation=90,
+                                   ha="right", va="center", fontsize=8, color=PALETTE["grey"],
+                                   transform=ax.get_xaxis_transform())
+        style_axes(ax, "", _XLABEL, "term size ‖·‖_F")
+        ax.set_xlim(0.4, _T_TERMS + 0.6)
+        ax.set_xticks(range(1, _T_TERMS + 1))
+        ax.set_ylim(*self._ylim)
+        self._legend()
         readouts = {"formula": readout(), "terms": readout(), "check": readout()}
         super().__init__(controls, fig, readouts, title="BPTT: explicit and implicit terms")
-        two_columns(self, ["T", "t"], ["window"])
+        control_rows(self, ["T", "t"], ["window"])
         self.terms: list[np.ndarray] = []
+        self.set_dynamic(list(self.bars) + self.zero_marks
+                         + [self.beyond, self.beyond_text, ax.title])
         self.update()
+
+    def _legend(self, below: bool = False) -> None:
+        """The key: one row above the bars, or under the plot when the widget is narrow."""
+        handles = [Patch(color=PALETTE["orange"], label="explicit (k = t)"),
+                   Patch(color=PALETTE["blue"], label="implicit (k < t)"),
+                   Patch(facecolor="white", edgecolor=PALETTE["grey"], hatch="//",
+                         label="dropped by truncation")]
+        if self.ax.get_legend() is not None:
+            self.ax.get_legend().remove()
+        if below:
+            figure_legend(self.ax.figure, handles, below=True, ncol=2)
+        else:
+            for old in list(self.ax.figure.legends):
+                old.remove()
+            self.ax.legend(handles=handles, loc="upper left", fontsize=8, ncol=3)
+
+    def fit(self, width: int) -> None:
+        super().fit(width)
+        if width and width >= 100:
+            narrow = width < NARROW_PX
+            self._legend(below=narrow)
+            self.ax.set_xlabel("step k of the term" if narrow else _XLABEL)
+
+    def _terms_of(self, t: int):
+        """(terms (t + 1 arrays (H, H)), their sizes, dL_t/dh, the forward cache) for the loss
+        at the 0-based step t, on the first t + 1 steps (later steps do not change them)."""
+        if t not in self._cache:
+            x, h0, w_ih, w_hh, b, w_hy, targets = self._model
+            x = x[:, :t + 1]
+            hs, cache = recurrent.rnn_forward(x, h0, w_ih, w_hh, b)
+            dhs = loss_grad_on_h(hs, w_hy, targets, t)
+            terms = bptt_term_grads(x, h0, w_ih, w_hh, b, dhs, t)
+            self._cache[t] = (terms, [float(np.linalg.norm(g)) for g in terms], dhs, cache)
+        return self._cache[t]
 
     def _on_change(self, change=None) -> None:
         c = self.controls
@@ -110,14 +156,9 @@ class BPTTTerms(App):
         c = self.controls
         T, t1, window = c["T"].value, c["t"].value, c["window"].value
         t = t1 - 1  # 0-based
-        x, h0, w_ih, w_hh, b, w_hy, targets = self._model
-        x = x[:, :T]
-        hs, cache = recurrent.rnn_forward(x, h0, w_ih, w_hh, b)
-        dhs = loss_grad_on_h(hs, w_hy, targets, t)
-        self.terms = bptt_term_grads(x, h0, w_ih, w_hh, b, dhs, t)
-        sizes = [float(np.linalg.norm(g)) for g in self.terms]
+        terms, sizes, dhs, cache = self._terms_of(t)
+        self.terms = list(terms)
         full = recurrent.rnn_backward(dhs, cache)[3]
-        lo, hi = min(s for s in sizes if s > 0), max(sizes)
         for k in range(_T_TERMS):
             bar, mark = self.bars[k], self.zero_marks[k]
             on = k < T
@@ -126,24 +167,27 @@ class BPTTTerms(App):
                 bar.set_visible(False)
                 continue
             bar.set_visible(True)
-            bar.set_height(max(sizes[k], lo * 1e-3))
+            bar.set_height(max(sizes[k], self._ylim[0] * 1.01))
             kept = t - k < window
             colour = PALETTE["orange"] if k == t else PALETTE["blue"]
             bar.set_facecolor(colour if kept else "white")
             bar.set_edgecolor(PALETTE["black"] if kept else PALETTE["grey"])
             bar.set_hatch(None if kept else "//")
-        self.ax.set_xlim(0.4, T + 0.6)
-        self.ax.set_xticks(range(1, T + 1))
-        self.ax.set_ylim(lo / 5, hi * 5)
-        self.ax.set_title(f"∂L_{t1}/∂W_hh over T = {T} steps: {t1} term(s), window {window}")
+        self.beyond.set_visible(T < _T_TERMS)
+        self.beyond_text.set_visible(T < _T_TERMS - 1)
+        self.beyond.set_x(T + 0.5)
+        self.beyond.set_width(_T_TERMS + 0.6 - (T + 0.5))
+        self.ax.set_title(f"∂L_{t1}/∂W_hh: {t1} term(s), window {window}")
         parts = ["∂⁺h_{t}/∂W (explicit)".replace("{t}", str(t1))]
         parts += [f"(∂h_{t1}/∂h_{k + 1})∂⁺h_{k + 1}/∂W" for k in range(t - 1, -1, -1)]
+        if len(parts) > 4:  # the first two, the oldest, and how many are left out
+            parts = parts[:2] + [f"… ({len(parts) - 3} more) …", parts[-1]]
         self.set_readout("formula", f"∂L_{t1}/∂W_hh = ∂L_{t1}/∂h_{t1} · [ "
                                     + " + ".join(parts) + " ]")
-        listed = "; ".join(f"k={k + 1}: {sci(sizes[k])}" + ("" if t - k < window else " (dropped)")
+        listed = ", ".join(f"{num(sizes[k])}" + ("" if t - k < window else " (dropped)")
                            for k in range(t, -1, -1))
-        self.set_readout("terms", f"term sizes, newest first: {listed}; steps k > {t1} give 0 "
-                                  f"(L_{t1} does not depend on them)")
+        self.set_readout("terms", f"term sizes for k = {t1} down to 1: {listed}; steps k > {t1} "
+                                  f"give 0 (L_{t1} does not depend on them)")
         total = recurrent.rnn_backward(dhs, cache, truncate=window)[3]
         err = float(np.linalg.norm(total - full) / np.linalg.norm(full))
         gap = float(np.linalg.norm(sum(self.terms) - full))
@@ -152,7 +196,7 @@ class BPTTTerms(App):
                                   f"the truncated gradient {100 * err:.1f}%")
         big = int(np.argmax(sizes)) + 1
         self.set_summary(f"Bars: the {t1} terms of ∂L_{t1}/∂W_hh (log scale), the largest at "
-                         f"k = {big}, the oldest {sci(sizes[0])}; a BPTT window of {window} "
+                         f"k = {big}, the oldest {num(sizes[0])}; a BPTT window of {window} "
                          f"keeps {min(window, t1)} of them ({100 * err:.1f}% error).")
 
 

@@ -6,9 +6,12 @@ course layout W_ih (d, n), W_hh (d, d), W_hy (k, d) (the slides' U, W, V are the
 
 from __future__ import annotations
 
+import numpy as np
+from matplotlib.ticker import FuncFormatter
+
 from ... import counting
 from .._base import PALETTE, App, dropdown, int_slider, make_figure, readout, style_axes
-from ._common import Box, arrow, choice, figure_grid, in_range, two_columns
+from ._common import Box, FullFrames, arrow, choice, control_rows, figure_grid, in_range
 
 __all__ = ["unrolled_rnn", "sequence_architectures"]
 
@@ -16,6 +19,26 @@ _T_MAX = 8
 _DX = 1.6  # horizontal distance between two time steps
 _ROWS = {"x": 0.0, "h": 1.5, "y": 3.0}
 _FILL = {"x": "#DCEBF7", "h": "#FBE3B8", "y": "#CDEFE3"}  # light blue, orange, green
+
+
+def _count_label(value, _pos=None) -> str:
+    """Tick label of a parameter count: 0, 800, 40k, 1.6M (no "1e6" offset above the axis)."""
+    value = float(value)
+    for scale, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= scale:
+            return f"{value / scale:.3g}{suffix}"
+    return f"{value:.3g}"
+
+
+def _nice_ceiling(value: float) -> float:
+    """The smallest of 1, 1.5, 2, 3, 4, 5, 6, 8 times a power of ten that is >= value."""
+    if value <= 0:
+        return 1.0
+    power = 10.0 ** np.floor(np.log10(value))
+    for m in (1, 1.5, 2, 3, 4, 5, 6, 8, 10):
+        if m * power >= value * (1 - 1e-12):
+            return m * power
+    return 10 * power
 
 
 def rnn_counts(n: int, d: int, k: int) -> dict[str, int]:
@@ -26,7 +49,7 @@ def rnn_counts(n: int, d: int, k: int) -> dict[str, int]:
     return {"w_ih": w_ih, "w_hh": w_hh, "w_hy": w_hy, "weights": weights, "total": total}
 
 
-class UnrolledRNN(App):
+class UnrolledRNN(FullFrames, App):
     """T copies of one RNN cell, the shapes of every array, and a parameter count that does
     not depend on T."""
 
@@ -41,27 +64,39 @@ class UnrolledRNN(App):
             "k": int_slider("classes k", in_range(k, "k", 1, 50), 1, 50,
                             tooltip="outputs per time step (softmax over k classes)"),
         }
-        fig, (ax, ax_count) = figure_grid(1, 2, (9.4, 3.7), width_ratios=[2.3, 1.0])
+        fig, (ax, ax_count) = figure_grid(1, 2, (9.4, 3.6), width_ratios=[2.3, 1.0])
         self.ax, self.ax_count = ax, ax_count
         self._draw_cells(ax)
-        style_axes(ax, "The RNN unrolled in time: one cell, shared weights", "time step t",
-                   "")
+        style_axes(ax, "Unrolled RNN: shared weights", "time step t", "")
         ax.set_yticks([_ROWS["x"], _ROWS["h"], _ROWS["y"]], ["input x_t", "state h_t",
                                                               "output ŷ_t"])
         ax.set_ylim(-0.6, 3.6)
         ax.set_xticks([])
+        # Room for T_MAX steps whatever T is (the cells are centred): the limits never move,
+        # so a change of T redraws only the cells (blitting).
+        ax.set_xlim(-0.7, (_T_MAX + 0.6) * _DX)
         self.line_shared, = ax_count.plot([], [], color=PALETTE["blue"], lw=2,
-                                          label="RNN (weights shared)")
+                                          label="RNN (shared)")
         self.line_separate, = ax_count.plot([], [], color=PALETTE["vermillion"], lw=2, ls="--",
-                                            label="a separate network per step")
+                                            label="one net per step")
         self.marker, = ax_count.plot([], [], "o", color=PALETTE["black"])
-        style_axes(ax_count, "Parameters vs T", "time steps T",
-                   "parameters (weights + biases)")
+        style_axes(ax_count, "Parameters vs T", "time steps T", "parameters")
+        ax_count.yaxis.set_major_formatter(FuncFormatter(_count_label))
+        ax_count.set_xlim(0.5, _T_MAX + 0.5)
         ax_count.legend(loc="upper left", fontsize=8)
         readouts = {"equations": readout(), "shapes": readout(), "count": readout()}
         super().__init__(controls, fig, readouts, title="Unrolled RNN")
-        two_columns(self, ["T", "n"], ["d", "k"])
+        control_rows(self, ["T", "n"], ["d", "k"])
+        cells = [part for r in _ROWS for box in self.boxes[r] for part in (box.patch, box.text)]
+        self.set_dynamic(cells + [self.h0.patch, self.h0.text] + self.up_in + self.up_out
+                         + self.side + [t for trio in self.w_labels for t in trio]
+                         + [self.line_shared, self.line_separate, self.marker])
         self.update()
+
+    def fit(self, width: int) -> None:
+        super().fit(width)
+        if self._width:
+            self.update()  # the cells' font follows the room they get
 
     def _draw_cells(self, ax) -> None:
         self.boxes = {r: [] for r in _ROWS}
@@ -86,24 +121,63 @@ class UnrolledRNN(App):
                         color=PALETTE["orange"])
             self.w_labels.append((a, b, c))
 
+    def _place(self, T: int) -> None:
+        """Spread h_0 and the T cells over the axes (whose limits leave room for T_MAX cells):
+        at most 1.9 times the spacing of T_MAX cells, centred."""
+        lo, hi = -0.7, (_T_MAX + 0.6) * _DX
+        scale = min(1.9, (hi - lo) / ((T + 0.6) * _DX + 0.7))
+        shift = (lo + hi) / 2 - scale * ((T + 0.6) * _DX - 0.7) / 2
+        step = scale * _DX
+        # On screen: when the cells are narrow, wider boxes, a smaller font, no weight names.
+        width_px = self.ax.get_position().width * self.fig.bbox.width
+        self._step_px = step * width_px / (hi - lo)
+        roomy = self._step_px >= 50
+
+        def at(x):
+            return shift + scale * x
+
+        def resize(box, cx):
+            w = scale * box.width if roomy else 0.92 * step
+            box.patch.set_width(w)
+            box.patch.set_x(cx - w / 2)
+            box.text.set_fontsize(9.0 if self._step_px >= 60 else 7.5)
+
+        self.h0.set(xy=(at(0.0), _ROWS["h"]))
+        resize(self.h0, at(0.0))
+        for j in range(_T_MAX):
+            cx = at((j + 1) * _DX)
+            for r, y in _ROWS.items():
+                self.boxes[r][j].set(xy=(cx, y))
+                resize(self.boxes[r][j], cx)
+            self.up_in[j].set_positions((cx, _ROWS["x"] + 0.3), (cx, _ROWS["h"] - 0.3))
+            self.up_out[j].set_positions((cx, _ROWS["h"] + 0.3), (cx, _ROWS["y"] - 0.3))
+            half = scale * 0.58
+            self.side[j].set_positions((cx - step + half, _ROWS["h"]), (cx - half, _ROWS["h"]))
+            a, b, c = self.w_labels[j]
+            a.set_position((cx + 0.06, 0.75))
+            b.set_position((cx + 0.06, 2.25))
+            c.set_position((cx - step / 2, _ROWS["h"] + 0.38))
+
     def update(self) -> None:
         T, n, d, k = (self.controls[c].value for c in "Tndk")
         counts = rnn_counts(n, d, k)
+        self._place(T)
         for j in range(_T_MAX):
             on = j < T
             self.boxes["x"][j].set(f"x_{j + 1}\n1×{n}", visible=on)
             self.boxes["h"][j].set(f"h_{j + 1}\n1×{d}", visible=on)
             self.boxes["y"][j].set(f"ŷ_{j + 1}\n1×{k}", visible=on)
-            for a in (self.up_in[j], self.up_out[j], self.side[j], *self.w_labels[j]):
+            for a in (self.up_in[j], self.up_out[j], self.side[j]):
                 a.set_visible(on)
+            for a in self.w_labels[j]:
+                a.set_visible(on and self._step_px >= 52)
         self.h0.set(f"h₀ = 0\n1×{d}")
-        self.ax.set_xlim(-0.7, (T + 0.6) * _DX)
         ts = list(range(1, _T_MAX + 1))
         self.line_shared.set_data(ts, [counts["total"]] * len(ts))
         self.line_separate.set_data(ts, [t * counts["total"] for t in ts])
         self.marker.set_data([T], [counts["total"]])
-        self.ax_count.set_xlim(0.5, _T_MAX + 0.5)
-        self.ax_count.set_ylim(0, _T_MAX * counts["total"] * 1.08)
+        # A "nice" ceiling: the limits (and ticks) change only when the count crosses one.
+        self.ax_count.set_ylim(0, _nice_ceiling(_T_MAX * counts["total"] * 1.08))
         self.set_readout("equations", f"h_t = tanh(x_t W_ihᵀ + h_(t−1) W_hhᵀ + b), ŷ_t = "
                                       f"softmax(h_t W_hyᵀ + c), for t = 1, ..., {T}")
         self.set_readout("shapes", f"W_ih (d, n) = ({d}, {n}): {counts['w_ih']:,} weights; "
@@ -192,6 +266,11 @@ class SequenceArchitectures(App):
         super().__init__(controls, fig, readouts, title="Sequence architectures")
         self.update()
 
+    def fit(self, width: int) -> None:
+        super().fit(width)
+        if self._width:
+            self.update()  # a narrow widget gets a shorter title
+
     def update(self) -> None:
         name = self.controls["task"].value
         spec = _ARCHS[name]
@@ -206,7 +285,8 @@ class SequenceArchitectures(App):
             self.downs[j].set_visible(has_out)
             self.sides[j].set_visible(on and (j + 1) in steps)
         self.ax.set_xlim(-0.9, (len(steps) - 1) * _DX + 0.9)
-        self.ax.set_title(f"{name}: {spec['tx']} input step(s) → {spec['ty']} output step(s)")
+        steps = f"{spec['tx']} input step(s) → {spec['ty']} output step(s)"
+        self.ax.set_title(steps if 0 < self._width < 620 else f"{name}: {steps}")
         self.set_readout("example", f"examples: {spec['example']}")
         self.set_readout("recipe", f"in dlcore: {spec['recipe']}")
         self.set_summary(f"{name}: {spec['tx']} input(s) and {spec['ty']} output(s) joined by "

@@ -15,7 +15,17 @@ from ... import fast_mode
 from ... import losses as L
 from ..._checks import check_int, check_positive
 from ...viz import training as VT
-from .._base import CYCLE, PALETTE, App, log_slider, make_figure, readout, style_axes
+from .._base import (
+    CYCLE,
+    PALETTE,
+    App,
+    log_slider,
+    make_figure,
+    readout,
+    style_axes,
+    text_width,
+)
+from ..optimizers._common import ipympl_workarounds, sticky_limits
 
 __all__ = ["regularization_explorer", "learning_rate_explorer"]
 
@@ -25,11 +35,16 @@ CAP = 1e6  # the largest loss drawn by the learning-rate explorer
 
 
 def _choice_slider(description, options, value, tooltip):
-    """A slider over a fixed list of values (labels shown as given)."""
+    """A slider over a fixed list of values (labels shown as given).
+
+    As wide as its label, a 150 px track and its longest readout, so the label never
+    squeezes the track.
+    """
+    longest = max(text_width(f"{o:g}") for o in options)
+    width = text_width(description) + 150 + longest + 20
     return W.SelectionSlider(options=options, value=value, description=description,
                              continuous_update=False, style={"description_width": "initial"},
-                             tooltip=tooltip,
-                             layout=W.Layout(width="320px"))
+                             tooltip=tooltip, layout=W.Layout(width=f"{max(320, width)}px"))
 
 
 def _fit_verdict(history) -> str:
@@ -58,22 +73,24 @@ class _RegularizationExplorer(App):
         self._cache = {}
         X, y, _, _ = VT.spirals_prepared()
         fig, (ax_c, ax_b) = make_figure(1, 2, figsize=(9.0, 3.8))
-        self.train_line, = ax_c.plot([], [], color=CYCLE[0], lw=2, label="training loss")
-        self.val_line, = ax_c.plot([], [], color=CYCLE[1], lw=2, ls="--",
-                                   label="validation loss")
-        self.best = ax_c.axvline(1, color=PALETTE["grey"], ls=":", lw=1,
-                                 label="lowest validation loss")
+        self.train_line, = ax_c.plot([], [], color=CYCLE[0], lw=2, label="training")
+        self.val_line, = ax_c.plot([], [], color=CYCLE[1], lw=2, ls="--", label="validation")
+        self.best = ax_c.axvline(1, color=PALETTE["grey"], ls=":", lw=1.5,
+                                 label="lowest validation")
         ax_c.set_xlim(1, self.num_epochs)
-        ax_c.legend(fontsize=8)
+        ax_c.set_ylim(0, 1.2)
+        # under the axes: the curves move over the whole panel as λ and the width change
+        ax_c.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3,
+                    frameon=False, handlelength=1.8, columnspacing=1.0)
         style_axes(ax_c, "Loss per epoch", "epoch", "cross-entropy")
         colours = [PALETTE["blue"], PALETTE["orange"], PALETTE["green"]]
         labels, extent = np.zeros((2, 2), dtype=int), (-1, 1, -1, 1)
         self.regions = ax_b.imshow(labels, origin="lower", extent=extent, aspect="auto",
                                    cmap=ListedColormap(colours), vmin=-0.5, vmax=2.5,
                                    alpha=0.35, interpolation="nearest")
-        for c in range(3):
-            ax_b.scatter(X[y == c, 0], X[y == c, 1], s=22, color=colours[c],
-                         edgecolor="black", linewidth=0.5, zorder=3)
+        self.points = [ax_b.scatter(X[y == c, 0], X[y == c, 1], s=22, color=colours[c],
+                                    edgecolor="black", linewidth=0.5, zorder=3)
+                       for c in range(3)]
         style_axes(ax_b, "Decision regions (training points)", "x1", "x2")
         self.ax_c, self.ax_b = ax_c, ax_b
         controls = {
@@ -85,6 +102,10 @@ class _RegularizationExplorer(App):
         readouts = {"acc": readout(), "verdict": readout()}
         super().__init__(controls, fig, readouts, title="Regularisation on noisy spirals")
         self.update()
+        # the points are redrawn over the new regions
+        self.set_dynamic([self.train_line, self.val_line, self.best, self.regions,
+                          *self.points])
+        ipympl_workarounds(self)
 
     def trial(self):
         """The trained (model, history) for the current settings (trained once, then cached)."""
@@ -103,7 +124,7 @@ class _RegularizationExplorer(App):
         best = int(np.argmin(h.val_loss)) + 1
         self.best.set_xdata([best, best])
         top = max(max(h.train_loss), max(h.val_loss))
-        self.ax_c.set_ylim(0, min(top, 4.0) * 1.05)
+        sticky_limits(self.ax_c, 0.0, min(top, 4.0) * 1.05, slack=1.6, pad=0.0)
         labels, extent = VT.class_grid(model, np.vstack([X, X_val]), resolution=100)
         self.regions.set_data(labels)
         self.regions.set_extent(extent)
@@ -151,7 +172,7 @@ class _LearningRateExplorer(App):
         ax.set_yscale("log")
         ax.set_ylim(1e-3, 3 * CAP)  # one scale for every rate, so curves can be compared
         ax.set_xlim(0.5, self.num_epochs + 1.5)
-        ax.legend(fontsize=8, loc="lower left")
+        ax.legend(fontsize=8, loc="lower left")  # losses stay above 0.01: nothing lies here
         style_axes(ax, "Loss per epoch", "epoch", "cross-entropy (log scale)")
         self.ax = ax
         controls = {"lr": log_slider("learning rate η", lr, 1e-6, 10.0,
@@ -160,6 +181,9 @@ class _LearningRateExplorer(App):
         super().__init__(controls, fig, {"verdict": readout()},
                          title="Learning rate: a two-layer net on digits")
         self.update()
+        # fixed axes (one scale for every rate): a new rate redraws only the curves
+        self.set_dynamic([self.train_line, self.val_line, self.cross, self.note])
+        ipympl_workarounds(self)
 
     def history(self):
         """The History of the current learning rate (trained once, then cached)."""

@@ -27,6 +27,7 @@ from .._base import (
     slider,
     style_axes,
 )
+from ..optimizers._common import ipympl_workarounds, sticky_limits
 
 __all__ = ["dropout_explorer", "batchnorm_explorer"]
 
@@ -38,6 +39,12 @@ def _in_range(value, name, lo, hi):
     if not lo <= value <= hi:
         raise ValueError(f"{name} must lie in [{lo:g}, {hi:g}] (the slider range); got {value}")
     return value
+
+
+_SAMPLES_TIP = "how many thinned networks are averaged"
+_RESAMPLE_TIP = "sample a fresh set of masks"
+_NO_DROP = "with p = 0 no unit is dropped: every mask keeps all units and the mean is exact"
+_WARMUP_TIP = "how many batches updated the running statistics (each moves them 10 % of the way)"
 
 
 class _DropoutExplorer(App):
@@ -68,22 +75,26 @@ class _DropoutExplorer(App):
                                     label="MC mean, slides' form: h·m")
         ax_v.set_ylim(0, 2.4)
         ax_v.set_xticks(x)
-        ax_v.legend(fontsize=7, loc="upper left", ncol=2)
+        # under the axes (inside, it covered the markers of the first units)
+        ax_v.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2,
+                    frameon=False, columnspacing=1.0, handletextpad=0.4)
         style_axes(ax_v, "Monte-Carlo mean vs. evaluation output", "unit", "output")
         self.ax_m, self.ax_v = ax_m, ax_v
         controls = {
             "p": slider("drop probability p", p, 0.0, 0.9, 0.05,
                         tooltip="each unit is dropped with probability p (torch's p)"),
             "samples": log_slider("Monte-Carlo samples", n_samples, 10, 100_000,
-                                  tooltip="how many thinned networks are averaged"),
-            "resample": button("draw new masks", tooltip="sample a fresh set of masks",
-                               icon="refresh"),
+                                  tooltip=_SAMPLES_TIP),
+            "resample": button("draw new masks", tooltip=_RESAMPLE_TIP, icon="refresh"),
         }
         controls["samples"].continuous_update = False
         controls["resample"].on_click(self._resample)
         readouts = {"keep": readout(), "error": readout()}
         super().__init__(controls, fig, readouts, title="Dropout: masks and expectations")
         self.update()
+        self.set_dynamic([self.image, self.eval_line, self.inv_line, self.keep_test,
+                          self.keep_line])
+        ipympl_workarounds(self)
 
     def _resample(self, _button=None):
         self.draws += 1
@@ -103,6 +114,9 @@ class _DropoutExplorer(App):
 
     def update(self):
         p, out, mask, evaluation = self.sample()
+        for key, tip in (("samples", _SAMPLES_TIP), ("resample", _RESAMPLE_TIP)):
+            self.controls[key].disabled = p == 0
+            self.controls[key].tooltip = _NO_DROP if p == 0 else tip
         inv_mean = out.mean(axis=0)
         keep_mean = (out * (1.0 - p)).mean(axis=0)  # h * m: the slides' training output
         keep_test = (1.0 - p) * self.h  # the slides' test output: scaled by keep probability
@@ -111,7 +125,7 @@ class _DropoutExplorer(App):
         self.inv_line.set_ydata(inv_mean)
         self.keep_line.set_ydata(keep_mean)
         self.keep_test.set_ydata(keep_test)
-        self.ax_v.set_ylim(0, max(2.4, float(inv_mean.max()) * 1.15))
+        sticky_limits(self.ax_v, 0.0, max(2.4, float(inv_mean.max()) * 1.15), pad=0.0)
         n = self.n_units
         self.set_readout("keep", f"p = {p:.2f} drops, so the keep probability is {1 - p:.2f}; "
                          f"{n} units give 2^{n} = {2 ** n:,} thinned networks; "
@@ -138,10 +152,13 @@ def dropout_explorer(p: float = 0.5, n_units: int = 10, n_samples: int = 1000, n
     return _DropoutExplorer(p, n_units, n_samples, n_show, seed)
 
 
+_GAMMA, _BETA, _BIN = (0.1, 3.0), (-3.0, 3.0), 0.4
+
+
 class _BatchNormExplorer(App):
     def __init__(self, gamma, beta, training, warmup, batch_size, seed):
-        gamma = _in_range(gamma, "gamma", 0.1, 3.0)
-        beta = _in_range(beta, "beta", -3.0, 3.0)
+        gamma = _in_range(gamma, "gamma", *_GAMMA)
+        beta = _in_range(beta, "beta", *_BETA)
         if not isinstance(training, bool):
             raise TypeError(f"training must be True or False; got {training!r}")
         warmup = check_int(warmup, "warmup", minimum=0)
@@ -165,25 +182,29 @@ class _BatchNormExplorer(App):
         ax_in.legend(fontsize=8)
         style_axes(ax_in, "Input z (one feature, N = 256)", "z", "fraction of the batch")
         self.step = ax_out.stairs(np.zeros(35), edges, fill=True, color=CYCLE[2], alpha=0.85)
-        self.mean_line = ax_out.axvline(0, color=PALETTE["black"], ls="--", lw=1.5,
+        # β drawn wide under the dashed mean: in training mode the two coincide
+        self.mean_line = ax_out.axvline(0, color=PALETTE["black"], ls="--", lw=1.5, zorder=4,
                                         label="output mean")
-        self.beta_line = ax_out.axvline(0, color=PALETTE["vermillion"], ls=":", lw=2,
-                                        label="β")
-        ax_out.legend(fontsize=8)
+        self.beta_line = ax_out.axvline(0, color=PALETTE["vermillion"], ls="-", lw=4,
+                                        alpha=0.6, zorder=3, label="β")
+        # under the axes: β moves the bars across the whole panel
+        ax_out.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2,
+                      frameon=False)
         style_axes(ax_out, "Output γ·ẑ + β", "output", "fraction of the batch")
+        ax_out.set_ylim(0, 0.2)
         self.ax_out = ax_out
         controls = {
-            "gamma": slider("scale γ (sets the std)", gamma, 0.1, 3.0, 0.05),
-            "beta": slider("shift β (sets the mean)", beta, -3.0, 3.0, 0.05),
+            "gamma": slider("scale γ (sets the std)", gamma, *_GAMMA, 0.05),
+            "beta": slider("shift β (sets the mean)", beta, *_BETA, 0.05),
             "training": dropdown("mode", {"training: batch statistics": True,
                                           "evaluation: running statistics": False}, training),
-            "warmup": int_slider("training batches seen", warmup, 0, 100,
-                                 tooltip="how many batches updated the running statistics "
-                                         "(each moves them 10 % of the way)"),
+            "warmup": int_slider("training batches seen", warmup, 0, 100, tooltip=_WARMUP_TIP),
         }
         readouts = {"out": readout(), "stats": readout()}
         super().__init__(controls, fig, readouts, title="Batch normalisation")
         self.update()
+        self.set_dynamic([self.step, self.mean_line, self.beta_line])
+        ipympl_workarounds(self)
 
     def output(self):
         """The batch-norm output of the displayed batch with the current controls, (256, 1)."""
@@ -195,16 +216,47 @@ class _BatchNormExplorer(App):
                                      training=bool(self.controls["training"].value))
         return out
 
+    def _on_change(self, change=None):
+        # the sliders keep the axes while the bars fit them (only the bars are redrawn); a
+        # new mode gets axes fitted to its output
+        owner = None if change is None else change.get("owner")
+        self._tight = owner is None or owner is self.controls["training"]
+        super()._on_change(change)
+
+    def output_range(self) -> tuple:
+        """Where the output can lie for any γ and β of the sliders, in the current mode.
+
+        The x axis covers it (and the input's -4..10), so moving γ or β moves the histogram
+        on a fixed axis: the shift and the spread are seen, and only the bars are redrawn.
+        """
+        k = int(self.controls["warmup"].value)
+        if bool(self.controls["training"].value):
+            mean, var = self.z.mean(), self.z.var()
+        else:
+            mean, var = (float(v[0]) for v in self.running[k])
+        zhat = (self.z - mean) / np.sqrt(var + 1e-5)
+        lo = min(_GAMMA[0] * float(zhat.min()), _GAMMA[1] * float(zhat.min())) + _BETA[0]
+        hi = max(_GAMMA[0] * float(zhat.max()), _GAMMA[1] * float(zhat.max())) + _BETA[1]
+        return min(-4.0, lo), max(10.0, hi)
+
     def update(self):
         out = self.output()
         gamma, beta = float(self.controls["gamma"].value), float(self.controls["beta"].value)
         training = bool(self.controls["training"].value)
-        lo, hi = min(-4.0, float(out.min())), max(10.0, float(out.max()))
-        edges = np.linspace(lo, hi, 36)
+        warmup = self.controls["warmup"]
+        warmup.disabled = training
+        warmup.tooltip = ("training mode normalises with the batch's own mean and variance; "
+                          "the running statistics this sets are used in evaluation mode"
+                          if training else _WARMUP_TIP)
+        lo, hi = self.output_range()
+        tight = getattr(self, "_tight", True)
+        sticky_limits(self.ax_out, lo, hi, axis="x", slack=1.6, pad=0.0, force=tight)
+        lo, hi = self.ax_out.get_xlim()
+        # bins as wide as the input's (0.4), on one grid whatever the axis
+        edges = np.arange(np.floor(lo / _BIN) * _BIN, hi + _BIN, _BIN)
         counts = np.histogram(out, bins=edges)[0] / out.size
         self.step.set_data(counts, edges)
-        self.ax_out.set_xlim(lo, hi)
-        self.ax_out.set_ylim(0, counts.max() * 1.15)
+        sticky_limits(self.ax_out, 0.0, counts.max() * 1.15, slack=2.5, pad=0.0, force=tight)
         self.mean_line.set_xdata([out.mean()] * 2)
         self.beta_line.set_xdata([beta] * 2)
         self.set_readout("out", f"output mean {out.mean():.3f}, std {out.std():.3f} "

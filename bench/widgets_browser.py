@@ -1,0 +1,155 @@
+"""Every widget in a real browser: does it fit, how fast does it answer a key press?  Not a test.
+
+Opens JupyterLab in Debian's chromium (Playwright, as the browser tests) at a given window size
+with the file browser open, as a student's laptop shows it, runs one notebook that builds every
+widget factory of ``dl.widgets``, and measures per widget:
+
+- ``hidden``: pixels of the widget that need a sideways scroll (the largest overflow of the
+  widget or of any scrolling box inside it, and how far it reaches past the output area);
+- ``track``: the narrowest slider track (px), and ``tracks<120`` how many are narrower than 120;
+- ``truncated``: buttons, labels and dropdowns whose text does not fit;
+- ``height``: the widget's height (px);
+- latency: for up to ``--presses`` sliders per widget, the time from an arrow-key press on a
+  focused slider to the first change of the widget's figure pixels (median, p90, max, in ms).
+
+    python bench/widgets_browser.py                      # 1280x900, every widget
+    python bench/widgets_browser.py --width 1920 --only conv_explorer error_surface
+    python bench/widgets_browser.py --no-latency         # layout only
+
+Writes ``bench/results/widgets-<width>.json`` and prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser import ARM_JS, LAYOUT_JS, widgets_notebook  # noqa: E402
+
+
+def _factories(only):
+    import dlcore as dl
+
+    names = sorted(n for n in dir(dl.widgets)
+                   if not n.startswith("_") and callable(getattr(dl.widgets, n)))
+    return [n for n in names if not only or n in only]
+
+
+def _percentile(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def measure(names, width, height, presses, sliders_per_widget, latency=True, shots=None):
+    from tests.browser import browser_page, jupyter_lab, open_notebook, run_all
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        widgets_notebook(names, Path(tmp))
+        with jupyter_lab(Path(tmp)) as (base, token), browser_page(width, height) as page:
+            open_notebook(page, base, token, "widgets.ipynb")
+            run_all(page, timeout=900)
+            time.sleep(3)
+            cells = page.locator(".jp-Notebook .jp-CodeCell")
+            for i, name in enumerate(names, start=1):
+                cell = cells.nth(i)
+                cell.scroll_into_view_if_needed()
+                time.sleep(0.5)
+                root = cell.locator(".jp-OutputArea-output .widget-vbox").first
+                if root.count() == 0:
+                    rows.append({"widget": name, "error": "no widget rendered"})
+                    continue
+                lay = root.evaluate(LAYOUT_JS)
+                row = {"widget": name, **lay}
+                if shots is not None:
+                    shots.mkdir(parents=True, exist_ok=True)
+                    out = cell.locator(".jp-OutputArea").first
+                    out.screenshot(path=str(shots / f"{name}-{width}.png"))
+                if latency:
+                    times, nochange = [], 0
+                    handles = root.locator(".widget-slider .noUi-handle, "
+                                           ".widget-slider [role=slider]")
+                    for k in range(min(handles.count(), sliders_per_widget)):
+                        handle = handles.nth(k)
+                        try:
+                            handle.scroll_into_view_if_needed(timeout=3000)
+                            handle.focus()
+                        except Exception:
+                            continue
+                        for p in range(presses):
+                            if root.evaluate(ARM_JS) == 0:
+                                break
+                            page.keyboard.press("ArrowRight" if p % 2 == 0 else "ArrowLeft")
+                            deadline = time.time() + 3
+                            t = None
+                            while time.time() < deadline:
+                                t = page.evaluate("() => (window.__t1 && window.__t0) ? "
+                                                  "window.__t1 - window.__t0 : null")
+                                if t is not None:
+                                    break
+                                time.sleep(0.01)
+                            page.evaluate("() => { window.__stop = true; }")
+                            if t is None:
+                                nochange += 1
+                            else:
+                                times.append(t)
+                            time.sleep(0.15)
+                    if times:
+                        row.update(median=statistics.median(times), p90=_percentile(times, 0.9),
+                                   max=max(times), presses=len(times))
+                    row["no_change"] = nochange
+                rows.append(row)
+    return rows
+
+
+def _table(rows):
+    head = f"{'widget':28} {'hidden':>6} {'track':>5} {'<120':>4} {'trunc':>5} {'height':>6} " \
+           f"{'med':>6} {'p90':>6} {'max':>6}"
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        if "error" in r:
+            lines.append(f"{r['widget']:28} {r['error']}")
+            continue
+        tracks = r["tracks"]
+        lines.append(
+            f"{r['widget']:28} {r['hidden']:6d} {min(tracks) if tracks else '-':>5} "
+            f"{sum(t < 120 for t in tracks):4d} {len(r['truncated']):5d} {r['height']:6d} "
+            + " ".join(f"{r[k]:6.0f}" if k in r else f"{'-':>6}" for k in ("median", "p90", "max")))
+    all_times = [r["median"] for r in rows if "median" in r]
+    if all_times:
+        lines.append(f"median of widget medians: {statistics.median(all_times):.0f} ms")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--width", type=int, default=1280)
+    parser.add_argument("--height", type=int, default=900)
+    parser.add_argument("--presses", type=int, default=10, help="key presses per slider")
+    parser.add_argument("--sliders", type=int, default=2, help="sliders measured per widget")
+    parser.add_argument("--no-latency", action="store_true")
+    parser.add_argument("--only", nargs="*", default=[])
+    parser.add_argument("--shots", type=Path, default=None,
+                        help="folder for a screenshot of each widget")
+    args = parser.parse_args(argv)
+    names = _factories(args.only)
+    rows = measure(names, args.width, args.height, args.presses, args.sliders,
+                   latency=not args.no_latency, shots=args.shots)
+    out = HERE / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"widgets-{args.width}.json").write_text(json.dumps(rows, indent=1))
+    print(_table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
