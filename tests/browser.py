@@ -260,8 +260,14 @@ def widgets_notebook(names, folder: Path) -> Path:
     return path
 
 
-def widget_layouts(page, names) -> dict:
-    """``LAYOUT_JS`` for the widget of each cell of ``widgets_notebook(names)``."""
+def widget_layouts(page, names, settle: float = 20.0) -> dict:
+    """``LAYOUT_JS`` for the widget of each cell of ``widgets_notebook(names)``.
+
+    A widget sizes its figure once the page has told the kernel how wide its output area is (a
+    round trip that takes longer on a busy machine, and that starts only when JupyterLab renders
+    the cell); so each widget is measured again, for up to ``settle`` seconds, until nothing
+    needs a sideways scroll.  What still overflows after that is reported as it is.
+    """
     cells = page.locator(".jp-Notebook .jp-CodeCell")
     out = {}
     for i, name in enumerate(names, start=1):
@@ -269,5 +275,13 @@ def widget_layouts(page, names) -> dict:
         cell.scroll_into_view_if_needed()
         time.sleep(0.3)
         root = cell.locator(".jp-OutputArea-output .widget-vbox").first
-        out[name] = root.evaluate(LAYOUT_JS) if root.count() else None
+        if not root.count():
+            out[name] = None
+            continue
+        deadline = time.monotonic() + settle
+        layout = root.evaluate(LAYOUT_JS)
+        while layout["hidden"] > 0 and time.monotonic() < deadline:
+            time.sleep(0.5)
+            layout = root.evaluate(LAYOUT_JS)
+        out[name] = layout
     return out
