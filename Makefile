@@ -23,7 +23,7 @@ help:
 	@echo "make test       set up .venv (first time) and run the whole test suite"
 	@echo "make test-fast  the suite without slow tests (training runs, notebooks, browser)"
 	@echo "make bench      benchmarks: dlcore vs torch (prints a table; not a test)"
-	@echo "make lint       ruff on dlcore, tests and bench"
+	@echo "make lint       ruff on dlcore, grader, tests and bench"
 	@echo "make assignments  regenerate assignments/ (student versions) from solutions/"
 	@echo "make grade ASSIGNMENT=a04_cnn [SUBMISSIONS=folder]  autograde, feedback, export"
 
@@ -49,16 +49,16 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 assignments: $(STAMP)
-	$(BIN)/python -m dlcore.grading assignments
+	$(BIN)/python -m grader assignments
 
 # SUBMISSIONS: one folder per student (nbgrader's <student>/<assignment>/ layout or flat);
 # default: the course's submitted/ folder (where `nbgrader collect` puts them).
 grade: $(STAMP)
 	@test -n "$(ASSIGNMENT)" || (echo "usage: make grade ASSIGNMENT=<id> [SUBMISSIONS=<folder>]"; exit 2)
-	$(BIN)/python -m dlcore.grading grade $(ASSIGNMENT) $(if $(SUBMISSIONS),--submissions $(SUBMISSIONS),)
+	$(BIN)/python -m grader grade $(ASSIGNMENT) $(if $(SUBMISSIONS),--submissions $(SUBMISSIONS),)
 
 lint: $(STAMP)
-	$(BIN)/ruff check dlcore tests bench
+	$(BIN)/ruff check dlcore grader tests bench
 
 clean-venv:
 	rm -rf $(VENV)

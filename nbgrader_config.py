@@ -3,9 +3,11 @@
 solutions/ is the nbgrader source (with ### BEGIN SOLUTION regions and hidden tests), and
 assignments/ is the student release that `make assignments` generates from it.  Run nbgrader
 from the repository root with the venv's bin directory on PATH (nbgrader shells out to
-alembic); `make assignments` and `make grade` do that for you.
+alembic); `make assignments` and `make grade` do that for you.  The course's own preprocessors
+and the time limits come from the instructor's package `grader/` beside this file.
 """
 
+import importlib.util
 import os
 import sys
 
@@ -24,10 +26,14 @@ from nbgrader.preprocessors import (
     SaveAutoGrades,
 )
 
-from dlcore.grading.nbgrader_ext import IntegrityScan, LimitOutputSize, SanitizeFeedback
+HERE = os.path.dirname(os.path.abspath(__file__))
+if importlib.util.find_spec("grader") is None:  # not installed, and started from elsewhere
+    sys.path.append(HERE)
+
+from grader.limits import timeout_for_command  # noqa: E402
+from grader.nbgrader_ext import IntegrityScan, LimitOutputSize, SanitizeFeedback  # noqa: E402
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
-HERE = os.path.dirname(os.path.abspath(__file__))
 
 c.CourseDirectory.root = HERE
 c.CourseDirectory.course_id = "dlcourse"
@@ -35,18 +41,10 @@ c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "assignments"
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db")
 
-# Seconds a single cell may run during autograding, per assignment: the CNN and RNN
-# assignments train small models.  A cell that runs longer is interrupted (infinite loops);
+# Seconds a single cell may run during autograding, per assignment (grader/limits.py, which
+# `python -m grader grade` reads too).  A cell that runs longer is interrupted (infinite loops);
 # a kernel that ignores the interrupt is killed and the submission reported as such.
-TIMEOUTS = {
-    "a01_neurons_perceptron": 30,
-    "a02_gradient_descent_backprop": 60,
-    "a03_optimizers": 30,
-    "a04_cnn": 60,
-    "a05_rnn_lstm": 90,
-}
-DEFAULT_TIMEOUT = 60
-c.Execute.timeout = next((TIMEOUTS[a] for a in sys.argv if a in TIMEOUTS), DEFAULT_TIMEOUT)
+c.Execute.timeout = timeout_for_command(sys.argv)
 c.Execute.interrupt_on_timeout = True
 
 # A student who deletes a test cell gets it back, and edited locked cells are restored.

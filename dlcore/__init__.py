@@ -27,7 +27,7 @@ _SUBMODULES = (
     "activations", "conv", "counting", "data", "engine", "gradcheck", "grading", "layers",
     "losses", "neurons", "nn", "optim", "recurrent", "selfcheck", "viz", "widgets",
 )
-_NAMES = {"Value": "engine", "draw_graph": "engine", "check": "selfcheck",
+_NAMES = {"Value": "engine", "draw_graph": "viz", "check": "selfcheck",
           "solution": "selfcheck"}
 
 __all__ = ["__version__", "set_seed", "get_rng", "fast_mode", *_SUBMODULES, *_NAMES]
@@ -54,4 +54,4 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | set(__all__))
+    return sorted(__all__)

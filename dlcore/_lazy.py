@@ -1,50 +1,32 @@
-"""Packages whose public names are found in their submodules on first use.
+"""Explicit lazy exports for ``dlcore.viz`` and ``dlcore.widgets``.
 
-``dlcore.widgets``, ``dlcore.viz`` and ``dlcore.selfcheck`` grow one submodule per lecture; a
-name such as ``dl.widgets.conv_explorer`` is looked up in the submodules' ``__all__`` the first
-time it is asked for, so that adding a lecture's module needs no edit of a shared ``__init__``
-and the package imports nothing heavy until a name is used.
+A thin layer over scientific Python's ``lazy_loader.attach``: the package lists every public name
+with the module that defines it, a name is imported from that module on first use, and a
+mistyped name gets an error that suggests the closest public names.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+import difflib
+
+import lazy_loader
 
 
-def lazy_package(package_name: str, package_path):
-    """Return ``(__getattr__, __dir__, index)`` for a package: ``index()`` maps name -> module."""
-    cache: dict[str, str] = {}
-
-    def index() -> dict[str, str]:
-        if not cache:
-            for info in sorted(pkgutil.iter_modules(package_path), key=lambda m: m.name):
-                if info.name.startswith("_"):
-                    continue
-                module = importlib.import_module(f"{package_name}.{info.name}")
-                for name in getattr(module, "__all__", ()):
-                    if name in cache:
-                        raise ImportError(f"{package_name}: {name!r} is defined in both "
-                                          f"{cache[name]} and {info.name}")
-                    cache[name] = info.name
-        return cache
+def attach(package: str, submodules, exports: dict[str, list[str]]):
+    """``(__getattr__, __dir__, __all__)`` for ``package``; ``__all__`` lists the public names
+    in ``exports`` (not the submodules, which are reachable as attributes too)."""
+    getattr_, dir_, _ = lazy_loader.attach(package, list(submodules), exports)
+    names = sorted(name for names in exports.values() for name in names)
 
     def __getattr__(name: str):
-        if name.startswith("__"):
-            raise AttributeError(name)
         try:
-            module = importlib.import_module(f"{package_name}.{name}")
-            return module
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{package_name}.{name}":
-                raise
-        where = index().get(name)
-        if where is None:
-            raise AttributeError(f"module {package_name!r} has no attribute {name!r}; "
-                                 f"available: {', '.join(sorted(index()))}")
-        return getattr(importlib.import_module(f"{package_name}.{where}"), name)
+            return getattr_(name)
+        except AttributeError:
+            if name.startswith("_"):
+                raise AttributeError(f"module {package!r} has no attribute {name!r}") from None
+            close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+            hint = (f"; did you mean {' or '.join(close)}?" if close else
+                    f"; its public names are listed by dir({package.replace('dlcore', 'dl')})")
+            raise AttributeError(f"module {package!r} has no attribute {name!r}{hint}") from None
 
-    def __dir__():
-        return sorted(index())
-
-    return __getattr__, __dir__, index
+    return __getattr__, dir_, names

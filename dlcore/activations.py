@@ -16,7 +16,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import as_array, shape_str
+from ._checks import as_array, check_choice, shape_str
 from ._checks import check_dout as _dout
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "leaky_relu", "leaky_relu_forward", "leaky_relu_backward",
     "softmax", "softmax_forward", "softmax_backward",
     "log_softmax", "log_softmax_forward", "log_softmax_backward",
+    "ACTIVATION_NAMES", "activation_values",
 ]
 
 
@@ -187,3 +188,25 @@ def log_softmax_backward(dout, cache) -> np.ndarray:
     out, axis = cache
     dout = _dout(dout, out.shape, "log_softmax_backward")
     return dout - np.exp(out) * np.sum(dout, axis=axis, keepdims=True)
+
+
+# The four activations that ``activation_values`` (and the lecture 7 plots and widgets) know.
+ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "leaky_relu")
+
+
+def activation_values(name: str, z, negative_slope: float = 0.1):
+    """``f(z)`` and ``f'(z)`` from the forward/backward pair of this module.
+
+    ``f'`` is ``<name>_backward(ones, cache)``, i.e. the vector-Jacobian product with a vector
+    of ones.  ``negative_slope`` is used by "leaky_relu" only (0.1 makes the left piece
+    visible in a plot; ``nn.LeakyReLU`` defaults to 0.01).  z any shape -> (f, df) of that shape.
+    """
+    check_choice(name, "activation", ACTIVATION_NAMES)
+    z = as_array(z, "z")
+    if name == "leaky_relu":
+        out, cache = leaky_relu_forward(z, negative_slope=negative_slope)
+        return out, leaky_relu_backward(np.ones_like(out), cache)
+    pair = {"sigmoid": (sigmoid_forward, sigmoid_backward), "tanh": (tanh_forward, tanh_backward),
+            "relu": (relu_forward, relu_backward)}[name]
+    out, cache = pair[0](z)
+    return out, pair[1](np.ones_like(out), cache)

@@ -17,7 +17,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import as_array, check_labels, check_positive, shape_str
+from ._checks import as_array, check_choice, check_labels, check_positive, shape_str
 from .activations import sigmoid
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "hinge", "hinge_forward", "hinge_backward",
     "zero_one",
     "l2_penalty", "l2_penalty_forward", "l2_penalty_backward",
+    "LOSS_NAMES", "pointwise_loss",
 ]
 
 
@@ -281,3 +282,34 @@ def l2_penalty_backward(dout, cache) -> list[np.ndarray]:
     ws, lam = cache
     d = _scalar_dout(dout, "l2_penalty_backward")
     return [d * lam * w for w in ws]
+
+
+# The losses of one prediction that ``pointwise_loss`` (and the lecture 7 plots) know.
+LOSS_NAMES = ("L1", "L2", "hinge", "0-1", "logistic")
+
+
+def pointwise_loss(name: str, y_hat, y: float, threshold: float = 0.0) -> np.ndarray:
+    """One loss value per prediction: ``ell(y_hat_k, y)`` for every entry of ``y_hat``.
+
+    Names: "L1" ``|y_hat - y|``, "L2" ``(y_hat - y)^2``, "hinge" ``max(0, 1 - y y_hat)``, "0-1"
+    ``[label(y_hat) != y]`` with ``label = +1 if y_hat >= threshold else -1``, and "logistic"
+    ``log(1 + exp(-y y_hat))`` (binary cross-entropy of ``sigma(y_hat)`` with the target
+    ``(y + 1) / 2``).  Each value is the dlcore loss of a single prediction.  y_hat (K,),
+    y a label in {-1, +1} -> (K,).
+    """
+    check_choice(name, "loss", LOSS_NAMES)
+    y_hat = as_array(y_hat, "y_hat", ndim=1, spec="(K,)")
+    y = float(as_array(y, "y", ndim=0))
+    if y not in (-1.0, 1.0):
+        raise ValueError(f"pointwise_loss: y must be a label in {{-1, +1}}; got {y:g}")
+    one = np.array([y])
+    if name == "L1":
+        return np.array([l1([v], one) for v in y_hat])
+    if name == "L2":
+        return np.array([mse([v], one) for v in y_hat])
+    if name == "hinge":
+        return np.array([hinge([v], one) for v in y_hat])
+    if name == "0-1":
+        return np.array([zero_one([v], one, threshold=threshold) for v in y_hat])
+    target = np.array([(y + 1.0) / 2.0])
+    return np.array([binary_cross_entropy_with_logits([v], target) for v in y_hat])

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
-from dlcore.grading.batch import grade_batch, load_course
+from grader.batch import grade_batch, load_course
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -239,3 +239,35 @@ def test_leaky_relu_bad_slope():
         A.leaky_relu(np.ones(3), negative_slope="0.1")
     with pytest.raises(ValueError, match="negative_slope must be finite"):
         A.leaky_relu(np.ones(3), negative_slope=np.inf)
+
+
+def _logistic(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+# A.activation_values: f and f' from the forward/backward pairs (the lecture 7 plots use it)
+
+def test_activation_values_match_formulas_and_syllabus():
+    z = np.linspace(-4, 4, 81)
+    f, df = A.activation_values("sigmoid", z)
+    np.testing.assert_allclose(f, _logistic(z), atol=1e-14)
+    np.testing.assert_allclose(df, _logistic(z) * (1 - _logistic(z)), atol=1e-14)
+    f, df = A.activation_values("tanh", np.array([2.0]))
+    assert f[0] == pytest.approx(0.964028, abs=1e-6)
+    assert df[0] == pytest.approx(0.070651, abs=1e-6)
+    np.testing.assert_allclose(A.activation_values("tanh", z)[0], 2 * _logistic(2 * z) - 1,
+                               atol=1e-14)
+    f, df = A.activation_values("leaky_relu", z, negative_slope=0.2)
+    np.testing.assert_allclose(f, np.where(z > 0, z, 0.2 * z))
+    np.testing.assert_allclose(df, np.where(z > 0, 1.0, 0.2))
+
+
+def test_activation_values_against_torch():
+    torch = pytest.importorskip("torch")
+    z = np.array([-2.5, -0.3, 0.7, 3.0])
+    for name, fn in (("sigmoid", torch.sigmoid), ("tanh", torch.tanh), ("relu", torch.relu)):
+        t = torch.tensor(z, requires_grad=True)
+        fn(t).sum().backward()
+        f, df = A.activation_values(name, z)
+        np.testing.assert_allclose(f, fn(torch.tensor(z)).numpy(), atol=1e-12)
+        np.testing.assert_allclose(df, t.grad.numpy(), atol=1e-12)

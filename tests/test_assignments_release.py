@@ -27,7 +27,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 @pytest.mark.slow
 def test_committed_release_matches_a_fresh_generation(tmp_path):
     assert SOURCES, "no assignment sources in solutions/"
-    out = subprocess.run([sys.executable, "-m", "dlcore.grading", "assignments",
+    out = subprocess.run([sys.executable, "-m", "grader", "assignments",
                           "--release-dir", str(tmp_path)], cwd=ROOT, capture_output=True,
                          text=True)
     assert out.returncode == 0, out.stdout + out.stderr

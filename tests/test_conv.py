@@ -541,8 +541,11 @@ def test_kernel_larger_than_padded_input(fn):
     fn(np.zeros((1, 1, 5, 5)), w, pad=1)  # fits once padded
     with pytest.raises(ValueError, match=r"kernel width 3 \(dilation 3 makes it 7\) is larger"):
         fn(np.zeros((1, 1, 5, 5)), np.zeros((1, 1, 1, 3)), dilation=3)
-    with pytest.raises(ValueError, match=r"does not fit in the padded input \(n=3"):
+    with pytest.raises(ValueError, match=r"kernel 5 does not fit input size 3 with padding 0: "
+                                         r"the kernel size 5 is larger than the padded input"):
         conv.output_size(3, 5)
+    with pytest.raises(ValueError, match=r"^f: kernel 6 does not fit input width 3 with padding 1"):
+        conv.output_size(3, 6, pad=1, axis="width", where="f")
     with pytest.raises(ValueError, match="does not fit"):
         conv.tiles_exactly(3, 5)
 

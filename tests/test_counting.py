@@ -592,8 +592,9 @@ def test_kernel_that_does_not_fit_names_layer_and_sizes():
     with pytest.raises(ValueError, match=r"layer 2 'c3' \(Conv2d\) with input shape "
                                          r"\(6, 4, 4\): kernel 5 does not fit input height 4"):
         summarize(layers, (1, 12, 12))
-    with pytest.raises(ValueError, match=r"layer 0 'conv1'.*kernel 3, dilation 3, span .* = 7 "
-                                         r"does not fit input width 6 with padding 0"):
+    with pytest.raises(ValueError, match=r"layer 0 'conv1'.*kernel 3 does not fit input width 6 "
+                                         r"with padding 0: the kernel width 3 \(dilation 3 "
+                                         r"makes it 7\)"):
         summarize([Conv2d(2, 3, dilation=3)], (1, 9, 6))
     with pytest.raises(ValueError, match=r"layer 1 'pool1' \(MaxPool2d\).*kernel 3 does not fit"):
         summarize([ReLU(), MaxPool2d(3)], (1, 2, 2))

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dlcore.engine import BackwardStep, Value, backward_steps, draw_graph, topological_order
+from dlcore.engine import BackwardStep, Value, backward_steps, topological_order
 from dlcore.gradcheck import numerical_gradient
+from dlcore.viz import draw_graph
 
 torch = pytest.importorskip("torch")
 

@@ -480,10 +480,10 @@ def test_nbgrader_reports_the_copied_notebook(tmp_path):
 def test_by_hand_answers_agree_with_the_printed_equations():
     from dlcore.grading.a04_cnn import by_hand
 
-    weight = dl.viz.conv_equations("weight", input_shape=(7, 7), kernel_shape=(3, 3), stride=2)
+    weight = dl.conv.conv_equations("weight", input_shape=(7, 7), kernel_shape=(3, 3), stride=2)
     cells = [int(t.split()[0][1:]) for t in weight[by_hand.WEIGHT - 1].split(" = ")[1].split(" + ")]
     assert cells == by_hand.weight_cells() == reference_namespace()["CELLS_W6"]
-    inputs = dl.viz.conv_equations("input", input_shape=(7, 7), kernel_shape=(3, 3), stride=2)
+    inputs = dl.conv.conv_equations("input", input_shape=(7, 7), kernel_shape=(3, 3), stride=2)
     terms = {tuple(int(s[1:]) for s in t.split()) for t in
              inputs[by_hand.CELL - 1].split(" = ")[1].split(" + ")}
     assert terms == by_hand.input_terms() == set(reference_namespace()["TERMS_A31"])

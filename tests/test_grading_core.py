@@ -12,7 +12,7 @@ from dlcore.grading import GradingError, IntegrityError
 from dlcore.grading import a01_neurons_perceptron as a01
 from dlcore.grading._core import expect_close, expect_function, grading_student, lookup, variant_rng
 from dlcore.grading._integrity import calls_into, verify_environment
-from dlcore.grading.nbgrader_ext import LimitOutputSize, SanitizeFeedback, scan_source
+from grader.nbgrader_ext import LimitOutputSize, SanitizeFeedback, scan_source
 
 pytestmark = pytest.mark.setup
 

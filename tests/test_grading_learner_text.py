@@ -61,7 +61,9 @@ def scan(items) -> list[str]:
 NOTEBOOKS = sorted(p for d in ("assignments", "solutions") for p in (ROOT / d).rglob("*.ipynb")
                    if ".ipynb_checkpoints" not in p.parts)
 DOCUMENTS = sorted([*(ROOT / "assignments").glob("*.md"), *(ROOT / "solutions").glob("*.md")])
-GRADING_MODULES = sorted((ROOT / "dlcore" / "grading").rglob("*.py"))
+# The grader's preprocessors write into the feedback a student reads, so grader/ is scanned too.
+GRADING_MODULES = sorted([*(ROOT / "dlcore" / "grading").rglob("*.py"),
+                          *(ROOT / "grader").glob("*.py")])
 
 
 def _rel(p: Path) -> str:

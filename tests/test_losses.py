@@ -322,3 +322,30 @@ def test_l2_penalty_bad_input():
         Ls.l2_penalty({"w": np.ones(2)}, 0.1)
     with pytest.raises(ValueError, match=r"weights\[1\] contains 1 non-finite"):
         Ls.l2_penalty([np.ones(2), np.array([np.nan])], 0.1)
+
+
+# Ls.pointwise_loss: one loss value per prediction (the lecture 7 plots and widget use it)
+
+@pytest.mark.lec07
+def test_pointwise_losses_worked_example_and_formulas():
+    at = {name: Ls.pointwise_loss(name, np.array([0.3]), 1)[0] for name in Ls.LOSS_NAMES}
+    assert at["L1"] == pytest.approx(0.7)
+    assert at["L2"] == pytest.approx(0.49)
+    assert at["hinge"] == pytest.approx(0.7)
+    assert at["0-1"] == 0.0  # the score reading: sign(0.3) = +1 = y
+    assert Ls.pointwise_loss("0-1", np.array([0.3]), 1, threshold=0.5)[0] == 1.0
+    y_hat = np.linspace(-2, 2, 41)
+    np.testing.assert_allclose(Ls.pointwise_loss("logistic", y_hat, -1), np.log1p(np.exp(y_hat)))
+    np.testing.assert_allclose(Ls.pointwise_loss("hinge", y_hat, -1), np.maximum(0, 1 + y_hat))
+
+
+@pytest.mark.lec07
+def test_pointwise_loss_bad_input():
+    with pytest.raises(ValueError, match="loss must be one of"):
+        Ls.pointwise_loss("huber", np.zeros(3), 1)
+    with pytest.raises(ValueError, match=r"\{-1, \+1\}"):
+        Ls.pointwise_loss("L1", np.zeros(3), 0)
+    with pytest.raises(ValueError, match=r"\(K,\)"):
+        Ls.pointwise_loss("L1", np.zeros((2, 2)), 1)
+    with pytest.raises(ValueError, match="activation must be one of"):
+        A.activation_values("gelu", np.zeros(2))

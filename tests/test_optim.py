@@ -696,3 +696,51 @@ def test_bad_surface_and_stability_arguments():
         optim.stability_limit(1.0, "gd", 0.9)
     with pytest.raises(ValueError, match="method must be one of 'gd', 'momentum', 'nag'"):
         optim.stability_limit(1.0, "adam")
+
+
+# --- the grids behind the contour plots (public for viz and the widgets) -----------------------
+
+@pytest.mark.parametrize("name", optim.SURFACE_NAMES)
+def test_fast_grad_is_the_surface_gradient_at_one_point(name):
+    _, grad_fn = optim.surface(name)
+    fast = optim.fast_grad(name)
+    for point in ([0.3, -0.7], [1.5, 0.25], [-1.0, 2.0]):
+        np.testing.assert_allclose(fast(np.array(point)), grad_fn(np.array(point)), rtol=1e-12)
+
+
+def test_loss_on_points_vectorised_or_one_point_at_a_time():
+    points = np.array([[[0.0, 1.0], [2.0, -1.0]], [[1.0, 1.0], [-3.0, 0.5]]])
+    expected = points[..., 0] ** 2 + 3.0 * points[..., 1] ** 2
+
+    def one_point(theta):  # written for theta of shape (2,) only: float() fails on more
+        x, y = float(theta[0]), float(theta[1])
+        return x * x + 3.0 * y * y
+
+    np.testing.assert_allclose(optim.loss_on_points(lambda t: t[..., 0] ** 2
+                                                    + 3.0 * t[..., 1] ** 2, points), expected)
+    np.testing.assert_allclose(optim.loss_on_points(one_point, points), expected)
+    X, Y, Z = optim.loss_grid(one_point, (-1.0, 1.0), (0.0, 2.0), n=3)
+    np.testing.assert_allclose(Z, X ** 2 + 3.0 * Y ** 2)
+    assert Y[:, 0].tolist() == [0.0, 1.0, 2.0]  # rows follow y
+
+
+def test_resolve_surface_by_name_and_by_function():
+    named = optim.resolve_surface("quadratic", {"kappa": 4.0})
+    assert named.xlim == optim.SURFACES["quadratic"].xlim and named.lstar == 0.0
+    assert "κ = 4" in named.label and named.grad_fn is not None
+    mine = optim.resolve_surface(lambda t: t[..., 0] ** 2, {}, ylim=(0.0, 1.0))
+    assert mine.label == "your function" and mine.grad_fn is None and mine.lstar is None
+    assert mine.xlim == (-2.0, 2.0) and mine.ylim == (0.0, 1.0)
+    with pytest.raises(TypeError, match="apply to named surfaces only"):
+        optim.resolve_surface(lambda t: t[..., 0], {"kappa": 2.0})
+    with pytest.raises(ValueError, match="xlim must be a pair"):
+        optim.resolve_surface("valley", {}, xlim=(1.0, -1.0))
+
+
+def test_window_and_loss_at_check_their_input():
+    assert optim.check_window([-1, 1, 0, 2]) == (-1.0, 1.0, 0.0, 2.0)
+    with pytest.raises(ValueError, match="w_min < w_max"):
+        optim.check_window((1, -1, 0, 2))
+    assert optim.loss_at(lambda t: t[0] - t[1], np.array([3.0, 1.0])) == 2.0
+    with pytest.raises(ValueError, match="must be finite"):
+        optim.loss_at(lambda t: np.inf, np.array([0.0, 0.0]))

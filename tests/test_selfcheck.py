@@ -111,6 +111,6 @@ def test_every_registered_exercise_has_a_solution():
 
 
 def test_lazy_package_errors_name_the_alternatives():
-    with pytest.raises(AttributeError, match="has no attribute 'nope'"):
+    with pytest.raises(AttributeError, match="has no attribute 'nope'; its public names"):
         dl.viz.nope  # noqa: B018
     assert dl.viz.PALETTE["blue"] == "#0072B2"

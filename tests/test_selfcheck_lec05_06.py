@@ -29,7 +29,7 @@ def _chain_dw3(w3):
 
 
 def _path_net_grad():
-    net = dl.viz.PATH_NET
+    net = dl.engine.PATH_NET
     ws = [torch.tensor(w, dtype=torch.float64, requires_grad=True) for w in net["weights"]]
     h = torch.tensor(net["x"], dtype=torch.float64)
     hidden = []
@@ -98,8 +98,8 @@ def test_06_2_sum_over_paths(capsys):
     # One path alone (via z1(2)), multiplied out by hand from torch's forward values.
     y = _path_net_grad()[1][2].item()
     dl_dy = -1.0 / y
-    w2, w3 = dl.viz.PATH_NET["weights"][1], dl.viz.PATH_NET["weights"][2]
-    x1 = dl.viz.PATH_NET["x"][0]
+    w2, w3 = dl.engine.PATH_NET["weights"][1], dl.engine.PATH_NET["weights"][2]
+    x1 = dl.engine.PATH_NET["x"][0]
     z1, z2 = z1.detach().numpy(), z2.detach().numpy()
     one_path = (dl_dy * y * (1 - y) * w3[0][0] * z2[0] * (1 - z2[0]) * w2[0][1]
                 * z1[1] * (1 - z1[1]) * x1)

@@ -1,4 +1,5 @@
-"""Tests of the lecture-11 static plots (Agg backend, headless).
+"""Tests of the lecture-11 static plots (Agg backend, headless), and of what they draw:
+``dlcore.counting.connections``, ``tie_pattern``, ``split_by_kind``, ``weighted_rows``.
 
 Expected numbers come from the syllabus (144 / 36 / 4 weights; h11 sees pixels 1, 2, 5, 6;
 three 3x3 convs see 7x7), from an independent loop, or from dlcore.counting.
@@ -30,7 +31,7 @@ def _labelled(ax):
 @pytest.mark.parametrize("mode, n_edges, n_weights", [
     ("dense", 144, 144), ("local", 36, 36), ("shared", 36, 4)])
 def test_connections_counts(mode, n_edges, n_weights):
-    edges, ids, count, out = va.connections(mode, 4, 2, 1)
+    edges, ids, count, out = C.connections(mode, 4, 2, 1)
     assert (len(edges), count, out) == (n_edges, n_weights, 3)
     assert len(set(ids.tolist())) == n_weights
     h11 = sorted(a + 1 for a, b in edges if b == 0)
@@ -38,7 +39,7 @@ def test_connections_counts(mode, n_edges, n_weights):
 
 
 def test_connections_stride_two_windows():
-    edges, _, _, out = va.connections("local", 4, 2, 2)
+    edges, _, _, out = C.connections("local", 4, 2, 2)
     assert out == 2
     fed = [sorted(a + 1 for a, b in edges if b == u) for u in range(4)]
     assert fed == [[1, 2, 5, 6], [3, 4, 7, 8], [9, 10, 13, 14], [11, 12, 15, 16]]
@@ -56,7 +57,7 @@ def test_connectivity_graph_draws_every_edge():
 
 
 def test_tie_pattern_matches_a_loop():
-    ties = va.tie_pattern((2, 2), 4)
+    ties = C.tie_pattern((2, 2), 4)
     expected = np.zeros((9, 16))
     for i in range(3):
         for j in range(3):
@@ -70,7 +71,7 @@ def test_conv_matrix_plot_shows_the_tie_pattern():
     kernel = np.array([[1.0, 2.0], [-1.0, 0.5]])
     ax = va.conv_matrix_plot(kernel, 4)
     img = ax.images[0].get_array()
-    np.testing.assert_array_equal(img, va.tie_pattern((2, 2), 4))
+    np.testing.assert_array_equal(img, C.tie_pattern((2, 2), 4))
     values = sorted(float(t.get_text()) for t in ax.texts)
     assert len(values) == 36 and sorted(set(values)) == sorted(kernel.ravel())
     assert _labelled(ax) and "144 entries" in ax.get_title()
@@ -80,7 +81,7 @@ def test_conv_matrix_plot_shows_the_tie_pattern():
 
 def test_split_and_share_bars_alexnet():
     s = C.summarize("alexnet")
-    parts = va.split(s)
+    parts = C.split_by_kind(s)
     assert parts["total_params"] == 60_965_224
     assert parts["params"]["fc"] == 37_752_832 + 16_781_312 + 4_097_000
     assert parts["params"]["conv"] + parts["params"]["fc"] == s.total_params
@@ -120,7 +121,7 @@ def test_receptive_field_growth_lines():
 
 
 @pytest.mark.parametrize("call, exc, match", [
-    (lambda: va.connections("sparse"), ValueError, "mode must be one of"),
+    (lambda: C.connections("sparse"), ValueError, "mode must be one of"),
     (lambda: va.connectivity_graph("dense", input_size=2, kernel_size=3), ValueError,
      "does not fit"),
     (lambda: va.conv_matrix_plot([1.0, 2.0]), ValueError, r"\(KH, KW\)"),

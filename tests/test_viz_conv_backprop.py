@@ -1,4 +1,7 @@
-"""Static plots and index bookkeeping of lecture 12 (``dlcore.viz.conv_backprop``), headless.
+"""The static plots of lecture 12 (``dlcore.viz.conv_backprop``), headless.
+
+What they draw is computed, and tested, in the core: tests/test_conv_terms.py (``conv_terms``,
+``conv_equations``), tests/test_nn_experiments.py (``confusion_matrix``), tests/test_conv.py.
 
 Expected numbers are those of SYLLABUS.md (L12), the seed's printed equations
 (``004_4f4f274075c2c478.txt``, line 418), or ``dlcore.conv.inputs_feeding`` (an independent
@@ -16,7 +19,6 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import dlcore as dl  # noqa: E402
-from dlcore import conv  # noqa: E402
 from dlcore.data.slide_examples import SLIDE_EXAMPLES  # noqa: E402
 from dlcore.viz import conv_backprop as V  # noqa: E402
 
@@ -27,9 +29,6 @@ W = SLIDE_EXAMPLES["cnn2_kernel"].value
 G = np.array([[1.0, 2.0], [3.0, 4.0]])
 DW = [[24, 16, 20], [8, 14, 11], [13, 5, 12]]
 DA = [[0, 1, 2, 2, 4], [2, 2, 4, 4, 0], [0, 4, 8, 6, 12], [6, 6, 8, 8, 0], [0, 3, 6, 4, 8]]
-# 004_4f4f274075c2c478.txt, line 418 (the correct table), input indices per weight
-SEED_TABLE = [[1, 3, 11, 13], [2, 4, 12, 14], [3, 5, 13, 15], [6, 8, 16, 18], [7, 9, 17, 19],
-              [8, 10, 18, 20], [11, 13, 21, 23], [12, 14, 22, 24], [13, 15, 23, 25]]
 
 
 @pytest.fixture(autouse=True)
@@ -45,50 +44,6 @@ def _numbers(ax):
 def test_names_are_found_through_dl_viz():
     for name in V.__all__:
         assert getattr(dl.viz, name) is getattr(V, name)
-
-
-@pytest.mark.parametrize("shape, kernel, stride", [((5, 5), (3, 3), 2), ((5, 5), (3, 3), 1),
-                                                   ((6, 7), (2, 3), (2, 1)), ((4, 4), (2, 2), 2)])
-def test_conv_terms_match_inputs_feeding(shape, kernel, stride):
-    terms = V.conv_terms(shape, kernel, stride)
-    sh, sw = stride if isinstance(stride, tuple) else (stride, stride)
-    ho, wo = conv.output_size(shape[0], kernel[0], sh), conv.output_size(shape[1], kernel[1], sw)
-    assert len(terms) == ho * wo * kernel[0] * kernel[1]
-    for j in range(ho * wo):
-        cells = conv.inputs_feeding(j // wo, j % wo, kernel, stride, input_shape=shape)
-        mine = [(t.k, t.inp) for t in terms if t.out == j]
-        assert [k for k, _ in mine] == list(range(kernel[0] * kernel[1]))
-        assert [divmod(i, shape[1]) for _, i in mine] == cells
-
-
-def test_weight_equations_reproduce_the_seed_table():
-    eqs = V.conv_equations("weight", (5, 5), (3, 3), 2)
-    for k, (eq, idx) in enumerate(zip(eqs, SEED_TABLE)):
-        rhs = " + ".join(f"a{i} g{j + 1}" for j, i in enumerate(idx))
-        assert eq == f"dL/dw{k + 1} = {rhs}"
-
-
-def test_forward_and_input_equations():
-    fwd = V.conv_equations("forward")
-    assert len(fwd) == 4 and fwd[3].endswith("w9 a25") and fwd[2].endswith("w9 a23")
-    inp = V.conv_equations("input")
-    assert inp[12] == "dL/da13 = w9 g1 + w7 g2 + w3 g3 + w1 g4"
-    assert inp[0] == "dL/da1 = w1 g1"
-    six = V.conv_equations("input", input_shape=(6, 6))
-    assert six[35] == "dL/da36 = 0" and six[5] == "dL/da6 = 0"
-    latex = V.conv_equations("weight", latex=True)
-    assert latex[0].startswith(r"\frac{\partial L}{\partial w_{1}} &= a_{1}\,g_{1}")
-
-
-def test_conv_equations_bad_input():
-    with pytest.raises(ValueError, match="kind must be one of"):
-        V.conv_equations("backward")
-    with pytest.raises(ValueError, match="does not fit"):
-        V.conv_equations("weight", input_shape=(2, 2))
-    with pytest.raises(TypeError, match="integer"):
-        V.conv_terms((5.5, 5), (3, 3))
-    with pytest.raises(ValueError, match=">= 1"):
-        V.conv_terms((5, 5), (3, 3), stride=0)
 
 
 def test_weight_gradient_sum_panels():
@@ -170,24 +125,6 @@ def test_filter_grid_draws_every_filter():
     assert ax.get_title() == "filters" and ax.get_xlabel() and ax.get_ylabel()
     with pytest.raises(ValueError, match=r"\(F, C, KH, KW\)"):
         V.filter_grid(np.ones((3, 3)))
-
-
-def test_confusion_matrix_counts():
-    cm = V.confusion_matrix([0, 1, 2, 2, 1, 0], [0, 2, 2, 2, 1, 1])
-    np.testing.assert_array_equal(cm, [[1, 1, 0], [0, 1, 1], [0, 0, 2]])
-    assert cm.dtype == np.int64
-    assert V.confusion_matrix([0, 1], [1, 1], n_classes=4).shape == (4, 4)
-
-
-def test_confusion_matrix_bad_input():
-    with pytest.raises(ValueError, match=r"shape \(N,\) with N=3"):
-        V.confusion_matrix([0, 1, 2], [0, 1])
-    with pytest.raises(ValueError, match=r"must lie in \[0, 2\]"):
-        V.confusion_matrix([0, 3], [0, 1], n_classes=3)
-    with pytest.raises(ValueError, match=">= 0"):
-        V.confusion_matrix([0, -1], [0, 1])
-    with pytest.raises(TypeError, match="integer class indices"):
-        V.confusion_matrix([0.5, 1], [0, 1])
 
 
 def test_plot_confusion_and_loss_comparison():

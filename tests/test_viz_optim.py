@@ -43,7 +43,7 @@ def test_surface_contours_named_and_custom():
 
     ax = V.plot_optim_surface(one_point, xlim=(-1, 3), ylim=(-2, 2))
     assert ax.get_xlim() == (-1.0, 3.0) and "one_point" in ax.get_title()
-    X, Y, Z = V._grid(one_point, (-1, 3), (-2, 2), n=5)
+    X, Y, Z = dl.optim.loss_grid(one_point, (-1, 3), (-2, 2), n=5)
     np.testing.assert_allclose(Z, (X - 1) ** 2 + Y ** 2)
 
 
@@ -124,3 +124,15 @@ def test_bad_input():
         V.plot_stability_region(max_beta=1.0)
     with pytest.raises(ValueError, match="loss_fn must return one number"):
         V.plot_optim_surface(lambda p: np.ones(3))
+
+
+def test_contour_levels_are_spaced_in_log_of_the_gap():
+    X, Y = np.meshgrid(np.linspace(-1, 1, 41), np.linspace(-1, 1, 41))
+    Z = 2.0 + X ** 2 + Y ** 2
+    levels = V.contour_levels(Z, 2.0, n=6)
+    assert len(levels) == 6 and np.all(np.diff(levels) > 0) and levels[0] > 2.0
+    gaps = np.log(levels - 2.0)
+    np.testing.assert_allclose(np.diff(gaps), np.diff(gaps)[0])  # a geometric series
+    assert len(V.contour_levels(np.full((3, 3), 5.0), None)) == 3  # a flat window
+    with pytest.raises(ValueError, match="not finite anywhere"):
+        V.contour_levels(np.full((2, 2), np.nan), None)

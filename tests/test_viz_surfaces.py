@@ -1,4 +1,5 @@
-"""Static plots of lecture 4 (dlcore.viz.surfaces), drawn headless with Agg."""
+"""Lecture 4: the error-surface grid (``dlcore.optim.surface_grid``) and the static plots of
+``dlcore.viz.surfaces``, drawn headless with Agg."""
 
 import matplotlib
 
@@ -34,14 +35,14 @@ def test_found_through_the_lazy_package():
 
 
 def test_surface_grid_layout_and_values():
-    W, B, Z = S.surface_grid(toy_loss, (-6, 6, -4, 4), resolution=5)
+    W, B, Z = dl.optim.surface_grid(toy_loss, (-6, 6, -4, 4), resolution=5)
     assert W.shape == B.shape == Z.shape == (5, 5)
     np.testing.assert_allclose(W[0], np.linspace(-6, 6, 5))   # w along axis 1
     np.testing.assert_allclose(B[:, 0], np.linspace(-4, 4, 5))  # b along axis 0
     assert Z[2, 2] == pytest.approx(toy_loss((0.0, 0.0)))
     assert Z[0, 4] == pytest.approx(toy_loss((6.0, -4.0)))
     # Khapra's first guess (0.5, 0), at a grid point
-    W, B, Z = S.surface_grid(toy_loss, (0.5, 1.5, 0.0, 1.0), resolution=2)
+    W, B, Z = dl.optim.surface_grid(toy_loss, (0.5, 1.5, 0.0, 1.0), resolution=2)
     assert Z[0, 0] == pytest.approx(0.073114, abs=5e-7)
 
 
@@ -53,7 +54,7 @@ def test_contour_and_3d():
     ax3 = fig.add_subplot(projection="3d")
     out = S.loss_surface(toy_loss, (-6, 6, -6, 6), ax=ax3, kind="3d", resolution=11)
     assert out is ax3 and ax3.get_zlabel() == "loss L"
-    grid = S.surface_grid(toy_loss, (-1, 1, -1, 1), 7)
+    grid = dl.optim.surface_grid(toy_loss, (-1, 1, -1, 1), 7)
     ax = S.loss_surface(None, (-1, 1, -1, 1), grid=grid, colorbar=False)
     assert ax.get_title() == "Error surface L(w, b)"
 
@@ -65,19 +66,19 @@ def test_surface_bad_input():
     with pytest.raises(ValueError, match="3-D Axes"):
         S.loss_surface(toy_loss, (-1, 1, -1, 1), ax=ax, kind="3d")
     with pytest.raises(ValueError, match=r"4 numbers \(w_min, w_max, b_min, b_max\)"):
-        S.surface_grid(toy_loss, (-1, 1, 2))
+        dl.optim.surface_grid(toy_loss, (-1, 1, 2))
     with pytest.raises(ValueError, match="w_min < w_max"):
-        S.surface_grid(toy_loss, (1, -1, -1, 1))
+        dl.optim.surface_grid(toy_loss, (1, -1, -1, 1))
     with pytest.raises(ValueError, match="non-finite"):
-        S.surface_grid(toy_loss, (-1, np.inf, -1, 1))
+        dl.optim.surface_grid(toy_loss, (-1, np.inf, -1, 1))
     with pytest.raises(TypeError, match="loss_fn must be a function"):
-        S.surface_grid("loss", (-1, 1, -1, 1))
+        dl.optim.surface_grid("loss", (-1, 1, -1, 1))
     with pytest.raises(TypeError, match="one number"):
-        S.surface_grid(lambda t: np.array([1.0, 2.0]), (-1, 1, -1, 1), 3)
+        dl.optim.surface_grid(lambda t: np.array([1.0, 2.0]), (-1, 1, -1, 1), 3)
     with pytest.raises(ValueError, match="must be finite on the whole window"):
-        S.surface_grid(lambda t: np.inf if t[0] < 0 else 0.0, (-1, 1, -1, 1), 3)
+        dl.optim.surface_grid(lambda t: np.inf if t[0] < 0 else 0.0, (-1, 1, -1, 1), 3)
     with pytest.raises(ValueError, match="resolution must be >= 2"):
-        S.surface_grid(toy_loss, (-1, 1, -1, 1), 1)
+        dl.optim.surface_grid(toy_loss, (-1, 1, -1, 1), 1)
     with pytest.raises(ValueError, match=r"same shape \(R, R\)"):
         S.loss_surface(None, (-1, 1, -1, 1), grid=(np.zeros((3, 3)), np.zeros((3, 3)),
                                                   np.zeros((2, 3))))

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import dlcore as dl
-from dlcore.viz import activations as VA
+from dlcore.nn import layer_activations
 from dlcore.widgets.activations import (
     activation_explorer,
     activation_histograms,
@@ -235,14 +235,14 @@ def test_softmax_temperature_bad_presets():
 
 def test_activation_histograms_match_the_layer_statistics():
     app = activation_histograms(width=50, n=200)
-    expected = VA.layer_activations("sigmoid", depth=5, width=50, n=200,
+    expected = layer_activations("sigmoid", depth=5, width=50, n=200,
                                     scheme="xavier_normal", rng=0)
     for step, a in zip(app.steps, expected.post):
         values, edges = step.get_data()[:2]
         np.testing.assert_allclose(values, np.histogram(a, bins=edges)[0] / a.size)
         assert edges[0] == 0.0 and edges[-1] == 1.0  # the sigmoid's range
     app.controls["activation"].value = "tanh"
-    expected = VA.layer_activations("tanh", depth=5, width=50, n=200, scheme="xavier_normal",
+    expected = layer_activations("tanh", depth=5, width=50, n=200, scheme="xavier_normal",
                                     rng=0)
     values, edges = app.steps[2].get_data()[:2]
     np.testing.assert_allclose(values, np.histogram(expected.post[2], bins=edges)[0] / 200 / 50)

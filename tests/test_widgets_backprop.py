@@ -169,7 +169,7 @@ def _torch_grads(x, weights, y):
 
 def test_path_sums_default_weight_has_two_paths():
     app = dl.widgets.path_sums()
-    net = dl.viz.PATH_NET
+    net = dl.engine.PATH_NET
     g = _torch_grads(net["x"], net["weights"], 1.0)[0][1, 1]  # w1_22: unit 2 from x2
     paths = app.paths()
     assert len(paths) == 2
@@ -193,7 +193,7 @@ def test_path_sums_selection_pick_and_inputs():
     assert app.controls["weight"].value == "w2_21"
     app.controls["x1"].value = -1.0
     app.controls["y"].value = 0
-    g = _torch_grads((-1.0, 0.5), dl.viz.PATH_NET["weights"], 0.0)[1][1, 0]
+    g = _torch_grads((-1.0, 0.5), dl.engine.PATH_NET["weights"], 0.0)[1][1, 0]
     assert sum(p.product for p in app.paths()) == pytest.approx(g, rel=1e-10)
     assert f"{g:.6g}" in app.state()["total"]
 

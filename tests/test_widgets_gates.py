@@ -195,7 +195,7 @@ def test_long_lag_recall_shows_given_curves_and_checks_them():
 
 
 def test_recall_model_gate_bias_initialisation():
-    from dlcore.widgets.gates.recall import recall_model
+    from dlcore.nn import recall_model
 
     lstm = recall_model("lstm", 6, gate_bias=3.0)[0]
     np.testing.assert_array_equal(lstm.bias_ih_l0.data[:6], -3.0)

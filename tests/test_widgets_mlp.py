@@ -177,7 +177,7 @@ def _inside(X, angles, offsets):
 
 def test_half_plane_regions_intersection_then_union():
     X, y = dl.data.moons()
-    P = dl.viz.MOONS_HALF_PLANES
+    P = dl.neurons.MOONS_HALF_PLANES
     inside = _inside(X, P["angles"], P["offsets"])
     app = dl.widgets.half_plane_regions()
     acc3 = np.mean(inside[:, :3].all(axis=1) == y)
@@ -199,14 +199,14 @@ def test_half_plane_regions_editing_moves_one_boundary():
     app = dl.widgets.half_plane_regions(n_active=2)
     assert not app.lines[2].get_visible()
     app.controls["edit"].value = 1
-    assert app.controls["angle"].value == dl.viz.MOONS_HALF_PLANES["angles"][1]
+    assert app.controls["angle"].value == dl.neurons.MOONS_HALF_PLANES["angles"][1]
     app.controls["angle"].value = 45
     app.controls["offset"].value = 0.5
     assert app.angles[1] == 45 and app.offsets[1] == 0.5
     xs, ys = app.lines[1].get_data()
     np.testing.assert_allclose((np.asarray(xs) + np.asarray(ys)) / np.sqrt(2), 0.5)
     assert to_rgba(app.lines[1].get_color()) == to_rgba(dl.viz.PALETTE["vermillion"])
-    assert app.angles[0] == dl.viz.MOONS_HALF_PLANES["angles"][0]  # the others stay put
+    assert app.angles[0] == dl.neurons.MOONS_HALF_PLANES["angles"][0]  # the others stay put
     X, y = dl.data.moons()
     ins = _inside(X, app.angles[:2], app.offsets[:2]).all(axis=1)
     assert f"accuracy {np.mean(ins == y):.1%}" in app.state()["accuracy"]
@@ -218,11 +218,11 @@ def test_half_plane_regions_edits_only_planes_in_use():
     assert list(edit.options) == [("half-plane 1", 0), ("half-plane 2", 1),
                                   ("half-plane 3", 2), ("half-plane 4", 3)]
     edit.value = 3
-    assert app.controls["angle"].value == dl.viz.MOONS_HALF_PLANES["angles"][3]
+    assert app.controls["angle"].value == dl.neurons.MOONS_HALF_PLANES["angles"][3]
     app.controls["n_active"].value = 2  # plane 4 is no longer in use: edit the last one
     assert edit.value == 1 and len(edit.options) == 2
-    assert app.controls["angle"].value == dl.viz.MOONS_HALF_PLANES["angles"][1]
-    assert app.angles[3] == dl.viz.MOONS_HALF_PLANES["angles"][3]  # nothing was overwritten
+    assert app.controls["angle"].value == dl.neurons.MOONS_HALF_PLANES["angles"][1]
+    assert app.angles[3] == dl.neurons.MOONS_HALF_PLANES["angles"][3]  # nothing was overwritten
     app.controls["n_active"].value = 6
     assert edit.value == 1 and len(edit.options) == 6
 
@@ -296,7 +296,7 @@ def test_tower_builder_accepts_a_learner_function():
 
 
 def test_tower_builder_error_curve_is_the_networks_error():
-    from dlcore.viz.mlp import tower_mlp, tower_sum_weights
+    from dlcore.nn import tower_mlp, tower_sum_weights
 
     app = dl.widgets.tower_builder()
     x, target = app._x_fn, np.sin(app._x_fn)

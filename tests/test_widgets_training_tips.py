@@ -8,8 +8,8 @@ are kept to a few epochs.
 import numpy as np
 import pytest
 
-from dlcore.viz import activations as VA
-from dlcore.viz import training as VT
+from dlcore.data import spirals_prepared
+from dlcore.nn import class_grid, layer_activations, lr_trial, regularization_trial
 from dlcore.widgets.training_tips import (
     batchnorm_explorer,
     dropout_explorer,
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.lec08
 
 def test_init_explorer_tiny_weights_collapse():
     app = init_explorer(width=64, n=100)
-    expected = VA.layer_activations("tanh", width=64, n=100, scheme="normal", std=0.01, rng=0)
+    expected = layer_activations("tanh", width=64, n=100, scheme="normal", std=0.01, rng=0)
     for step, a in zip(app.steps, expected.post):
         values, edges = step.get_data()[:2]
         np.testing.assert_allclose(values, np.histogram(a, bins=edges)[0] / a.size)
@@ -79,11 +79,11 @@ def test_init_explorer_bad_presets():
 
 def test_regularization_explorer_shows_the_trial():
     app = regularization_explorer(width=16, lam=0.0, num_epochs=30)
-    model, history = VT.regularization_trial(width=16, lam=0.0, num_epochs=30)
+    model, history = regularization_trial(width=16, lam=0.0, num_epochs=30)
     np.testing.assert_allclose(app.train_line.get_ydata(), history.train_loss)
     np.testing.assert_allclose(app.val_line.get_ydata(), history.val_loss)
-    X, _, X_val, _ = VT.spirals_prepared()
-    labels, extent = VT.class_grid(model, np.vstack([X, X_val]), resolution=100)
+    X, _, X_val, _ = spirals_prepared()
+    labels, extent = class_grid(model, np.vstack([X, X_val]), resolution=100)
     np.testing.assert_array_equal(app.regions.get_array(), labels)
     assert tuple(app.regions.get_extent()) == pytest.approx(extent)
     assert "penalty" in app.state()["acc"]
@@ -92,7 +92,7 @@ def test_regularization_explorer_shows_the_trial():
 def test_regularization_explorer_changes_and_caches():
     app = regularization_explorer(width=16, lam=0.0, num_epochs=30)
     app.controls["lam"].value = 0.1
-    _, history = VT.regularization_trial(width=16, lam=0.1, num_epochs=30)
+    _, history = regularization_trial(width=16, lam=0.1, num_epochs=30)
     np.testing.assert_allclose(app.train_line.get_ydata(), history.train_loss)
     assert "λ = 0.1" in app.summary
     model, _ = app.trial()
@@ -120,7 +120,7 @@ def test_regularization_explorer_bad_presets():
 def test_learning_rate_explorer_flat_good_and_nan():
     app = learning_rate_explorer(lr=1e-6, num_epochs=20)
     assert "flat" in app.state()["verdict"]
-    history = VT.lr_trial(1e-6, num_epochs=20)
+    history = lr_trial(1e-6, num_epochs=20)
     np.testing.assert_allclose(app.train_line.get_ydata(), history.train_loss)
     app.controls["lr"].value = 0.1
     assert "good" in app.state()["verdict"]

@@ -13,7 +13,8 @@ sum_{c,a,b} xp[n,c,i*s+a*d, j*s+b*d] w[f,c,a,b]`` with xp the zero-padded input;
 Modules: ``sizes`` (output size, padding, receptive fields), ``single`` (1-D/2-D teaching
 functions, named kernels, ``dilate``, ``rot180``), ``conv2d`` (vectorised conv by im2col),
 ``transpose`` (transposed conv), ``naive`` (loop references), ``pool`` (max/avg pooling,
-unpooling), ``matrix`` (convolution as a matrix).
+unpooling), ``matrix`` (convolution as a matrix), ``terms`` (which input meets which weight:
+``conv_terms``, ``conv_equations``).
 """
 
 from .conv2d import conv2d_backward, conv2d_forward
@@ -44,6 +45,7 @@ from .sizes import (
     same_padding,
     tiles_exactly,
 )
+from .terms import Term, conv_equations, conv_terms
 from .transpose import conv_transpose2d, conv_transpose2d_backward, conv_transpose2d_forward
 
 __all__ = [
@@ -63,4 +65,6 @@ __all__ = [
     "avg_pool2d_backward", "PoolCache",
     # matrix view
     "conv_as_matrix",
+    # the bookkeeping of conv gradients (lecture 12)
+    "Term", "conv_terms", "conv_equations",
 ]

@@ -59,16 +59,6 @@ def conv_operands(where: str, x, w, b):
     return x, w, b
 
 
-def fitted_size(where: str, n: int, k: int, s: int, p: int, d: int, axis: str) -> int:
-    """Output size along one axis, with an error naming both sizes when the kernel is too big."""
-    eff = d * (k - 1) + 1
-    if n + 2 * p < eff:
-        dil = f" (dilation {d} makes it {eff})" if d > 1 else ""
-        raise ValueError(f"{where}: the kernel {axis} {k}{dil} is larger than the padded input "
-                         f"{axis} {n} + 2*{p} = {n + 2 * p}")
-    return (n + 2 * p - eff) // s + 1
-
-
 def upstream(dout, shape, dtype, where: str) -> np.ndarray:
     """``dout`` checked against the forward output shape and cast to the forward dtype."""
     dout = as_array(dout, "dout")
@@ -87,6 +77,8 @@ def pool_setup(where, x, size, stride, pad):
     if 2 * ph > kh or 2 * pw > kw:
         raise ValueError(f"{where}: pad {(ph, pw)} must be at most half the window size "
                          f"{(kh, kw)} (as in torch)")
-    ho = fitted_size(where, x.shape[2], kh, sh, ph, 1, "height")
-    wo = fitted_size(where, x.shape[3], kw, sw, pw, 1, "width")
+    from .sizes import output_size  # sizes.py imports ``pair`` from here
+
+    ho = output_size(x.shape[2], kh, sh, ph, axis="height", where=where)
+    wo = output_size(x.shape[3], kw, sw, pw, axis="width", where=where)
     return x, (kh, kw), (sh, sw), (ph, pw), (*x.shape[:2], ho, wo)

@@ -10,7 +10,7 @@ with xp the input zero-padded by (ph, pw).  Every receptive field becomes a colu
 ``cols`` (C*KH*KW, positions), so the forward pass is the matrix product
 ``w.reshape(F, -1) @ cols`` and the backward pass is two more: ``dw = dout @ cols.T`` and
 ``dcols = w.reshape(F, -1).T @ dout``, which col2im adds back onto the input cells.
-``_im2col.py`` explains the memory layout; ``naive.py`` has the same computation as loops.
+``im2col.py`` explains the memory layout; ``naive.py`` has the same computation as loops.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._common import conv_operands, hyper, upstream
-from ._im2col import (
+from .im2col import (
     Geometry,
     blocks,
     col2im_add,

@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import as_array, check_int, shape_str
-from ._common import W_SPEC, fitted_size, hyper
+from ._common import W_SPEC, hyper
+from .sizes import output_size
 
 __all__ = ["conv_as_matrix"]
 
@@ -40,8 +41,8 @@ def conv_as_matrix(w, input_shape, stride=1, pad=0, dilation=1) -> np.ndarray:
                          f"C={c}: input_shape (C, H, W) = {shape_str(shape)}, w {W_SPEC} = "
                          f"{shape_str(w.shape)}")
     (sh, sw), (ph, pw), (dh, dw) = hyper(stride, pad, dilation)
-    ho = fitted_size("conv_as_matrix", h, kh, sh, ph, dh, "height")
-    wo = fitted_size("conv_as_matrix", wd, kw, sw, pw, dw, "width")
+    ho = output_size(h, kh, sh, ph, dh, axis="height", where="conv_as_matrix")
+    wo = output_size(wd, kw, sw, pw, dw, axis="width", where="conv_as_matrix")
 
     # every combination (f, i, j, c, a, b) as broadcast index grids
     fi, i, j, ci, a, b = np.ix_(range(f), range(ho), range(wo), range(c), range(kh), range(kw))

@@ -13,7 +13,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._common import conv_operands, fitted_size, hyper, pool_setup, upstream
+from ._common import conv_operands, hyper, pool_setup, upstream
+from .sizes import output_size
 
 __all__ = [
     "conv2d_forward_naive", "conv2d_backward_naive", "max_pool2d_forward_naive",
@@ -40,8 +41,8 @@ def conv2d_forward_naive(x, w, b=None, stride=1, pad=0, dilation=1):
     (sh, sw), (ph, pw), (dh, dw) = hyper(stride, pad, dilation)
     N, C, H, W = x.shape
     F, _, KH, KW = w.shape
-    H_out = fitted_size("conv2d_forward_naive", H, KH, sh, ph, dh, "height")
-    W_out = fitted_size("conv2d_forward_naive", W, KW, sw, pw, dw, "width")
+    H_out = output_size(H, KH, sh, ph, dh, axis="height", where="conv2d_forward_naive")
+    W_out = output_size(W, KW, sw, pw, dw, axis="width", where="conv2d_forward_naive")
     X = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
     Z = np.zeros((N, F, H_out, W_out))
     for n in range(N):
@@ -67,8 +68,7 @@ def conv2d_backward_naive(dout, cache):
     x, w, b, (sh, sw), (ph, pw), (dh, dw) = cache
     N, C, H, W = x.shape
     F, _, KH, KW = w.shape
-    H_out = (H + 2 * ph - dh * (KH - 1) - 1) // sh + 1
-    W_out = (W + 2 * pw - dw * (KW - 1) - 1) // sw + 1
+    H_out, W_out = output_size(H, KH, sh, ph, dh), output_size(W, KW, sw, pw, dw)
     G = upstream(dout, (N, F, H_out, W_out), np.float64, "conv2d_backward_naive")
     X = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
     dX = np.zeros_like(X, dtype=np.float64)
@@ -128,8 +128,7 @@ def max_pool2d_backward_naive(dout, cache):
     """
     x, (KH, KW), (sh, sw), (ph, pw) = cache
     N, C, H, W = x.shape
-    H_out = (H + 2 * ph - KH) // sh + 1
-    W_out = (W + 2 * pw - KW) // sw + 1
+    H_out, W_out = output_size(H, KH, sh, ph), output_size(W, KW, sw, pw)
     G = upstream(dout, (N, C, H_out, W_out), np.float64, "max_pool2d_backward_naive")
     dx = np.zeros((N, C, H, W))
     for n in range(N):
@@ -177,8 +176,7 @@ def avg_pool2d_backward_naive(dout, cache):
     """
     x, (KH, KW), (sh, sw), (ph, pw) = cache
     N, C, H, W = x.shape
-    H_out = (H + 2 * ph - KH) // sh + 1
-    W_out = (W + 2 * pw - KW) // sw + 1
+    H_out, W_out = output_size(H, KH, sh, ph), output_size(W, KW, sw, pw)
     G = upstream(dout, (N, C, H_out, W_out), np.float64, "avg_pool2d_backward_naive")
     dX = np.zeros((N, C, H + 2 * ph, W + 2 * pw))
     for n in range(N):

@@ -24,28 +24,34 @@ def _ints(n, k, stride, pad, dilation):
             check_int(dilation, "dilation", minimum=1))
 
 
-def _span(n, k, s, p, d) -> int:
+def _span(n, k, s, p, d, axis="size", where=None) -> int:
     """``n + 2p - d(k-1) - 1``: how far the kernel's first cell can travel; must be >= 0."""
     eff = d * (k - 1) + 1
     span = n + 2 * p - eff
     if span < 0:
-        dil = f", dilation {d}: it spans {eff} cells" if d > 1 else ""
-        raise ValueError(f"the kernel (k={k}{dil}) does not fit in the padded input "
-                         f"(n={n} + 2*pad={2 * p} = {n + 2 * p} cells)")
+        dil = f" (dilation {d} makes it {eff})" if d > 1 else ""
+        prefix = f"{where}: " if where else ""
+        raise ValueError(f"{prefix}kernel {k} does not fit input {axis} {n} with padding {p}: "
+                         f"the kernel {axis} {k}{dil} is larger than the padded input {axis} "
+                         f"{n} + 2*{p} = {n + 2 * p}")
     return span
 
 
-def output_size(n, k, stride=1, pad=0, dilation=1, strict=False) -> int:
+def output_size(n, k, stride=1, pad=0, dilation=1, strict=False, *, axis: str = "size",
+                where: str | None = None) -> int:
     """Output length ``floor((n + 2p - d(k-1) - 1) / s) + 1`` along one axis (PyTorch's formula).
 
     The slides' ``(W - F + 2P)/S + 1`` is the case d = 1 without the floor; the floor is what
     PyTorch does when the stride does not tile the input exactly: the last
     ``(n + 2p - d(k-1) - 1) mod s`` rows (or columns) are never visited.  ``strict=True`` turns
-    that case into a ValueError.  A kernel larger than the padded input is always a ValueError.
-    All arguments are ints; the result is an int >= 1.
+    that case into a ValueError.  A kernel larger than the padded input is always a ValueError;
+    its message names the axis (``axis``, e.g. "height") and the function that was called
+    (``where``, e.g. "conv2d_forward").  This is the one implementation of the formula in
+    dlcore: the conv and pooling functions, the layer specs of ``dlcore.counting`` and the
+    widgets all call it.  All sizes are ints; the result is an int >= 1.
     """
     n, k, s, p, d = _ints(n, k, stride, pad, dilation)
-    span = _span(n, k, s, p, d)
+    span = _span(n, k, s, p, d, axis, where)
     left = span % s
     if strict and left:
         raise ValueError(

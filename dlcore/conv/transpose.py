@@ -17,7 +17,7 @@ import numpy as np
 
 from .._checks import as_array, shape_str
 from ._common import hyper, images, pair, upstream
-from ._im2col import (
+from .im2col import (
     Geometry,
     blocks,
     col2im_add,

@@ -15,6 +15,7 @@ Course convention: one bias per unit, filter or gate unit; ``bias=False`` counts
 """
 
 from .architectures import ARCHITECTURES, Architecture, get_architecture
+from .connectivity import CONNECTION_MODES, connections, tie_pattern
 from .params import (
     MLPCounts,
     conv2d_params,
@@ -38,9 +39,14 @@ from .specs import (
     Subsample2d,
     Tanh,
 )
-from .summary import LayerRow, Summary, summarize, to_torch
+from .summary import LayerRow, Summary, split_by_kind, summarize, to_torch, weighted_rows
 
 __all__ = [
+    "CONNECTION_MODES",
+    "connections",
+    "tie_pattern",
+    "split_by_kind",
+    "weighted_rows",
     "ARCHITECTURES",
     "AdaptiveAvgPool2d",
     "Architecture",

@@ -44,22 +44,6 @@ def _pair(value, name: str, *, minimum: int) -> tuple[int, int]:
     return (v, v)
 
 
-def _output_size(n: int, k: int, stride: int = 1, pad: int = 0, dilation: int = 1,
-                 what: str = "size") -> int:
-    """Output length floor((n + 2p - d(k-1) - 1)/s) + 1 along one axis.
-
-    The same formula as ``dlcore.conv.output_size`` (kept private here so that counting does
-    not depend on the conv module).  A kernel whose dilated span d(k-1)+1 exceeds the padded
-    input n + 2p raises ValueError naming the numbers.
-    """
-    span = dilation * (k - 1) + 1
-    if n + 2 * pad < span:
-        dil = f", dilation {dilation}, span d(k-1)+1 = {span}" if dilation != 1 else ""
-        raise ValueError(f"kernel {k}{dil} does not fit input {what} {n} with padding {pad}: "
-                         f"n + 2p = {n + 2 * pad} < {span}")
-    return (n + 2 * pad - span) // stride + 1
-
-
 def linear_params(n_in: int, n_out: int, bias: bool = True) -> int:
     """Parameters of a fully connected layer: (D + 1) M, or D M with ``bias=False``.
 

@@ -20,7 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .._checks import check_int, check_probability
-from .params import _check_bool, _output_size, _pair
+from ..conv.sizes import output_size
+from .params import _check_bool, _pair
 
 __all__ = [
     "AdaptiveAvgPool2d",
@@ -111,8 +112,8 @@ class Conv2d(Layer):
         (kh, kw), (sh, sw) = self.kernel_size, self.stride
         (ph, pw), (dh, dw) = self.padding, self.dilation
         return (self.out_channels,
-                _output_size(h, kh, sh, ph, dh, what="height"),
-                _output_size(w, kw, sw, pw, dw, what="width"))
+                output_size(h, kh, sh, ph, dh, axis="height"),
+                output_size(w, kw, sw, pw, dw, axis="width"))
 
     def counts(self, input_shape):
         _, ho, wo = self.output_shape(input_shape)
@@ -140,8 +141,8 @@ class _Pool(Layer):
     def output_shape(self, input_shape):
         c, h, w = _need_image(input_shape, self.kind)
         (kh, kw), (sh, sw), (ph, pw) = self.kernel_size, self.stride, self.padding
-        return (c, _output_size(h, kh, sh, ph, what="height"),
-                _output_size(w, kw, sw, pw, what="width"))
+        return (c, output_size(h, kh, sh, ph, axis="height"),
+                output_size(w, kw, sw, pw, axis="width"))
 
 
 @dataclass(frozen=True)

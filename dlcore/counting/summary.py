@@ -14,7 +14,7 @@ from .._checks import check_int
 from .architectures import ARCHITECTURES, get_architecture
 from .specs import Layer, _shape_str
 
-__all__ = ["LayerRow", "Summary", "summarize", "to_torch"]
+__all__ = ["LayerRow", "Summary", "summarize", "to_torch", "split_by_kind", "weighted_rows"]
 
 
 class LayerRow(NamedTuple):
@@ -268,3 +268,20 @@ def to_torch(architecture, input_shape=None, device=None):
     for _, lname, layer, in_shape, *_ in _trace(layers, shape):
         modules[lname.replace(".", "_")] = _torch_layer(nn, layer, in_shape, device)
     return nn.Sequential(modules)
+
+
+def split_by_kind(summary) -> dict:
+    """Parameters and multiply-adds of a Summary by layer kind: {"params": {...}, "macs": {...}}
+    with keys "conv" (Conv2d), "fc" (Linear) and "other", plus the totals."""
+    out = {"params": {"conv": 0, "fc": 0, "other": 0}, "macs": {"conv": 0, "fc": 0, "other": 0}}
+    for r in summary.rows:
+        key = {"Conv2d": "conv", "Linear": "fc"}.get(r.kind, "other")
+        out["params"][key] += r.params
+        out["macs"][key] += r.macs
+    out["total_params"], out["total_macs"] = summary.total_params, summary.total_macs
+    return out
+
+
+def weighted_rows(summary):
+    """Rows that hold parameters or do multiply-adds (convs, linears, subsampling)."""
+    return [r for r in summary.rows if r.params or r.macs]

@@ -16,33 +16,49 @@ None (the package generator that ``dlcore.set_seed`` resets).
   its ``Split``.
 - ``decks``: ``DECKS`` and ``cite``, the slide decks the lectures follow, cited by author,
   title and slide.
+- ``history``: the milestones of the timeline and the ILSVRC results; ``images``: the bundled
+  photo; ``sequences``: the toy sequence tasks and the small bundled text;
+  ``slide_examples``: the worked examples of the slides.
+- ``prepared``: the training recipe's data step (``split_train_val``, ``standardize``) and the
+  prepared digits and spirals of lecture 8 (``digits_prepared``, ``spirals_prepared``).
 """
 
 from __future__ import annotations
 
-from .._lazy import lazy_package
 from .bundled import Split, digits
+from .decks import DECKS, Deck, cite
+from .history import THEMES, ILSVRCResult, Milestone, ilsvrc_results, timeline
+from .images import sample_image
+from .prepared import digits_prepared, spirals_prepared, split_train_val, standardize
+from .sequences import (
+    ZEN_SHA256,
+    CharVocab,
+    adding_task,
+    deep_toy,
+    first_symbol_task,
+    zen_corpus,
+)
+from .slide_examples import SLIDE_EXAMPLES, SlideExample
 from .synthetic import blobs, moons, sine_sequences, spirals
 from .tables import BOOLEAN_FUNCTIONS, boolean_table, linear_toy, one_hot, two_point_toy
 
 __all__ = [
-    "BOOLEAN_FUNCTIONS",
-    "boolean_table",
-    "two_point_toy",
-    "linear_toy",
-    "one_hot",
-    "blobs",
-    "moons",
-    "spirals",
-    "sine_sequences",
-    "Split",
-    "digits",
+    # tables
+    "BOOLEAN_FUNCTIONS", "boolean_table", "two_point_toy", "linear_toy", "one_hot",
+    # synthetic
+    "blobs", "moons", "spirals", "sine_sequences",
+    # bundled
+    "Split", "digits",
+    # decks
+    "Deck", "DECKS", "cite",
+    # history
+    "Milestone", "ILSVRCResult", "THEMES", "timeline", "ilsvrc_results",
+    # images
+    "sample_image",
+    # prepared
+    "split_train_val", "standardize", "digits_prepared", "spirals_prepared",
+    # sequences
+    "CharVocab", "deep_toy", "zen_corpus", "ZEN_SHA256", "first_symbol_task", "adding_task",
+    # slide_examples
+    "SlideExample", "SLIDE_EXAMPLES",
 ]
-
-# Data for later lectures lives in further submodules of this package; their public names
-# (their ``__all__``) are found on first use, e.g. ``dl.data.timeline``.
-__getattr__, _lazy_dir, _index = lazy_package(__name__, __path__)
-
-
-def __dir__():
-    return sorted(set(__all__) | set(_lazy_dir()))

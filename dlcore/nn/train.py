@@ -19,7 +19,7 @@ from .history import History
 from .layers import Linear
 from .module import Module
 
-__all__ = ["fit", "predict", "accuracy", "batch_order", "History", "LOSSES"]
+__all__ = ["fit", "predict", "accuracy", "confusion_matrix", "batch_order", "History", "LOSSES"]
 
 # name -> (forward, backward in dlcore.losses, task); "multiclass" and "binary" report accuracy.
 LOSSES = {
@@ -279,3 +279,20 @@ def accuracy(model, X, y) -> float:
     n_classes = scores.shape[1] if scores.ndim == 2 and scores.shape[1] > 1 else 2
     y = check_labels(y, n_classes, "y", n=scores.shape[0])
     return float(np.mean(_labels(scores) == y))
+
+
+def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray:
+    """Counts ``cm[t, p]`` = number of samples of true class t predicted as p.
+
+    y_true, y_pred (N,) integer labels in [0, n_classes) (default: 1 + the largest label).
+    Returns an int64 array (n_classes, n_classes); ``trace(cm) / N`` is the accuracy.
+    """
+    y_true = check_labels(y_true, n_classes, "y_true")
+    y_pred = check_labels(y_pred, n_classes, "y_pred", n=y_true.shape[0])
+    if min(y_true.min(initial=0), y_pred.min(initial=0)) < 0:
+        raise ValueError("y_true and y_pred must be class labels >= 0; got a negative label")
+    largest = int(max(y_true.max(initial=0), y_pred.max(initial=0)))
+    n = largest + 1 if n_classes is None else check_int(n_classes, "n_classes", minimum=1)
+    cm = np.zeros((n, n), dtype=np.int64)
+    np.add.at(cm, (y_true, y_pred), 1)
+    return cm

@@ -8,7 +8,8 @@ training takes are the same numbers (and torch.optim's, to rounding):
 - ``optimizers``: ``SGD``, ``Adagrad``, ``RMSProp`` (= ``RMSprop``), ``Adam`` over
   ``dlcore.nn.Parameter``, with torch.optim's names, defaults and ``step``/``zero_grad``.
 - ``paths`` and ``surfaces``: ``trajectory(name, grad_fn, theta0, steps, **hyper)``,
-  ``surface(name, **kw)``, ``SURFACES`` and ``stability_limit(h, method, momentum)``.
+  ``surface(name, **kw)``, ``SURFACES`` and ``stability_limit(h, method, momentum)``; the
+  grids behind the contour plots (``resolve_surface``, ``loss_grid``, ``surface_grid``).
 
 The update is ``theta <- theta - lr * step`` throughout (lr is the lectures' eta).
 
@@ -19,11 +20,26 @@ a flat parameter vector in ``trajectory`` (2 on the surfaces); S the number of s
 from .optimizers import SGD, Adagrad, Adam, Optimizer, RMSProp, RMSprop
 from .paths import TRAJECTORY_NAMES, stability_limit, trajectory
 from .rules import adagrad_update, adam_update, rmsprop_update, sgd_update
-from .surfaces import SURFACE_NAMES, SURFACES, SurfaceInfo, surface
+from .surfaces import (
+    SURFACE_NAMES,
+    SURFACES,
+    ResolvedSurface,
+    SurfaceInfo,
+    check_window,
+    fast_grad,
+    loss_at,
+    loss_grid,
+    loss_on_points,
+    resolve_surface,
+    surface,
+    surface_grid,
+)
 
 __all__ = [
     "sgd_update", "adagrad_update", "rmsprop_update", "adam_update",
     "Optimizer", "SGD", "Adagrad", "RMSProp", "RMSprop", "Adam",
     "TRAJECTORY_NAMES", "trajectory", "stability_limit",
-    "SURFACE_NAMES", "SURFACES", "SurfaceInfo", "surface",
+    "SURFACE_NAMES", "SURFACES", "SurfaceInfo", "surface", "fast_grad",
+    "ResolvedSurface", "resolve_surface", "loss_on_points", "loss_grid",
+    "check_window", "loss_at", "surface_grid",
 ]

@@ -51,7 +51,7 @@ $v_{OR} + c < 0$ and $v_{OR} + v_{AND} + c \\ge 0$ works, e.g. `(-2, 2, 1)`.
 """)
 def _check_xnor(answer):
     from ..data import boolean_table
-    from ..viz.mlp import threshold_net_forward, xor_layers
+    from ..neurons import threshold_net_forward, xor_layers
 
     if not isinstance(answer, (tuple, list, np.ndarray)) or len(answer) != 3:
         return "give three numbers: (weight from OR, weight from AND, output bias)"
@@ -76,8 +76,7 @@ The formula reads like a staircase from $b$ to $a$ to $c$, but the second step a
 top of $a$; a staircase $b \\to a \\to c$ would need the second coefficient $c - a$.
 """)
 def _check_plateau(answer):
-    from ..nn import tower_weights
-    from ..viz.mlp import tower_mlp
+    from ..nn import tower_mlp, tower_weights
 
     a, b, c = 2.0, 0.5, 1.5
     expected = float(tower_mlp(*tower_weights(a, b, c, 8.0, (0.0, 2.0)))(np.array([[50.0]]))[0, 0])

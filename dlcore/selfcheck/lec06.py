@@ -19,7 +19,7 @@ def _number(answer) -> float:
 
 
 def _chain(**kw):
-    from ..viz.graphs import chain_example
+    from ..engine import chain_example
 
     loss = chain_example(**kw)
     loss.backward()
@@ -43,7 +43,7 @@ Forward with $x = 1, y = 1, w_1 = 0.5, b_1 = 0, w_2 = -1, w_3 = 1$: $h_1 = \\sig
 Then
 $$\\frac{\\partial L}{\\partial w_3} = -(y - \\hat y)\\,\\hat y(1 - \\hat y)\\,h_2
 = -(0.41357)(0.24253)(0.34923) = -0.035028.$$
-In code: `L = dl.viz.chain_example(w3=1.0); L.backward()` and read the `grad` of the leaf
+In code: `L = dl.engine.chain_example(w3=1.0); L.backward()` and read the `grad` of the leaf
 `w3` (or use `dl.widgets.graph_stepper` with w3 = 1).
 """)
 def _check_dw3(answer):
@@ -69,14 +69,14 @@ reach the loss: $w \\to z_2^{(1)} \\to z_1^{(2)} \\to y^* \\to L$ and
 $w \\to z_2^{(1)} \\to z_2^{(2)} \\to y^* \\to L$.  The gradient is the sum of the two path
 products:
 ```python
-net = dl.viz.value_network(dl.viz.PATH_NET["x"], dl.viz.PATH_NET["weights"], 1.0)
+net = dl.engine.value_network(dl.engine.PATH_NET["x"], dl.engine.PATH_NET["weights"], 1.0)
 net["loss"].backward()
-paths = dl.viz.path_products(net["loss"], net["weights"]["w1_21"])
+paths = dl.engine.path_products(net["loss"], net["weights"]["w1_21"])
 sum(p.product for p in paths)          # equals net["weights"]["w1_21"].grad
 ```
 """)
 def _check_paths(answer):
-    from ..viz.graphs import PATH_NET, path_products, value_network
+    from ..engine import PATH_NET, path_products, value_network
 
     net = value_network(PATH_NET["x"], PATH_NET["weights"], 1.0)
     net["loss"].backward()
@@ -91,7 +91,7 @@ def _check_paths(answer):
                 "paths; a path through z1(1) would contribute 0, because z1(1) does not "
                 "depend on this weight")
     return None if _close(value, w.grad) else \
-        "list the paths with dl.viz.path_products and add their products"
+        "list the paths with dl.engine.path_products and add their products"
 
 
 @exercise("06.3", "Backward pass of a dense layer", solution="""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import conv
-from ..viz.conv_backprop import conv_terms
+from ..conv import conv_terms
 from ._answers import number as _number
 from ._registry import exercise
 
@@ -62,7 +62,7 @@ The classmate's $a_5$ is the top-right cell of window 2, not its bottom-right on
 of placing the bottom row of the kernel on the top row of the window.  In code:
 
 ```python
-terms = dl.viz.conv_terms((5, 5), (3, 3), stride=2)
+terms = dl.conv.conv_terms((5, 5), (3, 3), stride=2)
 answer = [t.inp + 1 for t in terms if t.k == 8]   # w9 is kernel cell 8 from 0
 ```
 """)

@@ -10,22 +10,23 @@ figure is made) and returns the Axes, or returns a Figure when it draws several 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import activations as A
 from .. import losses as L
-from .._checks import as_array, check_choice, check_int, check_positive
-from .._random import get_rng
+from .._checks import as_array, check_choice, check_positive
+from ..activations import ACTIVATION_NAMES, activation_values
+from ..losses import LOSS_NAMES, pointwise_loss
 from .style import CYCLE, PALETTE
 
-__all__ = ["ACTIVATION_NAMES", "LOSS_NAMES", "activation_values", "pointwise_loss",
-           "LayerStats", "layer_activations", "plot_activations", "plot_losses",
-           "plot_softmax", "plot_layer_histograms", "plot_logit_gradients"]
+if TYPE_CHECKING:
+    from ..nn import LayerStats
 
-ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "leaky_relu")
-LOSS_NAMES = ("L1", "L2", "hinge", "0-1", "logistic")
+__all__ = ["plot_activations", "plot_losses", "plot_softmax", "plot_layer_histograms",
+           "plot_logit_gradients"]
+
 
 _LABELS = {"sigmoid": "sigmoid σ(z)", "tanh": "tanh(z)", "relu": "ReLU max(z, 0)",
            "leaky_relu": "leaky ReLU"}
@@ -37,114 +38,6 @@ def _axes(ax, figsize=(6.0, 3.8)):
     import matplotlib.pyplot as plt
 
     return plt.subplots(figsize=figsize, layout="constrained")[1]
-
-
-def activation_values(name: str, z, negative_slope: float = 0.1):
-    """``f(z)`` and ``f'(z)`` from the forward/backward pair of ``dlcore.activations``.
-
-    ``f'`` is ``<name>_backward(ones, cache)``, i.e. the vector-Jacobian product with a vector
-    of ones.  ``negative_slope`` is used by "leaky_relu" only (0.1 makes the left piece
-    visible in a plot; ``nn.LeakyReLU`` defaults to 0.01).  z any shape -> (f, df) of that shape.
-    """
-    check_choice(name, "activation", ACTIVATION_NAMES)
-    z = as_array(z, "z")
-    if name == "leaky_relu":
-        out, cache = A.leaky_relu_forward(z, negative_slope=negative_slope)
-        return out, A.leaky_relu_backward(np.ones_like(out), cache)
-    out, cache = getattr(A, f"{name}_forward")(z)
-    return out, getattr(A, f"{name}_backward")(np.ones_like(out), cache)
-
-
-def pointwise_loss(name: str, y_hat, y: float, threshold: float = 0.0) -> np.ndarray:
-    """One loss value per prediction: ``ell(y_hat_k, y)`` for every entry of ``y_hat``.
-
-    Names: "L1" ``|y_hat - y|``, "L2" ``(y_hat - y)^2``, "hinge" ``max(0, 1 - y y_hat)``, "0-1"
-    ``[label(y_hat) != y]`` with ``label = +1 if y_hat >= threshold else -1``, and "logistic"
-    ``log(1 + exp(-y y_hat))`` (binary cross-entropy of ``sigma(y_hat)`` with the target
-    ``(y + 1) / 2``).  Each value is the dlcore loss of a single prediction.  y_hat (K,),
-    y a label in {-1, +1} -> (K,).
-    """
-    check_choice(name, "loss", LOSS_NAMES)
-    y_hat = as_array(y_hat, "y_hat", ndim=1, spec="(K,)")
-    y = float(as_array(y, "y", ndim=0))
-    if y not in (-1.0, 1.0):
-        raise ValueError(f"pointwise_loss: y must be a label in {{-1, +1}}; got {y:g}")
-    one = np.array([y])
-    if name == "L1":
-        return np.array([L.l1([v], one) for v in y_hat])
-    if name == "L2":
-        return np.array([L.mse([v], one) for v in y_hat])
-    if name == "hinge":
-        return np.array([L.hinge([v], one) for v in y_hat])
-    if name == "0-1":
-        return np.array([L.zero_one([v], one, threshold=threshold) for v in y_hat])
-    target = np.array([(y + 1.0) / 2.0])
-    return np.array([L.binary_cross_entropy_with_logits([v], target) for v in y_hat])
-
-
-@dataclass
-class LayerStats:
-    """What ``layer_activations`` records, one entry per layer (lists of length depth).
-
-    ``pre[l]`` and ``post[l]`` are the (N, Hd) inputs and outputs of layer l's activation,
-    ``local_grad[l]`` is ``f'(pre[l])`` (N, Hd), and ``weight_grad_std[l]`` the standard
-    deviation of dL/dW of layer l's Linear for a random upstream gradient (a float).
-    """
-
-    activation: str
-    scheme: str
-    pre: list
-    post: list
-    local_grad: list
-    weight_grad_std: list
-
-    @property
-    def depth(self) -> int:
-        return len(self.post)
-
-    def std(self, quantity: str = "post") -> np.ndarray:
-        """Standard deviation of ``quantity`` ("pre", "post", "local_grad") per layer, (depth,)."""
-        check_choice(quantity, "quantity", ("pre", "post", "local_grad"))
-        return np.array([float(np.std(a)) for a in getattr(self, quantity)])
-
-
-def layer_activations(activation: str = "tanh", depth: int = 5, width: int = 100, n: int = 500,
-                      scheme: str = "xavier_normal", std: float = 0.01,
-                      rng=0) -> LayerStats:
-    """Push N(0, 1) inputs through ``depth`` blocks ``Linear(width, width) -> f`` and record them.
-
-    The network is a ``dlcore.nn.Sequential`` initialised with ``nn.init_weights(model, scheme,
-    std=std)`` (std is used by "normal" only).  After the forward pass the output receives a
-    N(0, 1) upstream gradient and ``model.backward`` fills every weight gradient, so the
-    returned ``weight_grad_std`` shows whether gradients vanish or explode towards the input.
-    Inputs x (n, width); the activations are recorded as (n, width) arrays.
-    """
-    from .. import nn
-
-    check_choice(activation, "activation", ACTIVATION_NAMES)
-    depth = check_int(depth, "depth", minimum=1)
-    width = check_int(width, "width", minimum=1)
-    n = check_int(n, "n", minimum=2)
-    check_positive(std, "std", allow_zero=True)
-    rng = get_rng(rng)
-    blocks = []
-    for _ in range(depth):
-        blocks += [nn.Linear(width, width, rng=rng), nn.ACTIVATIONS[activation]()]
-    model = nn.Sequential(*blocks)
-    nn.init_weights(model, scheme, rng=rng, std=std)
-    x = rng.standard_normal((n, width))
-    pre, post, local = [], [], []
-    with np.errstate(over="ignore", under="ignore"):
-        for i, module in enumerate(model):
-            x = module(x)
-            if i % 2 == 0:
-                pre.append(x)
-            else:
-                post.append(x)
-                local.append(activation_values(activation, pre[-1], negative_slope=0.01)[1])
-        model.backward(rng.standard_normal(x.shape))
-    grad_std = [float(np.std(m.weight.grad)) for m in model if isinstance(m, nn.Linear)]
-    return LayerStats(activation, scheme, pre, post, local, grad_std)
 
 
 def plot_activations(names=ACTIVATION_NAMES, z=None, derivative: bool = False,

@@ -9,7 +9,8 @@ slides), a KH x KW kernel, an output of H_out x W_out units (h11, h12, ... row b
 Every function takes ``ax=None`` (a new pyplot figure is made) and returns the Axes; none calls
 ``plt.show()``.
 The widgets of ``dlcore.widgets.architectures`` draw with the same helpers and then move the
-artists in place.
+artists in place.  What is drawn is computed by ``dlcore.counting`` (``connections``,
+``tie_pattern``, ``split_by_kind``, ``weighted_rows``) and ``dlcore.conv``.
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ import numpy as np
 
 from .. import conv as _conv
 from .. import counting as _counting
+from ..counting import connections, split_by_kind, tie_pattern, weighted_rows
 from .style import CMAP, CYCLE, PALETTE
 
 __all__ = ["connectivity_graph", "conv_matrix_plot", "layer_share_bars", "conv_fc_split",
            "receptive_field_growth"]
 
-MODES = ("dense", "local", "shared")
 KIND_COLOURS = {"Conv2d": PALETTE["blue"], "Linear": PALETTE["orange"]}
 OTHER_COLOUR = PALETTE["green"]
 
@@ -41,37 +42,6 @@ def _label(ax, title, xlabel, ylabel):
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-
-
-def connections(mode: str, input_size: int = 4, kernel_size: int = 2, stride: int = 1):
-    """Edges of a one-layer net from an n x n input to its H_out x W_out output, and weights.
-
-    Returns ``(edges, weight_ids, n_weights, out_size)``: ``edges`` lists (input index,
-    output index) pairs (0-based, row-major), ``weight_ids`` the weight each edge uses.  Dense
-    joins every pixel to every unit (n^2 H_out W_out weights), local keeps only the k x k
-    window of each unit (``conv.inputs_feeding``) with its own weights, shared ties those to
-    one k x k kernel (``counting.conv2d_params(1, 1, k, bias=False)`` weights).
-    """
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
-    out = _conv.output_size(input_size, kernel_size, stride)
-    edges, ids = [], []
-    for u in range(out * out):
-        if mode == "dense":
-            cells = [(r, c) for r in range(input_size) for c in range(input_size)]
-        else:
-            cells = _conv.inputs_feeding(u // out, u % out, kernel_size, stride,
-                                         input_shape=(input_size, input_size))
-        for pos, (r, c) in enumerate(cells):
-            edges.append((r * input_size + c, u))
-            ids.append(pos if mode == "shared" else len(ids))
-    if mode == "dense":
-        n_weights = _counting.linear_params(input_size ** 2, out * out, bias=False)
-    elif mode == "local":
-        n_weights = len(edges)
-    else:
-        n_weights = _counting.conv2d_params(1, 1, kernel_size, bias=False)
-    return edges, np.asarray(ids), n_weights, out
 
 
 def node_positions(n_in: int, n_out: int):
@@ -125,17 +95,6 @@ def connectivity_graph(mode: str = "shared", input_size: int = 4, kernel_size: i
     return ax
 
 
-def tie_pattern(kernel_shape, input_size: int, stride: int = 1) -> np.ndarray:
-    """Which kernel cell each entry of M holds: 1..KH KW (row-major), 0 for a forced zero.
-
-    Obtained as ``conv_as_matrix`` of the kernel whose cells are numbered 1..KH KW, so the
-    pattern is exactly the one of the conv layer.
-    """
-    kh, kw = kernel_shape
-    numbered = np.arange(1, kh * kw + 1, dtype=float).reshape(1, 1, kh, kw)
-    return _conv.conv_as_matrix(numbered, (1, input_size, input_size), stride=stride)
-
-
 def tie_colormap(n_cells: int):
     """A listed colormap: light grey for forced zeros, then one course colour per kernel cell."""
     from matplotlib.colors import ListedColormap
@@ -172,23 +131,6 @@ def conv_matrix_plot(kernel, input_size: int = 4, stride: int = 1, annotate: boo
     _label(ax, f"conv as a matrix: {m.size} entries, {np.count_nonzero(ties)} connected, "
                f"{kernel.size} distinct", "input pixel (column of M)", "output unit (row of M)")
     return ax
-
-
-def split(summary) -> dict:
-    """Parameters and multiply-adds of a Summary by layer kind: {"params": {...}, "macs": {...}}
-    with keys "conv" (Conv2d), "fc" (Linear) and "other", plus the totals."""
-    out = {"params": {"conv": 0, "fc": 0, "other": 0}, "macs": {"conv": 0, "fc": 0, "other": 0}}
-    for r in summary.rows:
-        key = {"Conv2d": "conv", "Linear": "fc"}.get(r.kind, "other")
-        out["params"][key] += r.params
-        out["macs"][key] += r.macs
-    out["total_params"], out["total_macs"] = summary.total_params, summary.total_macs
-    return out
-
-
-def weighted_rows(summary):
-    """Rows that hold parameters or do multiply-adds (convs, linears, subsampling)."""
-    return [r for r in summary.rows if r.params or r.macs]
 
 
 def share_bar_verts(values, total, height=0.8):
@@ -238,7 +180,7 @@ def conv_fc_split(summaries, ax=None):
     labels, xs = [], []
     colours = {"conv": PALETTE["blue"], "fc": PALETTE["orange"], "other": PALETTE["green"]}
     for k, s in enumerate(summaries):
-        parts = split(s)
+        parts = split_by_kind(s)
         for offset, what in ((-0.2, "params"), (0.2, "macs")):
             total = max(parts[f"total_{what}"], 1)
             bottom = 0.0

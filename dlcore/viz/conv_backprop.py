@@ -1,37 +1,26 @@
-"""Static plots and index bookkeeping for lecture 12: backprop through convolution and pooling,
-and the plots of training a small CNN.
+"""Static plots for lecture 12: backprop through convolution and pooling, and the plots of
+training a small CNN.
 
 Shape legend: x (H, W) input of one channel, w (KH, KW) kernel, g = dL/dZ (H_out, W_out);
 filters (F, C, KH, KW); y_true, y_pred (N,) class labels; a confusion matrix (C, C) with rows
 the true class and columns the predicted class.
 
-``conv_terms`` lists which input cell meets which weight in which output (the bookkeeping
-behind every conv gradient), ``conv_equations`` writes the slides' equations from it.  The
+The bookkeeping behind every conv gradient (``conv_terms``, ``conv_equations``) and the
+confusion matrix are in the core (``dlcore.conv``, ``dlcore.nn.confusion_matrix``).  The
 figures take arrays, compute with ``dlcore.conv``, draw with ``dlcore.viz.conv.number_grid``
 and return the Figure (or Axes when they take ``ax``); none calls ``plt.show()``.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
 
-from .._checks import as_array, check_choice, check_int, check_labels
+from .._checks import as_array, check_choice, check_int
 from .conv import format_number, number_grid
 from .style import CMAP, CYCLE, DIVERGING
 
-__all__ = ["Term", "conv_terms", "conv_equations", "weight_gradient_sum",
-           "input_gradient_route", "pool_routing", "filter_grid", "confusion_matrix",
+__all__ = ["weight_gradient_sum", "input_gradient_route", "pool_routing", "filter_grid",
            "plot_confusion", "plot_loss_comparison"]
-
-
-class Term(NamedTuple):
-    """One product ``w[k] * x[i]`` inside output ``z[j]``; flat row-major indices from 0."""
-
-    out: int
-    k: int
-    inp: int
 
 
 def _pair(v, name):
@@ -39,60 +28,6 @@ def _pair(v, name):
     if len(items) != 2:
         raise ValueError(f"{name} must be an int or an (h, w) pair; got {v!r}")
     return check_int(items[0], name, minimum=1), check_int(items[1], name, minimum=1)
-
-
-def conv_terms(input_shape, kernel_shape, stride=1) -> list[Term]:
-    """Every product of ``z[j] = sum_k w[k] x[i(j, k)]`` (cross-correlation, no padding):
-    ``i = (r s + a) W + (c s + b)`` for output (r, c), kernel cell (a, b).
-
-    input_shape (H, W), kernel_shape (KH, KW), stride an int or (sh, sw).  Returns the list of
-    ``Term(out, k, inp)`` with flat row-major indices from 0 (add 1 for the slides' a_1..a_25).
-    ``dL/dw_k`` sums ``x[inp] g[out]`` over the terms with that k, ``dL/dx_i`` sums
-    ``w[k] g[out]`` over those with that inp (none: the cell gets 0).
-    """
-    from ..conv import output_size
-
-    h, w = _pair(input_shape, "input_shape")
-    kh, kw = _pair(kernel_shape, "kernel_shape")
-    sh, sw = _pair(stride, "stride")
-    ho, wo = output_size(h, kh, sh), output_size(w, kw, sw)
-    return [Term(r * wo + c, a * kw + b, (r * sh + a) * w + c * sw + b)
-            for r in range(ho) for c in range(wo) for a in range(kh) for b in range(kw)]
-
-
-def conv_equations(kind: str = "weight", input_shape=(5, 5), kernel_shape=(3, 3), stride=2,
-                   latex: bool = False) -> list[str]:
-    """The equations of one conv layer in the slides' names a_i, w_k, z_j, g_j = dL/dz_j
-    (numbered from 1): ``kind`` "forward" (z_j = sum w_k a_i), "weight"
-    (dL/dw_k = sum a_i g_j) or "input" (dL/da_i = sum w_k g_j, "0" for an uncovered cell).
-
-    Shapes as in ``conv_terms``; one string per equation, plain text or LaTeX.
-    """
-    check_choice(kind, "kind", ("forward", "weight", "input"))
-    terms = conv_terms(input_shape, kernel_shape, stride)
-    h, w = _pair(input_shape, "input_shape")
-    kh, kw = _pair(kernel_shape, "kernel_shape")
-
-    def sym(letter, n):
-        return f"{letter}_{{{n + 1}}}" if latex else f"{letter}{n + 1}"
-
-    def grad(letter, n):
-        return (rf"\frac{{\partial L}}{{\partial {letter}_{{{n + 1}}}}}" if latex
-                else f"dL/d{letter}{n + 1}")
-
-    times = r"\," if latex else " "
-    if kind == "forward":
-        keys, lhs = range(terms[-1].out + 1), lambda n: sym("z", n)
-        pick, rhs = (lambda t: t.out), (lambda t: sym("w", t.k) + times + sym("a", t.inp))
-    elif kind == "weight":
-        keys, lhs = range(kh * kw), lambda n: grad("w", n)
-        pick, rhs = (lambda t: t.k), (lambda t: sym("a", t.inp) + times + sym("g", t.out))
-    else:
-        keys, lhs = range(h * w), lambda n: grad("a", n)
-        pick, rhs = (lambda t: t.inp), (lambda t: sym("w", t.k) + times + sym("g", t.out))
-    eq = " &= " if latex else " = "
-    return [lhs(n) + eq + (" + ".join(rhs(t) for t in terms if pick(t) == n) or "0")
-            for n in keys]
 
 
 def _figure(ncols, widths, height, nrows=1):
@@ -239,23 +174,6 @@ def filter_grid(w, ncols: int = 8, title: str = "Learned filters"):
     fig.colorbar(im, ax=ax, shrink=0.8, label="weight")
     ax.set_title(title)
     return fig
-
-
-def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray:
-    """Counts ``cm[t, p]`` = number of samples of true class t predicted as p.
-
-    y_true, y_pred (N,) integer labels in [0, n_classes) (default: 1 + the largest label).
-    Returns an int64 array (n_classes, n_classes); ``trace(cm) / N`` is the accuracy.
-    """
-    y_true = check_labels(y_true, n_classes, "y_true")
-    y_pred = check_labels(y_pred, n_classes, "y_pred", n=y_true.shape[0])
-    if min(y_true.min(initial=0), y_pred.min(initial=0)) < 0:
-        raise ValueError("y_true and y_pred must be class labels >= 0; got a negative label")
-    largest = int(max(y_true.max(initial=0), y_pred.max(initial=0)))
-    n = largest + 1 if n_classes is None else check_int(n_classes, "n_classes", minimum=1)
-    cm = np.zeros((n, n), dtype=np.int64)
-    np.add.at(cm, (y_true, y_pred), 1)
-    return cm
 
 
 def plot_confusion(cm, ax=None, title: str = "Confusion matrix (test set)"):

@@ -3,7 +3,8 @@
 Each function draws on ``ax`` (a new figure when ``ax`` is None) and returns the Axes; none
 calls ``plt.show()``.  Surfaces are given by name (``dlcore.optim.SURFACES``: "quadratic",
 "valley", "rosenbrock", "saddle", "bumpy", with their keywords such as ``kappa``) or as a
-learner's own loss function of a point.  The optimizers' colours, markers and labels
+learner's own loss function of a point (resolved and evaluated on a grid by
+``dlcore.optim.resolve_surface`` and ``loss_grid``).  The optimizers' colours, markers and labels
 (``OPTIMIZER_STYLE``, ``OPTIMIZER_LABELS``) are shared with the lecture's widgets.
 
 Shapes: S steps; a path is (S + 1, 2), row t the point theta_t = (x, y); a curve is (S + 1,);
@@ -12,15 +13,14 @@ a loss function maps points (..., 2) -> (...) (or one point (2,) -> a number).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from .._checks import as_array, check_choice, check_int, check_positive, shape_str
+from .._checks import as_array, check_int, check_positive, shape_str
+from ..optim.surfaces import ResolvedSurface, loss_grid, resolve_surface
 from .style import CMAP, CYCLE, PALETTE
 
-__all__ = ["OPTIMIZER_LABELS", "OPTIMIZER_STYLE", "plot_optim_surface", "plot_optim_paths",
-           "plot_optim_curves", "plot_stability_region"]
+__all__ = ["OPTIMIZER_LABELS", "OPTIMIZER_STYLE", "contour_levels", "plot_optim_surface",
+           "plot_optim_paths", "plot_optim_curves", "plot_stability_region"]
 
 OPTIMIZER_LABELS = {"gd": "GD", "momentum": "Momentum", "nag": "Nesterov (NAG)",
                     "adagrad": "Adagrad", "rmsprop": "RMSProp", "adam": "Adam"}
@@ -37,87 +37,12 @@ _MARKERS = ("o", "s", "^", "v", "D", "P", "X")
 _DASHES = ("-", "--", "-.", ":")
 
 
-@dataclass(frozen=True)
-class _Surface:
-    """A resolved surface: functions, window, start, known minimisers and minimum (or None)."""
+def contour_levels(Z: np.ndarray, base: float | None, n: int = 14) -> np.ndarray:
+    """Contour levels spaced evenly in log(loss - base), so valleys keep their detail.
 
-    label: str
-    loss_fn: object
-    grad_fn: object
-    xlim: tuple
-    ylim: tuple
-    start: tuple
-    minima: tuple
-    lstar: float | None
-
-
-def _window(lim, name: str) -> tuple:
-    arr = as_array(lim, name, ndim=1, spec="(2,)")
-    if arr.shape != (2,) or not arr[0] < arr[1]:
-        raise ValueError(f"{name} must be a pair (low, high) with low < high; got {lim!r}")
-    return float(arr[0]), float(arr[1])
-
-
-def _resolve(surface, surface_kw: dict, xlim=None, ylim=None) -> _Surface:
-    """A surface name (with its keywords) or a learner's loss function -> ``_Surface``."""
-    from ..optim import SURFACES
-    from ..optim import surface as make_surface
-
-    if callable(surface):
-        if surface_kw:
-            raise TypeError(f"surface keywords {sorted(surface_kw)} apply to named surfaces "
-                            f"only; your loss function takes none")
-        xlim = _window((-2.0, 2.0) if xlim is None else xlim, "xlim")
-        ylim = _window((-2.0, 2.0) if ylim is None else ylim, "ylim")
-        label = getattr(surface, "__name__", "your function")
-        label = "your function" if label == "<lambda>" else label
-        return _Surface(label, surface, None, xlim, ylim, (0.0, 0.0), (), None)
-    if not isinstance(surface, str):
-        raise TypeError(f"surface must be one of {', '.join(map(repr, SURFACES))} or a loss "
-                        f"function of a point (x, y); got {type(surface).__name__}")
-    check_choice(surface, "surface", tuple(SURFACES))
-    loss_fn, grad_fn = make_surface(surface, **surface_kw)
-    info = SURFACES[surface]
-    minima = tuple(tuple(float(v) for v in m) for m in info.minima)
-    lstar = float(min(loss_fn(np.array(m)) for m in minima))
-    kw = {**info.kwargs, **surface_kw}
-    label = surface + (f" (κ = {kw['kappa']:.3g})" if "kappa" in kw else "")
-    return _Surface(label, loss_fn, grad_fn,
-                    info.xlim if xlim is None else _window(xlim, "xlim"),
-                    info.ylim if ylim is None else _window(ylim, "ylim"),
-                    tuple(float(v) for v in info.start), minima, lstar)
-
-
-def _eval_points(loss_fn, points: np.ndarray) -> np.ndarray:
-    """``loss_fn`` on points (..., 2): one vectorised call, else one call per point."""
-    with np.errstate(all="ignore"):
-        try:
-            values = np.asarray(loss_fn(points), dtype=np.float64)
-            if values.shape == points.shape[:-1]:
-                return values
-        except Exception:  # a function written for one point (2,) at a time
-            pass
-        flat = points.reshape(-1, 2)
-        out = np.empty(flat.shape[0])
-        for i, p in enumerate(flat):
-            value = np.asarray(loss_fn(p.copy()), dtype=np.float64)
-            if value.size != 1:
-                raise ValueError(f"loss_fn must return one number for a point of shape (2,); "
-                                 f"got shape {shape_str(value.shape)}")
-            out[i] = value.reshape(())
-    return out.reshape(points.shape[:-1])
-
-
-def _grid(loss_fn, xlim, ylim, n: int = 121):
-    """``(X, Y, Z)``: the loss on an n x n grid over the window (rows follow y)."""
-    xs, ys = np.linspace(*xlim, n), np.linspace(*ylim, n)
-    X, Y = np.meshgrid(xs, ys)
-    Z = _eval_points(loss_fn, np.stack([X, Y], axis=-1))
-    return X, Y, Z
-
-
-def _levels(Z: np.ndarray, base: float | None, n: int = 14) -> np.ndarray:
-    """Contour levels spaced evenly in log(loss - base), so valleys keep their detail."""
+    Z (R, R) a loss grid (non-finite cells ignored); base the minimum loss if known (else the
+    grid's minimum).  Returns n increasing levels (3 for a flat window).
+    """
     finite = Z[np.isfinite(Z)]
     if finite.size == 0:
         raise ValueError("the loss is not finite anywhere in the window; check loss_fn and "
@@ -150,9 +75,9 @@ def _label(name) -> str:
     return OPTIMIZER_LABELS.get(name, str(name))
 
 
-def _draw_contours(ax, surf: _Surface, levels: int = 14):
-    X, Y, Z = _grid(surf.loss_fn, surf.xlim, surf.ylim)
-    cs = ax.contour(X, Y, Z, levels=_levels(Z, surf.lstar, levels), cmap=CMAP,
+def _draw_contours(ax, surf: ResolvedSurface, levels: int = 14):
+    X, Y, Z = loss_grid(surf.loss_fn, surf.xlim, surf.ylim)
+    cs = ax.contour(X, Y, Z, levels=contour_levels(Z, surf.lstar, levels), cmap=CMAP,
                     linewidths=0.8)
     for m in surf.minima:
         ax.plot(*m, linestyle="none", marker="*", markersize=12, color=PALETTE["black"],
@@ -171,7 +96,7 @@ def plot_optim_surface(surface="valley", ax=None, *, xlim=None, ylim=None, level
     surfaces are marked with stars.  Returns the Axes.
     """
     levels = check_int(levels, "levels", minimum=2)
-    surf = _resolve(surface, surface_kw, xlim, ylim)
+    surf = resolve_surface(surface, surface_kw, xlim, ylim)
     ax = _new_axes(ax)
     _draw_contours(ax, surf, levels)
     ax.set_title(title or f"Error surface: {surf.label}")

@@ -18,53 +18,11 @@ import numbers
 import numpy as np
 
 from .._checks import as_array, check_choice, check_int
+from ..optim.surfaces import loss_at, surface_grid
 from .style import CMAP, CYCLE, PALETTE
 
-__all__ = ["surface_grid", "loss_surface", "surface_views", "path_on_surface", "loss_by_step",
+__all__ = ["loss_surface", "surface_views", "path_on_surface", "loss_by_step",
            "sigmoid_fits", "step_vs_sigmoid_plot"]
-
-
-def _window(window) -> tuple[float, float, float, float]:
-    arr = as_array(window, "window", ndim=1, spec="(w_min, w_max, b_min, b_max)")
-    if arr.shape != (4,):
-        raise ValueError(f"window must have 4 numbers (w_min, w_max, b_min, b_max); got "
-                         f"{arr.size}")
-    w0, w1, b0, b1 = (float(v) for v in arr)
-    if not (w0 < w1 and b0 < b1):
-        raise ValueError(f"window must satisfy w_min < w_max and b_min < b_max; got "
-                         f"({w0}, {w1}, {b0}, {b1})")
-    return w0, w1, b0, b1
-
-
-def _loss_value(loss_fn, theta: np.ndarray) -> float:
-    value = loss_fn(theta.copy())
-    arr = np.asarray(value)
-    if arr.size != 1 or not np.issubdtype(arr.dtype, np.number):
-        raise TypeError(f"loss_fn must return one number for theta of shape (2,); got "
-                        f"{type(value).__name__} of shape {arr.shape}")
-    out = float(arr.reshape(()))
-    if not np.isfinite(out):
-        raise ValueError(f"loss_fn returned {out} at theta = ({theta[0]:g}, {theta[1]:g}); "
-                         f"it must be finite on the whole window")
-    return out
-
-
-def surface_grid(loss_fn, window, resolution: int = 81):
-    """The loss on a regular grid: ``Z[i, j] = loss_fn([W[i, j], B[i, j]])``.
-
-    loss_fn: theta (2,) -> float; window: (w_min, w_max, b_min, b_max); resolution: R >= 2.
-    Returns W, B, Z, each (R, R); w varies along axis 1 and b along axis 0 (``np.meshgrid``).
-    """
-    if not callable(loss_fn):
-        raise TypeError(f"loss_fn must be a function theta -> loss; got "
-                        f"{type(loss_fn).__name__}")
-    w0, w1, b0, b1 = _window(window)
-    r = check_int(resolution, "resolution", minimum=2)
-    W, B = np.meshgrid(np.linspace(w0, w1, r), np.linspace(b0, b1, r))
-    Z = np.empty_like(W)
-    for idx in np.ndindex(W.shape):
-        Z[idx] = _loss_value(loss_fn, np.array([W[idx], B[idx]]))
-    return W, B, Z
 
 
 def _is_3d(ax) -> bool:
@@ -163,7 +121,7 @@ def path_on_surface(path, ax, loss_fn=None, *, label: str | None = "gradient des
     if _is_3d(ax):
         if loss_fn is None:
             raise ValueError("a path on a 3-D surface needs loss_fn for its heights")
-        z = np.array([_loss_value(loss_fn, p) for p in pts])
+        z = np.array([loss_at(loss_fn, p) for p in pts])
         ax.plot(pts[:, 0], pts[:, 1], z, "-o", color=color, markersize=markersize, label=label,
                 zorder=5)
         if len(pts):

@@ -9,7 +9,7 @@ from tests.notebook_checks import close, equal, true
 
 PARAMETERS = {"ZERO_INIT_EPOCHS": 5, "SPIRAL_EPOCHS": 150}
 
-INIT = "stats = {label: dl.viz.activations.layer_activations"
+INIT = "stats = {label: dl.nn.layer_activations"
 SPIRALS = "trials = {label:"
 WIDE, REG, SMALL = ("trials['width 64, λ = 0'][1]", "trials['width 64, λ = 1e-3'][1]",
                     "trials['width 2, λ = 0'][1]")
@@ -32,7 +32,7 @@ EXPECTATIONS = [
     true("abs(layer.weight.data.std() / np.sqrt(2 / 256) - 1) < 0.05", after=INIT,
          why="He-normal std sqrt(2 / 256) = 0.0884"),
     # Section 3: flat, good and diverging curves; a straight line at lr = 1e-6.
-    equal("[dl.viz.training.loss_curve_verdict(lr_runs[r]) for r in (1e-6, 0.1, 10.0)]",
+    equal("[dl.nn.loss_curve_verdict(lr_runs[r]) for r in (1e-6, 0.1, 10.0)]",
           ["flat", "good", "diverged"]),
     true("np.ptp(drops) < 0.05 * drops.mean()"),
     # Section 4: L2 penalty and weight decay.

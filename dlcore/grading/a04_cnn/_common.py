@@ -7,7 +7,7 @@ student's conv2d_forward, conv2d_backward or conv_as_matrix must not call.
 from __future__ import annotations
 
 from ... import conv, gradcheck
-from ...conv import _im2col
+from ...conv import im2col as im2col_machinery
 from ...nn.conv import Conv2d
 from .._core import close
 
@@ -17,7 +17,8 @@ _CONV_FORBIDDEN = [
     conv.conv2d_forward, conv.conv2d_backward, conv.conv2d_forward_naive,
     conv.conv2d_backward_naive, conv.correlate2d, conv.convolve2d, conv.correlate1d,
     conv.conv_transpose2d, conv.conv_transpose2d_forward, conv.conv_transpose2d_backward,
-    conv.conv_as_matrix, conv.dilate, conv.rot180, _im2col.im2col, _im2col.col2im_add,
+    conv.conv_as_matrix, conv.dilate, conv.rot180, im2col_machinery.im2col,
+    im2col_machinery.col2im_add,
     Conv2d.forward, Conv2d.backward, gradcheck.numerical_gradient, gradcheck.numerical_vjp,
 ]
 

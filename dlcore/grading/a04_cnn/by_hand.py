@@ -9,7 +9,7 @@ defines:
 - ``TERMS_A31``: the pairs (k, j) of the terms w_k g_j of dL/da31, in any order.
 
 The expected answers are computed from the windows here (the tests check them against
-``dlcore.viz.conv_equations``); a wrong answer is compared with the answers that catalogued
+``dlcore.conv.conv_equations``); a wrong answer is compared with the answers that catalogued
 slips give (stride 1, numbering from 0, the kernel not reversed...).
 """
 

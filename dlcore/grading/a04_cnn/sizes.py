@@ -10,8 +10,6 @@ from __future__ import annotations
 import numpy as np
 
 from ... import conv
-from ...conv._common import fitted_size
-from ...counting.params import _output_size as _counting_output_size
 from .._core import Exercise, GradingError, expect_function, lookup
 from .per_student import _copied_hint, _exact, _numbers
 
@@ -55,8 +53,9 @@ _SIZE_WRONG = [
     (_size_dilation_times_k, "a dilated kernel spans d(k-1) + 1 cells, not d k"),
 ]
 
-_SIZE_FORBIDDEN = [conv.output_size, conv.tiles_exactly, conv.same_padding, fitted_size,
-                   _counting_output_size]
+# conv.output_size is dlcore's one implementation of the formula (conv, pooling and the
+# counting specs all call it), so forbidding it covers every route to the reference.
+_SIZE_FORBIDDEN = [conv.output_size, conv.tiles_exactly, conv.same_padding]
 
 _SIZE_VISIBLE = [(10, 3, 1, 0, 1), (11, 3, 2, 1, 1), (12, 4, 3, 1, 1), (15, 3, 1, 2, 2),
                  (20, 3, 2, 0, 3)]

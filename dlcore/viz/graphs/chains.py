@@ -1,4 +1,4 @@
-"""Gradients along a deep thin chain, and why they shrink (lecture 6).
+"""The plot of gradients along a deep thin chain, and why they shrink (lecture 6).
 
 Shape legend: ``depth`` layers of one unit each; arrays below have one entry per layer.
 
@@ -8,88 +8,17 @@ The chain is Khapra's ``a_i = w_i h_{i-1}``, ``h_i = f(a_i)``, ``h_0 = x``
     dL/dw_i = delta_i h_{i-1},    delta_i = f'(a_i) w_{i+1} delta_{i+1},
 
 so the gradient of an early layer carries the product of every later ``w f'(a)``; for the
-sigmoid f' <= 1/4, and the product shrinks geometrically with depth.
+sigmoid f' <= 1/4, and the product shrinks geometrically with depth.  The numbers come from
+``dlcore.nn.thin_chain_gradients``; ``plot_chain_gradients`` draws them.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
 
-from ..._checks import as_array, check_choice, check_int
+from ...nn.experiments import thin_chain_gradients
 
-__all__ = ["ChainGradients", "thin_chain_gradients", "plot_chain_gradients"]
-
-_ACTIVATIONS = ("sigmoid", "tanh")
-
-
-class ChainGradients(NamedTuple):
-    """What a backward pass through the thin chain produced (arrays of length ``depth``).
-
-    ``a`` pre-activations, ``h`` outputs (``h[0]`` is x, so length depth + 1), ``dact``
-    f'(a_i), ``grad_w`` dL/dw_i, ``sigma_product[i]`` the product of f'(a_j) for j >= i
-    (the activation factors in dL/dw_i), ``loss``.
-    """
-
-    a: np.ndarray
-    h: np.ndarray
-    dact: np.ndarray
-    grad_w: np.ndarray
-    sigma_product: np.ndarray
-    loss: float
-
-
-def _real(v, name):
-    if isinstance(v, bool) or not isinstance(v, (int, float, np.floating, np.integer)):
-        raise TypeError(f"{name} must be a real number; got {v!r}")
-    v = float(v)
-    if not np.isfinite(v):
-        raise ValueError(f"{name} must be finite; got {v}")
-    return v
-
-
-def thin_chain_gradients(depth: int, w=1.0, x: float = 1.0, y: float = 1.0,
-                         activation: str = "sigmoid") -> ChainGradients:
-    """Forward and backward pass of the chain ``h_i = f(w_i h_{i-1})`` with ``L = 1/2 (y - h_L)^2``.
-
-    Built as ``dlcore.nn.MLP([1] * (depth + 1), activation, output_activation=activation,
-    bias=False)`` and differentiated by its ``backward``.  ``w`` is one number (every layer)
-    or a sequence of ``depth`` weights.  Returns a ``ChainGradients``.
-    """
-    from ...losses import squared_error_backward, squared_error_forward
-    from ...nn import MLP
-
-    depth = check_int(depth, "depth", minimum=1)
-    check_choice(activation, "activation", _ACTIVATIONS)
-    x, y = _real(x, "x"), _real(y, "y")
-    ws = as_array(w, "w", ndim=(0, 1))
-    if ws.ndim == 0:
-        ws = np.full(depth, float(ws))
-    if ws.shape != (depth,):
-        raise ValueError(f"w must be one number or a sequence of depth={depth} weights; got "
-                         f"shape {tuple(ws.shape)}")
-    model = MLP([1] * (depth + 1), activation=activation, output_activation=activation,
-                bias=False, rng=0)
-    linears = [m for m in model if m._parameters]
-    for lin, wi in zip(linears, ws):
-        lin.weight.data = np.array([[wi]])
-    a, h, out = [], [x], np.array([[x]])
-    for m in model:
-        out = m(out)
-        (a if m._parameters else h).append(float(out[0, 0]))
-    loss, cache = squared_error_forward(out, np.array([[y]]))
-    model.zero_grad()
-    model.backward(squared_error_backward(1.0, cache))
-    a = np.array(a)
-    if activation == "sigmoid":
-        s = 1.0 / (1.0 + np.exp(-a))
-        dact = s * (1.0 - s)
-    else:
-        dact = 1.0 - np.tanh(a) ** 2
-    grad_w = np.array([lin.weight.grad[0, 0] for lin in linears])
-    sigma_product = np.cumprod(dact[::-1])[::-1]
-    return ChainGradients(a, np.array(h), dact, grad_w, sigma_product, float(loss))
+__all__ = ["plot_chain_gradients"]
 
 
 def plot_chain_gradients(depth: int = 10, w=1.0, x: float = 1.0, activation: str = "sigmoid",

@@ -15,7 +15,8 @@ import numpy as np
 from ...counting import mlp_counts
 from ..style import PALETTE
 
-__all__ = ["mlp_layout", "draw_mlp"]
+__all__ = ["mlp_layout", "mlp_colours", "mlp_title", "mlp_artists", "update_mlp_artists",
+           "draw_mlp"]
 
 
 def mlp_layout(sizes, bias: bool = True) -> dict:
@@ -48,7 +49,8 @@ def mlp_layout(sizes, bias: bool = True) -> dict:
             "bias_edges": np.array(bias_edges).reshape(-1, 2, 2)}
 
 
-def _colours(sizes):
+def mlp_colours(sizes) -> list:
+    """One face colour per neuron, layer by layer: inputs sky blue, hidden orange, outputs green."""
     cols = []
     for l, n in enumerate(sizes):
         role = "sky" if l == 0 else ("green" if l == len(sizes) - 1 else "orange")
@@ -56,14 +58,19 @@ def _colours(sizes):
     return cols
 
 
-def _title(sizes) -> str:
+def mlp_title(sizes) -> str:
+    """The diagram's title: "2-3-1 network: 4 neurons, 9 weights, 13 parameters"."""
     c = mlp_counts(sizes)
     return (f"{'-'.join(map(str, sizes))} network: {c.neurons} neurons, {c.weights} weights, "
             f"{c.parameters} parameters")
 
 
-def _mlp_artists(ax, sizes, bias: bool = True) -> dict:
-    """Create the artists of a diagram once; ``_update_mlp_artists`` moves them in place."""
+def mlp_artists(ax, sizes, bias: bool = True) -> dict:
+    """Create the artists of a diagram on ``ax`` once; ``update_mlp_artists`` moves them in place.
+
+    Returns ``{"edges", "bias_edges", "neurons", "bias"}`` (two line collections, two scatters),
+    already laid out for ``sizes``; a widget keeps them and updates them on every change.
+    """
     from matplotlib.collections import LineCollection
     from matplotlib.lines import Line2D
 
@@ -87,24 +94,25 @@ def _mlp_artists(ax, sizes, bias: bool = True) -> dict:
         for c, name in (("sky", "input"), ("orange", "hidden neuron"), ("green", "output neuron"))
     ] + [Line2D([], [], ls="", marker="s", ms=7, mfc=PALETTE["grey"], mec="black",
                 label="bias (constant 1)")], loc="upper right", fontsize=8, framealpha=0.9)
-    _update_mlp_artists(ax, arts, sizes, bias)
+    update_mlp_artists(ax, arts, sizes, bias)
     return arts
 
 
-def _update_mlp_artists(ax, arts, sizes, bias: bool = True) -> None:
+def update_mlp_artists(ax, arts, sizes, bias: bool = True) -> None:
+    """Lay the artists of ``mlp_artists`` out for ``sizes``: positions, colours, limits, title."""
     lay = mlp_layout(sizes, bias)
     pts = np.concatenate(lay["neurons"])
     arts["edges"].set_segments(list(lay["edges"]))
     arts["bias_edges"].set_segments(list(lay["bias_edges"]))
     arts["neurons"].set_offsets(pts)
-    arts["neurons"].set_facecolors(_colours(sizes))
+    arts["neurons"].set_facecolors(mlp_colours(sizes))
     arts["bias"].set_offsets(lay["bias"] if len(lay["bias"]) else np.empty((0, 2)))
     allpts = np.concatenate([pts, lay["bias"]]) if len(lay["bias"]) else pts
     ax.set_xlim(-0.5, len(sizes) - 0.5 + 0.9)
     n = len(sizes)
     ax.set_xticks(range(n), ["input"] + [f"hidden {l}" for l in range(1, n - 1)] + ["output"])
     ax.set_ylim(allpts[:, 1].min() - 0.7, allpts[:, 1].max() + 0.7)
-    ax.set_title(_title(sizes))
+    ax.set_title(mlp_title(sizes))
 
 
 def draw_mlp(sizes, ax=None, bias: bool = True):
@@ -117,5 +125,5 @@ def draw_mlp(sizes, ax=None, bias: bool = True):
 
     if ax is None:
         ax = Figure(figsize=(6.4, 4.0), layout="constrained").add_subplot()
-    _mlp_artists(ax, sizes, bias)
+    mlp_artists(ax, sizes, bias)
     return ax

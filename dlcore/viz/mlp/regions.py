@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..._checks import as_array, check_int
+from ...neurons import threshold_net_forward
 from ..style import CMAP, PALETTE
-from .threshold import threshold_net_forward
 
 __all__ = ["plot_xor_spaces", "plot_half_planes", "plot_mlp_regions", "half_plane_segment",
            "region_grid"]
@@ -56,7 +56,7 @@ def plot_xor_spaces(layers=None, axes=None):
     """
     from matplotlib.figure import Figure
 
-    from .threshold import xor_layers
+    from ...neurons import xor_layers
 
     layers = xor_layers() if layers is None else layers
     if axes is None:
@@ -112,7 +112,7 @@ def plot_half_planes(angles, offsets, groups=None, X=None, y=None, ax=None):
     from matplotlib.figure import Figure
 
     from ...data import moons
-    from .threshold import half_plane_layers
+    from ...neurons import half_plane_layers
 
     if X is None:
         X, y = moons()

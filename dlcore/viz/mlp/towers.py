@@ -1,4 +1,4 @@
-"""Sigmoid steps and towers (lecture 5): a 1-2-1 net with two plateaus, and sums of towers.
+"""Plots of sigmoid steps and towers (lecture 5): a 1-2-1 net with two plateaus, sums of towers.
 
 Shape legend: N points x; a net with 2n hidden sigmoid units has w1 (2n, 1), b1 (2n,),
 w2 (1, 2n), b2 (1,) in PyTorch layout.
@@ -7,60 +7,18 @@ w2 (1, 2n), b2 (1,) in PyTorch layout.
 Dripta MJ, *Deep Learning: The Basics*, whose output climbs from b to a and then to a + c - b
 (the top plateau is not c).  A tower ``s(k (x - l)) - s(k (x - r))`` is that net with
 (a, b, c) = (h, 0, -h); n towers side by side approximate a function the way a bar chart does,
-which is the constructive idea behind the universal approximation theorem.
+which is the constructive idea behind the universal approximation theorem.  The nets come from
+``dlcore.nn`` (``tower_weights``, ``tower_sum_weights``, ``tower_mlp``); these functions draw them.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..._checks import as_array, check_int, check_positive
+from ..._checks import as_array
+from ...nn import tower_mlp, tower_sum_weights
 
-__all__ = ["tower_sum_weights", "tower_mlp", "plot_towers", "plot_tower_approximation"]
-
-
-def tower_mlp(w1, b1, w2, b2):
-    """A ``dlcore.nn.MLP([1, H, 1], activation="sigmoid")`` holding the given weights.
-
-    w1 (H, 1), b1 (H,), w2 (1, H), b2 (1,).
-    """
-    from ...nn import MLP
-
-    w1 = as_array(w1, "w1", ndim=2, spec="(H, 1)")
-    net = MLP([1, w1.shape[0], 1], activation="sigmoid", rng=0)
-    net.load_state_dict({"0.weight": w1, "0.bias": b1, "2.weight": w2, "2.bias": b2})
-    return net
-
-
-def tower_sum_weights(fn, n_towers: int, k: float, lo: float, hi: float):
-    """Weights of ``y(x) = sum_i f(c_i) [s(k (x - t_i)) - s(k (x - t_{i+1}))]`` on [lo, hi].
-
-    The interval is cut into ``n_towers`` equal pieces [t_i, t_{i+1}] with midpoints c_i; each
-    tower is ``nn.tower_weights(f(c_i), 0, -f(c_i), k, (t_i, t_{i+1}))``.  ``fn`` maps an
-    array to an array of the same shape.  Returns ``(w1 (2n, 1), b1 (2n,), w2 (1, 2n),
-    b2 (1,))`` for ``nn.MLP([1, 2n, 1], activation="sigmoid")``.
-    """
-    from ...nn import tower_weights
-
-    if not callable(fn):
-        raise TypeError(f"fn must be a function of x (e.g. np.sin); got {fn!r}")
-    n = check_int(n_towers, "n_towers", minimum=1)
-    k = check_positive(k, "k")
-    lo = float(as_array(lo, "lo", ndim=0))
-    hi = float(as_array(hi, "hi", ndim=0))
-    if not hi > lo:
-        raise ValueError(f"the interval must have lo < hi; got lo={lo}, hi={hi}")
-    edges = np.linspace(lo, hi, n + 1)
-    heights = as_array(fn((edges[:-1] + edges[1:]) / 2), "fn(x)", ndim=1)
-    if heights.shape != (n,):
-        raise ValueError(f"fn must return one value per x (shape ({n},)); got shape "
-                         f"{tuple(heights.shape)}")
-    parts = [tower_weights(h, 0.0, -h, k, (edges[i], edges[i + 1]))
-             for i, h in enumerate(heights)]
-    w1 = np.concatenate([p[0] for p in parts])
-    b1 = np.concatenate([p[1] for p in parts])
-    w2 = np.concatenate([p[2] for p in parts], axis=1)
-    return w1, b1, w2, np.zeros(1)
+__all__ = ["plot_towers", "plot_tower_approximation"]
 
 
 def plot_towers(a=3.0, b=1.0, c=2.0, k=10.0, m=(-1.0, 1.0), x=None, ax=None):

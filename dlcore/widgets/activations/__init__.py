@@ -5,12 +5,17 @@
 - ``softmax_temperature``: a temperature (and a shift of every logit); see the softmax bars.
 - ``activation_histograms``: pick an activation; see its outputs (or derivatives) in 5 layers.
 
-The values come from ``dlcore.activations``, ``dlcore.losses`` and ``dlcore.viz.activations``.
+The values come from ``dlcore.activations``, ``dlcore.losses`` and ``dlcore.nn``
+(``layer_activations``); ``dlcore.viz.activations`` draws them.
 """
 
-from .depth import activation_histograms
-from .functions import activation_explorer
-from .losses import loss_explorer, softmax_temperature
+from ..._lazy import attach
 
-__all__ = ["activation_explorer", "loss_explorer", "softmax_temperature",
-           "activation_histograms"]
+# Each widget factory is imported from its module on first use.
+_EXPORTS = {
+    "depth": ["activation_histograms"],
+    "functions": ["activation_explorer"],
+    "losses": ["loss_explorer", "softmax_temperature"],
+}
+
+__getattr__, __dir__, __all__ = attach(__name__, list(_EXPORTS), _EXPORTS)

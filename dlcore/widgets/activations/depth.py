@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..._checks import check_choice, check_int
-from ...viz import activations as VA
+from ...activations import ACTIVATION_NAMES
+from ...nn import layer_activations
 from .._base import (
     CYCLE,
     App,
@@ -43,7 +44,7 @@ def histogram_range(activation: str, quantity: str, data) -> tuple[float, float]
 
 class _ActivationHistograms(App):
     def __init__(self, activation, init, quantity, depth, width, n, bins):
-        check_choice(activation, "activation", VA.ACTIVATION_NAMES)
+        check_choice(activation, "activation", ACTIVATION_NAMES)
         check_choice(init, "init", tuple(_INITS))
         check_choice(quantity, "quantity", tuple(_QUANTITIES.values()))
         self.depth = check_int(depth, "depth", minimum=1)
@@ -69,7 +70,7 @@ class _ActivationHistograms(App):
             style_axes(ax, f"layer {i + 1}", "value", "fraction of units" if i % ncols == 0
                        else "")
         controls = {
-            "activation": dropdown("activation f", VA.ACTIVATION_NAMES, activation),
+            "activation": dropdown("activation f", ACTIVATION_NAMES, activation),
             "init": dropdown("weight init", list(_INITS), init,
                              tooltip="how the weights of every layer are drawn "
                                      "(lecture 8 explains Xavier and He)"),
@@ -87,7 +88,7 @@ class _ActivationHistograms(App):
         key = (act, init)
         if key not in self._cache:
             scheme, std = _INITS[init]
-            self._cache[key] = VA.layer_activations(act, depth=self.depth, width=self.width,
+            self._cache[key] = layer_activations(act, depth=self.depth, width=self.width,
                                                     n=self.n, scheme=scheme, std=std, rng=0)
         return self._cache[key]
 
@@ -126,6 +127,6 @@ def activation_histograms(activation: str = "sigmoid", init: str = "Xavier norma
 
     ``quantity`` is "post" (outputs f(z)), "local_grad" (f'(z)) or "pre" (z); the network is
     ``depth`` blocks Linear(width, width) -> f on n N(0, 1) inputs
-    (``dlcore.viz.activations.layer_activations``).
+    (``dlcore.nn.layer_activations``).
     """
     return _ActivationHistograms(activation, init, quantity, depth, width, n, bins)

@@ -9,7 +9,7 @@ import numpy as np
 
 from ... import activations as A
 from ..._checks import as_array, check_choice
-from ...viz import activations as VA
+from ...activations import ACTIVATION_NAMES, activation_values
 from .._base import (
     CYCLE,
     PALETTE,
@@ -69,7 +69,7 @@ class _ActivationExplorer(App):
     def __init__(self, activation, z, negative_slope, extra):
         self.negative_slope = float(negative_slope)
         self.custom = _learner_activations(extra)
-        names = list(VA.ACTIVATION_NAMES) + list(self.custom)
+        names = list(ACTIVATION_NAMES) + list(self.custom)
         check_choice(activation, "activation", tuple(names))
         z = float(as_array(z, "z", ndim=0))
         if not -6.0 <= z <= 6.0:
@@ -121,10 +121,10 @@ class _ActivationExplorer(App):
             return self.custom[name]
 
         def f(z):
-            return VA.activation_values(name, z, self.negative_slope)[0]
+            return activation_values(name, z, self.negative_slope)[0]
 
         def df(z):
-            return VA.activation_values(name, z, self.negative_slope)[1]
+            return activation_values(name, z, self.negative_slope)[1]
 
         return f, df
 

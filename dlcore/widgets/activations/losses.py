@@ -10,7 +10,7 @@ import numpy as np
 from ... import activations as A
 from ... import losses as L
 from ..._checks import as_array, check_int, check_positive
-from ...viz import activations as VA
+from ...losses import LOSS_NAMES, pointwise_loss
 from .._base import (
     CYCLE,
     PALETTE,
@@ -49,7 +49,7 @@ class _LossExplorer(App):
         self.grid = np.linspace(-2.0, 2.0, 401)
         self._curves = {}
         fig, ax = make_figure(1, 1, figsize=(6.4, 3.8))
-        self.names = list(VA.LOSS_NAMES) + list(self.extra)
+        self.names = list(LOSS_NAMES) + list(self.extra)
         self.lines = {}
         for i, name in enumerate(self.names):
             # The hinge loss equals L1 for y_hat < 1 and the 0-1 loss on the right: dashed, so
@@ -92,7 +92,7 @@ class _LossExplorer(App):
         if name in self.extra:
             fn = self.extra[name]
             return np.array([float(fn(np.array([v]), np.array([float(y)]))) for v in values])
-        return VA.pointwise_loss(name, values, y, threshold=threshold)
+        return pointwise_loss(name, values, y, threshold=threshold)
 
     def update(self):
         y = int(self.controls["y"].value)

@@ -15,10 +15,14 @@ The math comes from ``dlcore.conv`` and ``dlcore.counting``; the drawing helpers
 ``dlcore.viz.architectures``.
 """
 
-from .calculator import architecture_calculator
-from .connectivity import connectivity_explorer
-from .matrix import conv_matrix_explorer
-from .receptive import receptive_field_explorer
+from ..._lazy import attach
 
-__all__ = ["connectivity_explorer", "conv_matrix_explorer", "architecture_calculator",
-           "receptive_field_explorer"]
+# Each widget factory is imported from its module on first use.
+_EXPORTS = {
+    "calculator": ["architecture_calculator"],
+    "connectivity": ["connectivity_explorer"],
+    "matrix": ["conv_matrix_explorer"],
+    "receptive": ["receptive_field_explorer"],
+}
+
+__getattr__, __dir__, __all__ = attach(__name__, list(_EXPORTS), _EXPORTS)

@@ -13,6 +13,7 @@ import html
 import ipywidgets as W
 
 from ... import counting as _counting
+from ...counting import split_by_kind, weighted_rows
 from ...viz import architectures as _va
 from .._base import App, checkbox, dropdown, make_figure, readout
 from ..conv._redraw import GridApp
@@ -136,7 +137,7 @@ class _Calculator(GridApp):
         name, layers, shape = self.layers()
         summ = dataclasses.replace(_counting.summarize(layers, shape), name=name)
         self.summary_table = summ
-        rows = _va.weighted_rows(summ)
+        rows = weighted_rows(summ)
         colours = [_va.KIND_COLOURS.get(r.kind, _va.OTHER_COLOUR) for r in rows]
         self.bars_p.set_verts(_va.share_bar_verts([r.params for r in rows], summ.total_params))
         self.bars_m.set_verts(_va.share_bar_verts([r.macs for r in rows], summ.total_macs))
@@ -149,7 +150,7 @@ class _Calculator(GridApp):
         for ax, labels in ((self.ax_p, names), (self.ax_m, [""] * len(rows))):
             ax.set_yticks(range(len(rows)), labels, fontsize=8)
             ax.set_ylim(len(rows) - 0.5, -0.5)
-        parts = _va.split(summ)
+        parts = split_by_kind(summ)
         tp, tm = max(summ.total_params, 1), max(summ.total_macs, 1)
         fc_p, conv_m = 100 * parts["params"]["fc"] / tp, 100 * parts["macs"]["conv"] / tm
         self.readouts["table"].value = _html_table(summ, self.controls["compact"].value)

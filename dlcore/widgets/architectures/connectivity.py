@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import conv as _conv
+from ...counting import CONNECTION_MODES, connections
 from ...viz import architectures as _va
 from .._base import PALETTE, App, dropdown, int_slider, make_figure, readout
 from ..conv._redraw import GridApp, axes_fraction
@@ -94,7 +95,7 @@ class _Connectivity(GridApp):
         c = self.controls
         mode, n = c["mode"].value, c["input_size"].value
         k, s = c["kernel_size"].value, c["stride"].value
-        edges, ids, n_weights, out = _va.connections(mode, n, k, s)
+        edges, ids, n_weights, out = connections(mode, n, k, s)
         pin, pout = _va.node_positions(n * n, out * out)
         self.edges.set_segments([(pin[a], pout[b]) for a, b in edges])
         colours = _va.edge_colours(mode, ids, n_weights)
@@ -121,7 +122,7 @@ class _Connectivity(GridApp):
             if t < out * out:
                 text.set_position((pout[t, 0] + 0.06, pout[t, 1]))
                 text.set_text(names[t])
-        counts = {m: _va.connections(m, n, k, s)[2] for m in _va.MODES}
+        counts = {m: connections(m, n, k, s)[2] for m in CONNECTION_MODES}
         self.ax.set_title(f"{mode}: {n_weights:,} weights ({n}x{n} -> {out}x{out})")
         self.set_readout("weights", f"{mode}: {n_weights:,} weights. Dense needs "
                          f"{counts['dense']:,}, local {counts['local']:,}, shared "
@@ -147,8 +148,8 @@ def connectivity_explorer(mode: str = "shared", input_size: int = 4, kernel_size
     The graph shows every connection (same colour = same weight) and the readout the weight
     count: 4x4 -> 3x3 with a 2x2 kernel needs 144 dense, 36 local and 4 shared weights.
     """
-    if mode not in _va.MODES:
-        raise ValueError(f"mode must be one of {', '.join(_va.MODES)}; got {mode!r}")
+    if mode not in CONNECTION_MODES:
+        raise ValueError(f"mode must be one of {', '.join(CONNECTION_MODES)}; got {mode!r}")
     n = check_range(input_size, "input_size", 2, _Connectivity.MAX_N)
     k = check_range(kernel_size, "kernel_size", 1, n)
     s = check_range(stride, "stride", 1, 3)

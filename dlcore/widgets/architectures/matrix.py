@@ -11,6 +11,7 @@ import numpy as np
 from ... import conv as _conv
 from ..._checks import as_array
 from ..._random import get_rng
+from ...counting import tie_pattern
 from ...viz import architectures as _va
 from .._base import CMAP, App, dropdown, make_figure, readout, slider
 from ..conv._grid import MIN_PT, label_fits, text_px
@@ -106,7 +107,7 @@ class _ConvMatrix(GridApp):
         w, x, s = self.kernel(), self.image(), self.controls["stride"].value
         n, (kh, kw) = self.n, self.kshape
         m = _conv.conv_as_matrix(w[None, None], (1, n, n), stride=s)
-        ties = _va.tie_pattern(self.kshape, n, stride=s)
+        ties = tie_pattern(self.kshape, n, stride=s)
         via_matrix = m @ x.ravel()
         direct = _conv.correlate2d(x, w, stride=s)
         oh, ow = direct.shape  # a non-square kernel gives a non-square output

@@ -7,9 +7,14 @@
 - ``moons_trainer``: width, learning rate -> live decision boundary and loss on the moons.
 """
 
-from .paths import path_sums
-from .stepper import graph_stepper
-from .trainer import moons_trainer
-from .vanishing import vanishing_products
+from ..._lazy import attach
 
-__all__ = ["graph_stepper", "path_sums", "vanishing_products", "moons_trainer"]
+# Each widget factory is imported from its module on first use.
+_EXPORTS = {
+    "paths": ["path_sums"],
+    "stepper": ["graph_stepper"],
+    "trainer": ["moons_trainer"],
+    "vanishing": ["vanishing_products"],
+}
+
+__getattr__, __dir__, __all__ = attach(__name__, list(_EXPORTS), _EXPORTS)

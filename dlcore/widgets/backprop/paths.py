@@ -9,7 +9,7 @@ import html
 
 import numpy as np
 
-from ...viz.graphs import PATH_NET, path_products, value_network
+from ...engine import PATH_NET, path_products, value_network
 from ...viz.mlp import mlp_layout
 from .._base import CYCLE, PALETTE, App, dropdown, make_figure, readout, slider
 from ..mlp._common import DirtyRegions, readable, row
@@ -172,7 +172,7 @@ def path_sums(weights=None, x=None, y: int = 1, weight: str = "w1_22") -> PathSu
     """Select a weight of a 2-2-2-1 sigmoid net (BCE loss) -> its paths, their products, the sum.
 
     ``weights``: three matrices (2, 2), (2, 2), (1, 2) in (out, in) order, no biases (default
-    ``viz.graphs.PATH_NET``); ``x`` two inputs; ``y`` the target 0 or 1; ``weight`` the starting
+    ``engine.PATH_NET``); ``x`` two inputs; ``y`` the target 0 or 1; ``weight`` the starting
     selection, named ``w{layer}_{out}{in}`` (``w1_22`` joins x2 to z2(1)).
     """
     weights = PATH_NET["weights"] if weights is None else weights

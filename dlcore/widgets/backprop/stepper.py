@@ -10,8 +10,8 @@ import inspect
 import math
 import numbers
 
-from ...engine import Value, backward_steps, topological_order
-from ...viz.graphs import chain_example, draw_value_graph, local_derivatives, snake_layout
+from ...engine import Value, backward_steps, chain_example, local_derivatives, topological_order
+from ...viz.graphs import draw_value_graph, snake_layout
 from .._base import PALETTE, App, button, make_figure, play_controls, readout, slider
 from ..mlp._common import DirtyRegions, readable, row
 
@@ -308,7 +308,7 @@ def graph_stepper(build=None, inputs=None, max_columns: int | None = None) -> Gr
     """Step through the backward pass of a ``Value`` expression, one operation at a time.
 
     ``build(**leaves) -> Value`` makes the expression from named leaf Values (default: the thin
-    chain of lecture 6, ``viz.graphs.chain_example``); ``inputs`` maps each parameter to its
+    chain of lecture 6, ``engine.chain_example``); ``inputs`` maps each parameter to its
     starting value (default: the defaults in ``build``'s signature).  One slider per input; the
     step slider, play and next/previous buttons walk the backward pass.  The graph wraps into
     rows of ``max_columns`` columns (default: 10, or 12 when the notebook is wide).

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..._checks import check_choice, check_int
-from ...viz.graphs import thin_chain_gradients
+from ...nn import thin_chain_gradients
 from .._base import PALETTE, App, dropdown, int_slider, make_figure, readout, slider, style_axes
 from ..mlp._common import below, readable, row, steady_limits
 
@@ -134,7 +134,7 @@ def vanishing_products(depth: int = 10, w: float = 1.0, x: float = 1.0,
                        activation: str = "sigmoid") -> VanishingProducts:
     """Depth, weight and input of a thin chain ``h_i = f(w h_{i-1})`` -> |dL/dw_i| per layer.
 
-    The gradients come from ``viz.graphs.thin_chain_gradients`` (an ``nn.MLP`` of width 1 and
+    The gradients come from ``nn.thin_chain_gradients`` (an ``nn.MLP`` of width 1 and
     its backward); ``activation`` is "sigmoid" (f' <= 1/4) or "tanh" (f' <= 1).
     """
     return VanishingProducts(depth, w, x, activation)

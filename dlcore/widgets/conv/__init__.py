@@ -14,12 +14,16 @@ All math is done by ``dlcore.conv``; the widgets only draw it.  The presets are 
 ``presets.py``.
 """
 
-from .explorer import conv_explorer
-from .photo import photo_filter
-from .pooling import pooling_explorer
-from .sizes import output_size_explorer
-from .smoothing import smoothing_explorer
-from .volume import channel_volume
+from ..._lazy import attach
 
-__all__ = ["smoothing_explorer", "conv_explorer", "output_size_explorer", "channel_volume",
-           "photo_filter", "pooling_explorer"]
+# Each widget factory is imported from its module on first use.
+_EXPORTS = {
+    "explorer": ["conv_explorer"],
+    "photo": ["photo_filter"],
+    "pooling": ["pooling_explorer"],
+    "sizes": ["output_size_explorer"],
+    "smoothing": ["smoothing_explorer"],
+    "volume": ["channel_volume"],
+}
+
+__getattr__, __dir__, __all__ = attach(__name__, list(_EXPORTS), _EXPORTS)

@@ -12,10 +12,14 @@ All math is done by ``dlcore.conv``, ``dlcore.layers``, ``dlcore.activations`` a
 ``dlcore.gradcheck``; the widgets only draw it.
 """
 
-from .explorer import conv_backprop_explorer
-from .gradcheck import gradcheck_panel
-from .input_gradient import input_gradient_explorer
-from .router import pooling_router
+from ..._lazy import attach
 
-__all__ = ["conv_backprop_explorer", "input_gradient_explorer", "pooling_router",
-           "gradcheck_panel"]
+# Each widget factory is imported from its module on first use.
+_EXPORTS = {
+    "explorer": ["conv_backprop_explorer"],
+    "gradcheck": ["gradcheck_panel"],
+    "input_gradient": ["input_gradient_explorer"],
+    "router": ["pooling_router"],
+}
+
+__getattr__, __dir__, __all__ = attach(__name__, list(_EXPORTS), _EXPORTS)

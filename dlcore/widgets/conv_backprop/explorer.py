@@ -12,8 +12,8 @@ import numpy as np
 
 from ... import conv
 from ..._checks import as_array
+from ...conv import conv_terms
 from ...data.slide_examples import SLIDE_EXAMPLES
-from ...viz.conv_backprop import conv_terms
 from .._base import checkbox, dropdown, int_slider, readout
 from ..conv._grid import fmt, parse_matrix
 from ._common import CellGrid, GridApp, Panels, controls_row, grid_text

@@ -18,9 +18,13 @@ gradient default to private copies (``_common.toy_loss`` / ``toy_grad``); each f
 uses them accepts ``loss_fn`` / ``grad_fn`` instead.
 """
 
-from ._neuron import sigmoid_fit, step_vs_sigmoid
-from ._steps import step_size_limit, taylor_direction
-from ._surface import error_surface, random_search
+from ..._lazy import attach
 
-__all__ = ["step_vs_sigmoid", "sigmoid_fit", "random_search", "error_surface",
-           "taylor_direction", "step_size_limit"]
+# Each widget factory is imported from its module on first use.
+_EXPORTS = {
+    "_neuron": ["sigmoid_fit", "step_vs_sigmoid"],
+    "_steps": ["step_size_limit", "taylor_direction"],
+    "_surface": ["error_surface", "random_search"],
+}
+
+__getattr__, __dir__, __all__ = attach(__name__, list(_EXPORTS), _EXPORTS)

@@ -167,8 +167,8 @@ def point(theta, name: str, window) -> tuple[float, float]:
 
 
 def grid(loss_fn, window, resolution: int):
-    """``viz.surfaces.surface_grid``, cached for the default toy loss (several widgets share it)."""
-    from ...viz.surfaces import surface_grid
+    """``optim.surface_grid``, cached for the default toy loss (several widgets share it)."""
+    from ...optim.surfaces import surface_grid
 
     if loss_fn is toy_loss:
         return _toy_grid(tuple(float(v) for v in window), resolution)
@@ -177,7 +177,7 @@ def grid(loss_fn, window, resolution: int):
 
 @functools.lru_cache(maxsize=8)
 def _toy_grid(window: tuple, resolution: int):
-    from ...viz.surfaces import surface_grid
+    from ...optim.surfaces import surface_grid
 
     W, B, Z = surface_grid(toy_loss, window, resolution)
     for a in (W, B, Z):

@@ -136,11 +136,11 @@ def random_search(per_click: int = 10, window=C.WINDOW, loss_fn=None, rng=None) 
     drawn uniformly; loss_fn: theta (2,) -> float (default: the two-point toy); rng: a Generator,
     an integer random seed or None.
     """
-    from ...viz.surfaces import _window
+    from ...optim.surfaces import check_window
 
     if per_click not in (1, 10, 100, 1000):
         raise ValueError(f"per_click must be one of 1, 10, 100, 1000; got {per_click!r}")
-    window = _window(window)
+    window = check_window(window)
     loss_fn = C.checked_fn(loss_fn, "loss_fn", C.toy_loss)
     return RandomSearch(per_click, window, loss_fn, get_rng(rng))
 
@@ -308,9 +308,9 @@ def error_surface(start=(-2.0, -2.0), lr: float = 1.0, steps: int = 1000, grad_f
     toy's); loss_fn: theta (2,) -> float (default: the toy's); window: (w_min, w_max, b_min,
     b_max).
     """
-    from ...viz.surfaces import _window
+    from ...optim.surfaces import check_window
 
-    window = _window(window)
+    window = check_window(window)
     start = C.point(start, "start", window)
     lr = check_positive(lr, "lr")
     lrs = sorted({check_positive(v, "lrs entry") for v in lrs} | {lr})

@@ -16,11 +16,15 @@ GRU (r, z, n).
 The math is done by ``dlcore.recurrent``, ``nn``, ``optim`` and ``counting``.
 """
 
-from .explorer import lstm_gate_explorer
-from .products import forget_products
-from .recall import long_lag_recall
-from .variants import variant_switcher
-from .whiteboard import whiteboard
+from ..._lazy import attach
 
-__all__ = ["whiteboard", "lstm_gate_explorer", "forget_products", "long_lag_recall",
-           "variant_switcher"]
+# Each widget factory is imported from its module on first use.
+_EXPORTS = {
+    "explorer": ["lstm_gate_explorer"],
+    "products": ["forget_products"],
+    "recall": ["long_lag_recall"],
+    "variants": ["variant_switcher"],
+    "whiteboard": ["whiteboard"],
+}
+
+__getattr__, __dir__, __all__ = attach(__name__, list(_EXPORTS), _EXPORTS)

@@ -2,7 +2,8 @@
 and compare their loss and accuracy curves.
 
 Shape legend: X (N, T, K + 1) one-hot symbols plus a marker channel, y (N,) in [0, K); hidden
-size H; models ``Sequential(cell(K + 1, H), LastStep(), Linear(H, K))`` from ``dlcore.nn``.
+size H; models ``Sequential(cell(K + 1, H), LastStep(), Linear(H, K))``, trained by
+``dlcore.nn.train_recall``.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import time
 
 import numpy as np
 
-from ... import nn, optim
-from ...data.sequences import first_symbol_task
+from ...nn.experiments import RECALL_SYMBOLS as _K
+from ...nn.experiments import train_recall
 from .._base import (
     PALETTE,
     App,
@@ -28,7 +29,6 @@ from ..sequences._common import NARROW_PX, choice, control_rows, in_range, real_
 
 __all__ = ["long_lag_recall"]
 
-_K = 4
 # label -> (module, whether the gate-bias initialisation is applied)
 CELLS = {
     "vanilla RNN (tanh)": ("rnn", False),
@@ -41,47 +41,6 @@ _COLOURS = {"rnn": PALETTE["vermillion"], "lstm": PALETTE["blue"], "gru": PALETT
 _MAX_RUNS = 8
 _BIAS_TIP = "used by the '+b' cells: f = σ(b) at the start"
 _BIAS_OFF_TIP = "only the '+b' cells (LSTM forget bias +b, GRU update bias +b) use the gate bias"
-
-
-def recall_model(cell: str, hidden: int, gate_bias: float = 0.0, n_symbols: int = _K, rng=0):
-    """``Sequential(cell(K + 1, H), LastStep(), Linear(H, K))`` for the first-symbol task.
-
-    ``cell`` is "rnn", "lstm" or "gru".  A nonzero ``gate_bias`` b sets, for the LSTM, the
-    forget-gate bias to +b and the input-gate bias to -b (a slow, leaky memory from the start:
-    f = sigma(b) close to 1), and for the GRU the update-gate bias to +b (z close to 1 keeps
-    h_{t-1}); the other bias vector of those gates is zeroed.  Weights otherwise use torch's
-    default initialisation from ``rng``.
-    """
-    rng = np.random.default_rng(rng) if not isinstance(rng, np.random.Generator) else rng
-    module = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[cell]
-    rec = module(n_symbols + 1, hidden, rng=rng)
-    H = hidden
-    if gate_bias and cell == "lstm":
-        rec.bias_ih_l0.data[:H] = -gate_bias
-        rec.bias_ih_l0.data[H:2 * H] = gate_bias
-        rec.bias_hh_l0.data[:2 * H] = 0.0
-    elif gate_bias and cell == "gru":
-        rec.bias_ih_l0.data[H:2 * H] = gate_bias
-        rec.bias_hh_l0.data[H:2 * H] = 0.0
-    return nn.Sequential(rec, nn.LastStep(), nn.Linear(hidden, n_symbols, rng=rng))
-
-
-def train_recall(cell: str, lag: int, gate_bias: float = 0.0, *, n_train: int = 400,
-                 n_val: int = 300, hidden: int = 12, num_epochs: int = 12, batch_size: int = 40,
-                 lr: float = 0.01, seed: int = 0):
-    """Train one model on ``first_symbol_task(n_train, lag)`` with Adam; returns the
-    ``dlcore.nn.History`` (train loss, validation loss and accuracy per epoch)."""
-    from threadpoolctl import threadpool_limits  # a dependency of scikit-learn
-
-    X, y = first_symbol_task(n_train, lag, _K, seed=seed + 1)
-    Xv, yv = first_symbol_task(n_val, lag, _K, seed=seed + 2)
-    model = recall_model(cell, hidden, gate_bias, rng=seed)
-    # The matrices are tiny: extra BLAS threads only add start-up and spinning costs (several
-    # times slower on a busy two-core machine).
-    with threadpool_limits(limits=1):
-        return nn.fit(model, X, y, optimizer=optim.Adam(model.parameters(), lr=lr),
-                      num_epochs=num_epochs, batch_size=batch_size, X_val=Xv, y_val=yv,
-                      progress=False, rng=seed)
 
 
 class LongLagRecall(App):

@@ -11,8 +11,13 @@
 The records come from ``dlcore.data.history`` (``timeline()``, ``ilsvrc_results()``).
 """
 
-from ._cards import matching_cards
-from ._ilsvrc import ilsvrc_chart
-from ._timeline import timeline_explorer
+from ..._lazy import attach
 
-__all__ = ["timeline_explorer", "ilsvrc_chart", "matching_cards"]
+# Each widget factory is imported from its module on first use.
+_EXPORTS = {
+    "_cards": ["matching_cards"],
+    "_ilsvrc": ["ilsvrc_chart"],
+    "_timeline": ["timeline_explorer"],
+}
+
+__getattr__, __dir__, __all__ = attach(__name__, list(_EXPORTS), _EXPORTS)

@@ -7,9 +7,14 @@
 - ``tower_builder``: a, b, c, k, m -> two sigmoid steps; tower count -> approximation of sin.
 """
 
-from .counter import layer_counter
-from .regions import half_plane_regions
-from .towers import tower_builder
-from .xor import xor_network
+from ..._lazy import attach
 
-__all__ = ["xor_network", "layer_counter", "half_plane_regions", "tower_builder"]
+# Each widget factory is imported from its module on first use.
+_EXPORTS = {
+    "counter": ["layer_counter"],
+    "regions": ["half_plane_regions"],
+    "towers": ["tower_builder"],
+    "xor": ["xor_network"],
+}
+
+__getattr__, __dir__, __all__ = attach(__name__, list(_EXPORTS), _EXPORTS)

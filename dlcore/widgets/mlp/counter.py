@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...counting import mlp_counts
-from ...viz.mlp.network import _colours, _mlp_artists, _title, mlp_layout
+from ...viz.mlp.network import mlp_artists, mlp_colours, mlp_layout, mlp_title
 from .._base import App, checkbox, int_slider, make_figure, readout, view
 from ._common import DirtyRegions, row
 
@@ -74,7 +74,7 @@ class LayerCounter(DirtyRegions, App):
         self._wide_rows = [row(c["inputs"], c["outputs"]), row(c["n_hidden"], c["bias"]),
                            row(c["hidden1"], c["hidden2"], c["hidden3"])]
         self.ax = ax
-        self.arts = _mlp_artists(ax, sizes, True)
+        self.arts = mlp_artists(ax, sizes, True)
         ax.get_legend().remove()
         self._legend(fig)
         ax.set_xlim(-0.6, _X_SPAN + 0.6)
@@ -124,7 +124,7 @@ class LayerCounter(DirtyRegions, App):
         arts["edges"].set_segments(list(lay["edges"]))
         arts["bias_edges"].set_segments(list(lay["bias_edges"]))
         arts["neurons"].set_offsets(np.concatenate(lay["neurons"]))
-        arts["neurons"].set_facecolors(_colours(sizes))
+        arts["neurons"].set_facecolors(mlp_colours(sizes))
         arts["bias"].set_offsets(lay["bias"] if len(lay["bias"]) else np.empty((0, 2)))
         names = ["input"] + [f"hidden {l}" for l in range(1, len(sizes) - 1)] + ["output"]
         for k, text in enumerate(self.layer_names):
@@ -132,7 +132,7 @@ class LayerCounter(DirtyRegions, App):
             if k < len(sizes):
                 text.set_x(lay["x"][k])
                 text.set_text(names[k])
-        self.ax.set_title(_title(sizes))
+        self.ax.set_title(mlp_title(sizes))
 
     def update(self) -> None:
         sizes = self.sizes()

@@ -8,13 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..._checks import as_array, check_choice, check_int
-from ...viz.mlp import (
-    MOONS_HALF_PLANES,
-    half_plane_layers,
-    half_plane_segment,
-    region_grid,
-    threshold_net_forward,
-)
+from ...neurons import MOONS_HALF_PLANES, half_plane_layers, threshold_net_forward
+from ...viz.mlp import half_plane_segment, region_grid
 from .._base import (
     CMAP,
     PALETTE,
@@ -212,7 +207,7 @@ def half_plane_regions(angles=None, offsets=None, n_active: int = 3, mode: str =
     two ANDs (two hidden layers), over the two moons.
 
     ``angles`` (degrees) and ``offsets`` give up to six half-planes ``cos t x1 + sin t x2 >= d``
-    (default: ``viz.mlp.MOONS_HALF_PLANES``, two triangles around the lower moon);
+    (default: ``neurons.MOONS_HALF_PLANES``, two triangles around the lower moon);
     ``n_active`` of them are in use; ``mode`` is "and" or "or"; ``data`` is ``(X (N, 2),
     y (N,))`` (default ``data.moons()``).
     """

@@ -8,8 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..._checks import check_int, check_positive
-from ...nn import tower_weights
-from ...viz.mlp import tower_mlp, tower_sum_weights
+from ...nn import tower_mlp, tower_sum_weights, tower_weights
 from .._base import PALETTE, App, int_slider, log_slider, make_figure, readout, slider, style_axes
 from ._common import DirtyRegions, below, readable, row, steady_limits
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...viz.mlp import region_grid, threshold_net_forward, xor_layers
+from ...neurons import threshold_net_forward, xor_layers
+from ...viz.mlp import region_grid
 from .._base import CMAP, PALETTE, App, make_figure, readout, slider, style_axes
 from ._common import keep_above
 

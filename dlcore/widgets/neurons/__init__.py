@@ -14,8 +14,13 @@ The math is ``dlcore.neurons`` (``step``, ``mp_neuron``, ``truth_table``, ``sign
 ``perceptron_step``); the widgets only evaluate and draw it.
 """
 
-from ._mp import mp_neuron_playground
-from ._plane import threshold_plane
-from ._trainer import perceptron_trainer
+from ..._lazy import attach
 
-__all__ = ["mp_neuron_playground", "threshold_plane", "perceptron_trainer"]
+# Each widget factory is imported from its module on first use.
+_EXPORTS = {
+    "_mp": ["mp_neuron_playground"],
+    "_plane": ["threshold_plane"],
+    "_trainer": ["perceptron_trainer"],
+}
+
+__getattr__, __dir__, __all__ = attach(__name__, list(_EXPORTS), _EXPORTS)

@@ -13,9 +13,14 @@ and ``dlcore.nn``; these modules draw it.  One module per widget; this package r
 factories so the public path stays ``dlcore.widgets.optimizers``.
 """
 
-from .adaptive import adaptive_steps
-from .momentum import momentum_explorer
-from .noise import batch_noise
-from .race import optimizer_race
+from ..._lazy import attach
 
-__all__ = ["optimizer_race", "momentum_explorer", "adaptive_steps", "batch_noise"]
+# Each widget factory is imported from its module on first use.
+_EXPORTS = {
+    "adaptive": ["adaptive_steps"],
+    "momentum": ["momentum_explorer"],
+    "noise": ["batch_noise"],
+    "race": ["optimizer_race"],
+}
+
+__getattr__, __dir__, __all__ = attach(__name__, list(_EXPORTS), _EXPORTS)

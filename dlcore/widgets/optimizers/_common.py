@@ -9,7 +9,8 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize
 
 from ..._checks import as_array, check_int, shape_str
-from ...viz.optim import _grid, _levels
+from ...optim.surfaces import loss_grid
+from ...viz.optim import contour_levels
 from .._base import button, human, play_controls
 
 STEP_LABEL, RESTART_LABEL = "step ▸", "↺ restart"
@@ -111,31 +112,12 @@ def check_point(point, name: str = "start") -> tuple:
     return float(arr[0]), float(arr[1])
 
 
-def fast_grad(name: str, **kw):
-    """The gradient of a named surface for one point (2,), without per-call checks.
-
-    Same formulas as ``dlcore.optim.surface(name, **kw)[1]`` (so the same numbers), a few
-    times cheaper per call: a path of 300 steps calls it 300 times on every slider move.
-    """
-    from ...optim import SURFACES
-    from ...optim.surfaces import _BUILDERS
-
-    _, grad_xy = _BUILDERS[name](**{**SURFACES[name].kwargs, **kw})
-
-    def grad_fn(theta):
-        with np.errstate(all="ignore"):
-            dx, dy = grad_xy(theta[0], theta[1])
-        return np.array([dx, dy], dtype=np.float64)
-
-    return grad_fn
-
-
 class ContourLines:
     """Contour lines of a loss surface as ONE line collection that is updated in place.
 
     ``ax.contour`` makes a new artist per call; this collection keeps its identity, so a
     widget can redraw it alone (blitting) when κ changes the surface.  Levels are spaced
-    evenly in log(loss - base) (``dlcore.viz.optim._levels``), coloured like ``ax.contour``
+    evenly in log(loss - base) (``dlcore.viz.optim.contour_levels``), coloured like ``ax.contour``
     with ``cmap`` over the level range.
     """
 
@@ -171,8 +153,8 @@ class ContourLines:
     def _trace(self, loss_fn, xlim, ylim, base):
         import contourpy
 
-        X, Y, Z = _grid(loss_fn, xlim, ylim, self.n)
-        levels = _levels(Z, base)
+        X, Y, Z = loss_grid(loss_fn, xlim, ylim, self.n)
+        levels = contour_levels(Z, base)
         finite = np.isfinite(Z)
         Z = np.where(finite, Z, np.nanmax(np.where(finite, Z, -np.inf)))
         gen = contourpy.contour_generator(X, Y, Z, line_type="Separate")

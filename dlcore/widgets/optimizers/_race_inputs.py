@@ -7,7 +7,7 @@ import numbers
 import numpy as np
 
 from ...optim import TRAJECTORY_NAMES
-from ...viz.optim import _eval_points, _resolve, _Surface
+from ...optim.surfaces import ResolvedSurface, loss_on_points, resolve_surface
 from ._common import check_point
 
 # Learning rates that make each race informative on its surface (none diverges at the defaults).
@@ -37,18 +37,18 @@ def _numeric_grad(loss_fn):
     return grad_fn
 
 
-def _custom_surface(loss_fn, grad_fn, xlim, ylim, start) -> _Surface:
+def _custom_surface(loss_fn, grad_fn, xlim, ylim, start) -> ResolvedSurface:
     if not callable(loss_fn):
         raise TypeError(f"loss_fn must be a function of a point theta (2,) -> number; got "
                         f"{type(loss_fn).__name__}")
     if grad_fn is not None and not callable(grad_fn):
         raise TypeError(f"grad_fn must be a function of a point theta (2,) -> gradient (2,); "
                         f"got {type(grad_fn).__name__}")
-    surf = _resolve(loss_fn, {}, xlim, ylim)
+    surf = resolve_surface(loss_fn, {}, xlim, ylim)
     (x0, x1), (y0, y1) = surf.xlim, surf.ylim
     start = (0.8 * x0 + 0.2 * x1, 0.8 * y1 + 0.2 * y0) if start is None else start
     start = check_point(start)
-    value = np.asarray(_eval_points(loss_fn, np.array([start])), dtype=np.float64)
+    value = np.asarray(loss_on_points(loss_fn, np.array([start])), dtype=np.float64)
     if value.shape != (1,) or not np.isfinite(value[0]):
         raise ValueError(f"loss_fn must return one finite number at the start {start}; got "
                          f"{value!r}")
@@ -57,7 +57,7 @@ def _custom_surface(loss_fn, grad_fn, xlim, ylim, start) -> _Surface:
     if g.shape != (2,):
         raise ValueError(f"grad_fn must return the gradient at a point theta (2,) as an array "
                          f"of shape (2,); got shape {g.shape} at the start {start}")
-    return _Surface("your function", loss_fn, grad_fn, surf.xlim, surf.ylim, start, (), None)
+    return ResolvedSurface("your function", loss_fn, grad_fn, surf.xlim, surf.ylim, start, (), None)
 
 
 def _check_lrs(lrs) -> dict:

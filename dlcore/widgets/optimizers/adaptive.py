@@ -21,6 +21,7 @@ import ipywidgets as W
 import numpy as np
 
 from ...optim import SURFACES, adagrad_update, adam_update, rmsprop_update, surface, trajectory
+from ...optim.surfaces import fast_grad
 from ...viz.optim import OPTIMIZER_LABELS, OPTIMIZER_STYLE
 from .._base import (
     CMAP,
@@ -37,7 +38,6 @@ from ._common import (
     ContourLines,
     check_point,
     check_steps,
-    fast_grad,
     finite_rows,
     ipympl_workarounds,
     shown_value,

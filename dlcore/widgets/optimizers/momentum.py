@@ -18,6 +18,7 @@ from matplotlib.patches import Polygon
 
 from ..._checks import as_array
 from ...optim import stability_limit, surface, trajectory
+from ...optim.surfaces import fast_grad
 from .._base import (
     CMAP,
     PALETTE,
@@ -33,7 +34,6 @@ from ._common import (
     ContourLines,
     check_point,
     check_steps,
-    fast_grad,
     finite_rows,
     human_readout,
     ipympl_workarounds,

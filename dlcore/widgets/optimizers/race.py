@@ -10,7 +10,8 @@ import ipywidgets as W
 import numpy as np
 
 from ...optim import SURFACE_NAMES, SURFACES, TRAJECTORY_NAMES, trajectory
-from ...viz.optim import OPTIMIZER_LABELS, OPTIMIZER_STYLE, _eval_points, _resolve, _Surface
+from ...optim.surfaces import ResolvedSurface, fast_grad, loss_on_points, resolve_surface
+from ...viz.optim import OPTIMIZER_LABELS, OPTIMIZER_STYLE
 from .._base import (
     CMAP,
     PALETTE,
@@ -28,7 +29,6 @@ from ._common import (
     ContourLines,
     check_point,
     check_steps,
-    fast_grad,
     finite_rows,
     ipympl_workarounds,
     shown_value,
@@ -208,17 +208,17 @@ class OptimizerRace(App):
             hyper["betas"] = (float(c["beta1"].value), float(c["beta2"].value))
         return hyper
 
-    def surface(self) -> _Surface:
+    def surface(self) -> ResolvedSurface:
         """The surface the controls select (κ applied to the quadratic and the valley)."""
         name = self.controls["surface"].value
         if name == "custom":
             return self._custom
         kw = {"kappa": shown_value(self.controls["kappa"])} if "kappa" in SURFACES[name].kwargs \
             else {}
-        surf = _resolve(name, kw)
+        surf = resolve_surface(name, kw)
         start = surf.start if self._start is None else self._start
-        return _Surface(surf.label, surf.loss_fn, fast_grad(name, **kw), surf.xlim, surf.ylim,
-                        start, surf.minima, surf.lstar)
+        return ResolvedSurface(surf.label, surf.loss_fn, fast_grad(name, **kw), surf.xlim,
+                               surf.ylim, start, surf.minima, surf.lstar)
 
     def update(self) -> None:
         surf = self.surf = self.surface()
@@ -245,7 +245,7 @@ class OptimizerRace(App):
             if key not in self._paths_seen:
                 path = trajectory(name, surf.grad_fn, surf.start, self.steps, **hyper)
                 with np.errstate(all="ignore"):
-                    loss = _eval_points(surf.loss_fn, path)
+                    loss = loss_on_points(surf.loss_fn, path)
                 if len(self._paths_seen) >= 600:
                     self._paths_seen.clear()
                 self._paths_seen[key] = (path, loss if surf.lstar is None else loss - surf.lstar)

@@ -20,11 +20,15 @@ The math is done by ``dlcore.recurrent``, ``layers``, ``activations``, ``losses`
 ``counting``; the widgets only draw it.
 """
 
-from .clipping import clipping_explorer
-from .deep_toy import deep_toy_stepper
-from .flow import bptt_gradient_flow
-from .terms import bptt_terms
-from .unrolled import sequence_architectures, unrolled_rnn
+from ..._lazy import attach
 
-__all__ = ["unrolled_rnn", "sequence_architectures", "deep_toy_stepper", "bptt_terms",
-           "bptt_gradient_flow", "clipping_explorer"]
+# Each widget factory is imported from its module on first use.
+_EXPORTS = {
+    "clipping": ["clipping_explorer"],
+    "deep_toy": ["deep_toy_stepper"],
+    "flow": ["bptt_gradient_flow"],
+    "terms": ["bptt_terms"],
+    "unrolled": ["sequence_architectures", "unrolled_rnn"],
+}
+
+__getattr__, __dir__, __all__ = attach(__name__, list(_EXPORTS), _EXPORTS)

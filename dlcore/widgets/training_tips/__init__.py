@@ -8,13 +8,17 @@
   the evaluation output, for inverted dropout and for the slides' keep-probability form.
 - ``batchnorm_explorer``: gamma, beta, train/eval; see the batch-norm output histogram.
 
-The math comes from ``dlcore.layers``, ``dlcore.nn``, ``dlcore.optim`` and the experiments of
-``dlcore.viz.training``.
+The math comes from ``dlcore.layers``, ``dlcore.nn`` (with its experiments, ``lr_trial`` and
+``regularization_trial``), ``dlcore.optim`` and ``dlcore.data`` (``spirals_prepared``).
 """
 
-from .fitting import learning_rate_explorer, regularization_explorer
-from .init import init_explorer
-from .layers import batchnorm_explorer, dropout_explorer
+from ..._lazy import attach
 
-__all__ = ["init_explorer", "regularization_explorer", "learning_rate_explorer",
-           "dropout_explorer", "batchnorm_explorer"]
+# Each widget factory is imported from its module on first use.
+_EXPORTS = {
+    "fitting": ["learning_rate_explorer", "regularization_explorer"],
+    "init": ["init_explorer"],
+    "layers": ["batchnorm_explorer", "dropout_explorer"],
+}
+
+__getattr__, __dir__, __all__ = attach(__name__, list(_EXPORTS), _EXPORTS)

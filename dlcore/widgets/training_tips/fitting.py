@@ -1,7 +1,7 @@
 """``regularization_explorer`` and ``learning_rate_explorer``: two knobs of the training recipe.
 
 Shapes: X (N, 2) spiral points with labels y (N,); digits X (N, 64).  Both widgets train small
-networks through ``dlcore.viz.training`` (``regularization_trial``, ``lr_trial``) and cache
+networks through ``dlcore.nn`` (``regularization_trial``, ``lr_trial``) and cache
 every run, so returning to a setting is instant.
 """
 
@@ -14,7 +14,8 @@ from matplotlib.colors import ListedColormap
 from ... import fast_mode
 from ... import losses as L
 from ..._checks import check_int, check_positive
-from ...viz import training as VT
+from ...data import spirals_prepared
+from ...nn import class_grid, loss_curve_verdict, lr_trial, regularization_trial
 from .._base import (
     CYCLE,
     PALETTE,
@@ -71,7 +72,7 @@ class _RegularizationExplorer(App):
             num_epochs = 150 if fast_mode() else 500
         self.num_epochs = check_int(num_epochs, "num_epochs", minimum=2)
         self._cache = {}
-        X, y, _, _ = VT.spirals_prepared()
+        X, y, _, _ = spirals_prepared()
         fig, (ax_c, ax_b) = make_figure(1, 2, figsize=(9.0, 3.8))
         self.train_line, = ax_c.plot([], [], color=CYCLE[0], lw=2, label="training")
         self.val_line, = ax_c.plot([], [], color=CYCLE[1], lw=2, ls="--", label="validation")
@@ -111,13 +112,13 @@ class _RegularizationExplorer(App):
         """The trained (model, history) for the current settings (trained once, then cached)."""
         key = (int(self.controls["width"].value), float(self.controls["lam"].value))
         if key not in self._cache:
-            self._cache[key] = VT.regularization_trial(width=key[0], lam=key[1],
+            self._cache[key] = regularization_trial(width=key[0], lam=key[1],
                                                        num_epochs=self.num_epochs)
         return self._cache[key]
 
     def update(self):
         model, h = self.trial()
-        X, y, X_val, _ = VT.spirals_prepared()
+        X, y, X_val, _ = spirals_prepared()
         epochs = np.arange(1, len(h.train_loss) + 1)
         self.train_line.set_data(epochs, h.train_loss)
         self.val_line.set_data(epochs, h.val_loss)
@@ -125,7 +126,7 @@ class _RegularizationExplorer(App):
         self.best.set_xdata([best, best])
         top = max(max(h.train_loss), max(h.val_loss))
         sticky_limits(self.ax_c, 0.0, min(top, 4.0) * 1.05, slack=1.6, pad=0.0)
-        labels, extent = VT.class_grid(model, np.vstack([X, X_val]), resolution=100)
+        labels, extent = class_grid(model, np.vstack([X, X_val]), resolution=100)
         self.regions.set_data(labels)
         self.regions.set_extent(extent)
         lam, width = self.controls["lam"].value, self.controls["width"].value
@@ -145,7 +146,7 @@ def regularization_explorer(width: int = 32, lam: float = 0.0, num_epochs=None) 
     """Choose the L2 strength λ and the width; see training/validation loss and the boundary.
 
     The net is ``MLP([2, width, width, 3])`` trained with Adam (weight decay λ) on 60 noisy
-    spiral points, validated on 300 others (``dlcore.viz.training.regularization_trial``).
+    spiral points, validated on 300 others (``dlcore.nn.regularization_trial``).
     ``num_epochs`` defaults to 500 (150 in fast mode).  Each setting trains once (well under a
     second) and is cached.
     """
@@ -189,7 +190,7 @@ class _LearningRateExplorer(App):
         """The History of the current learning rate (trained once, then cached)."""
         lr = float(f"{float(self.controls['lr'].value):.3g}")
         if lr not in self._cache:
-            self._cache[lr] = VT.lr_trial(lr, num_epochs=self.num_epochs)
+            self._cache[lr] = lr_trial(lr, num_epochs=self.num_epochs)
         return lr, self._cache[lr]
 
     def update(self):
@@ -200,7 +201,7 @@ class _LearningRateExplorer(App):
         # Losses of a run that blows up reach 1e300; the plot stops at CAP so the axis can draw.
         self.train_line.set_data(np.arange(1, finite.size + 1), np.minimum(finite, CAP))
         self.val_line.set_data(np.arange(1, val.size + 1), np.minimum(val, CAP))
-        verdict = VT.loss_curve_verdict(h)
+        verdict = loss_curve_verdict(h)
         if h.diverged:
             last = min(finite[-1], CAP) if finite.size else 2.3
             self.cross.set_data([finite.size + 1], [last])
@@ -221,7 +222,7 @@ def learning_rate_explorer(lr: float = 0.1, num_epochs=None) -> App:
     """Slide the learning rate from 1e-6 to 10; see a flat, a good or a diverging loss curve.
 
     The two-layer net of the IFT6758 slides, with 50 hidden units (here 64-50-10 on
-    standardized digits), plain SGD with mini-batches of 100 (``dlcore.viz.training.lr_trial``);
+    standardized digits), plain SGD with mini-batches of 100 (``dlcore.nn.lr_trial``);
     ``num_epochs`` defaults to 20 (10 in fast mode).
     """
     return _LearningRateExplorer(lr, num_epochs)

@@ -10,7 +10,8 @@ import math
 import numpy as np
 
 from ..._checks import check_choice, check_int, check_positive
-from ...viz import activations as VA
+from ...activations import ACTIVATION_NAMES
+from ...nn import LayerStats, layer_activations
 from .._base import CYCLE, App, dropdown, log_slider, make_figure, readout, style_axes
 from ..activations.depth import histogram_range
 from ..optimizers._common import ipympl_workarounds, sticky_limits
@@ -38,7 +39,7 @@ def _preset_std(preset: str, width: int) -> float | None:
 class _InitExplorer(App):
     def __init__(self, preset, std, activation, depth, width, n, bins):
         check_choice(preset, "preset", tuple(_PRESETS))
-        check_choice(activation, "activation", VA.ACTIVATION_NAMES)
+        check_choice(activation, "activation", ACTIVATION_NAMES)
         std = check_positive(std, "std")
         if not 1e-4 <= std <= 10:
             raise ValueError(f"std must lie in [1e-4, 10] (the slider range); got {std}")
@@ -64,7 +65,7 @@ class _InitExplorer(App):
             "preset": dropdown("initialisation", list(_PRESETS), preset,
                                tooltip="zeros, the Xavier/He rules, or your own std"),
             "std": log_slider("weight std σ", std, 1e-4, 10.0, tooltip=_STD_TIP),
-            "activation": dropdown("activation f", VA.ACTIVATION_NAMES, activation),
+            "activation": dropdown("activation f", ACTIVATION_NAMES, activation),
         }
         controls["std"].continuous_update = False
         readouts = {"act": readout(), "grad": readout()}
@@ -130,14 +131,14 @@ class _InitExplorer(App):
             finally:
                 self._syncing = False
 
-    def stats(self) -> VA.LayerStats:
+    def stats(self) -> LayerStats:
         """The ``LayerStats`` of the current settings (cached)."""
         preset = self.controls["preset"].value
         act = self.controls["activation"].value
         std = round(float(self.controls["std"].value), 6) if preset == CUSTOM else 0.0
         key = (preset, act, std)
         if key not in self._cache:
-            self._cache[key] = VA.layer_activations(act, depth=self.depth, width=self.width,
+            self._cache[key] = layer_activations(act, depth=self.depth, width=self.width,
                                                     n=self.n, scheme=_PRESETS[preset],
                                                     std=std, rng=0)
         return self._cache[key]

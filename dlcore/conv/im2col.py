@@ -1,4 +1,8 @@
-"""im2col machinery shared by conv2d and conv_transpose2d (private).
+"""im2col machinery shared by conv2d and conv_transpose2d.
+
+Internal to ``dlcore.conv`` (the package does not export these names; learners call
+``conv2d_forward``); it is a module of its own so that the A4 checks can name its functions
+among the references a student's convolution must not call.
 
 Shape legend: x (N, C, H, W) input, w (F, C, KH, KW) filters, outputs (N, F, H_out, W_out);
 Hp x Wp is the zero-padded input size.
@@ -26,7 +30,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from ._common import fitted_size
+from .sizes import output_size
 
 
 class Geometry(NamedTuple):
@@ -59,8 +63,8 @@ def geometry(where, x_shape, w_shape, stride, pad, dilation) -> Geometry:
     n, c, h, w = x_shape
     f, kh, kw = w_shape[0], w_shape[2], w_shape[3]
     (sh, sw), (ph, pw), (dh, dw) = stride, pad, dilation
-    ho = fitted_size(where, h, kh, sh, ph, dh, "height")
-    wo = fitted_size(where, w, kw, sw, pw, dw, "width")
+    ho = output_size(h, kh, sh, ph, dh, axis="height", where=where)
+    wo = output_size(w, kw, sw, pw, dw, axis="width", where=where)
     hp, wp = h + 2 * ph, w + 2 * pw
     if (sh, sw) != (1, 1):
         hs, wr = ho, wo

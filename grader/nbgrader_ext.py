@@ -4,7 +4,7 @@
   flags statements that tamper with the grader - assigning attributes of imported modules
   (``np.allclose = ...``), ``setattr``/``delattr`` on them, ``sys.modules`` or ``builtins``
   edits, rebinding ``check`` - and puts a report cell at the top of the notebook.  The checks
-  themselves also refuse to pass when a guarded function was replaced (``_integrity``); the
+  themselves (``dlcore.grading``) also refuse to pass when a guarded function was replaced; the
   scan makes the reason visible to the instructor and in the feedback.
 - ``LimitOutputSize`` (autograde, after execution): truncates text outputs larger than
   ``max_chars`` and drops oversized rich outputs, so that megabytes of prints cannot bloat

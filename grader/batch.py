@@ -23,7 +23,11 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-__all__ = ["Course", "Result", "grade_batch", "load_course", "format_summary"]
+from .limits import timeout_for
+
+__all__ = ["Course", "Result", "grade_batch", "load_course", "format_summary", "results_to_json"]
+
+_PACKAGE_PARENT = Path(__file__).resolve().parents[1]
 
 
 @dataclass
@@ -54,25 +58,20 @@ class Result:
     failures: list[list[str]] = field(default_factory=list)  # [test cell id, hint]
 
 
-def load_course(repo_root: Path, assignment: str, course_root: Path | None = None) -> Course:
-    """The course of this repository; ``course_root`` moves gradebook and folders elsewhere."""
-    repo_root = Path(repo_root).resolve()
-    config_file = repo_root / "nbgrader_config.py"
-    namespace: dict = {"get_config": _FakeConfig, "__file__": str(config_file)}
-    exec(compile(config_file.read_text(), str(config_file), "exec"), namespace)
-    timeouts = namespace.get("TIMEOUTS", {})
-    default = namespace.get("DEFAULT_TIMEOUT", 60)
-    return Course(root=Path(course_root or repo_root).resolve(), config_file=config_file,
-                  source_dir=repo_root / "solutions", timeout=timeouts.get(assignment, default))
+def load_course(course_dir: Path, assignment: str, course_root: Path | None = None) -> Course:
+    """The course in ``course_dir`` (its ``nbgrader_config.py`` and ``solutions/``).
 
-
-class _FakeConfig:
-    """Stands in for traitlets' config when we only read TIMEOUTS from nbgrader_config.py."""
-
-    def __getattr__(self, name):
-        value = _FakeConfig()
-        object.__setattr__(self, name, value)
-        return value
+    ``course_root`` puts the gradebook and the submitted/autograded/feedback folders elsewhere
+    (default: ``course_dir`` itself).  The cell time limit comes from ``grader.limits``.
+    """
+    course_dir = Path(course_dir).resolve()
+    config_file = course_dir / "nbgrader_config.py"
+    if not config_file.is_file():
+        raise FileNotFoundError(
+            f"no nbgrader_config.py in {course_dir}: run from the course directory (a checkout "
+            f"of the course repository) or pass its path with --course")
+    return Course(root=Path(course_root or course_dir).resolve(), config_file=config_file,
+                  source_dir=course_dir / "solutions", timeout=timeout_for(assignment))
 
 
 def _nbgrader_config(course: Course):
@@ -213,6 +212,9 @@ def _scores(course: Course, assignment: str) -> dict[str, tuple[float, float, bo
 
 
 # -- worker: autograde students one after another, reporting each as a JSON line --------------
+_WORKER = "import sys; from grader.batch import _worker; _worker(sys.argv[1], sys.argv[2])"
+
+
 def _worker(job_file: str, results_file: str) -> None:
     job = json.loads(Path(job_file).read_text())
     course = Course(Path(job["root"]), Path(job["config_file"]), Path(job["source_dir"]),
@@ -250,8 +252,11 @@ def _run_workers(course: Course, assignment: str, students: list[str], student_l
             results.touch()
             env = dict(os.environ)
             env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+            # The worker imports this package wherever it was found (a checkout, an install).
+            env["PYTHONPATH"] = os.pathsep.join(
+                [str(_PACKAGE_PARENT)] + [p for p in [env.get("PYTHONPATH")] if p])
             proc = subprocess.Popen(
-                [sys.executable, "-m", "dlcore.grading.batch", "_worker", str(job), str(results)],
+                [sys.executable, "-c", _WORKER, str(job), str(results)],
                 cwd=str(course.root), env=env, stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL, start_new_session=True)
             current, started = None, time.monotonic()
@@ -379,9 +384,3 @@ def format_summary(assignment: str, results: list[Result]) -> str:
 def results_to_json(results: list[Result]) -> str:
     return json.dumps([asdict(r) for r in results], indent=1)
 
-
-if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "_worker":
-        _worker(sys.argv[2], sys.argv[3])
-    else:
-        sys.exit("usage: python -m dlcore.grading.batch _worker JOB RESULTS (internal)")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ...engine import Value, topological_order
+from .value import Value, topological_order
 
 __all__ = ["local_derivatives", "path_products", "GraphPath", "value_network", "chain_example",
            "PATH_NET"]
