@@ -39,8 +39,14 @@ $(STAMP): pyproject.toml
 lab: $(STAMP)
 	$(BLAS_ENV) $(BIN)/jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT) $(LAB_ARGS)
 
+# Two workers (pytest-xdist) for everything but the browser tests, which then run on their own:
+# each starts JupyterLab and chromium, and their timings need the machine to themselves.
+TEST_JOBS ?= 2
+BROWSER_TESTS := tests/test_browser.py tests/test_widgets_browser.py
 test: $(STAMP)
-	$(BLAS_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BLAS_ENV) $(BIN)/python -m pytest -n $(TEST_JOBS) $(addprefix --ignore=,$(BROWSER_TESTS)) \
+	    $(PYTEST_ARGS)
+	$(BLAS_ENV) $(BIN)/python -m pytest $(BROWSER_TESTS) $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
 	$(BLAS_ENV) $(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)

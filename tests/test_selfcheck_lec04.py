@@ -1,4 +1,4 @@
-"""Self-checks 04.1-04.5: right answers pass, catalogued mistakes get their hint, ... is unanswered.
+"""Self-checks 04.1-04.5: right answers pass, catalogued mistakes get their hint.
 
 Expected values are derived independently here (closed forms, hand-written numpy), not taken
 from the checkers.
@@ -29,24 +29,6 @@ def verdict(capsys, exercise_id, answer):
     ok = dl.check(exercise_id, answer)
     return ok, capsys.readouterr().out
 
-
-def test_all_five_registered_with_solutions():
-    exs = dl.selfcheck.exercises()
-    for k in range(1, 6):
-        ex = exs[f"04.{k}"]
-        assert ex.title and len(ex.solution) > 100
-
-
-@pytest.mark.parametrize("k", range(1, 6))
-def test_unanswered(capsys, k):
-    ok, out = verdict(capsys, f"04.{k}", ...)
-    assert not ok and "Not answered yet" in out
-
-
-@pytest.mark.parametrize("k", range(1, 6))
-def test_solution_prints(capsys, k):
-    dl.solution(f"04.{k}")
-    assert f"Solution to 04.{k}" in capsys.readouterr().out
 
 
 def test_04_1_loss(capsys):

@@ -149,11 +149,3 @@ def test_06_3_dense_backward(capsys):
         assert not ok and hint in out, (hint, out)
 
 
-@pytest.mark.parametrize("exercise_id", _marked(["05.1", "05.2", "05.3", "05.4", "06.1",
-                                                  "06.2", "06.3", "06.4", "06.5"]))
-def test_unanswered_and_solutions(capsys, exercise_id):
-    ok, out = _verdict(capsys, exercise_id, ...)
-    assert not ok and "Not answered yet" in out
-    dl.solution(exercise_id)
-    text = capsys.readouterr().out
-    assert f"Solution to {exercise_id}" in text and len(text) > 120

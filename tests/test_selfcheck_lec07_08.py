@@ -123,16 +123,6 @@ def test_catalogued_mistakes_get_their_hint(exercise_id, answer, hint, capsys):
                 assert f"{v:.4f}" not in out and f"{v:.4g}" not in out
 
 
-@pytest.mark.lec07
-@pytest.mark.lec08
-@pytest.mark.parametrize("exercise_id", IDS_07 + IDS_08)
-def test_unanswered_and_solutions(exercise_id, capsys):
-    ok, out = _verdict(exercise_id, ..., capsys)
-    assert not ok and "Not answered yet" in out
-    dl.solution(exercise_id)
-    text = capsys.readouterr().out
-    assert f"Solution to {exercise_id}" in text and len(text) > 120
-
 
 def _chain_slope_product(z1, depth=10):
     """sigma'(z_1) ... sigma'(z_depth) along a chain of unit weights, z_{i+1} = sigma(z_i)."""

@@ -1,5 +1,5 @@
-"""Self-checks 10.1-10.5: right answers pass, catalogued mistakes get their hint, ... is
-unanswered, and no hint gives the answer away.
+"""Self-checks 10.1-10.5: right answers pass, catalogued mistakes get their hint, and no
+hint gives the answer away.
 
 Expected values are worked out by hand here (the course map's numbers and hand arithmetic).
 """
@@ -28,19 +28,11 @@ def verdict(capsys, exercise_id, answer):
     return ok, capsys.readouterr().out
 
 
-def test_all_five_registered_with_solutions():
-    exs = dl.selfcheck.exercises()
-    for k in range(1, 6):
-        ex = exs[f"10.{k}"]
-        assert ex.title and len(ex.solution) > 100
-
 
 @pytest.mark.parametrize("exercise_id", sorted(RIGHT))
-def test_right_answer_passes_and_unanswered_is_reported(capsys, exercise_id):
+def test_right_answer_passes(capsys, exercise_id):
     ok, out = verdict(capsys, exercise_id, RIGHT[exercise_id])
     assert ok and "Correct" in out
-    ok, out = verdict(capsys, exercise_id, ...)
-    assert not ok and "Not answered yet" in out
 
 
 def test_hand_worked_conv_answer():

@@ -1,5 +1,5 @@
-"""Self-checks 12.1-12.8: right answers pass, catalogued mistakes get their hint, ... is
-unanswered, and no hint gives the answer away.
+"""Self-checks 12.1-12.8: right answers pass, catalogued mistakes get their hint, and no
+hint gives the answer away.
 
 Right answers are worked out by hand here (loops over the definitions, the correct table of
 Kiran's slides "Backpropagation in CNNs", hand arithmetic), not with the checkers' code.
@@ -62,12 +62,6 @@ def verdict(capsys, exercise_id, answer):
     return ok, capsys.readouterr().out
 
 
-def test_all_eight_registered_with_solutions():
-    exs = dl.selfcheck.exercises()
-    for k in range(1, 9):
-        ex = exs[f"12.{k}"]
-        assert ex.title and len(ex.solution) > 100
-
 
 def test_hand_values():
     assert RIGHT["12.2"][0, 0] == 1 and RIGHT["12.5"][0, 0] == -33
@@ -76,11 +70,9 @@ def test_hand_values():
 
 
 @pytest.mark.parametrize("exercise_id", sorted(RIGHT))
-def test_right_answer_passes_and_unanswered_is_reported(capsys, exercise_id):
+def test_right_answer_passes(capsys, exercise_id):
     ok, out = verdict(capsys, exercise_id, RIGHT[exercise_id])
     assert ok and "Correct" in out
-    ok, out = verdict(capsys, exercise_id, ...)
-    assert not ok and "Not answered yet" in out
 
 
 def _flip(a):

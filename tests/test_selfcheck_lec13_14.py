@@ -100,15 +100,6 @@ def test_catalogued_mistake_gets_its_hint(exercise_id, answer, hint, capsys):
     assert "not yet" not in out.lower().split("not yet", 1)[1]  # the verdict says it once
 
 
-@pytest.mark.parametrize("exercise_id", sorted(RIGHT))
-def test_unanswered_and_solution(exercise_id, capsys):
-    assert dl.check(exercise_id, ...).passed is False
-    assert "Not answered yet" in capsys.readouterr().out
-    ex = dl.selfcheck.exercises()[exercise_id]
-    assert ex.title and len(ex.solution) > 80
-    dl.solution(exercise_id)
-    assert f"Solution to {exercise_id}" in capsys.readouterr().out
-
 
 def test_hints_never_print_the_expected_value(capsys):
     for exercise_id, answer, _ in WRONG:

@@ -136,3 +136,13 @@ def test_contour_levels_are_spaced_in_log_of_the_gap():
     assert len(V.contour_levels(np.full((3, 3), 5.0), None)) == 3  # a flat window
     with pytest.raises(ValueError, match="not finite anywhere"):
         V.contour_levels(np.full((2, 2), np.nan), None)
+
+
+def test_axes_or_new_uses_the_given_axes_or_makes_one_of_the_asked_size():
+    from dlcore.viz.style import axes_or_new
+
+    fig, ax = plt.subplots()
+    assert axes_or_new(ax, (9.0, 1.0)) is ax
+    new = axes_or_new(None, (3.0, 2.0))
+    assert new is not ax and tuple(new.figure.get_size_inches()) == (3.0, 2.0)
+    assert new.figure.get_layout_engine() is not None  # constrained, labels stay inside

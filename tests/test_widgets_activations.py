@@ -24,12 +24,6 @@ def _sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def test_widgets_are_found_by_name():
-    import dlcore.widgets.activations as module
-
-    assert set(module.__all__) == {"activation_explorer", "loss_explorer",
-                                   "softmax_temperature", "activation_histograms"}
-
 
 # activation_explorer -------------------------------------------------------------------------
 

@@ -18,14 +18,6 @@ from dlcore.widgets import architectures as W
 pytestmark = pytest.mark.lec11
 
 
-def test_factories_are_found_by_the_lazy_widgets_package():
-    import dlcore.widgets as widgets
-
-    names = ("connectivity_explorer", "conv_matrix_explorer", "architecture_calculator",
-             "receptive_field_explorer")
-    assert set(W.__all__) == set(names)
-    assert all(getattr(widgets, name) is getattr(W, name) for name in names)
-
 
 # ---------------------------------------------------------------- connectivity_explorer
 def _highlighted_pixels(app):

@@ -4,13 +4,17 @@ every control a descriptive label."""
 
 from __future__ import annotations
 
+import json
+import re
 import warnings
+from pathlib import Path
 
 import ipywidgets as W
 import pytest
 
 import dlcore as dl
 
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 FACTORIES = dl.widgets.available()
 # colour maps that are perceptually uniform and colour-vision-deficiency friendly
 SAFE_CMAPS = {"cividis", "viridis", "PuOr", "PuOr_r", "cividis_r", "viridis_r", "Greys",
@@ -18,8 +22,28 @@ SAFE_CMAPS = {"cividis", "viridis", "PuOr", "PuOr_r", "cividis_r", "viridis_r", 
               "Blues", "Oranges", "Purples", "magma", "inferno", "plasma", "twilight"}
 
 
-def test_every_syllabus_family_has_widgets():
-    assert len(FACTORIES) >= 50, FACTORIES
+def widgets_called_in_notebooks(folder: Path = NOTEBOOKS) -> set[str]:
+    """The ``dl.widgets.<name>(...)`` calls in the code cells of the lecture notebooks."""
+    called = set()
+    for path in sorted(folder.glob("*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            if cell["cell_type"] == "code":
+                called.update(re.findall(r"dl\.widgets\.(\w+)\(", "".join(cell["source"])))
+    return called
+
+
+def test_the_notebooks_use_exactly_the_widgets_dlcore_offers():
+    called = widgets_called_in_notebooks()
+    assert called == set(FACTORIES), (
+        f"called but not offered: {sorted(called - set(FACTORIES))}; "
+        f"offered but used by no lecture: {sorted(set(FACTORIES) - called)}")
+
+
+def test_the_widget_scan_reads_code_cells_only(tmp_path):
+    (tmp_path / "a.ipynb").write_text(json.dumps({"cells": [
+        {"cell_type": "code", "source": ["app = dl.widgets.conv_explorer(\n", "x)"]},
+        {"cell_type": "markdown", "source": ["dl.widgets.photo_filter()"]}]}))
+    assert widgets_called_in_notebooks(tmp_path) == {"conv_explorer"}
 
 
 @pytest.fixture(scope="module")

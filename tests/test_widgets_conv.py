@@ -19,12 +19,6 @@ CNN2_FLIPPED = np.array([[18, 20, 19], [10, 9, 17], [11, 8, 14]])
 SMOOTHED = [1.811, 1.967, 2.112, 2.269, 2.413, 2.569]
 
 
-def test_registered_factories():
-    assert set(wc.__all__) == {"smoothing_explorer", "conv_explorer", "output_size_explorer",
-                               "channel_volume", "photo_filter", "pooling_explorer"}
-    for name in wc.__all__:
-        assert getattr(dl.widgets, name) is getattr(wc, name)
-
 
 def _image(grid):
     return np.ma.getdata(grid.image.get_array())

@@ -36,12 +36,6 @@ def _highlighted(grid):
     return grid.highlighted()
 
 
-def test_registered_factories():
-    assert set(wb.__all__) == {"conv_backprop_explorer", "input_gradient_explorer",
-                               "pooling_router", "gradcheck_panel"}
-    for name in wb.__all__:
-        assert getattr(dl.widgets, name) is getattr(wb, name)
-
 
 # ---- conv_backprop_explorer ------------------------------------------------------------------
 

@@ -38,13 +38,6 @@ def grad(theta):
     return np.array([np.sum(d * X), np.sum(d)])
 
 
-def test_registered_factories():
-    assert set(descent.__all__) == {"step_vs_sigmoid", "sigmoid_fit", "random_search",
-                                    "error_surface", "taylor_direction", "step_size_limit"}
-    for name in descent.__all__:
-        assert getattr(dl.widgets, name) is getattr(descent, name)
-        assert name in dl.widgets.available()
-
 
 def test_widgets_leave_pyplot_backend_alone():
     # importing ipympl switches pyplot to its backend; later static plots must stay inline

@@ -32,11 +32,6 @@ def _shown_years(app):
     return sorted(pts[:, 0]) if len(pts) else []
 
 
-def test_registered_factories():
-    assert set(milestones.__all__) == {"timeline_explorer", "ilsvrc_chart", "matching_cards"}
-    for name in milestones.__all__:
-        assert getattr(dl.widgets, name) is getattr(milestones, name)
-
 
 # ---- timeline_explorer --------------------------------------------------------------------
 

@@ -15,7 +15,6 @@ import pytest
 from matplotlib.colors import to_rgb
 
 import dlcore as dl
-from dlcore.widgets import neurons as wn
 from dlcore.widgets.neurons import mp_neuron_playground, perceptron_trainer, threshold_plane
 
 lec02 = pytest.mark.lec02
@@ -33,11 +32,6 @@ def fired_rows(app):
     fire = to_rgb(dl.viz.PALETTE["blue"])
     return np.array([np.allclose(b.get_facecolor()[:3], fire) for b in app.rows], dtype=int)
 
-
-def test_registered_factories():
-    assert set(wn.__all__) == {"mp_neuron_playground", "threshold_plane", "perceptron_trainer"}
-    for name in wn.__all__:
-        assert getattr(dl.widgets, name) is getattr(wn, name)
 
 
 # ---- mp_neuron_playground -----------------------------------------------------------------

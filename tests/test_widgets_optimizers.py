@@ -43,12 +43,6 @@ def hyper_of(app, name):
     return h
 
 
-def test_registered_factories():
-    assert set(O.__all__) == {"optimizer_race", "momentum_explorer", "adaptive_steps",
-                              "batch_noise"}
-    for name in O.__all__:
-        assert getattr(dl.widgets, name) is getattr(O, name)
-
 
 # ---- optimizer_race ------------------------------------------------------------------------
 

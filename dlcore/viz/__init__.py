@@ -53,7 +53,7 @@ _EXPORTS = {
         "plot_optim_paths", "plot_optim_curves", "plot_stability_region",
     ],
     "sequences": ["plot_gradient_norms", "plot_sequence_training", "plot_gate_trace"],
-    "style": ["PALETTE", "CYCLE", "CMAP", "DIVERGING"],
+    "style": ["PALETTE", "CYCLE", "CMAP", "DIVERGING", "axes_or_new"],
     "surfaces": [
         "loss_surface", "surface_views", "path_on_surface", "loss_by_step", "sigmoid_fits",
         "step_vs_sigmoid_plot",

@@ -19,7 +19,7 @@ from .. import losses as L
 from .._checks import as_array, check_choice, check_positive
 from ..activations import ACTIVATION_NAMES, activation_values
 from ..losses import LOSS_NAMES, pointwise_loss
-from .style import CYCLE, PALETTE
+from .style import CYCLE, PALETTE, axes_or_new
 
 if TYPE_CHECKING:
     from ..nn import LayerStats
@@ -32,13 +32,6 @@ _LABELS = {"sigmoid": "sigmoid σ(z)", "tanh": "tanh(z)", "relu": "ReLU max(z, 0
            "leaky_relu": "leaky ReLU"}
 
 
-def _axes(ax, figsize=(6.0, 3.8)):
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    return plt.subplots(figsize=figsize, layout="constrained")[1]
-
 
 def plot_activations(names=ACTIVATION_NAMES, z=None, derivative: bool = False,
                      negative_slope: float = 0.1, ax=None):
@@ -47,7 +40,7 @@ def plot_activations(names=ACTIVATION_NAMES, z=None, derivative: bool = False,
     z (K,) grid, default 401 points on [-5, 5].  Returns the Axes.
     """
     z = np.linspace(-5.0, 5.0, 401) if z is None else as_array(z, "z", ndim=1, spec="(K,)")
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (6.0, 3.8))
     for i, name in enumerate(names):
         f, df = activation_values(name, z, negative_slope=negative_slope)
         ax.plot(z, df if derivative else f, color=CYCLE[i % len(CYCLE)], lw=2,
@@ -73,7 +66,7 @@ def plot_losses(y: float = 1.0, y_hat=None, names=LOSS_NAMES, threshold: float =
     """
     y_hat = (np.linspace(-2.0, 2.0, 401) if y_hat is None
              else as_array(y_hat, "y_hat", ndim=1, spec="(K,)"))
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (6.0, 3.8))
     for i, name in enumerate(names):
         values = pointwise_loss(name, y_hat, y, threshold=threshold)
         ax.plot(y_hat, values, color=CYCLE[i % len(CYCLE)], lw=2, label=name,
@@ -94,7 +87,7 @@ def plot_softmax(logits, temperature: float = 1.0, ax=None):
     logits = as_array(logits, "logits", ndim=1, spec="(C,)")
     t = check_positive(temperature, "temperature")
     p = A.softmax(logits / t)
-    ax = _axes(ax, figsize=(5.0, 3.4))
+    ax = axes_or_new(ax, figsize=(5.0, 3.4))
     ax.bar(np.arange(p.size), p, color=[CYCLE[i % len(CYCLE)] for i in range(p.size)])
     for i, v in enumerate(p):
         ax.text(i, v + 0.02, f"{v:.3f}", ha="center", fontsize=9)
@@ -145,7 +138,7 @@ def plot_logit_gradients(z=None, y: float = 1.0, ax=None):
     Both come from the dlcore backward functions.  z (K,) grid, y in [0, 1].  Returns the Axes.
     """
     z = np.linspace(-8.0, 8.0, 321) if z is None else as_array(z, "z", ndim=1, spec="(K,)")
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (6.0, 3.8))
     p, cache = A.sigmoid_forward(z)
     target = np.full_like(z, float(y))
     _, se_cache = L.squared_error_forward(p, target)

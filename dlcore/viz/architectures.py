@@ -20,7 +20,7 @@ import numpy as np
 from .. import conv as _conv
 from .. import counting as _counting
 from ..counting import connections, split_by_kind, tie_pattern, weighted_rows
-from .style import CMAP, CYCLE, PALETTE
+from .style import CMAP, CYCLE, PALETTE, axes_or_new
 
 __all__ = ["connectivity_graph", "conv_matrix_plot", "layer_share_bars", "conv_fc_split",
            "receptive_field_growth"]
@@ -28,14 +28,6 @@ __all__ = ["connectivity_graph", "conv_matrix_plot", "layer_share_bars", "conv_f
 KIND_COLOURS = {"Conv2d": PALETTE["blue"], "Linear": PALETTE["orange"]}
 OTHER_COLOUR = PALETTE["green"]
 
-
-def _axes(ax, figsize=(6.4, 4.0)):
-    """The given Axes, or a new pyplot figure's (so that a notebook shows it inline)."""
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=figsize, layout="constrained")
-    return ax
 
 
 def _label(ax, title, xlabel, ylabel):
@@ -74,7 +66,7 @@ def connectivity_graph(mode: str = "shared", input_size: int = 4, kernel_size: i
     """
     from matplotlib.collections import LineCollection
 
-    ax = _axes(ax, figsize=(4.2, 4.6))
+    ax = axes_or_new(ax, figsize=(4.2, 4.6))
     edges, ids, n_weights, out = connections(mode, input_size, kernel_size, stride)
     pin, pout = node_positions(input_size ** 2, out * out)
     segs = [(pin[a], pout[b]) for a, b in edges]
@@ -114,7 +106,7 @@ def conv_matrix_plot(kernel, input_size: int = 4, stride: int = 1, annotate: boo
     if kernel.ndim != 2:
         raise ValueError(f"kernel must be a 2-D array of shape (KH, KW); got shape "
                          f"{kernel.shape}")
-    ax = _axes(ax, figsize=(6.4, 3.6))
+    ax = axes_or_new(ax, figsize=(6.4, 3.6))
     m = _conv.conv_as_matrix(kernel[None, None], (1, input_size, input_size), stride=stride)
     ties = tie_pattern(kernel.shape, input_size, stride)
     ax.imshow(ties, cmap=tie_colormap(kernel.size), vmin=-0.5, vmax=kernel.size + 0.5,
@@ -152,7 +144,7 @@ def layer_share_bars(summary, ax=None):
     """
     if isinstance(summary, str):
         summary = _counting.summarize(summary)
-    ax = _axes(ax, figsize=(6.4, 0.3 * len(weighted_rows(summary)) + 1.6))
+    ax = axes_or_new(ax, figsize=(6.4, 0.3 * len(weighted_rows(summary)) + 1.6))
     rows = weighted_rows(summary)
     y = np.arange(len(rows))
     params = [100.0 * r.params / max(summary.total_params, 1) for r in rows]
@@ -176,7 +168,7 @@ def conv_fc_split(summaries, ax=None):
     summaries = [_counting.summarize(s) if isinstance(s, str) else s for s in summaries]
     if not summaries:
         raise ValueError("conv_fc_split needs at least one summary or architecture name")
-    ax = _axes(ax, figsize=(7.0, 3.8))
+    ax = axes_or_new(ax, figsize=(7.0, 3.8))
     labels, xs = [], []
     colours = {"conv": PALETTE["blue"], "fc": PALETTE["orange"], "other": PALETTE["green"]}
     for k, s in enumerate(summaries):
@@ -209,7 +201,7 @@ def receptive_field_growth(stacks: dict, ax=None):
     """
     if not isinstance(stacks, dict) or not stacks:
         raise ValueError("stacks must be a non-empty dict label -> [(kernel, stride), ...]")
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (6.4, 4.0))
     for k, (label, layers) in enumerate(stacks.items()):
         sizes = [f.size for f in _conv.receptive_fields(layers)]
         ax.plot(range(1, len(sizes) + 1), sizes, marker="o", color=CYCLE[k % len(CYCLE)],

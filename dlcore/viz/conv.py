@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import as_array
-from .style import CMAP, DIVERGING, PALETTE
+from .style import CMAP, DIVERGING, PALETTE, axes_or_new
 
 __all__ = ["number_grid", "conv_example", "pooling_example", "feature_maps", "smoothing_plot",
            "format_number"]
@@ -33,13 +33,6 @@ def _text_colour(norm: float, diverging: bool) -> str:
     return "white" if dark else "black"
 
 
-def _axes(ax, figsize):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=figsize, layout="constrained")
-    return ax
-
 
 def number_grid(values, ax=None, *, title: str = "", xlabel: str = "column j",
                 ylabel: str = "row i", cmap=None, vmin=None, vmax=None, pad: int = 0,
@@ -56,7 +49,7 @@ def number_grid(values, ax=None, *, title: str = "", xlabel: str = "column j",
         raise ValueError(f"values must be a non-empty 2-D array (H, W); got shape {arr.shape}")
     symbolic = arr.dtype.kind in "US"
     h, w = arr.shape
-    ax = _axes(ax, (0.55 * w + 1.5, 0.55 * h + 1.0))
+    ax = axes_or_new(ax, (0.55 * w + 1.5, 0.55 * h + 1.0))
     if symbolic:
         ax.imshow(np.zeros((h, w)), cmap="Greys", vmin=0, vmax=1)
         labels, norm, diverging = arr, np.zeros((h, w)), False
@@ -268,7 +261,7 @@ def smoothing_plot(signal, taps, ax=None, *, slide_values=None, title: str = "")
     s = conv.correlate1d(signal, taps)
     t = np.arange(signal.size)
     ts = t[taps.size - 1:]
-    ax = _axes(ax, (6.4, 3.6))
+    ax = axes_or_new(ax, (6.4, 3.6))
     ax.plot(t, signal, "o-", color=PALETTE["grey"], label="readings $x_t$")
     ax.plot(ts, s, "s-", color=PALETTE["blue"], label="weighted average $s_t$")
     if slide_values is not None:

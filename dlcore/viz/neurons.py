@@ -16,20 +16,13 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import as_array, check_shapes
-from .style import CYCLE, PALETTE
+from .style import CYCLE, PALETTE, axes_or_new
 
 __all__ = ["plot_timeline", "timeline_positions", "plot_ilsvrc_results", "set_depth_axis",
            "plot_unit_square", "plot_perceptron", "plot_errors_per_epoch", "boundary_segment"]
 
 POS, NEG = PALETTE["blue"], PALETTE["vermillion"]
 
-
-def _axes(ax, figsize=(5.0, 4.0)):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=figsize, layout="constrained")
-    return ax
 
 
 def boundary_segment(w, b: float = 0.0, xlim=(-1.0, 1.0), ylim=(-1.0, 1.0)):
@@ -74,7 +67,7 @@ def plot_timeline(records=None, ax=None):
 
     records = timeline() if records is None else list(records)
     pos = timeline_positions(records)
-    ax = _axes(ax, figsize=(8.0, 3.8))
+    ax = axes_or_new(ax, figsize=(8.0, 3.8))
     for k, theme in enumerate(THEMES):
         colour = CYCLE[k % len(CYCLE)]
         sel = [j for j, r in enumerate(records) if r.theme == theme]
@@ -96,7 +89,7 @@ def plot_ilsvrc_results(results=None, ax=None, log_depth: bool = True):
     from ..data.history import ilsvrc_results
 
     results = ilsvrc_results() if results is None else list(results)
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (5.0, 4.0))
     depth = [r.layers for r in results]
     error = [r.top5_error for r in results]
     ax.plot(depth, error, color=PALETTE["grey"], lw=1, zorder=1)
@@ -159,7 +152,7 @@ def plot_unit_square(y, w=None, theta=None, ax=None, title: str | None = None):
     check_shapes("plot_unit_square", y=(y, "4"))
     if not np.all((y == 0) | (y == 1)):
         raise ValueError("y must hold four outputs in {0, 1}")
-    ax = _axes(ax, figsize=(4.0, 4.4))
+    ax = axes_or_new(ax, figsize=(4.0, 4.4))
     lim, top = (-0.5, 1.5), 2.2  # room above the square for the legend
     if w is not None:
         if theta is None:
@@ -199,7 +192,7 @@ def plot_perceptron(X, y, w, ax=None, title: str = "Perceptron decision boundary
     check_shapes("plot_perceptron", X=(X, "N 2"), y=(y, "N"))
     if w.shape[0] not in (2, 3):
         raise ValueError(f"w must have shape (2,) or (3,) (w1, w2[, bias]); got {w.shape}")
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (5.0, 4.0))
     pad = 0.5
     lo, hi = X.min(axis=0) - pad, X.max(axis=0) + pad
     b = float(w[2]) if w.shape[0] == 3 else 0.0
@@ -232,7 +225,7 @@ def plot_errors_per_epoch(errors, ax=None, label: str | None = None,
     errors = as_array(errors, "errors", ndim=1, spec="(epochs,)")
     if errors.size and errors.min() < 0:
         raise ValueError("errors must be counts >= 0")
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (5.0, 4.0))
     epochs = np.arange(1, errors.shape[0] + 1)
     ax.plot(epochs, errors, marker="o", label=label)
     ax.set_ylim(bottom=0)

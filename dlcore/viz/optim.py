@@ -17,7 +17,7 @@ import numpy as np
 
 from .._checks import as_array, check_int, check_positive, shape_str
 from ..optim.surfaces import ResolvedSurface, loss_grid, resolve_surface
-from .style import CMAP, CYCLE, PALETTE
+from .style import CMAP, CYCLE, PALETTE, axes_or_new
 
 __all__ = ["OPTIMIZER_LABELS", "OPTIMIZER_STYLE", "contour_levels", "plot_optim_surface",
            "plot_optim_paths", "plot_optim_curves", "plot_stability_region"]
@@ -56,14 +56,6 @@ def contour_levels(Z: np.ndarray, base: float | None, n: int = 14) -> np.ndarray
     return base + np.geomspace(lo, hi, n)
 
 
-def _new_axes(ax, figsize=(5.6, 4.2)):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=figsize, layout="constrained")
-    return ax
-
-
 def _style(name, i: int) -> dict:
     if name in OPTIMIZER_STYLE:
         return dict(OPTIMIZER_STYLE[name])
@@ -97,7 +89,7 @@ def plot_optim_surface(surface="valley", ax=None, *, xlim=None, ylim=None, level
     """
     levels = check_int(levels, "levels", minimum=2)
     surf = resolve_surface(surface, surface_kw, xlim, ylim)
-    ax = _new_axes(ax)
+    ax = axes_or_new(ax, (5.6, 4.2))
     _draw_contours(ax, surf, levels)
     ax.set_title(title or f"Error surface: {surf.label}")
     ax.set_xlabel("x (first parameter)")
@@ -157,7 +149,7 @@ def plot_optim_curves(curves, ax=None, *, logy: bool = True, xlabel: str = "step
     """
     if not isinstance(curves, dict) or not curves:
         raise TypeError("curves must be a non-empty dict name -> values of shape (S + 1,)")
-    ax = _new_axes(ax, figsize=(5.6, 3.8))
+    ax = axes_or_new(ax, figsize=(5.6, 3.8))
     for i, (name, values) in enumerate(curves.items()):
         arr = as_array(values, f"curves[{name!r}]", ndim=1, finite=False, spec="(S + 1,)")
         if logy:
@@ -194,7 +186,7 @@ def plot_stability_region(h: float = 1.0, ax=None, *, point=None, max_beta: floa
     betas = np.linspace(0.0, max_beta, 200)
     mom = np.array([stability_limit(h, "momentum", b) * h for b in betas])
     nag = np.array([stability_limit(h, "nag", b) * h for b in betas])
-    ax = _new_axes(ax, figsize=(5.6, 3.8))
+    ax = axes_or_new(ax, figsize=(5.6, 3.8))
     ax.fill_between(betas, 0.0, mom, color=PALETTE["sky"], alpha=0.3,
                     label="momentum stable: 0 < ηh < 2(1+β)")
     ax.plot(betas, mom, color=PALETTE["blue"], linewidth=2, label="momentum limit 2(1+β)")

@@ -12,18 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .style import CYCLE, PALETTE
+from .style import CYCLE, PALETTE, axes_or_new
 
 __all__ = ["plot_gradient_norms", "plot_sequence_training", "plot_gate_trace"]
 
-
-def _axes(ax, figsize=(6.4, 4.0)):
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    _, ax = plt.subplots(figsize=figsize, layout="constrained")
-    return ax
 
 
 def _curve(values, name: str) -> np.ndarray:
@@ -43,7 +35,7 @@ def plot_gradient_norms(curves: dict, bounds: dict | None = None, ax=None,
     """
     if not isinstance(curves, dict) or not curves:
         raise TypeError("curves must be a non-empty dict {label: norms}")
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (6.4, 4.0))
     bounds = bounds or {}
     for j, (label, values) in enumerate(curves.items()):
         y = _curve(values, f"curves[{label!r}]")
@@ -114,7 +106,7 @@ def plot_gate_trace(trace: dict, x=None, ax=None, title: str = "Gates over a seq
     """
     if not isinstance(trace, dict) or not trace:
         raise TypeError("trace must be a non-empty dict {gate name: values}")
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (6.4, 4.0))
     T = None
     for j, (name, values) in enumerate(trace.items()):
         y = _curve(values, f"trace[{name!r}]")

@@ -1,8 +1,8 @@
-"""The course palette: Okabe-Ito colours and colour-blind-safe colormaps."""
+"""The course palette (Okabe-Ito colours, colour-blind-safe colormaps) and ``axes_or_new``."""
 
 from __future__ import annotations
 
-__all__ = ["PALETTE", "CYCLE", "CMAP", "DIVERGING"]
+__all__ = ["PALETTE", "CYCLE", "CMAP", "DIVERGING", "axes_or_new"]
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = {
@@ -14,3 +14,13 @@ CYCLE = [PALETTE[c] for c in ("blue", "orange", "green", "vermillion", "purple",
 # Perceptually uniform, readable in grey scale and with colour-vision deficiencies.
 CMAP = "cividis"
 DIVERGING = "PuOr"
+
+
+def axes_or_new(ax=None, figsize=(6.4, 4.0)):
+    """``ax`` when given, else the Axes of a new pyplot figure of ``figsize`` inches (constrained
+    layout), so that a notebook shows it inline."""
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(figsize=figsize, layout="constrained")[1]

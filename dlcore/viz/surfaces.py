@@ -19,7 +19,7 @@ import numpy as np
 
 from .._checks import as_array, check_choice, check_int
 from ..optim.surfaces import loss_at, surface_grid
-from .style import CMAP, CYCLE, PALETTE
+from .style import CMAP, CYCLE, PALETTE, axes_or_new
 
 __all__ = ["loss_surface", "surface_views", "path_on_surface", "loss_by_step",
            "sigmoid_fits", "step_vs_sigmoid_plot"]
@@ -146,10 +146,8 @@ def loss_by_step(losses, ax=None, *, title: str = "Loss during gradient descent"
     losses: (S + 1,) or {label: (S_k + 1,)}; marks: step numbers to highlight with dots;
     colors: one colour per run (default: the course cycle).  Returns the Axes.
     """
-    import matplotlib.pyplot as plt
 
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6.0, 3.6), layout="constrained")
+    ax = axes_or_new(ax, (6.0, 3.6))
     runs = losses if isinstance(losses, dict) else {"loss": losses}
     colors = list(colors) if colors is not None else [CYCLE[k % len(CYCLE)]
                                                       for k in range(len(runs))]
@@ -181,7 +179,6 @@ def sigmoid_fits(X, Y, params, ax=None, *, x_range=(-2.0, 5.0),
     X, Y: (N,) data; params: K pairs (w, b) (a dict label -> (w, b) sets the legend).
     Returns the Axes.
     """
-    import matplotlib.pyplot as plt
 
     from ..neurons import sigmoid_neuron
 
@@ -189,8 +186,7 @@ def sigmoid_fits(X, Y, params, ax=None, *, x_range=(-2.0, 5.0),
     Y = as_array(Y, "Y", ndim=1, spec="(N,)")
     if X.shape != Y.shape:
         raise ValueError(f"Y must have the shape of X {X.shape}; got {Y.shape}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6.0, 3.8), layout="constrained")
+    ax = axes_or_new(ax, (6.0, 3.8))
     items = params.items() if isinstance(params, dict) else (
         (f"w = {w:g}, b = {b:g}", (w, b)) for w, b in params)
     xs = np.linspace(*x_range, 301)
@@ -212,7 +208,6 @@ def step_vs_sigmoid_plot(w0: float = -0.5, w1: float = 1.0, ax=None, *, marks=(0
     w0: bias, w1: weight (real numbers); marks: inputs to highlight on both curves.
     Returns the Axes.
     """
-    import matplotlib.pyplot as plt
 
     from ..neurons import sigmoid_neuron, step
 
@@ -220,8 +215,7 @@ def step_vs_sigmoid_plot(w0: float = -0.5, w1: float = 1.0, ax=None, *, marks=(0
         if isinstance(v, bool) or not isinstance(v, numbers.Real) or not np.isfinite(v):
             raise TypeError(f"{name} must be a finite real number; got {v!r}")
     marks = as_array(marks, "marks", ndim=1, spec="(K,)")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6.0, 3.6), layout="constrained")
+    ax = axes_or_new(ax, (6.0, 3.6))
     xs = np.linspace(0.0, 1.0, 1001)
     ax.plot(xs, step(w1 * xs + w0), color=PALETTE["blue"], label="perceptron (step)")
     ax.plot(xs, sigmoid_neuron(xs, float(w1), float(w0)), color=PALETTE["orange"],

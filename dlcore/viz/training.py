@@ -14,7 +14,7 @@ import numpy as np
 
 from .._checks import check_labels
 from ..nn.experiments import class_grid, loss_curve_verdict
-from .style import CYCLE, PALETTE
+from .style import CYCLE, PALETTE, axes_or_new
 
 __all__ = ["plot_history", "plot_lr_curves", "plot_class_regions", "plot_layer_std"]
 
@@ -23,20 +23,13 @@ _CLASS_COLOURS = [PALETTE["blue"], PALETTE["orange"], PALETTE["green"], PALETTE[
                   PALETTE["grey"], "#7f3b08"]
 
 
-def _axes(ax, figsize=(6.0, 3.8)):
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    return plt.subplots(figsize=figsize, layout="constrained")[1]
-
 
 def plot_history(history, ax=None, title: str = "Training and validation loss"):
     """Per-epoch training (solid) and validation (dashed) loss of a ``History``.
 
     Returns the Axes.
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (6.0, 3.8))
     epochs = np.arange(1, len(history.train_loss) + 1)
     ax.plot(epochs, history.train_loss, color=CYCLE[0], lw=2, label="training loss")
     if history.val_loss:
@@ -55,7 +48,7 @@ def plot_lr_curves(histories: dict, ax=None):
     A diverged run ends with a cross at its last finite loss; losses above 1e6 are drawn at
     1e6.  Returns the Axes.
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (6.0, 3.8))
     for i, (lr, h) in enumerate(sorted(histories.items())):
         losses = np.asarray(h.train_loss, dtype=np.float64)
         finite = losses[np.isfinite(losses)]
@@ -81,7 +74,7 @@ def plot_class_regions(model, X, y, ax=None, resolution: int = 120, title: str |
     y = check_labels(y, None, "y", n=np.asarray(X).shape[0])
     n_classes = max(int(labels.max()), int(y.max())) + 1
     colours = _CLASS_COLOURS[:n_classes]
-    ax = _axes(ax, figsize=(4.2, 4.0))
+    ax = axes_or_new(ax, figsize=(4.2, 4.0))
     ax.imshow(labels, origin="lower", extent=extent, cmap=ListedColormap(colours),
               vmin=-0.5, vmax=n_classes - 0.5, alpha=0.35, aspect="auto",
               interpolation="nearest")
@@ -102,7 +95,7 @@ def plot_layer_std(stats: dict, quantity: str = "post", ax=None):
     The y axis is logarithmic, so a std that shrinks by a constant factor per layer is a
     straight line.  Returns the Axes.
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (6.0, 3.8))
     for i, (label, s) in enumerate(stats.items()):
         stds = s.std(quantity)
         ax.plot(np.arange(1, stds.size + 1), np.maximum(stds, 1e-300), "o-", lw=2,
