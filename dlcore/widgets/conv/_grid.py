@@ -23,7 +23,7 @@ from matplotlib.colors import to_rgba
 
 from ..._checks import check_int
 from ...viz.conv import format_number, outline_segments
-from .._base import CMAP, DIVERGING, DPI, PALETTE, make_figure, view
+from .._base import CMAP, DIVERGING, DPI, PALETTE, colour_limits, make_figure, view
 from ._redraw import GridApp, axes_fraction
 
 __all__ = ["NumberGrid", "parse_matrix", "matrix_text", "shifted", "fmt", "figure_row",
@@ -197,18 +197,7 @@ class NumberGrid:
         """
         values = np.asarray(values, dtype=np.float64)
         h, w = values.shape
-        finite = values[np.isfinite(values)]
-        lo = float(finite.min()) if finite.size else 0.0
-        hi = float(finite.max()) if finite.size else 1.0
-        if diverging is None:
-            diverging = lo < 0 < hi
-        if diverging:
-            m = max(-lo, hi, 1e-12)
-            vmin, vmax = (-m if vmin is None else vmin), (m if vmax is None else vmax)
-        vmin = lo if vmin is None else vmin
-        vmax = hi if vmax is None else vmax
-        if vmax <= vmin:
-            vmin, vmax = vmin - 1.0, vmax + 1.0
+        vmin, vmax, diverging = colour_limits(values, vmin, vmax, diverging)
         self.image.set_cmap(DIVERGING if diverging else self.cmap)
         self.image.set_data(values)
         self.image.set_clim(vmin, vmax)

@@ -20,7 +20,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.transforms import Bbox
 
 from ...viz.conv import outline_segments
-from .._base import CMAP, DIVERGING, PALETTE, App, make_figure
+from .._base import CMAP, DIVERGING, PALETTE, App, colour_limits, make_figure
 from ..conv._grid import fmt
 
 __all__ = ["grid_text", "Labels", "CellGrid", "Panels", "GridApp", "CELL_PT", "controls_row",
@@ -252,18 +252,7 @@ class CellGrid:
         if self.shape != (h, w):
             self._set_shape(h, w)
             changed.add("shape")
-        finite = values[np.isfinite(values)]
-        lo = float(finite.min()) if finite.size else 0.0
-        hi = float(finite.max()) if finite.size else 1.0
-        if diverging is None:
-            diverging = lo < 0 < hi
-        if diverging:
-            m = max(-lo, hi, 1e-12)
-            vmin, vmax = (-m if vmin is None else vmin), (m if vmax is None else vmax)
-        vmin = lo if vmin is None else vmin
-        vmax = hi if vmax is None else vmax
-        if vmax <= vmin:
-            vmin, vmax = vmin - 1.0, vmax + 1.0
+        vmin, vmax, diverging = colour_limits(values, vmin, vmax, diverging)
         key = (values.tobytes(), values.shape, vmin, vmax, bool(diverging), bool(numbers),
                None if labels is None else tuple(map(tuple, labels)))
         if key != self._numbers:
