@@ -14,23 +14,13 @@ import numpy as np
 from .. import neurons
 from ..data.synthetic import blobs
 from ..data.tables import boolean_table
+from ._answers import numbers
 from ._registry import exercise
 
 __all__: list[str] = []
 
 BLOB_CENTERS = np.array([[1.0, 1.0], [3.0, 3.0]])
 U = np.array([1.0, 1.0, -4.0])  # the separator x1 + x2 = 4 of exercise 03.3 (not normalised)
-
-
-def _vector(answer, n: int) -> np.ndarray:
-    arr = np.asarray(answer, dtype=float).reshape(-1)
-    if arr.size != n:
-        raise ValueError(f"expected {n} numbers, got {arr.size}")
-    return arr
-
-
-def _number(answer) -> float:
-    return float(_vector(answer, 1)[0])
 
 
 def _with_bias(X) -> np.ndarray:
@@ -64,7 +54,7 @@ answer = dl.neurons.perceptron_step(np.array([-1.0, 1.0]), np.array([1.0, 1.0]),
 ```
 """)
 def _check_03_1(answer):
-    a = _vector(answer, 2)
+    a = numbers(answer, 2)
     w, x, y = np.array([-1.0, 1.0]), np.array([1.0, 1.0]), 1
     if np.allclose(a, w + y * x):
         return ("you updated although ŷ = y: either np.sign(0) = 0 (the course uses +1) or an "
@@ -89,7 +79,7 @@ answer = int(errors.sum())   # errors per epoch: 2, 3, 3, 2, 1, 0
 The total is **11**, in 6 epochs (the last one clean).
 """)
 def _check_03_2(answer):
-    a = _number(answer)
+    a = float(numbers(answer, 1)[0])
     X, y = boolean_table("AND", labels="pm")
     X1 = _with_bias(X)
     result = neurons.train_perceptron(X1, y)
@@ -124,7 +114,7 @@ answer = (R / gamma) ** 2
 ```
 """)
 def _check_03_3(answer):
-    a = _number(answer)
+    a = float(numbers(answer, 1)[0])
     X, y = blobs(40, centers=BLOB_CENTERS, std=0.5, labels="pm", seed=0)
     X1 = _with_bias(X)
     R = np.linalg.norm(X1, axis=1).max()

@@ -10,16 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 from .. import activations, data, losses, neurons, optim
+from ._answers import number as _number
 from ._registry import exercise
 
 __all__: list[str] = []
-
-
-def _number(answer, what: str = "one number") -> float:
-    arr = np.asarray(answer, dtype=float)
-    if arr.size != 1:
-        raise ValueError(f"expected {what}, got an array of shape {arr.shape}")
-    return float(arr.reshape(()))
 
 
 def _pair(answer) -> np.ndarray:

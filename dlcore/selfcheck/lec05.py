@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
+from ._answers import number
 from ._registry import exercise
-
-
-def _number(answer) -> float:
-    if isinstance(answer, bool) or not isinstance(answer, (numbers.Real, np.ndarray)) \
-            or np.size(answer) != 1:
-        raise TypeError("the answer must be a single number")
-    return float(np.asarray(answer).reshape(()))
 
 
 @exercise("05.1", "Parameters of a 2-3-3-1 network", solution="""
@@ -31,7 +23,7 @@ def _check_params(answer):
     from ..counting import mlp_counts
 
     c = mlp_counts([2, 3, 3, 1])
-    value = _number(answer)
+    value = number(answer, strict=True)
     if value == c.weights:
         return "that counts the weights only: every neuron also has a bias"
     if value == c.neurons:
@@ -55,7 +47,7 @@ def _check_xnor(answer):
 
     if not isinstance(answer, (tuple, list, np.ndarray)) or len(answer) != 3:
         return "give three numbers: (weight from OR, weight from AND, output bias)"
-    v_or, v_and, bias = (_number(a) for a in answer)
+    v_or, v_and, bias = (number(a, strict=True) for a in answer)
     X, _ = boolean_table("XNOR")
     out = threshold_net_forward(X, xor_layers((v_or, v_and), bias))[:, 0]
     if np.array_equal(out, boolean_table("XNOR")[1]):
@@ -80,7 +72,7 @@ def _check_plateau(answer):
 
     a, b, c = 2.0, 0.5, 1.5
     expected = float(tower_mlp(*tower_weights(a, b, c, 8.0, (0.0, 2.0)))(np.array([[50.0]]))[0, 0])
-    value = _number(answer)
+    value = number(answer, strict=True)
     if np.isclose(value, c):
         return "that is c, the value the formula seems to promise; far right both sigmoids are 1"
     if np.isclose(value, a):
@@ -102,7 +94,7 @@ def _check_towers(answer):
     from ..counting import mlp_counts
 
     expected = mlp_counts([1, 16, 1]).parameters
-    value = _number(answer)
+    value = number(answer, strict=True)
     if value == expected - 1:
         return "you forgot the output unit's bias"
     if value == mlp_counts([1, 16, 1]).weights:

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import numbers
+from functools import partial
 
 import numpy as np
 
+from ._answers import close, number
 from ._registry import exercise
 
 _ETA = 0.5
-
-
-def _number(answer) -> float:
-    if isinstance(answer, bool) or not isinstance(answer, (numbers.Real, np.ndarray)) \
-            or np.size(answer) != 1:
-        raise TypeError("the answer must be a single number")
-    return float(np.asarray(answer).reshape(()))
+_close = partial(close, rtol=1e-4, atol=1e-7)
 
 
 def _chain(**kw):
@@ -33,10 +28,6 @@ def _chain(**kw):
     return values
 
 
-def _close(a, b) -> bool:
-    return bool(np.isclose(a, b, rtol=1e-4, atol=1e-7))
-
-
 @exercise("06.1", "dL/dw3 of the thin chain with w3 = 1", solution="""
 Forward with $x = 1, y = 1, w_1 = 0.5, b_1 = 0, w_2 = -1, w_3 = 1$: $h_1 = \\sigma(0.5) =
 0.62246$, $h_2 = \\sigma(-0.62246) = 0.34923$, $\\hat y = \\sigma(0.34923) = 0.58643$.
@@ -49,7 +40,7 @@ In code: `L = dl.engine.chain_example(w3=1.0); L.backward()` and read the `grad`
 def _check_dw3(answer):
     v = _chain(w3=1.0)
     expected = v["w3"].grad
-    value = _number(answer)
+    value = number(answer, strict=True)
     y_hat, h2 = v["y_hat"].data, v["h2"].data
     if _close(value, -expected):
         return "the sign is flipped: dL/dy_hat = -(y - y_hat), which is negative here"
@@ -82,7 +73,7 @@ def _check_paths(answer):
     net["loss"].backward()
     w = net["weights"]["w1_21"]
     paths = path_products(net["loss"], w)
-    value = _number(answer)
+    value = number(answer, strict=True)
     for p in paths:
         if _close(value, p.product):
             return "that is one path's product; z2(1) feeds both units of layer 2: add both paths"
@@ -155,7 +146,7 @@ def _check_bce(answer):
     loss = -(1.0 * y_hat.log())
     loss.backward()
     p = y_hat.data
-    value = _number(answer)
+    value = number(answer, strict=True)
     if _close(value, -z.grad):
         return "the sign is flipped: the gradient is y_hat - y, negative when y_hat < y = 1"
     if _close(value, (p - 1.0) / (p * (1 - p))):
@@ -180,7 +171,7 @@ loss.
 def _check_update(answer):
     v = _chain()
     w3, g = v["w3"].data, v["w3"].grad
-    value = _number(answer)
+    value = number(answer, strict=True)
     if _close(value, w3 + _ETA * _ETA * g):
         return ("that keeps the classmate's two slips: eta inside the derivative and a plus "
                 "sign in the update")

@@ -9,15 +9,12 @@ from __future__ import annotations
 import numpy as np
 
 from .. import counting, layers
+from ._answers import close as _close
 from ._answers import number as _number
 from ._answers import numbers as _numbers
 from ._registry import exercise
 
 __all__: list[str] = []
-
-
-def _close(a, b, tol=1e-4) -> bool:
-    return bool(np.allclose(a, b, atol=tol, rtol=0))
 
 
 @exercise("08.1", "Parameters of a 784-100-10 network", solution=r"""
@@ -107,7 +104,7 @@ def _check_he(answer):
     got = _number(answer)
     fan_in, fan_out = fan_in_fan_out((128, 256))
     expected = np.sqrt(2.0 / fan_in)
-    if _close(got, expected ** 2, 1e-6):
+    if _close(got, expected ** 2, atol=1e-6):
         return "that is the variance 2 / fan_in; the std is its square root"
     if _close(got, np.sqrt(2.0 / (fan_in + fan_out))):
         return "that is Xavier's std, 2 / (fan_in + fan_out); He uses 2 / fan_in"
@@ -115,7 +112,7 @@ def _check_he(answer):
         return "fan_in is the number of INPUTS of the layer (256)"
     if _close(got, np.sqrt(1.0 / fan_in)):
         return "He doubles the variance for ReLU: 2 / fan_in, not 1 / fan_in"
-    return None if _close(got, expected, 1e-5) else "std = sqrt(2 / fan_in)"
+    return None if _close(got, expected, atol=1e-5) else "std = sqrt(2 / fan_in)"
 
 
 @exercise("08.5", "Mean and std of a batch-norm output with gamma = 0.5, beta = 3", solution=r"""
@@ -132,7 +129,7 @@ def _check_bn_moments(answer):
     z = np.random.default_rng(0).normal(5.0, 2.0, size=(1000, 1))
     out, _ = layers.batchnorm_forward(z, np.array([0.5]), np.array([3.0]), eps=0.0)
     expected = np.array([out.mean(), out.std()])
-    if _close(got, expected[::-1], 1e-3):
+    if _close(got, expected[::-1], atol=1e-3):
         return "mean and std are swapped: beta sets the mean and gamma the std"
-    return None if _close(got, expected, 1e-3) else (
+    return None if _close(got, expected, atol=1e-3) else (
         "z_hat has mean 0 and std 1; what do gamma * z_hat + beta have?")
