@@ -50,3 +50,27 @@ def test_draw_value_graph_bad_input():
         G.draw_value_graph(Value(1.0) * 2.0, max_columns=1)
     with pytest.raises(TypeError, match="True or False"):
         G.draw_value_graph(Value(1.0) * 2.0, show_grad=1)
+
+
+def test_one_layout_row_or_wrapped():
+    loss = engine.chain_example()
+    row = G.graph_layout(loss)
+    wrapped = G.graph_layout(loss, max_columns=4)
+    assert row["rows"] == 1 and wrapped["rows"] >= 3 and wrapped["columns"] == 4
+    # Same node order inside a column: wrapping only moves columns, it never reorders rows.
+    assert set(row["values"]) == set(wrapped["values"]) == set(topological_order(loss))
+    xs = {round(x, 9) for x, _ in wrapped["values"].values()}
+    assert max(xs) - min(xs) <= 3.0  # four columns one unit apart
+    assert G.snake_layout(loss, max_columns=4) == wrapped
+    with pytest.raises(ValueError, match="left-to-right"):
+        G.graph_layout(loss, rankdir="TB", max_columns=4)
+
+
+def test_draw_graph_wraps_like_draw_value_graph():
+    loss = engine.chain_example()
+    loss.backward()
+    one = G.draw_graph(loss, max_columns=8).axes[0]
+    other = G.draw_value_graph(loss).axes[0]
+    pos = lambda ax: {t.get_gid(): t.get_position() for t in ax.texts if t.get_gid()}
+    assert pos(one) == pos(other) and len(pos(one)) > 17
+    assert "\n" in one.get_title() and "\n" not in other.get_title()

@@ -8,9 +8,10 @@ The graphs these draw are built and differentiated in the core: ``dlcore.engine`
 
 - ``chains``: ``plot_chain_gradients`` (shrinking sigma' products, computed by
   ``dlcore.nn.thin_chain_gradients``).
-- ``drawing``: ``graph_layout``, ``draw_graph`` (a graph in one row, ``dl.draw_graph``),
-  ``snake_layout``, ``draw_value_graph`` (a graph wrapped into rows, with edge labels for local
-  derivatives).
+- ``drawing``: one layout, ``graph_layout`` (one row, or wrapped into rows with
+  ``max_columns``; ``snake_layout`` is the wrapped one), and one drawer, ``draw_graph``
+  (``dl.draw_graph``; boxes, circles and edge labels for local derivatives);
+  ``draw_value_graph`` is ``draw_graph`` wrapped into rows of 8.
 """
 
 from .chains import plot_chain_gradients
