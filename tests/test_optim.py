@@ -724,6 +724,23 @@ def test_loss_on_points_vectorised_or_one_point_at_a_time():
     assert Y[:, 0].tolist() == [0.0, 1.0, 2.0]  # rows follow y
 
 
+def test_one_loss_grid_kept_or_checked():
+    calls = []
+
+    def one_point(theta):
+        calls.append(np.shape(theta))
+        return np.inf if theta[0] > 0.5 else theta[0] - 2.0 * theta[1]
+
+    X, Y, Z = optim.loss_grid(one_point, (-1.0, 1.0), (0.0, 2.0), n=3)
+    assert np.isinf(Z[:, 2]).all() and Z[1, 0] == -3.0  # non-finite values kept
+    calls.clear()
+    with pytest.raises(ValueError, match="must be finite"):
+        optim.loss_grid(one_point, (-1.0, 1.0), (0.0, 2.0), n=3, checked=True)
+    assert set(calls) == {(2,)}  # checked: one point at a time, no vectorised try
+    W, B, Z = optim.surface_grid(lambda t: t[0] - 2.0 * t[1], (-1.0, 0.0, 0.0, 2.0), 3)
+    assert Z[2, 0] == -5.0 and W[0].tolist() == [-1.0, -0.5, 0.0]
+
+
 def test_resolve_surface_by_name_and_by_function():
     named = optim.resolve_surface("quadratic", {"kappa": 4.0})
     assert named.xlim == optim.SURFACES["quadratic"].xlim and named.lstar == 0.0

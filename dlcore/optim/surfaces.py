@@ -9,10 +9,11 @@ Shapes: theta (..., 2) points (x, y); loss_fn -> (...); grad_fn -> (..., 2).
 
 Grids for contour plots: ``resolve_surface`` turns a name or a learner's loss function into a
 ``ResolvedSurface`` (functions, window, start, minimisers); ``loss_on_points`` and ``loss_grid``
-evaluate a loss on points and on a grid.  ``fast_grad`` is a surface's gradient for one point
+evaluate a loss on points and on a grid (the one grid routine; ``checked`` calls it one point at
+a time and requires finite values).  ``fast_grad`` is a surface's gradient for one point
 without per-call checks (for widgets that redraw a whole path on every slider move).
 The sigmoid neuron's error surface (lecture 4) lives in the (w, b) plane: ``check_window``,
-``loss_at`` and ``surface_grid`` (an R x R grid, one checked call per point).
+``loss_at`` and ``surface_grid`` (``loss_grid`` over a (w, b) window, checked).
 """
 
 from __future__ import annotations
@@ -279,15 +280,20 @@ def loss_on_points(loss_fn, points: np.ndarray) -> np.ndarray:
     return out.reshape(points.shape[:-1])
 
 
-def loss_grid(loss_fn, xlim, ylim, n: int = 121):
+def loss_grid(loss_fn, xlim, ylim, n: int = 121, *, checked: bool = False):
     """``(X, Y, Z)``, each (n, n): the loss on an n x n grid over xlim x ylim (rows follow y).
 
     ``loss_fn`` maps points (..., 2) -> (...) or one point (2,) -> a number
-    (``loss_on_points``); unlike ``surface_grid``, non-finite values are kept.
+    (``loss_on_points``); non-finite values are kept.  With ``checked``, ``loss_fn`` is called
+    once per point (2,) and every value must be one finite number (``loss_at``), as for a
+    learner's own loss function.
     """
-    xs, ys = np.linspace(*xlim, n), np.linspace(*ylim, n)
-    X, Y = np.meshgrid(xs, ys)
-    Z = loss_on_points(loss_fn, np.stack([X, Y], axis=-1))
+    X, Y = np.meshgrid(np.linspace(*xlim, n), np.linspace(*ylim, n))
+    if not checked:
+        return X, Y, loss_on_points(loss_fn, np.stack([X, Y], axis=-1))
+    Z = np.empty_like(X)
+    for idx in np.ndindex(X.shape):
+        Z[idx] = loss_at(loss_fn, np.array([X[idx], Y[idx]]))
     return X, Y, Z
 
 
@@ -319,7 +325,8 @@ def loss_at(loss_fn, theta: np.ndarray) -> float:
 
 
 def surface_grid(loss_fn, window, resolution: int = 81):
-    """The loss on a regular grid: ``Z[i, j] = loss_fn([W[i, j], B[i, j]])``.
+    """``loss_grid`` over a window of the (w, b) plane, checked: ``Z[i, j] = loss_fn([W[i, j],
+    B[i, j]])``.
 
     loss_fn: theta (2,) -> float; window: (w_min, w_max, b_min, b_max); resolution: R >= 2.
     Returns W, B, Z, each (R, R); w varies along axis 1 and b along axis 0 (``np.meshgrid``).
@@ -329,8 +336,4 @@ def surface_grid(loss_fn, window, resolution: int = 81):
                         f"{type(loss_fn).__name__}")
     w0, w1, b0, b1 = check_window(window)
     r = check_int(resolution, "resolution", minimum=2)
-    W, B = np.meshgrid(np.linspace(w0, w1, r), np.linspace(b0, b1, r))
-    Z = np.empty_like(W)
-    for idx in np.ndindex(W.shape):
-        Z[idx] = loss_at(loss_fn, np.array([W[idx], B[idx]]))
-    return W, B, Z
+    return loss_grid(loss_fn, (w0, w1), (b0, b1), r, checked=True)
