@@ -485,6 +485,17 @@ def test_tower_network_reproduces_the_formula(a, b, c, k, m):
 
 
 @pytest.mark.lec05
+def test_tower_units_are_the_two_steps_of_the_formula():
+    x = np.linspace(-4, 4, 9)
+    units = nn.tower_units(*nn.tower_weights(-0.5, 2.0, 0.25, (4.0, 7.5), (0.3, 1.7)), x)
+    s = lambda t: 1 / (1 + np.exp(-t))  # noqa: E731
+    np.testing.assert_allclose(units[:, 0], (-0.5 - 2.0) * s(4.0 * (x - 0.3)), rtol=1e-12)
+    np.testing.assert_allclose(units[:, 1], (0.25 - 2.0) * s(7.5 * (x - 1.7)), rtol=1e-12)
+    np.testing.assert_allclose(2.0 + units.sum(axis=1),
+                               _target(x, -0.5, 2.0, 0.25, 4.0, 7.5, 0.3, 1.7), rtol=1e-12)
+
+
+@pytest.mark.lec05
 def test_sigmoid_tower_and_bad_input():
     x = np.array([-3.0, 0.0, 0.5, 3.0])
     s = lambda t: 1 / (1 + np.exp(-t))  # noqa: E731

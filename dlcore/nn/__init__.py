@@ -24,6 +24,7 @@ from .containers import (
     sigmoid_tower,
     tower_mlp,
     tower_sum_weights,
+    tower_units,
     tower_weights,
 )
 from .conv import AvgPool2d, Conv2d, MaxPool2d
@@ -52,8 +53,8 @@ __all__ = [
     "Linear", "Identity", "Flatten", "Dropout", "BatchNorm1d", "BatchNorm2d",
     "ReLU", "Sigmoid", "Tanh", "LeakyReLU", "ACTIVATIONS",
     "CrossEntropyLoss", "MSELoss", "BCEWithLogitsLoss", "SquaredErrorLoss",
-    "Sequential", "MLP", "tower_weights", "sigmoid_tower", "tower_mlp", "tower_sum_weights",
-    "init_weights", "fan_in_fan_out", "SCHEMES",
+    "Sequential", "MLP", "tower_weights", "sigmoid_tower", "tower_mlp", "tower_units",
+    "tower_sum_weights", "init_weights", "fan_in_fan_out", "SCHEMES",
     "fit", "predict", "accuracy", "confusion_matrix", "batch_order", "History",
     "Conv2d", "MaxPool2d", "AvgPool2d",
     "RNN", "LSTM", "GRU", "LastStep",

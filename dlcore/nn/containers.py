@@ -20,7 +20,7 @@ from .layers import Identity, Linear
 from .module import Module
 
 __all__ = ["Sequential", "MLP", "ACTIVATIONS", "tower_weights", "sigmoid_tower", "tower_mlp",
-           "tower_sum_weights"]
+           "tower_units", "tower_sum_weights"]
 
 ACTIVATIONS = {"relu": ReLU, "sigmoid": Sigmoid, "tanh": Tanh, "leaky_relu": LeakyReLU,
                "identity": Identity}
@@ -167,6 +167,17 @@ def tower_mlp(w1, b1, w2, b2):
     net = MLP([1, w1.shape[0], 1], activation="sigmoid", rng=0)
     net.load_state_dict({"0.weight": w1, "0.bias": b1, "2.weight": w2, "2.bias": b2})
     return net
+
+
+def tower_units(w1, b1, w2, b2, x):
+    """Each hidden unit's share of the output of ``tower_mlp(w1, b1, w2, b2)`` on x (N,).
+
+    Returns u (N, H) with ``u[:, j] = w2[0, j] s(w1[j, 0] x + b1[j])``; the net's output is
+    ``b2 + u.sum(axis=1)``.
+    """
+    net = tower_mlp(w1, b1, w2, b2)
+    x = as_array(x, "x", ndim=1, spec="(N,)")
+    return net[:2](x[:, None]) * net[2].weight.data[0]
 
 
 def tower_sum_weights(fn, n_towers: int, k: float, lo: float, hi: float):

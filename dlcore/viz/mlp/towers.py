@@ -8,7 +8,8 @@ Dripta MJ, *Deep Learning: The Basics*, whose output climbs from b to a and then
 (the top plateau is not c).  A tower ``s(k (x - l)) - s(k (x - r))`` is that net with
 (a, b, c) = (h, 0, -h); n towers side by side approximate a function the way a bar chart does,
 which is the constructive idea behind the universal approximation theorem.  The nets come from
-``dlcore.nn`` (``tower_weights``, ``tower_sum_weights``, ``tower_mlp``); these functions draw them.
+``dlcore.nn`` (``tower_weights``, ``tower_sum_weights``, ``tower_mlp``, ``tower_units``); these
+functions draw them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..._checks import as_array
-from ...nn import tower_mlp, tower_sum_weights
+from ...nn import tower_mlp, tower_sum_weights, tower_units, tower_weights
 
 __all__ = ["plot_towers", "plot_tower_approximation"]
 
@@ -30,23 +31,22 @@ def plot_towers(a=3.0, b=1.0, c=2.0, k=10.0, m=(-1.0, 1.0), x=None, ax=None):
     """
     from matplotlib.figure import Figure
 
-    from ...nn import tower_weights
     from ..style import PALETTE
 
-    w1, b1, w2, b2 = tower_weights(a, b, c, k, m)
-    m1, m2 = -b1 / w1[:, 0]
+    weights = tower_weights(a, b, c, k, m)  # also checks m: a pair (m1, m2)
+    m1, m2 = (float(v) for v in np.asarray(m, dtype=float))
     if x is None:
         span = max(abs(m2 - m1), 1.0)
         x = np.linspace(min(m1, m2) - span, max(m1, m2) + span, 400)
     x = as_array(x, "x", ndim=1, spec="(N,)")
-    y_hat = tower_mlp(w1, b1, w2, b2)(x[:, None])[:, 0]
-    hidden = 1.0 / (1.0 + np.exp(-(x[:, None] * w1[:, 0] + b1)))
+    y_hat = tower_mlp(*weights)(x[:, None])[:, 0]
+    units = tower_units(*weights, x)
     if ax is None:
         ax = Figure(figsize=(6.4, 3.8), layout="constrained").add_subplot()
     ax.plot(x, y_hat, color=PALETTE["blue"], lw=2.2, label="network output y_hat(x)")
-    ax.plot(x, b2[0] + w2[0, 0] * hidden[:, 0], "--", color=PALETTE["orange"],
+    ax.plot(x, b + units[:, 0], "--", color=PALETTE["orange"],
             label=f"b + (a - b) s(k (x - m1)), m1 = {m1:g}")
-    ax.plot(x, b2[0] + w2[0, 1] * hidden[:, 1], "--", color=PALETTE["green"],
+    ax.plot(x, b + units[:, 1], "--", color=PALETTE["green"],
             label=f"b + (c - b) s(k (x - m2)), m2 = {m2:g}")
     top = float(a) + float(c) - float(b)
     for level, name in ((b, "b"), (a, "a"), (top, "a + c - b")):
