@@ -14,17 +14,17 @@ from hypothesis import strategies as st
 
 from dlcore import counting as C
 from dlcore.counting import (
-    AdaptiveAvgPool2d,
-    AvgPool2d,
-    Conv2d,
-    Dropout,
-    Flatten,
-    Linear,
-    LocalResponseNorm,
-    MaxPool2d,
-    ReLU,
-    Subsample2d,
-    Tanh,
+    AdaptiveAvgPool2dSpec,
+    AvgPool2dSpec,
+    Conv2dSpec,
+    DropoutSpec,
+    FlattenSpec,
+    LinearSpec,
+    LocalResponseNormSpec,
+    MaxPool2dSpec,
+    ReLUSpec,
+    Subsample2dSpec,
+    TanhSpec,
     conv2d_params,
     gru_params,
     linear_params,
@@ -208,8 +208,8 @@ def test_to_torch_matches_twin(name):
 @needs_torch
 @pytest.mark.lec11
 def test_to_torch_of_a_layer_list_with_bias_free_layers():
-    layers = [Conv2d(8, 3, padding=1, bias=False), Subsample2d(2, bias=False), Flatten(),
-              Linear(5, bias=False)]
+    layers = [Conv2dSpec(8, 3, padding=1, bias=False), Subsample2dSpec(2, bias=False), FlattenSpec(),
+              LinearSpec(5, bias=False)]
     built = C.to_torch(layers, input_shape=(2, 6, 6), device=META)
     assert numel(built) == 2 * 9 * 8 + 8 + 8 * 3 * 3 * 5
     assert summarize(layers, (2, 6, 6)).total_params == numel(built)
@@ -261,15 +261,15 @@ def test_khapra_alexnet_variant():
     assert s.row("flatten").output_shape == (1024,)
     assert round(s.row("conv3").weights / 1e6, 2) == 0.88  # the slide's "0.8M" rounds badly
     # conv2 keeps 27x27 only with P=2 (errata for 002_0ad103dc23bd7991.txt l. 4175-4179)
-    assert summarize([Conv2d(256, 5, padding=2)], (96, 27, 27)).output_shape == (256, 27, 27)
+    assert summarize([Conv2dSpec(256, 5, padding=2)], (96, 27, 27)).output_shape == (256, 27, 27)
 
 
 @pytest.mark.lec10
 @pytest.mark.lec11
 def test_alexnet_pool_sizes_from_the_seed():
     # 002_0ad103dc23bd7991.txt l. 4045-4100: (55-3)/2+1 = 27, (27-3)/2+1 = 13
-    assert summarize([MaxPool2d(3, 2)], (96, 55, 55)).output_shape == (96, 27, 27)
-    assert summarize([MaxPool2d(3, 2)], (256, 27, 27)).output_shape == (256, 13, 13)
+    assert summarize([MaxPool2dSpec(3, 2)], (96, 55, 55)).output_shape == (96, 27, 27)
+    assert summarize([MaxPool2dSpec(3, 2)], (256, 27, 27)).output_shape == (256, 13, 13)
 
 
 @pytest.mark.lec11
@@ -303,7 +303,7 @@ def test_vgg_numbers():
 def test_vgg19_conv_weights_from_a_layer_list():
     layers = []
     for width, depth in ((64, 2), (128, 2), (256, 4), (512, 4), (512, 4)):
-        layers += [Conv2d(width, 3, padding=1), ReLU()] * depth + [MaxPool2d(2)]
+        layers += [Conv2dSpec(width, 3, padding=1), ReLUSpec()] * depth + [MaxPool2dSpec(2)]
     s = summarize(layers, (3, 224, 224))
     assert round(s.total_weights / 1e6, 1) == 20.0
     assert s.output_shape == (512, 7, 7)
@@ -324,7 +324,7 @@ def test_six_filters_on_rgb_is_456_not_156():
     # 002_0ad103dc23bd7991.txt l. 2304-2308
     assert conv2d_params(3, 6, 5) == 456
     assert conv2d_params(3, 6, 5) != 156
-    s = summarize([Conv2d(6, 5)], (3, 32, 32))
+    s = summarize([Conv2dSpec(6, 5)], (3, 32, 32))
     assert (s.output_shape, s.total_params) == ((6, 28, 28), 456)
 
 
@@ -339,7 +339,7 @@ def test_256_to_256_3x3_weights():
     (7, 3, 1, 0, 5), (7, 5, 1, 0, 3), (7, 3, 1, 1, 7), (7, 3, 2, 1, 4), (32, 5, 1, 0, 28),
     (227, 11, 4, 0, 55), (5, 3, 2, 1, 3), (8, 3, 2, 1, 4)])
 def test_output_sizes_from_the_syllabus(n, k, s, p, expected):
-    shape = summarize([Conv2d(2, k, stride=s, padding=p)], (3, n, n)).output_shape
+    shape = summarize([Conv2dSpec(2, k, stride=s, padding=p)], (3, n, n)).output_shape
     assert shape == (2, expected, expected)
 
 
@@ -351,7 +351,7 @@ def test_mlp_counts_3_4_2():
     counts = mlp_counts([3, 4, 2])
     assert counts == (6, 20, 6, 26)
     assert (counts.neurons, counts.weights, counts.parameters) == (6, 20, 26)
-    assert summarize([Linear(4), ReLU(), Linear(2)], (3,)).total_params == 26
+    assert summarize([LinearSpec(4), ReLUSpec(), LinearSpec(2)], (3,)).total_params == 26
 
 
 @pytest.mark.lec08
@@ -435,7 +435,7 @@ def test_recurrent_params_match_torch(kind, d, h):
 def test_conv_layer_shapes_and_macs_match_torch(n, k, s, p, d, groups):
     from torch.utils.flop_counter import FlopCounterMode
 
-    layers = [Conv2d(2 * groups, k, stride=s, padding=p, dilation=d, groups=groups)]
+    layers = [Conv2dSpec(2 * groups, k, stride=s, padding=p, dilation=d, groups=groups)]
     m = nn.Conv2d(3 * groups, 2 * groups, k, stride=s, padding=p, dilation=d, groups=groups,
                   device=META)
     x = torch.empty(1, 3 * groups, n, n + 1, device=META)
@@ -460,7 +460,7 @@ def test_conv_layer_shapes_and_macs_match_torch(n, k, s, p, d, groups):
        kind=st.sampled_from(["MaxPool2d", "AvgPool2d"]))
 def test_pool_shapes_match_torch(n, k, s, p, kind):
     assume(p <= k // 2)
-    spec = {"MaxPool2d": MaxPool2d, "AvgPool2d": AvgPool2d}[kind](k, s, padding=p)
+    spec = {"MaxPool2d": MaxPool2dSpec, "AvgPool2d": AvgPool2dSpec}[kind](k, s, padding=p)
     x = torch.empty(1, 2, n, n, device=META)
     if n + 2 * p < k:
         with pytest.raises(ValueError, match="does not fit"):
@@ -526,13 +526,27 @@ def test_input_shape_override_and_auto_names():
     # the adaptive pool makes the classifier independent of the input size
     assert s.total_params == 61_100_840
     assert s.row("pool5").output_shape != (256, 6, 6)
-    auto = summarize([Conv2d(4, 3), ReLU(), Conv2d(4, 3, name="conv1"), ReLU(),
-                      LocalResponseNorm(3), Dropout(0.1), Tanh(), AdaptiveAvgPool2d((2, 3)),
-                      Flatten(), Linear(3)], (1, 9, 9))
+    auto = summarize([Conv2dSpec(4, 3), ReLUSpec(), Conv2dSpec(4, 3, name="conv1"), ReLUSpec(),
+                      LocalResponseNormSpec(3), DropoutSpec(0.1), TanhSpec(),
+                      AdaptiveAvgPool2dSpec((2, 3)), FlattenSpec(), LinearSpec(3)], (1, 9, 9))
     assert [r.name for r in auto.rows] == ["conv2", "relu1", "conv1", "relu2", "norm1", "drop1",
                                            "tanh1", "avgpool1", "flatten1", "fc1"]
     assert auto.row("avgpool1").output_shape == (4, 2, 3)
     assert auto.output_shape == (3,)
+
+
+@pytest.mark.lec11
+def test_specs_are_not_the_nn_modules_and_keep_the_torch_kind():
+    import dlcore as dl
+
+    assert dl.counting.Conv2dSpec is not dl.nn.Conv2d
+    assert {"Conv2dSpec", "LinearSpec", "ReLUSpec"} <= set(C.__all__)
+    assert not {"Conv2d", "Linear", "ReLU"} & set(C.__all__)
+    s = summarize([Conv2dSpec(2, 3), ReLUSpec(), FlattenSpec(), LinearSpec(4)], (1, 5, 5))
+    assert [r.kind for r in s.rows] == ["Conv2d", "ReLU", "Flatten", "Linear"]
+    # A notebook saved with the old names still counts the same network.
+    old = summarize([C.Conv2d(2, 3), C.ReLU(), C.Flatten(), C.Linear(4)], (1, 5, 5))
+    assert old.rows == s.rows and old.total_params == 20 + 76
 
 
 # --------------------------------------------------------------------------------------------
@@ -551,11 +565,11 @@ def test_non_positive_sizes():
     with pytest.raises(ValueError, match=r"sizes\[1\] must be >= 1"):
         mlp_counts([3, 0, 2])
     with pytest.raises(ValueError, match="out_channels must be >= 1"):
-        Conv2d(0, 3)
+        Conv2dSpec(0, 3)
     with pytest.raises(ValueError, match="stride must be >= 1"):
-        MaxPool2d(2, stride=0)
+        MaxPool2dSpec(2, stride=0)
     with pytest.raises(ValueError, match=r"input_shape\[1\] must be >= 1"):
-        summarize([ReLU()], (3, 0, 4))
+        summarize([ReLUSpec()], (3, 0, 4))
 
 
 @pytest.mark.lec11
@@ -571,9 +585,9 @@ def test_wrong_types():
     with pytest.raises(ValueError, match=r"k must be an int or a pair \(height, width\)"):
         conv2d_params(3, 4, (3, 3, 3))
     with pytest.raises(TypeError, match="layer 1 must be a layer spec"):
-        summarize([ReLU(), "conv"], (3, 8, 8))
+        summarize([ReLUSpec(), "conv"], (3, 8, 8))
     with pytest.raises(ValueError, match=r"p must lie in \[0, 1\)"):
-        Dropout(1.5)
+        DropoutSpec(1.5)
 
 
 @pytest.mark.lec11
@@ -581,33 +595,33 @@ def test_groups_must_divide_channels():
     with pytest.raises(ValueError, match="divisible by groups; got c_in=6, c_out=4, groups=4"):
         conv2d_params(6, 4, 3, groups=4)
     with pytest.raises(ValueError, match="out_channels=6, groups=4"):
-        Conv2d(6, 3, groups=4)
+        Conv2dSpec(6, 3, groups=4)
     with pytest.raises(ValueError, match=r"layer 0 'conv1' \(Conv2d\).*C=3.*groups=2"):
-        summarize([Conv2d(8, 3, groups=2)], (3, 8, 8))
+        summarize([Conv2dSpec(8, 3, groups=2)], (3, 8, 8))
 
 
 @pytest.mark.lec11
 def test_kernel_that_does_not_fit_names_layer_and_sizes():
-    layers = [Conv2d(6, 5), MaxPool2d(2), Conv2d(16, 5, name="c3")]
+    layers = [Conv2dSpec(6, 5), MaxPool2dSpec(2), Conv2dSpec(16, 5, name="c3")]
     with pytest.raises(ValueError, match=r"layer 2 'c3' \(Conv2d\) with input shape "
                                          r"\(6, 4, 4\): kernel 5 does not fit input height 4"):
         summarize(layers, (1, 12, 12))
     with pytest.raises(ValueError, match=r"layer 0 'conv1'.*kernel 3 does not fit input width 6 "
                                          r"with padding 0: the kernel width 3 \(dilation 3 "
                                          r"makes it 7\)"):
-        summarize([Conv2d(2, 3, dilation=3)], (1, 9, 6))
+        summarize([Conv2dSpec(2, 3, dilation=3)], (1, 9, 6))
     with pytest.raises(ValueError, match=r"layer 1 'pool1' \(MaxPool2d\).*kernel 3 does not fit"):
-        summarize([ReLU(), MaxPool2d(3)], (1, 2, 2))
+        summarize([ReLUSpec(), MaxPool2dSpec(3)], (1, 2, 2))
 
 
 @pytest.mark.lec11
 def test_linear_needs_a_flat_input():
     with pytest.raises(ValueError, match=r"layer 1 'fc1' \(Linear\) with input shape "
                                          r"\(6, 28, 28\): Linear expects a flat input .*Flatten"):
-        summarize([Conv2d(6, 5), Linear(10)], (1, 32, 32))
+        summarize([Conv2dSpec(6, 5), LinearSpec(10)], (1, 32, 32))
     with pytest.raises(ValueError, match=r"Conv2d expects an image input of shape \(C, H, W\); "
                                          r"got \(10,\)"):
-        summarize([Linear(10), Conv2d(3, 1)], (4,))
+        summarize([LinearSpec(10), Conv2dSpec(3, 1)], (4,))
 
 
 @pytest.mark.lec11
@@ -620,14 +634,14 @@ def test_unknown_architecture_lists_names():
 @pytest.mark.lec11
 def test_bad_architecture_arguments():
     with pytest.raises(ValueError, match=r"input_shape \(C, H, W\) or \(D,\) is required"):
-        summarize([ReLU()])
+        summarize([ReLUSpec()])
     with pytest.raises(ValueError, match=r"input_shape must be \(C, H, W\) or \(D,\)"):
         summarize("alexnet", input_shape=(3, 227))
     with pytest.raises(TypeError, match="architecture must be a name"):
         summarize(42)
     with pytest.raises(ValueError, match="layer names must be unique; repeated: a"):
-        summarize([ReLU(name="a"), ReLU(name="a")], (3,))
+        summarize([ReLUSpec(name="a"), ReLUSpec(name="a")], (3,))
     with pytest.raises(ValueError, match="padding must be at most half the kernel size"):
-        MaxPool2d(2, padding=2)
+        MaxPool2dSpec(2, padding=2)
     with pytest.raises(KeyError, match="no layer named 'conv9'"):
         summarize("lenet5").row("conv9")

@@ -26,17 +26,17 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from .specs import (
-    AdaptiveAvgPool2d,
-    AvgPool2d,
-    Conv2d,
-    Dropout,
-    Flatten,
-    Linear,
-    LocalResponseNorm,
-    MaxPool2d,
-    ReLU,
-    Subsample2d,
-    Tanh,
+    AdaptiveAvgPool2dSpec,
+    AvgPool2dSpec,
+    Conv2dSpec,
+    DropoutSpec,
+    FlattenSpec,
+    LinearSpec,
+    LocalResponseNormSpec,
+    MaxPool2dSpec,
+    ReLUSpec,
+    Subsample2dSpec,
+    TanhSpec,
 )
 
 __all__ = ["ARCHITECTURES", "Architecture", "get_architecture"]
@@ -54,106 +54,106 @@ class Architecture(NamedTuple):
 
 def _lenet5():
     return (
-        Conv2d(6, 5, name="C1"), Tanh(),
-        Subsample2d(2, name="S2"), Tanh(),
-        Conv2d(16, 5, name="C3"), Tanh(),
-        Subsample2d(2, name="S4"), Tanh(),
-        Conv2d(120, 5, name="C5"), Tanh(),
-        Flatten(name="flatten"),
-        Linear(84, name="F6"), Tanh(),
-        Linear(10, name="OUTPUT"),
+        Conv2dSpec(6, 5, name="C1"), TanhSpec(),
+        Subsample2dSpec(2, name="S2"), TanhSpec(),
+        Conv2dSpec(16, 5, name="C3"), TanhSpec(),
+        Subsample2dSpec(2, name="S4"), TanhSpec(),
+        Conv2dSpec(120, 5, name="C5"), TanhSpec(),
+        FlattenSpec(name="flatten"),
+        LinearSpec(84, name="F6"), TanhSpec(),
+        LinearSpec(10, name="OUTPUT"),
     )
 
 
 def _lenet5_modern():
     return (
-        Conv2d(6, 5, name="C1"), Tanh(),
-        AvgPool2d(2, name="S2"),
-        Conv2d(16, 5, name="C3"), Tanh(),
-        AvgPool2d(2, name="S4"),
-        Flatten(name="flatten"),
-        Linear(120, name="C5"), Tanh(),
-        Linear(84, name="F6"), Tanh(),
-        Linear(10, name="OUTPUT"),
+        Conv2dSpec(6, 5, name="C1"), TanhSpec(),
+        AvgPool2dSpec(2, name="S2"),
+        Conv2dSpec(16, 5, name="C3"), TanhSpec(),
+        AvgPool2dSpec(2, name="S4"),
+        FlattenSpec(name="flatten"),
+        LinearSpec(120, name="C5"), TanhSpec(),
+        LinearSpec(84, name="F6"), TanhSpec(),
+        LinearSpec(10, name="OUTPUT"),
     )
 
 
 def _lrn():
-    return LocalResponseNorm(5, alpha=1e-4, beta=0.75, k=2.0)
+    return LocalResponseNormSpec(5, alpha=1e-4, beta=0.75, k=2.0)
 
 
 def _classifier(dropout_first: bool = False, dropout: bool = True):
     """fc6-fc8 as in Caffe (fc, relu, drop) or torchvision (drop, fc, relu)."""
     layers = []
     for i, width in ((6, 4096), (7, 4096)):
-        fc, relu = Linear(width, name=f"fc{i}"), ReLU(name=f"relu{i}")
+        fc, relu = LinearSpec(width, name=f"fc{i}"), ReLUSpec(name=f"relu{i}")
         if not dropout:
             layers += [fc, relu]
         elif dropout_first:
-            layers += [Dropout(0.5, name=f"drop{i}"), fc, relu]
+            layers += [DropoutSpec(0.5, name=f"drop{i}"), fc, relu]
         else:
-            layers += [fc, relu, Dropout(0.5, name=f"drop{i}")]
-    return [*layers, Linear(1000, name="fc8")]
+            layers += [fc, relu, DropoutSpec(0.5, name=f"drop{i}")]
+    return [*layers, LinearSpec(1000, name="fc8")]
 
 
 def _alexnet(groups: int):
     g = groups
     return (
-        Conv2d(96, 11, stride=4, name="conv1"), ReLU(name="relu1"), _lrn(),
-        MaxPool2d(3, 2, name="pool1"),
-        Conv2d(256, 5, padding=2, groups=g, name="conv2"), ReLU(name="relu2"), _lrn(),
-        MaxPool2d(3, 2, name="pool2"),
-        Conv2d(384, 3, padding=1, name="conv3"), ReLU(name="relu3"),
-        Conv2d(384, 3, padding=1, groups=g, name="conv4"), ReLU(name="relu4"),
-        Conv2d(256, 3, padding=1, groups=g, name="conv5"), ReLU(name="relu5"),
-        MaxPool2d(3, 2, name="pool5"),
-        Flatten(name="flatten"),
+        Conv2dSpec(96, 11, stride=4, name="conv1"), ReLUSpec(name="relu1"), _lrn(),
+        MaxPool2dSpec(3, 2, name="pool1"),
+        Conv2dSpec(256, 5, padding=2, groups=g, name="conv2"), ReLUSpec(name="relu2"), _lrn(),
+        MaxPool2dSpec(3, 2, name="pool2"),
+        Conv2dSpec(384, 3, padding=1, name="conv3"), ReLUSpec(name="relu3"),
+        Conv2dSpec(384, 3, padding=1, groups=g, name="conv4"), ReLUSpec(name="relu4"),
+        Conv2dSpec(256, 3, padding=1, groups=g, name="conv5"), ReLUSpec(name="relu5"),
+        MaxPool2dSpec(3, 2, name="pool5"),
+        FlattenSpec(name="flatten"),
         *_classifier(),
     )
 
 
 def _alexnet_khapra():
     return (
-        Conv2d(96, 11, stride=4, name="conv1"), ReLU(name="relu1"),
-        MaxPool2d(3, 2, name="pool1"),
-        Conv2d(256, 5, name="conv2"), ReLU(name="relu2"),
-        MaxPool2d(3, 2, name="pool2"),
-        Conv2d(384, 3, name="conv3"), ReLU(name="relu3"),
-        Conv2d(384, 3, name="conv4"), ReLU(name="relu4"),
-        Conv2d(256, 3, name="conv5"), ReLU(name="relu5"),
-        MaxPool2d(3, 2, name="pool5"),
-        Flatten(name="flatten"),
+        Conv2dSpec(96, 11, stride=4, name="conv1"), ReLUSpec(name="relu1"),
+        MaxPool2dSpec(3, 2, name="pool1"),
+        Conv2dSpec(256, 5, name="conv2"), ReLUSpec(name="relu2"),
+        MaxPool2dSpec(3, 2, name="pool2"),
+        Conv2dSpec(384, 3, name="conv3"), ReLUSpec(name="relu3"),
+        Conv2dSpec(384, 3, name="conv4"), ReLUSpec(name="relu4"),
+        Conv2dSpec(256, 3, name="conv5"), ReLUSpec(name="relu5"),
+        MaxPool2dSpec(3, 2, name="pool5"),
+        FlattenSpec(name="flatten"),
         *_classifier(dropout=False),
     )
 
 
 def _alexnet_torchvision():
     return (
-        Conv2d(64, 11, stride=4, padding=2, name="conv1"), ReLU(name="relu1"),
-        MaxPool2d(3, 2, name="pool1"),
-        Conv2d(192, 5, padding=2, name="conv2"), ReLU(name="relu2"),
-        MaxPool2d(3, 2, name="pool2"),
-        Conv2d(384, 3, padding=1, name="conv3"), ReLU(name="relu3"),
-        Conv2d(256, 3, padding=1, name="conv4"), ReLU(name="relu4"),
-        Conv2d(256, 3, padding=1, name="conv5"), ReLU(name="relu5"),
-        MaxPool2d(3, 2, name="pool5"),
-        AdaptiveAvgPool2d(6, name="avgpool"),
-        Flatten(name="flatten"),
+        Conv2dSpec(64, 11, stride=4, padding=2, name="conv1"), ReLUSpec(name="relu1"),
+        MaxPool2dSpec(3, 2, name="pool1"),
+        Conv2dSpec(192, 5, padding=2, name="conv2"), ReLUSpec(name="relu2"),
+        MaxPool2dSpec(3, 2, name="pool2"),
+        Conv2dSpec(384, 3, padding=1, name="conv3"), ReLUSpec(name="relu3"),
+        Conv2dSpec(256, 3, padding=1, name="conv4"), ReLUSpec(name="relu4"),
+        Conv2dSpec(256, 3, padding=1, name="conv5"), ReLUSpec(name="relu5"),
+        MaxPool2dSpec(3, 2, name="pool5"),
+        AdaptiveAvgPool2dSpec(6, name="avgpool"),
+        FlattenSpec(name="flatten"),
         *_classifier(dropout_first=True),
     )
 
 
 def _zfnet():
     return (
-        Conv2d(96, 7, stride=2, padding=1, name="conv1"), ReLU(name="relu1"),
-        MaxPool2d(3, 2, padding=1, name="pool1"), _lrn(),
-        Conv2d(256, 5, stride=2, name="conv2"), ReLU(name="relu2"),
-        MaxPool2d(3, 2, padding=1, name="pool2"), _lrn(),
-        Conv2d(384, 3, padding=1, name="conv3"), ReLU(name="relu3"),
-        Conv2d(384, 3, padding=1, name="conv4"), ReLU(name="relu4"),
-        Conv2d(256, 3, padding=1, name="conv5"), ReLU(name="relu5"),
-        MaxPool2d(3, 2, name="pool5"),
-        Flatten(name="flatten"),
+        Conv2dSpec(96, 7, stride=2, padding=1, name="conv1"), ReLUSpec(name="relu1"),
+        MaxPool2dSpec(3, 2, padding=1, name="pool1"), _lrn(),
+        Conv2dSpec(256, 5, stride=2, name="conv2"), ReLUSpec(name="relu2"),
+        MaxPool2dSpec(3, 2, padding=1, name="pool2"), _lrn(),
+        Conv2dSpec(384, 3, padding=1, name="conv3"), ReLUSpec(name="relu3"),
+        Conv2dSpec(384, 3, padding=1, name="conv4"), ReLUSpec(name="relu4"),
+        Conv2dSpec(256, 3, padding=1, name="conv5"), ReLUSpec(name="relu5"),
+        MaxPool2dSpec(3, 2, name="pool5"),
+        FlattenSpec(name="flatten"),
         *_classifier(),
     )
 
@@ -163,10 +163,10 @@ def _vgg16():
     for block, (width, depth) in enumerate(((64, 2), (128, 2), (256, 3), (512, 3), (512, 3)),
                                            start=1):
         for j in range(1, depth + 1):
-            layers += [Conv2d(width, 3, padding=1, name=f"conv{block}_{j}"),
-                       ReLU(name=f"relu{block}_{j}")]
-        layers.append(MaxPool2d(2, 2, name=f"pool{block}"))
-    return (*layers, Flatten(name="flatten"), *_classifier())
+            layers += [Conv2dSpec(width, 3, padding=1, name=f"conv{block}_{j}"),
+                       ReLUSpec(name=f"relu{block}_{j}")]
+        layers.append(MaxPool2dSpec(2, 2, name=f"pool{block}"))
+    return (*layers, FlattenSpec(name="flatten"), *_classifier())
 
 
 _KRIZHEVSKY = ("Krizhevsky, Sutskever & Hinton, ImageNet classification with deep "

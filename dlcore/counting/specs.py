@@ -3,8 +3,10 @@
 Shape legend: an activation shape is (C, H, W) for images (C channels, H x W spatial) or (D,)
 after ``Flatten``; there is no batch axis.  F filters, KH x KW kernel, M output features.
 
-Each spec is a small frozen dataclass whose arguments mirror the ``torch.nn`` layer of the same
-name (``Linear`` takes only ``out_features``: the input size comes from the previous layer).
+Each spec is a small frozen dataclass named after a ``torch.nn`` layer with the suffix ``Spec``
+(``Conv2dSpec`` describes a ``torch.nn.Conv2d``; ``dlcore.nn.Conv2d`` is the module that computes
+one); its arguments mirror that layer's (``LinearSpec`` takes only ``out_features``: the input
+size comes from the previous layer).  ``kind`` is the torch name (``"Conv2d"``).
 A spec knows its output shape and its counts for a given input shape:
 
 - Conv2d: weights KH KW (C/g) F, biases F, multiply-adds H_o W_o F KH KW C/g.
@@ -24,18 +26,18 @@ from ..conv.sizes import output_size
 from .params import _check_bool, _pair
 
 __all__ = [
-    "AdaptiveAvgPool2d",
-    "AvgPool2d",
-    "Conv2d",
-    "Dropout",
-    "Flatten",
-    "Layer",
-    "Linear",
-    "LocalResponseNorm",
-    "MaxPool2d",
-    "ReLU",
-    "Subsample2d",
-    "Tanh",
+    "AdaptiveAvgPool2dSpec",
+    "AvgPool2dSpec",
+    "Conv2dSpec",
+    "DropoutSpec",
+    "FlattenSpec",
+    "LayerSpec",
+    "LinearSpec",
+    "LocalResponseNormSpec",
+    "MaxPool2dSpec",
+    "ReLUSpec",
+    "Subsample2dSpec",
+    "TanhSpec",
 ]
 
 
@@ -55,15 +57,15 @@ def _check_name(name):
         raise TypeError(f"name must be a non-empty string or None; got {name!r}")
 
 
-class Layer:
+class LayerSpec:
     """Base class of the layer specs (no fields of its own)."""
 
     _prefix = "layer"
 
     @property
     def kind(self) -> str:
-        """The layer type, e.g. ``"Conv2d"``."""
-        return type(self).__name__
+        """The layer type, the ``torch.nn`` name: ``"Conv2d"`` for a ``Conv2dSpec``."""
+        return type(self).__name__.removesuffix("Spec")
 
     def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         """Shape of the output for an input of shape (C, H, W) or (D,) (no batch axis)."""
@@ -75,7 +77,7 @@ class Layer:
 
 
 @dataclass(frozen=True)
-class Conv2d(Layer):
+class Conv2dSpec(LayerSpec):
     """2-D convolution with F = ``out_channels`` filters of size KH x KW (``torch.nn.Conv2d``)."""
 
     out_channels: int
@@ -124,7 +126,7 @@ class Conv2d(Layer):
         return (weights, biases, ho * wo * weights)
 
 
-class _Pool(Layer):
+class _Pool(LayerSpec):
     def _init_pool(self):
         set_ = object.__setattr__
         set_(self, "kernel_size", _pair(self.kernel_size, "kernel_size", minimum=1))
@@ -146,7 +148,7 @@ class _Pool(Layer):
 
 
 @dataclass(frozen=True)
-class MaxPool2d(_Pool):
+class MaxPool2dSpec(_Pool):
     """Max pooling over KH x KW windows; stride defaults to the kernel size (floor mode)."""
 
     kernel_size: int | tuple[int, int]
@@ -161,7 +163,7 @@ class MaxPool2d(_Pool):
 
 
 @dataclass(frozen=True)
-class AvgPool2d(_Pool):
+class AvgPool2dSpec(_Pool):
     """Average pooling over KH x KW windows; stride defaults to the kernel size (floor mode)."""
 
     kernel_size: int | tuple[int, int]
@@ -176,7 +178,7 @@ class AvgPool2d(_Pool):
 
 
 @dataclass(frozen=True)
-class Subsample2d(_Pool):
+class Subsample2dSpec(_Pool):
     """LeNet-5's subsampling layer: y = a_c * (sum of a KH x KW window) + b_c for each map c.
 
     LeCun et al. (1998) give every feature map one trainable coefficient a_c and one trainable
@@ -203,7 +205,7 @@ class Subsample2d(_Pool):
 
 
 @dataclass(frozen=True)
-class AdaptiveAvgPool2d(Layer):
+class AdaptiveAvgPool2dSpec(LayerSpec):
     """Average pooling to a fixed output size (OH, OW), as ``torch.nn.AdaptiveAvgPool2d``."""
 
     output_size: int | tuple[int, int]
@@ -222,7 +224,7 @@ class AdaptiveAvgPool2d(Layer):
 
 
 @dataclass(frozen=True)
-class LocalResponseNorm(Layer):
+class LocalResponseNormSpec(LayerSpec):
     """Local response normalisation across ``size`` neighbouring channels (AlexNet, ZFNet).
 
     No parameters; the output keeps the input shape.  Arguments as
@@ -246,7 +248,7 @@ class LocalResponseNorm(Layer):
 
 
 @dataclass(frozen=True)
-class ReLU(Layer):
+class ReLUSpec(LayerSpec):
     """Elementwise max(0, x); no parameters, shape unchanged."""
 
     name: str | None = None
@@ -258,7 +260,7 @@ class ReLU(Layer):
 
 
 @dataclass(frozen=True)
-class Tanh(Layer):
+class TanhSpec(LayerSpec):
     """Elementwise tanh (LeNet-5's squashing function); no parameters, shape unchanged."""
 
     name: str | None = None
@@ -270,7 +272,7 @@ class Tanh(Layer):
 
 
 @dataclass(frozen=True)
-class Dropout(Layer):
+class DropoutSpec(LayerSpec):
     """Inverted dropout with drop probability ``p``; no parameters, shape unchanged."""
 
     p: float = 0.5
@@ -284,7 +286,7 @@ class Dropout(Layer):
 
 
 @dataclass(frozen=True)
-class Flatten(Layer):
+class FlattenSpec(LayerSpec):
     """(C, H, W) -> (C H W,); a flat (D,) input passes unchanged."""
 
     name: str | None = None
@@ -302,7 +304,7 @@ class Flatten(Layer):
 
 
 @dataclass(frozen=True)
-class Linear(Layer):
+class LinearSpec(LayerSpec):
     """Fully connected layer to M = ``out_features`` units; D comes from the flat input (D,)."""
 
     out_features: int
@@ -319,7 +321,7 @@ class Linear(Layer):
     def output_shape(self, input_shape):
         if len(input_shape) != 1:
             raise ValueError(f"Linear expects a flat input of shape (D,); got "
-                             f"{_shape_str(input_shape)} (add Flatten() before it)")
+                             f"{_shape_str(input_shape)} (add FlattenSpec() before it)")
         return (self.out_features,)
 
     def counts(self, input_shape):

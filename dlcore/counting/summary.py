@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from .._checks import check_int
 from .architectures import ARCHITECTURES, get_architecture
-from .specs import Layer, _shape_str
+from .specs import LayerSpec, _shape_str
 
 __all__ = ["LayerRow", "Summary", "summarize", "to_torch", "split_by_kind", "weighted_rows"]
 
@@ -158,9 +158,9 @@ def _resolve(architecture, input_shape):
                             f"list of layer specs; got {type(architecture).__name__}")
         layers = tuple(architecture)
         for i, layer in enumerate(layers):
-            if not isinstance(layer, Layer):
+            if not isinstance(layer, LayerSpec):
                 raise TypeError(f"layer {i} must be a layer spec from dlcore.counting "
-                                f"(Conv2d, Linear, MaxPool2d, ...); got {layer!r}")
+                                f"(Conv2dSpec, LinearSpec, MaxPool2dSpec, ...); got {layer!r}")
         if input_shape is None:
             raise ValueError("input_shape (C, H, W) or (D,) is required for a list of layers")
     if isinstance(input_shape, (str, bytes)) or not hasattr(input_shape, "__len__") \
