@@ -6,6 +6,8 @@ gradient checks against central differences and torch are the op-table rows in
 tests/optable/conv.py.
 """
 
+import inspect
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -603,12 +605,52 @@ def test_non_finite_input():
 
 
 @lec10
+def test_torch_keyword_names_and_their_short_aliases():
+    rng = np.random.default_rng(3)
+    x, w = rng.normal(size=(1, 2, 5, 5)), rng.normal(size=(3, 2, 3, 3))
+    image, kernel = x[0, 0], w[0, 0]
+    calls = {  # function, positional arguments, the short keyword and its torch name
+        conv.conv2d_forward: ((x, w), "pad", "padding"),
+        conv.conv2d_forward_naive: ((x, w), "pad", "padding"),
+        conv.conv_transpose2d: ((x[:, :, :3, :3], np.swapaxes(w, 0, 1)[:2]), "pad", "padding"),
+        conv.conv_transpose2d_forward: ((x[:, :, :3, :3], np.swapaxes(w, 0, 1)[:2]), "pad",
+                                        "padding"),
+        conv.correlate2d: ((image, kernel), "pad", "padding"),
+        conv.convolve2d: ((image, kernel), "pad", "padding"),
+        conv.conv_as_matrix: ((w, (2, 5, 5)), "pad", "padding"),
+        conv.output_size: ((5, 3), "pad", "padding"),
+        conv.tiles_exactly: ((6, 3, 3), "pad", "padding"),
+        conv.inputs_feeding: ((0, 0, 3), "pad", "padding"),
+        conv.max_pool2d_forward: ((x,), "size", "kernel_size"),
+        conv.avg_pool2d_forward: ((x,), "size", "kernel_size"),
+        conv.max_pool2d_forward_naive: ((x,), "size", "kernel_size"),
+        conv.avg_pool2d_forward_naive: ((x,), "size", "kernel_size"),
+    }
+
+    def first(out):
+        return out[0] if isinstance(out, tuple) else out
+
+    for fn, (args, short, name) in calls.items():
+        assert name in inspect.signature(fn).parameters, fn.__name__
+        value = 1 if short == "pad" else 3
+        plain = first(fn(*args))
+        torch_named = first(fn(*args, **{name: value}))
+        np.testing.assert_array_equal(first(fn(*args, **{short: value})), torch_named)
+        assert np.shape(torch_named) != np.shape(plain) or not np.array_equal(torch_named, plain)
+        with pytest.raises(TypeError, match=f"both {name}= and its alias {short}="):
+            fn(*args, **{short: value, name: value})
+    # the pooling functions take both aliases at once
+    out, cache = conv.max_pool2d_forward(x, size=3, pad=1, stride=2)
+    assert out.shape == (1, 2, 3, 3) and cache.pad == (1, 1) and cache.size == (3, 3)
+
+
+@lec10
 def test_hyperparameter_ranges():
     x, w = np.zeros((1, 1, 5, 5)), np.zeros((1, 1, 3, 3))
     with pytest.raises(ValueError, match=r"stride must be positive \(>= 1\); got 0"):
         conv.conv2d_forward(x, w, stride=0)
-    with pytest.raises(ValueError, match=r"pad must be non-negative \(>= 0\); got \(1, -1\)"):
-        conv.conv2d_forward(x, w, pad=(1, -1))
+    with pytest.raises(ValueError, match=r"padding must be non-negative \(>= 0\); got \(1, -1\)"):
+        conv.conv2d_forward(x, w, padding=(1, -1))
     with pytest.raises(ValueError, match="dilation must be positive"):
         conv.conv2d_forward(x, w, dilation=0)
     with pytest.raises(TypeError, match=r"stride must be an int or a pair of ints"):

@@ -168,7 +168,7 @@ def test_bad_pool_input(fn):
     with pytest.raises(ValueError, match=r"kernel height 5 is larger than the padded input "
                                          r"height 4"):
         fn(np.zeros((1, 1, 4, 4)), 5)
-    with pytest.raises(ValueError, match=r"pad \(2, 2\) must be at most half the window size "
+    with pytest.raises(ValueError, match=r"padding \(2, 2\) must be at most half the window size "
                                          r"\(3, 3\)"):
         fn(np.zeros((1, 1, 6, 6)), 3, pad=2)
     with pytest.raises(ValueError, match="size must be positive"):

@@ -6,6 +6,8 @@ gradient with the shape of the forward output.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import numbers
 
 import numpy as np
@@ -32,9 +34,31 @@ def pair(value, name: str, *, minimum: int) -> tuple[int, int]:
     return out[0], out[1]
 
 
-def hyper(stride, pad, dilation):
+# The short keywords of the lectures' formulas, accepted as aliases of torch's names.
+_ALIASES = {"pad": "padding", "size": "kernel_size"}
+
+
+def torch_keywords(fn):
+    """Let ``fn`` take ``pad=`` and ``size=`` as aliases of its parameters ``padding`` and
+    ``kernel_size`` (torch's names); giving a name and its alias together is a TypeError."""
+    aliases = {a: n for a, n in _ALIASES.items() if n in inspect.signature(fn).parameters}
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        for alias, name in aliases.items():
+            if alias in kwargs:
+                if name in kwargs:
+                    raise TypeError(f"{fn.__name__}() got both {name}= and its alias {alias}=; "
+                                    f"give only one")
+                kwargs[name] = kwargs.pop(alias)
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def hyper(stride, padding, dilation):
     """Normalise the three conv hyperparameters to pairs, checking their ranges."""
-    return (pair(stride, "stride", minimum=1), pair(pad, "pad", minimum=0),
+    return (pair(stride, "stride", minimum=1), pair(padding, "padding", minimum=0),
             pair(dilation, "dilation", minimum=1))
 
 
@@ -68,14 +92,15 @@ def upstream(dout, shape, dtype, where: str) -> np.ndarray:
     return dout.astype(dtype, copy=False)
 
 
-def pool_setup(where, x, size, stride, pad):
-    """Check a pooling call: -> x, size, stride, pad (pairs), out shape (N, C, H_out, W_out)."""
+def pool_setup(where, x, kernel_size, stride, padding):
+    """Check a pooling call: -> x, kernel_size, stride, padding (pairs), out shape
+    (N, C, H_out, W_out)."""
     x = images(x)
-    kh, kw = pair(size, "size", minimum=1)
-    sh, sw = pair(size if stride is None else stride, "stride", minimum=1)
-    ph, pw = pair(pad, "pad", minimum=0)
+    kh, kw = pair(kernel_size, "kernel_size", minimum=1)
+    sh, sw = pair(kernel_size if stride is None else stride, "stride", minimum=1)
+    ph, pw = pair(padding, "padding", minimum=0)
     if 2 * ph > kh or 2 * pw > kw:
-        raise ValueError(f"{where}: pad {(ph, pw)} must be at most half the window size "
+        raise ValueError(f"{where}: padding {(ph, pw)} must be at most half the window size "
                          f"{(kh, kw)} (as in torch)")
     from .sizes import output_size  # sizes.py imports ``pair`` from here
 

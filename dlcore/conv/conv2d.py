@@ -1,7 +1,7 @@
 """Vectorised 2-D convolution (cross-correlation, as in PyTorch) by im2col.
 
 Shape legend: x (N, C, H, W) input, w (F, C, KH, KW) filters, b (F,) biases, out and dout
-(N, F, H_out, W_out).  stride, pad and dilation are ints or (h, w) pairs.  Arrays keep their
+(N, F, H_out, W_out).  stride, padding (alias pad) and dilation are ints or (h, w) pairs.  Arrays keep their
 dtype (float32 stays float32; mixed inputs use the wider type).
 
     out[n, f, i, j] = b[f] + sum_{c, a, b} xp[n, c, i*sh + a*dh, j*sw + b*dw] w[f, c, a, b]
@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._common import conv_operands, hyper, upstream
+from ._common import conv_operands, hyper, torch_keywords, upstream
 from .im2col import (
     Geometry,
     blocks,
@@ -42,16 +42,18 @@ class _ConvCache(NamedTuple):
     geo: Geometry
 
 
-def conv2d_forward(x, w, b=None, stride=1, pad=0, dilation=1):
+@torch_keywords
+def conv2d_forward(x, w, b=None, stride=1, padding=0, dilation=1):
     """Cross-correlation ``out[n,f,i,j] = b[f] + sum_{c,a,b} xp[n,c,i*sh+a*dh,j*sw+b*dw]
     w[f,c,a,b]``, as ``torch.nn.functional.conv2d``.
 
     x (N, C, H, W), w (F, C, KH, KW), b (F,) or None -> (out, cache) with out
     (N, F, H_out, W_out), ``H_out = floor((H + 2 ph - dh (KH-1) - 1) / sh) + 1`` (same for W).
+    ``pad=`` is an alias of ``padding=``.
     """
     x, w, b = conv_operands("conv2d_forward", x, w, b)
-    stride, pad, dilation = hyper(stride, pad, dilation)
-    geo = geometry("conv2d_forward", x.shape, w.shape, stride, pad, dilation)
+    stride, padding, dilation = hyper(stride, padding, dilation)
+    geo = geometry("conv2d_forward", x.shape, w.shape, stride, padding, dilation)
     dtype = np.result_type(x, w)
     w = w.astype(dtype, copy=False)
     b = None if b is None else b.astype(dtype, copy=False)

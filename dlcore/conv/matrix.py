@@ -14,13 +14,14 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import as_array, check_int, shape_str
-from ._common import W_SPEC, hyper
+from ._common import W_SPEC, hyper, torch_keywords
 from .sizes import output_size
 
 __all__ = ["conv_as_matrix"]
 
 
-def conv_as_matrix(w, input_shape, stride=1, pad=0, dilation=1) -> np.ndarray:
+@torch_keywords
+def conv_as_matrix(w, input_shape, stride=1, padding=0, dilation=1) -> np.ndarray:
     """Matrix M with ``M[(f,i,j), (c,r,q)] = w[f,c,a,b]`` where ``r = i*sh - ph + a*dh`` and
     ``q = j*sw - pw + b*dw`` (cells in the padding drop out), so that
     ``M @ x.ravel() = conv2d(x, w).ravel()`` for one example.
@@ -40,7 +41,7 @@ def conv_as_matrix(w, input_shape, stride=1, pad=0, dilation=1) -> np.ndarray:
         raise ValueError(f"conv_as_matrix: w has C={cw} input channels but input_shape has "
                          f"C={c}: input_shape (C, H, W) = {shape_str(shape)}, w {W_SPEC} = "
                          f"{shape_str(w.shape)}")
-    (sh, sw), (ph, pw), (dh, dw) = hyper(stride, pad, dilation)
+    (sh, sw), (ph, pw), (dh, dw) = hyper(stride, padding, dilation)
     ho = output_size(h, kh, sh, ph, dh, axis="height", where="conv_as_matrix")
     wo = output_size(wd, kw, sw, pw, dw, axis="width", where="conv_as_matrix")
 

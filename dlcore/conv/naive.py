@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._common import conv_operands, hyper, pool_setup, upstream
+from ._common import conv_operands, hyper, pool_setup, torch_keywords, upstream
 from .sizes import output_size
 
 __all__ = [
@@ -31,14 +31,15 @@ class _NaiveConvCache(NamedTuple):
     dilation: tuple
 
 
-def conv2d_forward_naive(x, w, b=None, stride=1, pad=0, dilation=1):
+@torch_keywords
+def conv2d_forward_naive(x, w, b=None, stride=1, padding=0, dilation=1):
     """Loop version of ``Z[n,f,i,j] = b[f] + sum_{c,a,b} X[n,c,i*s+a*d, j*s+b*d] W[f,c,a,b]``,
-    X the input zero-padded by ``pad``.
+    X the input zero-padded by ``padding``.
 
     x (N, C, H, W), w (F, C, KH, KW), b (F,) or None -> (out (N, F, H_out, W_out), cache).
     """
     x, w, b = conv_operands("conv2d_forward_naive", x, w, b)
-    (sh, sw), (ph, pw), (dh, dw) = hyper(stride, pad, dilation)
+    (sh, sw), (ph, pw), (dh, dw) = hyper(stride, padding, dilation)
     N, C, H, W = x.shape
     F, _, KH, KW = w.shape
     H_out = output_size(H, KH, sh, ph, dh, axis="height", where="conv2d_forward_naive")
@@ -97,13 +98,14 @@ class _NaivePoolCache(NamedTuple):
     pad: tuple
 
 
-def max_pool2d_forward_naive(x, size=2, stride=None, pad=0):
+@torch_keywords
+def max_pool2d_forward_naive(x, kernel_size=2, stride=None, padding=0):
     """Loop version of ``out[n,c,i,j] = max_{a,b} x[n,c,i*s+a-p, j*s+b-p]`` (padding ignored).
 
-    x (N, C, H, W) -> (out (N, C, H_out, W_out), cache); stride defaults to size.
+    x (N, C, H, W) -> (out (N, C, H_out, W_out), cache); stride defaults to kernel_size.
     """
     x, (KH, KW), (sh, sw), (ph, pw), (_, _, H_out, W_out) = pool_setup(
-        "max_pool2d_forward_naive", x, size, stride, pad)
+        "max_pool2d_forward_naive", x, kernel_size, stride, padding)
     N, C, H, W = x.shape
     out = np.zeros((N, C, H_out, W_out))
     for n in range(N):
@@ -145,14 +147,15 @@ def max_pool2d_backward_naive(dout, cache):
     return dx
 
 
-def avg_pool2d_forward_naive(x, size=2, stride=None, pad=0):
+@torch_keywords
+def avg_pool2d_forward_naive(x, kernel_size=2, stride=None, padding=0):
     """Loop version of ``out[n,c,i,j] = (1 / (KH KW)) sum_{a,b} xp[n,c,i*s+a, j*s+b]``,
     xp zero-padded (padding counts in the average, as torch's default).
 
-    x (N, C, H, W) -> (out (N, C, H_out, W_out), cache); stride defaults to size.
+    x (N, C, H, W) -> (out (N, C, H_out, W_out), cache); stride defaults to kernel_size.
     """
     x, (KH, KW), (sh, sw), (ph, pw), (_, _, H_out, W_out) = pool_setup(
-        "avg_pool2d_forward_naive", x, size, stride, pad)
+        "avg_pool2d_forward_naive", x, kernel_size, stride, padding)
     N, C = x.shape[:2]
     X = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
     out = np.zeros((N, C, H_out, W_out))

@@ -1,10 +1,10 @@
 """Max and average pooling, forward and backward, and max unpooling (vectorised).
 
 Shape legend: x (N, C, H, W) input, out and dout (N, C, H_out, W_out) with
-``H_out = floor((H + 2 ph - KH) / sh) + 1`` (same for W).  ``size`` (KH, KW), ``stride``
-(defaults to ``size``) and ``pad`` are ints or (h, w) pairs, as in ``torch.nn.MaxPool2d`` and
-``AvgPool2d`` (pad at most half the window; no ceil mode).  Pooling has no parameters, but the
-gradient flows through it: max pooling routes ``dout`` to the argmax of each window, average
+``H_out = floor((H + 2 ph - KH) / sh) + 1`` (same for W).  ``kernel_size`` (KH, KW),
+``stride`` (defaults to ``kernel_size``) and ``padding`` are ints or (h, w) pairs, as in
+``torch.nn.MaxPool2d`` and ``AvgPool2d`` (padding at most half the window; no ceil mode;
+``size=`` and ``pad=`` are aliases).  Pooling has no parameters, but the gradient flows through it: max pooling routes ``dout`` to the argmax of each window, average
 pooling spreads it evenly.  Both loop over the KH*KW offsets of the window (a few array-wide
 operations) instead of over the output cells; ``naive.py`` has the cell-by-cell loops.
 """
@@ -16,7 +16,7 @@ from itertools import product
 
 import numpy as np
 
-from ._common import pool_setup, upstream
+from ._common import pool_setup, torch_keywords, upstream
 
 __all__ = [
     "max_pool2d_forward", "max_pool2d_backward", "max_unpool2d", "avg_pool2d_forward",
@@ -79,13 +79,15 @@ def _unpad(dxp, cache: PoolCache):
     return np.ascontiguousarray(dxp[:, :, ph:ph + h, pw:pw + w])
 
 
-def max_pool2d_forward(x, size=2, stride=None, pad=0):
+@torch_keywords
+def max_pool2d_forward(x, kernel_size=2, stride=None, padding=0):
     """Max pooling ``out[n,c,i,j] = max_{a,b} x[n,c,i*sh+a-ph, j*sw+b-pw]`` (padding = -inf).
 
     x (N, C, H, W) -> (out (N, C, H_out, W_out), cache: PoolCache).  The argmax of each window
     is the first maximum in row-major order, as in torch, so ties send the gradient to one cell.
     """
-    x, size, stride, pad, out_shape = pool_setup("max_pool2d_forward", x, size, stride, pad)
+    x, size, stride, pad, out_shape = pool_setup("max_pool2d_forward", x, kernel_size, stride,
+                                                 padding)
     xp = _padded(x, pad, -np.inf)
     kh, kw = size
     out = _window(xp, 0, 0, stride, out_shape[2:]).copy()
@@ -132,13 +134,15 @@ def max_unpool2d(x, cache: PoolCache):
     return max_pool2d_backward(x, cache)
 
 
-def avg_pool2d_forward(x, size=2, stride=None, pad=0):
+@torch_keywords
+def avg_pool2d_forward(x, kernel_size=2, stride=None, padding=0):
     """Average pooling ``out[n,c,i,j] = (1 / (KH KW)) sum_{a,b} xp[n,c,i*sh+a, j*sw+b]``.
 
     xp is x zero-padded; padding cells count in the average (torch's count_include_pad=True).
     x (N, C, H, W) -> (out (N, C, H_out, W_out), cache: PoolCache).
     """
-    x, size, stride, pad, out_shape = pool_setup("avg_pool2d_forward", x, size, stride, pad)
+    x, size, stride, pad, out_shape = pool_setup("avg_pool2d_forward", x, kernel_size, stride,
+                                                 padding)
     xp = _padded(x, pad, 0.0)
     kh, kw = size
     out = np.zeros(out_shape, dtype=x.dtype)

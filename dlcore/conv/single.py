@@ -16,7 +16,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from .._checks import as_array
-from ._common import pair
+from ._common import pair, torch_keywords
 from .conv2d import conv2d_forward
 
 __all__ = ["correlate1d", "correlate2d", "convolve2d", "dilate", "rot180", "KERNELS"]
@@ -47,19 +47,22 @@ def _single(where, image, kernel):
     return image, kernel
 
 
-def correlate2d(image, kernel, stride=1, pad=0, dilation=1) -> np.ndarray:
+@torch_keywords
+def correlate2d(image, kernel, stride=1, padding=0, dilation=1) -> np.ndarray:
     """Cross-correlation ``S[i,j] = sum_{a,b} I[i*sh + a*dh, j*sw + b*dw] K[a,b]`` of the
     zero-padded image (the conv layer's operation on one channel, no bias).
 
     image (H, W), kernel (KH, KW) -> (H_out, W_out), ``H_out = floor((H + 2p - d(KH-1) - 1)
-    / s) + 1``.  stride, pad, dilation: ints or (h, w) pairs.
+    / s) + 1``.  stride, padding (alias pad), dilation: ints or (h, w) pairs.
     """
     image, kernel = _single("correlate2d", image, kernel)
-    out, _ = conv2d_forward(image[None, None], kernel[None, None], None, stride, pad, dilation)
+    out, _ = conv2d_forward(image[None, None], kernel[None, None], None, stride, padding,
+                            dilation)
     return out[0, 0]
 
 
-def convolve2d(image, kernel, stride=1, pad=0, dilation=1) -> np.ndarray:
+@torch_keywords
+def convolve2d(image, kernel, stride=1, padding=0, dilation=1) -> np.ndarray:
     """True convolution: ``correlate2d(image, rot180(kernel))``, i.e. ``S[i,j] = sum_{a,b}
     I[i*s + a*d, j*s + b*d] K[KH-1-a, KW-1-b]`` (valid part, like scipy.signal.convolve2d's
     'valid' mode at stride 1).
@@ -67,7 +70,7 @@ def convolve2d(image, kernel, stride=1, pad=0, dilation=1) -> np.ndarray:
     image (H, W), kernel (KH, KW) -> (H_out, W_out), sizes as in ``correlate2d``.
     """
     image, kernel = _single("convolve2d", image, kernel)
-    return correlate2d(image, rot180(kernel), stride, pad, dilation)
+    return correlate2d(image, rot180(kernel), stride, padding, dilation)
 
 
 def rot180(w) -> np.ndarray:

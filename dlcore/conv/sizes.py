@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from .._checks import check_int
-from ._common import pair
+from ._common import pair, torch_keywords
 
 __all__ = [
     "output_size", "tiles_exactly", "same_padding", "ReceptiveField", "receptive_field",
@@ -18,9 +18,9 @@ __all__ = [
 ]
 
 
-def _ints(n, k, stride, pad, dilation):
+def _ints(n, k, stride, padding, dilation):
     return (check_int(n, "n", minimum=1), check_int(k, "k", minimum=1),
-            check_int(stride, "stride", minimum=1), check_int(pad, "pad", minimum=0),
+            check_int(stride, "stride", minimum=1), check_int(padding, "padding", minimum=0),
             check_int(dilation, "dilation", minimum=1))
 
 
@@ -37,7 +37,8 @@ def _span(n, k, s, p, d, axis="size", where=None) -> int:
     return span
 
 
-def output_size(n, k, stride=1, pad=0, dilation=1, strict=False, *, axis: str = "size",
+@torch_keywords
+def output_size(n, k, stride=1, padding=0, dilation=1, strict=False, *, axis: str = "size",
                 where: str | None = None) -> int:
     """Output length ``floor((n + 2p - d(k-1) - 1) / s) + 1`` along one axis (PyTorch's formula).
 
@@ -48,9 +49,10 @@ def output_size(n, k, stride=1, pad=0, dilation=1, strict=False, *, axis: str = 
     its message names the axis (``axis``, e.g. "height") and the function that was called
     (``where``, e.g. "conv2d_forward").  This is the one implementation of the formula in
     dlcore: the conv and pooling functions, the layer specs of ``dlcore.counting`` and the
-    widgets all call it.  All sizes are ints; the result is an int >= 1.
+    widgets all call it.  All sizes are ints; the result is an int >= 1.  ``pad=`` is an alias
+    of ``padding=``.
     """
-    n, k, s, p, d = _ints(n, k, stride, pad, dilation)
+    n, k, s, p, d = _ints(n, k, stride, padding, dilation)
     span = _span(n, k, s, p, d, axis, where)
     left = span % s
     if strict and left:
@@ -62,12 +64,13 @@ def output_size(n, k, stride=1, pad=0, dilation=1, strict=False, *, axis: str = 
     return span // s + 1
 
 
-def tiles_exactly(n, k, stride=1, pad=0, dilation=1) -> bool:
+@torch_keywords
+def tiles_exactly(n, k, stride=1, padding=0, dilation=1) -> bool:
     """True when ``(n + 2p - d(k-1) - 1)`` is divisible by ``s`` (no input row left unvisited).
 
     Raises the ValueError of ``output_size`` when the kernel does not fit at all.
     """
-    n, k, s, p, d = _ints(n, k, stride, pad, dilation)
+    n, k, s, p, d = _ints(n, k, stride, padding, dilation)
     return _span(n, k, s, p, d) % s == 0
 
 
@@ -128,19 +131,21 @@ def receptive_field(layers) -> ReceptiveField:
     return fields[-1] if fields else ReceptiveField(1, 1)
 
 
-def inputs_feeding(i, j, kernel, stride=1, pad=0, dilation=1, input_shape=None):
+@torch_keywords
+def inputs_feeding(i, j, kernel, stride=1, padding=0, dilation=1, input_shape=None):
     """Input cells ``(i s - p + a d, j s - p + b d)`` that feed output cell ``(i, j)``.
 
     Indices are 0-based (row, col) of the unpadded input, in row-major kernel order
     ``(a, b)``; cells that fall in the zero padding are left out (negative indices, and
     indices >= (H, W) when ``input_shape = (H, W)`` is given, which also checks that (i, j)
-    is an output cell).  ``kernel``, ``stride``, ``pad``, ``dilation`` are ints or (h, w)
+    is an output cell).  ``kernel``, ``stride``, ``padding`` (alias ``pad``), ``dilation`` are
+    ints or (h, w)
     pairs.  With a 4x4 input numbered 1..16 and a 2x2 kernel, output (0, 0) (the slides'
     h11) is fed by pixels 1, 2, 5, 6.
     """
     kh, kw = pair(kernel, "kernel", minimum=1)
     (sh, sw), (ph, pw), (dh, dw) = (pair(stride, "stride", minimum=1),
-                                    pair(pad, "pad", minimum=0),
+                                    pair(padding, "padding", minimum=0),
                                     pair(dilation, "dilation", minimum=1))
     i = check_int(i, "i", minimum=0)
     j = check_int(j, "j", minimum=0)

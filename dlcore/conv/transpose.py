@@ -16,7 +16,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .._checks import as_array, shape_str
-from ._common import hyper, images, pair, upstream
+from ._common import hyper, images, pair, torch_keywords, upstream
 from .im2col import (
     Geometry,
     blocks,
@@ -55,7 +55,8 @@ class _TransposeCache(NamedTuple):
     geo: Geometry
 
 
-def conv_transpose2d_forward(x, w, b=None, stride=1, pad=0, dilation=1, output_padding=0):
+@torch_keywords
+def conv_transpose2d_forward(x, w, b=None, stride=1, padding=0, dilation=1, output_padding=0):
     """Transposed convolution ``out = M^T x + b``, with M the matrix of ``conv2d`` by ``w``, as
     ``torch.nn.functional.conv_transpose2d``: each input cell stamps ``x[n,c,i,j] w[c]``
     onto the output at (i*sh - ph, j*sw - pw), overlaps adding up.
@@ -76,8 +77,9 @@ def conv_transpose2d_forward(x, w, b=None, stride=1, pad=0, dilation=1, output_p
         if b.shape != (w.shape[1],):
             raise ValueError(f"conv_transpose2d: b must have shape (C_out,) = ({w.shape[1]},); "
                              f"got {shape_str(b.shape)}")
-    stride, pad, dilation = hyper(stride, pad, dilation)
-    geo = _transpose_geometry("conv_transpose2d", x, w, stride, pad, dilation, output_padding)
+    stride, padding, dilation = hyper(stride, padding, dilation)
+    geo = _transpose_geometry("conv_transpose2d", x, w, stride, padding, dilation,
+                              output_padding)
     if (geo.ho, geo.wo) != x.shape[2:]:  # cannot happen when output_padding < stride
         raise AssertionError("conv_transpose2d geometry mismatch")
     dtype = np.result_type(x, w)
@@ -114,9 +116,10 @@ def conv_transpose2d_backward(dout, cache):
     return dx, dwm.T.reshape(w.shape), db
 
 
-def conv_transpose2d(x, w, b=None, stride=1, pad=0, dilation=1, output_padding=0):
+@torch_keywords
+def conv_transpose2d(x, w, b=None, stride=1, padding=0, dilation=1, output_padding=0):
     """Output of ``conv_transpose2d_forward`` alone (the gradient of conv2d w.r.t. its input).
 
     x (N, C_in, H_in, W_in), w (C_in, C_out, KH, KW), b (C_out,) or None -> (N, C_out, H, W).
     """
-    return conv_transpose2d_forward(x, w, b, stride, pad, dilation, output_padding)[0]
+    return conv_transpose2d_forward(x, w, b, stride, padding, dilation, output_padding)[0]

@@ -80,7 +80,7 @@ class Conv2d(Module):
         x = _images(self, x, self.in_channels)
         b = None if self.bias is None else self.bias.data
         out, cache = F.conv2d_forward(x, self.weight.data, b, stride=self.stride,
-                                      pad=self.padding, dilation=self.dilation)
+                                      padding=self.padding, dilation=self.dilation)
         _remember(self, cache)
         return out
 
@@ -146,8 +146,7 @@ class MaxPool2d(_Pool2d):
     of its window (the first maximum in row-major order, as torch).
     """
 
-    _forward = staticmethod(lambda x, size, stride, pad: F.max_pool2d_forward(
-        x, size=size, stride=stride, pad=pad))
+    _forward = staticmethod(F.max_pool2d_forward)
     _backward = staticmethod(F.max_pool2d_backward)
 
 
@@ -158,6 +157,5 @@ class AvgPool2d(_Pool2d):
     ``count_include_pad=True``).  Backward spreads ``dout / (KH KW)`` over each window.
     """
 
-    _forward = staticmethod(lambda x, size, stride, pad: F.avg_pool2d_forward(
-        x, size=size, stride=stride, pad=pad))
+    _forward = staticmethod(F.avg_pool2d_forward)
     _backward = staticmethod(F.avg_pool2d_backward)

@@ -142,7 +142,7 @@ def conv_example(image, kernel, output=None, *, stride=1, pad: int = 0, dilation
     kernel = as_array(kernel, "kernel", ndim=2, spec="(KH, KW)")
     if output is None:
         op = conv.convolve2d if flip else conv.correlate2d
-        output = op(image, kernel, stride=stride, pad=pad, dilation=dilation) + bias
+        output = op(image, kernel, stride=stride, padding=pad, dilation=dilation) + bias
     output = as_array(output, "output", ndim=2, spec="(H_out, W_out)")
     padded = np.pad(image, pad) if pad else image
     h, w = padded.shape
@@ -185,7 +185,7 @@ def pooling_example(x, size: int = 2, stride=None, mode: str = "max", title: str
         raise ValueError(f"mode must be 'max' or 'avg'; got {mode!r}")
     stride = size if stride is None else stride
     op = conv.max_pool2d_forward if mode == "max" else conv.avg_pool2d_forward
-    out, _ = op(x[None, None], size=size, stride=stride)
+    out, _ = op(x[None, None], kernel_size=size, stride=stride)
     out = out[0, 0]
     fig, axes = plt.subplots(1, 2, figsize=(0.5 * (x.shape[1] + out.shape[1]) + 3,
                                             0.5 * x.shape[0] + 1.4),

@@ -121,7 +121,7 @@ def pool_routing(x, dout, size: int = 2, stride=None, mode: str = "max", title: 
     check_choice(mode, "mode", ("max", "avg"))
     fwd = conv.max_pool2d_forward if mode == "max" else conv.avg_pool2d_forward
     bwd = conv.max_pool2d_backward if mode == "max" else conv.avg_pool2d_backward
-    out, cache = fwd(x[None, None], size=size, stride=stride)
+    out, cache = fwd(x[None, None], kernel_size=size, stride=stride)
     dout = as_array(dout, "dout", ndim=2, spec=f"(H_out, W_out) = {out.shape[2:]}")
     if dout.shape != out.shape[2:]:
         raise ValueError(f"dout must have the pooled shape (H_out, W_out) = {out.shape[2:]}; "
