@@ -207,9 +207,6 @@ def close(a, b, rtol: float = 1e-6, atol: float = 1e-8) -> bool:
         bool(np.all(np.abs(a - b) <= atol + rtol * np.abs(b)))
 
 
-_close = close
-
-
 def expect_close(actual, expected, what: str, wrong=(), rtol: float = 1e-6,
                  atol: float = 1e-8) -> None:
     """Compare with ``expected``; on mismatch, name the first matching misconception.
@@ -225,10 +222,10 @@ def expect_close(actual, expected, what: str, wrong=(), rtol: float = 1e-6,
     record_secret(exp)
     if arr.shape != exp.shape:
         raise GradingError(f"{what} has shape {arr.shape}; expected shape {exp.shape}")
-    if _close(arr, exp, rtol, atol):
+    if close(arr, exp, rtol, atol):
         return
     for value, hint in wrong:
-        if value is not None and _close(arr, value, max(rtol, 1e-6), max(atol, 1e-8)):
+        if value is not None and close(arr, value, max(rtol, 1e-6), max(atol, 1e-8)):
             raise GradingError(f"{what}: {hint}")
     if not np.all(np.isfinite(arr)):
         raise GradingError(f"{what} contains NaN or inf")
@@ -250,7 +247,7 @@ def _same(a, b, rtol, atol) -> bool:
             return False
         return all(_same(x, y, rtol, atol) for x, y in zip(a, b))
     try:
-        return _close(a, b, rtol, atol)
+        return close(a, b, rtol, atol)
     except (TypeError, ValueError):
         return False
 

@@ -23,8 +23,8 @@ Expected values come from dlcore's references at check time: ``losses``, ``layer
 the one central differences of ``losses.squared_error`` confirm (see the tests).
 
 Modules, one per exercise group: ``neuron`` (1, 2), ``descent`` (3), ``chain`` (4),
-``linear`` (5), ``softmax_ce`` (6), ``mlp`` (7), ``choice`` (8); ``_common`` holds the shared
-helpers.
+``linear`` (5), ``softmax_ce`` (6), ``mlp`` (7), ``choice`` (8); ``neuron`` also holds the
+helpers the later groups share.
 """
 
 from __future__ import annotations

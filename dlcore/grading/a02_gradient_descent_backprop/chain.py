@@ -12,7 +12,7 @@ import numpy as np
 
 from ...engine import Value
 from .._core import Exercise, GradingError, call, expect_function, lookup, record_secret
-from ._common import _GRADIENT_TOOLS, _floats, _sig
+from .neuron import _GRADIENT_TOOLS, _floats, _sig
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
 

@@ -11,8 +11,8 @@ import numpy as np
 
 from ... import layers
 from ...nn.layers import Linear
-from .._core import Exercise, GradingError, call, lookup, record_secret
-from ._common import _GRADIENT_TOOLS, _close
+from .._core import Exercise, GradingError, call, close, lookup, record_secret
+from .neuron import _GRADIENT_TOOLS, ATOL
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
 
@@ -49,7 +49,7 @@ def _forward_or_swap_hint(ns, x, w, b):
             out = _lin_forward(ns, x, w.T.copy(), b)[0]
         except GradingError:
             raise err from None
-        if _close(out, x @ w.T + b):
+        if close(out, x @ w.T + b, atol=ATOL):
             raise GradingError(f"linear_forward: {_SWAP}") from None
         raise
 
@@ -73,11 +73,11 @@ def _lin_values(ns, ctx, hidden):
         out = _forward_or_swap_hint(ns, x, w, b)[0]
         want = x @ w.T + b
         record_secret(want)
-        if _close(out, want):
+        if close(out, want, atol=ATOL):
             continue
-        if x.shape[1] == w.shape[0] and _close(out, x @ w + b):
+        if x.shape[1] == w.shape[0] and close(out, x @ w + b, atol=ATOL):
             raise GradingError(f"linear_forward: {_SWAP}")
-        if _close(out, x @ w.T):
+        if close(out, x @ w.T, atol=ATOL):
             raise GradingError("linear_forward: the bias b is missing")
         where = " on a hidden case" if hidden else ""
         raise GradingError(f"linear_forward{where}: out does not equal x @ w.T + b")
@@ -93,25 +93,25 @@ def _lin_gradients(ns, ctx, hidden):
         dx, dw, db = layers.linear_backward(dout, layers.linear_forward(x, w, b)[1])
         record_secret((dx, dw, db))
         where = " on a hidden case" if hidden else ""
-        if not _close(res[1], dw):
-            if _close(res[1], dw.T):
+        if not close(res[1], dw, atol=ATOL):
+            if close(res[1], dw.T, atol=ATOL):
                 raise GradingError("linear_backward: dw is transposed: x.T @ dout is the "
                                    "gradient of U = w.T (the (D, M) layout of the form x U); "
                                    "dw must have w's shape (M, D): dw = dout.T @ x")
-            if _close(res[1], dw / x.shape[0]):
+            if close(res[1], dw / x.shape[0], atol=ATOL):
                 raise GradingError("linear_backward: dw is divided by N; the batch mean, if "
                                    "any, is already inside dout")
             raise GradingError(f"linear_backward{where}: dw does not equal dout.T @ x")
-        if not _close(res[2], db):
-            if _close(res[2], dout.sum(axis=1)):
+        if not close(res[2], db, atol=ATOL):
+            if close(res[2], dout.sum(axis=1), atol=ATOL):
                 raise GradingError("linear_backward: db is summed over the wrong axis: sum "
                                    "over the batch (axis 0), one entry per output feature")
-            if _close(res[2], dout):
+            if close(res[2], dout, atol=ATOL):
                 raise GradingError("linear_backward: db must be summed over the batch: the "
                                    "same b is added to every row")
             raise GradingError(f"linear_backward{where}: db does not equal dout.sum(axis=0)")
-        if not _close(res[0], dx):
-            if w.shape[0] == w.shape[1] and _close(res[0], dout @ w.T):
+        if not close(res[0], dx, atol=ATOL):
+            if w.shape[0] == w.shape[1] and close(res[0], dout @ w.T, atol=ATOL):
                 raise GradingError("linear_backward: dx = dout @ w, not dout @ w.T (w is "
                                    "(M, D))")
             raise GradingError(f"linear_backward{where}: dx does not equal dout @ w")

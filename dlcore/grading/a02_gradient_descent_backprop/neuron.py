@@ -8,6 +8,10 @@ Names the notebook defines (shapes: N points):
 
 The toy gradient's reference formula is the one central differences of
 ``losses.squared_error`` confirm (see the tests).
+
+The later exercises of A2 share this module's helpers: ``_GRADIENT_TOOLS``, the numerical and
+automatic differentiators a student's gradient must not call; ``_floats``, a result read as n
+numbers; ``_sig``; and ``ATOL``, the absolute tolerance of A2's comparisons.
 """
 
 from __future__ import annotations
@@ -15,10 +19,28 @@ from __future__ import annotations
 import numpy as np
 
 from ... import activations, gradcheck, losses
+from ...engine import Value
 from .._core import Exercise, GradingError, call, expect_function, lookup
-from ._common import _GRADIENT_TOOLS, _floats, _sig
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
+
+_GRADIENT_TOOLS = [gradcheck.numerical_gradient, gradcheck.numerical_vjp, Value.backward]
+ATOL = 1e-9
+
+
+def _sig(z):
+    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
+
+
+def _floats(out, n: int, name: str, what: str) -> np.ndarray:
+    """``out`` as n floats, or a GradingError that says what the function must return."""
+    try:
+        arr = np.asarray(out, dtype=float).ravel()
+    except (TypeError, ValueError):
+        arr = None
+    if arr is None or arr.size != n:
+        raise GradingError(f"{name} must return {what}")
+    return arr
 
 
 # -- 1. squared_error and mse ------------------------------------------------------------------

@@ -5,7 +5,7 @@ S steps.  A case is ``(theta0, grads, hyper)`` with grads (S, P...).  Every step
 starts from an empty state ``{}``; ``_expect_path`` compares the student's path
 theta_0..theta_S with a reference update rule and names the catalogued mistake that
 reproduces it, ``_contract`` checks the returned pair, theta's shape, the state's keys and
-that no argument is changed in place.  ``_close`` is the comparison every exercise uses.
+that no argument is changed in place.  Every exercise compares with ``close(..., atol=ATOL)``.
 """
 
 from __future__ import annotations
@@ -18,11 +18,7 @@ from .._core import GradingError, call, close, lookup, record_secret
 _OPT_FORBIDDEN = [rules.sgd_update, rules.adagrad_update, rules.rmsprop_update,
                   rules.adam_update, rules._sgd, rules._adagrad, rules._rmsprop, rules._adam,
                   paths.trajectory, optimizers.Optimizer.step]
-_RTOL, _ATOL = 1e-6, 1e-9
-
-
-def _close(a, b, rtol=_RTOL, atol=_ATOL) -> bool:
-    return close(a, b, rtol, atol)
+ATOL = 1e-9  # the absolute tolerance of A3's comparisons (close's rtol, 1e-6, as it is)
 
 
 def _pair(out, name: str, shape, hidden: bool):
@@ -79,7 +75,7 @@ def _expect_path(ns, name: str, reference, cases, wrong, hidden: bool, describe,
     want = [_path(reference, c) for c in cases]
     for w in want:  # the final point (fewer logged numbers, fewer chance look-alikes)
         record_secret(w[-1])
-    bad = [i for i in range(len(cases)) if not _close(got[i], want[i])]
+    bad = [i for i in range(len(cases)) if not close(got[i], want[i], atol=ATOL)]
     if not bad:
         return
     i = bad[0]
@@ -87,12 +83,12 @@ def _expect_path(ns, name: str, reference, cases, wrong, hidden: bool, describe,
     overall, matching = [], []
     for fn, hint in wrong:
         alt = [_path(fn, c) for c in cases]
-        ok = [a is not None and _close(g, a) for g, a in zip(got, alt)]
+        ok = [a is not None and close(g, a, atol=ATOL) for g, a in zip(got, alt)]
         if ok[i]:
             (overall if all(ok) else matching).append(hint)
     for hint in overall or matching:
         raise GradingError(f"{name}{where}: {hint}")
-    rows_ok = [_close(r, w) for r, w in zip(got[i], want[i])]
+    rows_ok = [close(r, w, atol=ATOL) for r, w in zip(got[i], want[i])]
     k = rows_ok.index(False)
     if not np.all(np.isfinite(got[i][k])):
         raise GradingError(f"{name}{where}: theta becomes NaN or inf at step {k}"

@@ -15,8 +15,8 @@ import numpy as np
 
 from ... import gradcheck, layers
 from ...nn.layers import BatchNorm1d
-from .._core import Exercise, GradingError, call, lookup, record_secret
-from ._common import _close
+from .._core import Exercise, GradingError, call, close, lookup, record_secret
+from ._common import ATOL
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
 
@@ -139,11 +139,12 @@ def _bn_train(ns, ctx, hidden):
     for outs, rm, rv in want:
         record_secret(tuple(outs) + (rm, rv))
     where = " on a hidden case" if hidden else " for the visible batches"
-    out_ok = [all(_close(a, b) for a, b in zip(g[0], w[0])) for g, w in zip(got, want)]
+    out_ok = [all(close(a, b, atol=ATOL) for a, b in zip(g[0], w[0])) for g, w in zip(got, want)]
     if not all(out_ok):
         for mistake, hint in _BN_OUT_WRONG:
             alt = [_bn_train_run(_ref_fwd(mistake), c) for c in cases]
-            if all(all(_close(a, b) for a, b in zip(g[0], w[0])) for g, w in zip(got, alt)):
+            if all(all(close(a, b, atol=ATOL) for a, b in zip(g[0], w[0]))
+                   for g, w in zip(got, alt)):
                 raise GradingError(f"batchnorm_forward{where}: {hint}")
         shape = np.shape(got[0][0][0])
         if shape != np.shape(want[0][0][0]):
@@ -153,7 +154,7 @@ def _bn_train(ns, ctx, hidden):
                            f"gamma * (x - mean) / sqrt(var + eps) + beta with the batch's mean "
                            f"and biased variance per feature")
     for (_, rm, rv), (_, wm, wv), case in zip(got, want, cases):
-        if _close(rm, wm) and _close(rv, wv):
+        if close(rm, wm, atol=ATOL) and close(rv, wv, atol=ATOL):
             continue
         d = len(wm)
         if np.array_equal(rm, np.zeros(d)) and np.array_equal(rv, np.ones(d)):
@@ -163,7 +164,7 @@ def _bn_train(ns, ctx, hidden):
                                "cache)")
         for mistake, hint in _BN_RUNNING_WRONG:
             _, am, av = _bn_train_run(_ref_fwd(mistake), case)
-            if _close(rm, am) and _close(rv, av):
+            if close(rm, am, atol=ATOL) and close(rv, av, atol=ATOL):
                 raise GradingError(f"batchnorm_forward{where}: {hint}")
         raise GradingError(f"batchnorm_forward{where}: the running statistics do not match "
                            f"running = (1 - momentum) * running + momentum * batch_stat")
@@ -184,15 +185,15 @@ def _bn_eval(ns, ctx, hidden):
         changed = not (np.array_equal(rm, rm0) and np.array_equal(rv, rv0))
         also = " (and the running stats changed: in eval mode they stay as they are)" \
             if changed else ""
-        if not _close(out, want):
-            if _close(out, _bn_like(xs[0], gamma, beta, rm0.copy(), rv0.copy(), False,
-                                    mistake="eval_batch", **hyper)):
+        if not close(out, want, atol=ATOL):
+            if close(out, _bn_like(xs[0], gamma, beta, rm0.copy(), rv0.copy(), False,
+                                   mistake="eval_batch", **hyper), atol=ATOL):
                 raise GradingError(f"batchnorm_forward in eval mode normalises with the batch's "
                                    f"statistics; eval (training=False) uses running_mean and "
                                    f"running_var{also}")
             for mistake, hint in _BN_OUT_WRONG:
-                if _close(out, _bn_like(xs[0], gamma, beta, rm0.copy(), rv0.copy(), False,
-                                        mistake=mistake, **hyper)):
+                if close(out, _bn_like(xs[0], gamma, beta, rm0.copy(), rv0.copy(), False,
+                                       mistake=mistake, **hyper), atol=ATOL):
                     raise GradingError(f"batchnorm_forward in eval mode: {hint}{also}")
             raise GradingError(f"batchnorm_forward in eval mode must compute gamma * (x - "
                                f"running_mean) / sqrt(running_var + eps) + beta{also}")
@@ -222,7 +223,7 @@ def _bn_gradients(ns, ctx, hidden):
         out, cache = _bn_student(ns, x, gamma, beta, np.zeros(d), np.ones(d), True, hyper)
         ref_out, ref_cache = layers.batchnorm_forward(x, gamma, beta, np.zeros(d), np.ones(d),
                                                       training=True, **hyper)
-        if not _close(out, ref_out):
+        if not close(out, ref_out, atol=ATOL):
             raise GradingError("batchnorm_backward is checked with the cache of your "
                                "batchnorm_forward, whose training output is not right yet: "
                                "fix batchnorm_forward first")
@@ -233,19 +234,19 @@ def _bn_gradients(ns, ctx, hidden):
         record_secret((dx, dgamma, dbeta))
         x_hat = (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + hyper["eps"])
         inv_std = 1.0 / np.sqrt(x.var(axis=0) + hyper["eps"])
-        if not _close(res[2], dbeta):
-            if _close(res[2], dgamma):
+        if not close(res[2], dbeta, atol=ATOL):
+            if close(res[2], dgamma, atol=ATOL):
                 raise GradingError("batchnorm_backward: dgamma and dbeta are swapped: dbeta = "
                                    "sum of dout over the batch, dgamma = sum of dout * x_hat")
             raise GradingError(f"batchnorm_backward{where}: dbeta must have shape (D,) and "
                                f"equal the sum of dout over the batch (axis 0)")
-        if not _close(res[1], dgamma):
-            if _close(res[1], (dout * x).sum(axis=0)):
+        if not close(res[1], dgamma, atol=ATOL):
+            if close(res[1], (dout * x).sum(axis=0), atol=ATOL):
                 raise GradingError("batchnorm_backward: dgamma multiplies dout by the "
                                    "normalised x_hat, not by x: dgamma = sum(dout * x_hat)")
             raise GradingError(f"batchnorm_backward{where}: dgamma must have shape (D,) and "
                                f"equal the sum over the batch of dout * x_hat")
-        if _close(res[0], dx):
+        if close(res[0], dx, atol=ATOL):
             continue
         hints = {
             "constant_stats": "dx treats the batch mean and variance as constants; in training "
@@ -258,7 +259,7 @@ def _bn_gradients(ns, ctx, hidden):
             "no_gamma": "dx misses gamma: the gradient that reaches x_hat is g = gamma * dout",
         }
         for kind, hint in hints.items():
-            if _close(res[0], _bn_dx(dout, x_hat, gamma, inv_std, kind)):
+            if close(res[0], _bn_dx(dout, x_hat, gamma, inv_std, kind), atol=ATOL):
                 raise GradingError(f"batchnorm_backward: {hint}")
         raise GradingError(f"batchnorm_backward{where}: dx does not match the gradient of the "
                            f"training-mode forward")

@@ -12,8 +12,8 @@ import numpy as np
 
 from ... import layers
 from ...nn.layers import Dropout
-from .._core import Exercise, GradingError, call, expect_function, lookup, record_secret
-from ._common import _close
+from .._core import Exercise, GradingError, call, close, expect_function, lookup, record_secret
+from ._common import ATOL
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
 
@@ -125,9 +125,9 @@ def _drop_eval(ns, ctx, hidden):
         if np.array_equal(out, x):
             continue
         mode = "in eval mode (training=False)" if not training else "with p = 0"
-        if p > 0 and _close(out, (1 - p) * x):
+        if p > 0 and close(out, (1 - p) * x, atol=ATOL):
             raise GradingError(f"dropout_forward {mode}: {_TEST_TIME}")
-        if p > 0 and _close(out, x / (1 - p)):
+        if p > 0 and close(out, x / (1 - p), atol=ATOL):
             raise GradingError(f"dropout_forward {mode}: the 1 / (1 - p) scaling belongs to "
                                f"training only; evaluation returns x unchanged")
         if np.any((out == 0) & (x != 0)):
@@ -148,19 +148,19 @@ def _drop_gradients(ns, ctx, hidden):
                                                     rng=np.random.default_rng(seed))
         want = layers.dropout_backward(dout, ref_cache)
         record_secret(want)
-        if not _close(out, ref_out):
+        if not close(out, ref_out, atol=ATOL):
             raise GradingError("dropout_backward is checked with the cache of your "
                                "dropout_forward, whose output is not right yet: fix "
                                "dropout_forward first")
         dx = call(g, "dropout_backward", (dout.copy(), cache), {}, _DROP_FORBIDDEN)
-        if _close(dx, want):
+        if close(dx, want, atol=ATOL):
             continue
         where = " on a hidden case" if hidden else ""
         keep = _u(x, seed) >= p
-        if training and _close(dx, dout * keep):
+        if training and close(dx, dout * keep, atol=ATOL):
             raise GradingError(f"dropout_backward{where}: dx needs the forward's scale too: "
                                f"dx = dout * mask / (1 - p)")
-        if training and _close(dx, dout):
+        if training and close(dx, dout, atol=ATOL):
             raise GradingError(f"dropout_backward{where}: dropped units get no gradient: "
                                f"dx = dout * mask / (1 - p), with the forward's mask")
         if not training:

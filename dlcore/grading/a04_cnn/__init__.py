@@ -30,20 +30,19 @@ Expected values come from dlcore's references at check time (``dlcore.conv``,
 
 Modules, one per exercise group: ``sizes`` (1), ``convolution`` (2), ``pooling`` (3),
 ``param_counts`` (4, 5), ``backward`` (6), ``matrix`` (7), ``by_hand`` (8); ``per_student``
-draws the per-student numbers and ``_common`` holds the shared helpers.
+draws the per-student numbers.
 """
 
 from __future__ import annotations
 
 from .._core import Assignment
 from . import backward, by_hand, convolution, matrix, param_counts, pooling, sizes
-from ._common import AID
 
 # Re-exported: the tests (and notebooks) use these names.
 from .backward import _bwd_cases, _bwd_ref, _uncovered  # noqa: F401
 from .convolution import _conv_ref  # noqa: F401
 from .param_counts import _net_summary  # noqa: F401
-from .per_student import graded_id, my_numbers
+from .per_student import AID, graded_id, my_numbers
 from .pooling import _max_bwd_all_ties, _max_bwd_ref, _pool_cases  # noqa: F401
 from .sizes import _size_no_dilation, _size_ref  # noqa: F401
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from ... import conv
-from .._core import Exercise, GradingError, call, lookup, record_secret
-from ._common import _CONV_FORBIDDEN, _close
+from .._core import Exercise, GradingError, call, close, lookup, record_secret
+from .convolution import _CONV_FORBIDDEN
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
 
@@ -138,20 +138,20 @@ def _bwd_part(which: int):
             what = f"conv2d_backward{where}: {name}"
             if got.shape != want.shape:
                 _bwd_shape_hint(what, name, got, want, x, w, s, p, hidden)
-            if _close(got, want):
+            if close(got, want):
                 continue
             wrong = {"dx": _DX_WRONG, "dw": _DW_WRONG, "db": []}[name]
             for fn, hint in wrong:
                 alt = fn(dout, x, w, b, s, p)
-                if not _close(alt, want) and _close(got, alt):
+                if not close(alt, want) and close(got, alt):
                     raise GradingError(f"{what}: {hint}")
             if name == "dx":
                 mask = _uncovered(x, w, s, p)
-                if mask.any() and _close(got[~mask], want[~mask]):
+                if mask.any() and close(got[~mask], want[~mask]):
                     raise GradingError(f"{what}: the input cells that no window covers (the "
                                        f"last rows or columns left over by the stride) must "
                                        f"get gradient 0: they did not affect the output")
-            if name == "db" and _close(got, want / (dout.size / dout.shape[1])):
+            if name == "db" and close(got, want / (dout.size / dout.shape[1])):
                 raise GradingError(f"{what}: db is the SUM of G over the batch and all output "
                                    f"positions, not the mean")
             raise GradingError(f"{what} does not match the gradient (check it against central "

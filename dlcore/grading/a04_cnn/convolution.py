@@ -9,11 +9,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from ... import conv
-from .._core import Exercise, GradingError, call, lookup, record_secret
-from ._common import _CONV_FORBIDDEN, _close
+from ... import conv, gradcheck
+from ...conv import im2col as im2col_machinery
+from ...nn.conv import Conv2d
+from .._core import Exercise, GradingError, call, close, lookup, record_secret
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
+
+# The convolution references (and numerical differentiators) that a student's conv2d_forward,
+# conv2d_backward or conv_as_matrix must not call.
+_CONV_FORBIDDEN = [
+    conv.conv2d_forward, conv.conv2d_backward, conv.conv2d_forward_naive,
+    conv.conv2d_backward_naive, conv.correlate2d, conv.convolve2d, conv.correlate1d,
+    conv.conv_transpose2d, conv.conv_transpose2d_forward, conv.conv_transpose2d_backward,
+    conv.conv_as_matrix, conv.dilate, conv.rot180, im2col_machinery.im2col,
+    im2col_machinery.col2im_add,
+    Conv2d.forward, Conv2d.backward, gradcheck.numerical_gradient, gradcheck.numerical_vjp,
+]
 
 
 def _conv_ref(x, w, b, stride, pad):
@@ -105,11 +117,11 @@ def _conv_values(ns, ctx, hidden):
         if out.shape != want.shape:
             raise GradingError("conv2d_forward: out has the wrong shape (see the shape test "
                                "above)")
-        if _close(out, want):
+        if close(out, want):
             continue
         where = _conv_where(hidden, x, w, s, p)
         for fn, hint in _CONV_WRONG:
-            if _close(out, fn(x, w, b, s, p)):
+            if close(out, fn(x, w, b, s, p)):
                 raise GradingError(f"conv2d_forward{where}: {hint}")
         raise GradingError(f"conv2d_forward{where} does not return the expected values: "
                            f"out[n, f, i, j] = b[f] + sum over c, a, b of "

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from ... import conv
-from .._core import Exercise, GradingError, call, lookup, record_secret
-from ._common import _CONV_FORBIDDEN, _close
+from .._core import Exercise, GradingError, call, close, lookup, record_secret
+from .convolution import _CONV_FORBIDDEN
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
 
@@ -97,14 +97,14 @@ def _matrix_values(ns, ctx, hidden):
         dx = conv.conv2d_backward(g[None], cache)[0][0]
         ref = conv.conv_as_matrix(w, shape, stride=s, pad=p)
         record_secret((out, dx))
-        fwd_ok = _close(m @ x.ravel(), out.ravel())
-        bwd_ok = _close(m.T @ g.ravel(), dx.ravel())
+        fwd_ok = close(m @ x.ravel(), out.ravel())
+        bwd_ok = close(m.T @ g.ravel(), dx.ravel())
         if fwd_ok and bwd_ok:
             continue
         for rows, cols in ((False, True), (True, False), (True, True)):
-            if _close(m, _fortran(ref, g.shape, shape, rows, cols)):
+            if close(m, _fortran(ref, g.shape, shape, rows, cols)):
                 raise GradingError(f"conv_as_matrix{where}: {_FORTRAN_HINT}")
-        if _close(m, _flip_kernel_matrix(w, shape, s, p)):
+        if close(m, _flip_kernel_matrix(w, shape, s, p)):
             raise GradingError(f"conv_as_matrix{where}: the kernel is flipped (true "
                                f"convolution); the conv layer cross-correlates")
         if not fwd_ok:

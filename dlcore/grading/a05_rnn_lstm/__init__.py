@@ -23,7 +23,7 @@ Expected values come from dlcore's references at check time (``dlcore.recurrent`
 ``dlcore.counting``); the bound of exercise 5 is the lecture's formula.
 
 Modules, one per exercise group: ``counts`` (1), ``rnn`` (2, 3), ``clipping`` (4),
-``bound`` (5), ``gated`` (6, 7), ``sine`` (8); ``_common`` holds the shared helpers.
+``bound`` (5), ``gated`` (6, 7), ``sine`` (8); ``rnn`` also holds the helpers ``gated`` shares.
 """
 
 from __future__ import annotations

@@ -10,8 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import recurrent
-from .._core import Exercise, GradingError, call, lookup, record_secret
-from ._common import _close
+from .._core import Exercise, GradingError, call, close, lookup, record_secret
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
 
@@ -95,7 +94,7 @@ def _copies(grads):
 
 
 def _all_close(arrays, wanted, rtol=1e-5) -> bool:
-    return len(arrays) == len(wanted) and all(_close(a, w, rtol=rtol, atol=1e-9)
+    return len(arrays) == len(wanted) and all(close(a, w, rtol=rtol, atol=1e-9)
                                               for a, w in zip(arrays, wanted))
 
 
@@ -144,11 +143,11 @@ def _clip_norm(ns, ctx, hidden):
                   "the clipped arrays are not g * max_norm / ||g||_2 (||g||_2 over all the "
                   "arrays)")
     for _, tau, work, ret, _, norm in runs:
-        if _close(ret, norm, rtol=1e-6):
+        if close(ret, norm, rtol=1e-6):
             continue
-        if _close(ret, norm ** 2, rtol=1e-6):
+        if close(ret, norm ** 2, rtol=1e-6):
             hint = "it returns the squared norm; the L2 norm is the square root of sum(g * g)"
-        elif _close(ret, _global(work), rtol=1e-5):
+        elif close(ret, _global(work), rtol=1e-5):
             hint = "it returns the norm after clipping; return the norm before clipping"
         elif isinstance(ret, (list, tuple, np.ndarray)) and np.size(ret) != 1:
             hint = "return one number, the global norm before clipping"

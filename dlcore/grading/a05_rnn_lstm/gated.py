@@ -18,7 +18,7 @@ import numpy as np
 from ... import recurrent
 from ...nn import GRU, LSTM
 from .._core import Exercise, GradingError, call, expect_function, lookup
-from ._common import _items, _shape_of, _sig
+from .rnn import _items, _shape_of, _sig
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
 

@@ -7,19 +7,41 @@ weights in PyTorch's layout):
    w_hh (H, H), b (H,), hs (N, T, H) with ``h_t = tanh(x_t w_ih^T + h_{t-1} w_hh^T + b)``.
 3. ``rnn_backward(dhs, cache) -> (dx, dh0, dw_ih, dw_hh, db)``: BPTT, dhs (N, T, H).
 
-The reference is ``dlcore.recurrent``.
+The reference is ``dlcore.recurrent``.  ``_items`` (the first k results of a tuple-returning
+function), ``_shape_of`` and ``_sig`` serve the gated steps too.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ... import recurrent
+from ... import gradcheck, recurrent
 from ...nn import RNN
-from .._core import Exercise, GradingError, call, expect_function, lookup
-from ._common import _GRADIENT_TOOLS, _close, _items, _shape_of
+from .._core import Exercise, GradingError, call, close, expect_function, lookup
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
+
+_GRADIENT_TOOLS = [gradcheck.numerical_gradient, gradcheck.numerical_vjp]
+
+
+def _sig(a):
+    return 1.0 / (1.0 + np.exp(-a))
+
+
+def _items(out, k: int, name: str, what: str) -> tuple:
+    """The first k results of a function that returns a tuple (extra trailing items allowed)."""
+    if isinstance(out, (tuple, list)) and len(out) >= k:
+        return tuple(out[:k])
+    raise GradingError(f"{name} must return {what}")
+
+
+def _shape_of(a):
+    """The shape of a numeric result, None if it is not numeric."""
+    try:
+        arr = np.asarray(a, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return arr.shape
 
 
 # -- 2. rnn_forward ----------------------------------------------------------------------------
@@ -230,7 +252,7 @@ def _bptt_part(part: str):
         cases = _rnn_cases(hidden)
         for case in cases:
             hs = _student_forward(ns, *case[:5])[0]
-            if not _close(hs, _rnn_ref(*case[:5])):
+            if not close(hs, _rnn_ref(*case[:5])):
                 raise GradingError("rnn_backward is checked with the cache of your "
                                    "rnn_forward, whose hs is not right yet: fix rnn_forward "
                                    "first")
