@@ -11,23 +11,14 @@ import numbers
 import numpy as np
 
 from .. import activations as A
-from .layers import _remember, _saved
-from .module import Module
+from .layers import _OpPair
 
 __all__ = ["ReLU", "Sigmoid", "Tanh", "LeakyReLU"]
 
 
-class _Elementwise(Module):
-    _forward = staticmethod(lambda x: (x, None))
-    _backward = staticmethod(lambda dout, cache: dout)
-
+class _Elementwise(_OpPair):
     def forward(self, x):
-        out, cache = type(self)._forward(x)
-        _remember(self, cache)
-        return out
-
-    def backward(self, dout):
-        return type(self)._backward(dout, _saved(self))
+        return self._run(x)
 
 
 class ReLU(_Elementwise):
@@ -51,8 +42,11 @@ class Tanh(_Elementwise):
     _backward = staticmethod(A.tanh_backward)
 
 
-class LeakyReLU(Module):
+class LeakyReLU(_Elementwise):
     """``leaky_relu(x) = x if x > 0 else negative_slope * x``."""
+
+    _forward = staticmethod(A.leaky_relu_forward)
+    _backward = staticmethod(A.leaky_relu_backward)
 
     def __init__(self, negative_slope: float = 0.01):
         super().__init__()
@@ -63,12 +57,7 @@ class LeakyReLU(Module):
         self.negative_slope = float(negative_slope)
 
     def forward(self, x):
-        out, cache = A.leaky_relu_forward(x, negative_slope=self.negative_slope)
-        _remember(self, cache)
-        return out
-
-    def backward(self, dout):
-        return A.leaky_relu_backward(dout, _saved(self))
+        return self._run(x, negative_slope=self.negative_slope)
 
     def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}"

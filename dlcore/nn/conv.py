@@ -19,7 +19,7 @@ import numpy as np
 from .. import conv as F
 from .._checks import as_array, check_int, shape_str
 from .init import torch_default_
-from .layers import _remember, _saved
+from .layers import _OpPair, _remember, _saved
 from .module import Module, Parameter
 
 __all__ = ["Conv2d", "MaxPool2d", "AvgPool2d"]
@@ -108,11 +108,8 @@ class Conv2d(Module):
         return ", ".join(parts)
 
 
-class _Pool2d(Module):
+class _Pool2d(_OpPair):
     """Shared code of the pooling modules; subclasses set the op pair."""
-
-    _forward = staticmethod(lambda x, size, stride, pad: (x, None))
-    _backward = staticmethod(lambda dout, cache: dout)
 
     def __init__(self, kernel_size, stride=None, padding=0):
         super().__init__()
@@ -125,13 +122,7 @@ class _Pool2d(Module):
                              f"half of kernel_size {self.kernel_size} (as in torch)")
 
     def forward(self, x):
-        x = _images(self, x, None)
-        out, cache = type(self)._forward(x, self.kernel_size, self.stride, self.padding)
-        _remember(self, cache)
-        return out
-
-    def backward(self, dout):
-        return type(self)._backward(dout, _saved(self))
+        return self._run(_images(self, x, None), self.kernel_size, self.stride, self.padding)
 
     def extra_repr(self) -> str:
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, "

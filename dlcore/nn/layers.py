@@ -35,6 +35,23 @@ def _remember(module: Module, cache, attr: str = "_cache") -> None:
     object.__setattr__(module, attr, cache)
 
 
+class _OpPair(Module):
+    """A module without parameters around one stateless pair: ``_forward(*inputs) -> (out,
+    cache)`` and ``_backward(dout, cache) -> dx``.  Subclasses set the pair and call
+    ``self._run(...)`` in their ``forward``, which keeps the cache for ``backward``."""
+
+    _forward = staticmethod(lambda x: (x, None))
+    _backward = staticmethod(lambda dout, cache: dout)
+
+    def _run(self, *inputs, **options):
+        out, cache = type(self)._forward(*inputs, **options)
+        _remember(self, cache)
+        return out
+
+    def backward(self, dout):
+        return type(self)._backward(dout, _saved(self))
+
+
 class Linear(Module):
     """Affine layer ``out = x @ weight.T + bias``: x (N, D), weight (M, D), bias (M,), out (N, M).
 
@@ -110,13 +127,16 @@ class Flatten(Module):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
 
-class Dropout(Module):
+class Dropout(_OpPair):
     """Inverted dropout ``out = x * mask / (1 - p)``, ``mask ~ Bernoulli(1 - p)``; x any shape.
 
     ``p`` is the drop probability, as ``torch.nn.Dropout``.  In eval mode (``.eval()``) the
     layer is the identity.  Masks are drawn from ``rng`` (a Generator or seed, fixed at
     construction) or, when it is None, from the package generator at call time.
     """
+
+    _forward = staticmethod(F.dropout_forward)
+    _backward = staticmethod(F.dropout_backward)
 
     def __init__(self, p: float = 0.5, rng=None):
         super().__init__()
@@ -125,12 +145,7 @@ class Dropout(Module):
 
     def forward(self, x):
         rng = self._rng if self._rng is not None else get_rng(None)
-        out, cache = F.dropout_forward(x, p=self.p, training=self.training, rng=rng)
-        _remember(self, cache)
-        return out
-
-    def backward(self, dout):
-        return F.dropout_backward(dout, _saved(self))
+        return self._run(x, p=self.p, training=self.training, rng=rng)
 
     def extra_repr(self) -> str:
         return f"p={self.p}"

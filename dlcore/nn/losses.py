@@ -8,23 +8,17 @@ the scores (the loss is the end of the graph, so its upstream gradient is 1).
 from __future__ import annotations
 
 from .. import losses as L
-from .layers import _remember, _saved
-from .module import Module
+from .layers import _OpPair
 
 __all__ = ["CrossEntropyLoss", "MSELoss", "BCEWithLogitsLoss", "SquaredErrorLoss"]
 
 
-class _Loss(Module):
-    _forward = staticmethod(lambda scores, target: (0.0, None))
-    _backward = staticmethod(lambda dout, cache: None)
-
+class _Loss(_OpPair):
     def forward(self, scores, target):
-        loss, cache = type(self)._forward(scores, target)
-        _remember(self, cache)
-        return loss
+        return self._run(scores, target)
 
     def backward(self, dout=1.0):
-        return type(self)._backward(dout, _saved(self))
+        return super().backward(dout)
 
 
 class CrossEntropyLoss(_Loss):
