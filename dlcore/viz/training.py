@@ -58,10 +58,8 @@ def plot_lr_curves(histories: dict, ax=None):
                 label=f"lr = {lr:g}: {loss_curve_verdict(h)}")
         if h.diverged and finite.size:
             ax.plot([finite.size], [finite[-1]], "x", color=colour, ms=10, mew=2)
-    ax.set_yscale("log")
-    ax.set_title("Training loss at different learning rates")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("cross-entropy (log scale)")
+    ax.set(yscale="log", title="Training loss at different learning rates", xlabel="epoch",
+           ylabel="cross-entropy (log scale)")
     ax.legend(fontsize=8)
     return ax
 
@@ -100,10 +98,8 @@ def plot_layer_std(stats: dict, quantity: str = "post", ax=None):
         stds = s.std(quantity)
         ax.plot(np.arange(1, stds.size + 1), np.maximum(stds, 1e-300), "o-", lw=2,
                 color=CYCLE[i % len(CYCLE)], label=label)
-    ax.set_yscale("log")
-    ax.set_title("Activation size through depth")
-    ax.set_xlabel("layer")
-    ax.set_ylabel("std of activations (log scale)")
+    ax.set(yscale="log", title="Activation size through depth", xlabel="layer",
+           ylabel="std of activations (log scale)")
     ax.legend(fontsize=8)
     return ax
 

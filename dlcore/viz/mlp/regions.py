@@ -66,26 +66,25 @@ def plot_xor_spaces(layers=None, axes=None):
     X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
     out, (h, _) = threshold_net_forward(X, layers, return_hidden=True)
     xx, yy, grid = region_grid(X, 200, margin=0.5)
-    region = threshold_net_forward(grid, layers)[:, 0].reshape(xx.shape)
+
+    def panel(ax, net, title, xlabel, ylabel):
+        """The region where ``net`` outputs 1, on the square [-0.5, 1.5]^2."""
+        ax.imshow(threshold_net_forward(grid, net)[:, 0].reshape(xx.shape), origin="lower",
+                  extent=(xx.min(), xx.max(), yy.min(), yy.max()), cmap=CMAP, alpha=0.35,
+                  vmin=0, vmax=1, aspect="auto")
+        ax.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5), title=title, xlabel=xlabel, ylabel=ylabel)
+
     ax = axes[0]
-    ax.imshow(region, origin="lower", extent=(xx.min(), xx.max(), yy.min(), yy.max()),
-              cmap=CMAP, alpha=0.35, vmin=0, vmax=1, aspect="auto")
+    panel(ax, layers, "Input space: output region (yellow = 1)", "x1", "x2")
     (w1, b1), (w2, b2) = layers[0], layers[1]
     x = np.array([-0.5, 1.5])
     for j, (name, colour) in enumerate((("OR unit", PALETTE["green"]),
                                         ("AND unit", PALETTE["purple"]))):
         ax.plot(x, -(w1[j, 0] * x + b1[j]) / w1[j, 1], color=colour, lw=2, label=name)
     _scatter_classes(ax, X, out[:, 0], ("output 0", "output 1"), size=70)
-    ax.set_xlim(-0.5, 1.5)
-    ax.set_ylim(-0.5, 1.5)
-    ax.set_title("Input space: output region (yellow = 1)")
-    ax.set_xlabel("x1")
-    ax.set_ylabel("x2")
     ax.legend(fontsize=8, loc="upper right")
     ax = axes[1]
-    hidden_region = threshold_net_forward(grid, layers[1:])[:, 0].reshape(xx.shape)
-    ax.imshow(hidden_region, origin="lower", extent=(xx.min(), xx.max(), yy.min(), yy.max()),
-              cmap=CMAP, alpha=0.35, vmin=0, vmax=1, aspect="auto")
+    panel(ax, layers[1:], "Hidden space (yellow = 1)", "h_OR", "h_AND")
     jitter = np.array([[-0.04, 0], [0.0, 0.04], [0.0, -0.04], [0.04, 0]])
     _scatter_classes(ax, h + jitter, out[:, 0], ("output 0", "output 1"), size=70)
     for (px, py), (a, b) in zip(h + jitter, X.astype(int)):
@@ -93,11 +92,6 @@ def plot_xor_spaces(layers=None, axes=None):
                     fontsize=8)
     ax.plot(x, -(w2[0, 0] * x + b2[0]) / w2[0, 1] if w2[0, 1] else np.full(2, np.nan),
             color=PALETTE["vermillion"], lw=2, label="output unit's line")
-    ax.set_xlim(-0.5, 1.5)
-    ax.set_ylim(-0.5, 1.5)
-    ax.set_title("Hidden space (yellow = 1)")
-    ax.set_xlabel("h_OR")
-    ax.set_ylabel("h_AND")
     ax.legend(fontsize=8, loc="upper left")
     return fig
 
