@@ -12,6 +12,7 @@ the second axis of ``w`` to equal the second axis of ``x``.  A literal integer i
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -24,6 +25,8 @@ __all__ = [
     "check_positive",
     "check_probability",
     "check_int",
+    "check_real",
+    "check_flag",
     "check_choice",
     "shape_str",
     "check_dout",
@@ -157,6 +160,23 @@ def check_int(value, name: str, *, minimum: int | None = None) -> int:
     if minimum is not None and value < minimum:
         raise ValueError(f"{name} must be >= {minimum}; got {value}")
     return value
+
+
+def check_real(value, name: str) -> float:
+    """A finite real number (Python or numpy; not a bool), returned as a float."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite real number; got {value}")
+    return value
+
+
+def check_flag(value, name: str) -> bool:
+    """True or False (a Python or numpy bool), returned as a Python bool."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False; got {value!r}")
+    return bool(value)
 
 
 def check_positive(value, name: str, *, allow_zero: bool = False) -> float:

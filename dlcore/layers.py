@@ -15,7 +15,14 @@ import numbers
 
 import numpy as np
 
-from ._checks import as_array, check_positive, check_shapes, shape_str
+from ._checks import (
+    as_array,
+    check_flag,
+    check_positive,
+    check_probability,
+    check_shapes,
+    shape_str,
+)
 from ._checks import check_dout as _dout
 from ._random import get_rng
 
@@ -24,23 +31,6 @@ __all__ = [
     "dropout_forward", "dropout_backward",
     "batchnorm_forward", "batchnorm_backward",
 ]
-
-
-def _flag(value, name: str, where: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{where}: {name} must be True or False; got {value!r}")
-    return bool(value)
-
-
-def _real(value, name: str, where: str, lo: float, hi: float, closed_hi: bool = True) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{where}: {name} must be a real number; got {value!r}")
-    value = float(value)
-    ok = lo <= value <= hi if closed_hi else lo <= value < hi
-    if not ok:
-        interval = f"[{lo:g}, {hi:g}]" if closed_hi else f"[{lo:g}, {hi:g})"
-        raise ValueError(f"{where}: {name} must lie in {interval}; got {value}")
-    return value
 
 
 def linear_forward(x, w, b=None):
@@ -91,8 +81,8 @@ def dropout_forward(x, p: float = 0.5, training: bool = True, rng=None):
     if isinstance(p, numbers.Real) and not isinstance(p, bool) and float(p) == 1.0:
         raise ValueError(f"{where}: p is the drop probability and must lie in [0, 1); p = 1 "
                          f"would drop every unit and the 1/(1 - p) scaling would divide by zero")
-    p = _real(p, "p (the drop probability)", where, 0.0, 1.0, closed_hi=False)
-    training = _flag(training, "training", where)
+    p = check_probability(p, f"{where}: p (the drop probability)")
+    training = check_flag(training, f"{where}: training")
     x = as_array(x, "x")
     if not training or p == 0.0:
         return x.copy(), (None, x.shape)
@@ -148,8 +138,8 @@ def batchnorm_forward(x, gamma, beta, running_mean=None, running_var=None, train
     normalises with the running stats and leaves them unchanged.  out has the shape of x.
     """
     where = "batchnorm_forward"
-    training = _flag(training, "training", where)
-    momentum = _real(momentum, "momentum", where, 0.0, 1.0)
+    training = check_flag(training, f"{where}: training")
+    momentum = check_probability(momentum, f"{where}: momentum", include_one=True)
     eps = check_positive(eps, "eps", allow_zero=True)
     x = as_array(x, "x", ndim=(2, 3, 4), spec="(N, D), (N, C, L) or (N, C, H, W)")
     what = "D" if x.ndim == 2 else "C"

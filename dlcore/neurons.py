@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_array, check_int, check_shapes, shape_str
+from ._checks import as_array, check_int, check_real, check_shapes, shape_str
 from .layers import linear_forward
 
 __all__ = [
@@ -71,15 +71,6 @@ def sign_pm(z):
     return _scalar_or_array(np.where(z >= 0, 1, -1).astype(np.int64))
 
 
-def _real_scalar(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number; got {value!r}")
-    value = float(value)
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be a finite real number; got {value}")
-    return value
-
-
 def mp_neuron(x, threshold, inhibitory=()) -> int:
     """McCulloch-Pitts unit: ``y = 1[sum_i x_i >= threshold]``, 0 if any inhibitory input is on.
 
@@ -91,7 +82,7 @@ def mp_neuron(x, threshold, inhibitory=()) -> int:
         bad = x[(x != 0) & (x != 1)]
         raise ValueError(f"x must hold binary inputs with values in {{0, 1}}; got "
                          f"{bad.size} other value(s), e.g. {float(bad[0])}")
-    theta = _real_scalar(threshold, "threshold")
+    theta = check_real(threshold, "threshold")
     if isinstance(inhibitory, numbers.Integral):
         inhibitory = (inhibitory,)
     n = x.shape[0]
@@ -227,7 +218,7 @@ def sigmoid_neuron(x, w, b):
     """
     w = as_array(w, "w", ndim=(0, 1), spec="() or (D,)")
     x = as_array(x, "x")
-    b = _real_scalar(b.item() if isinstance(b, np.ndarray) and b.ndim == 0 else b, "b")
+    b = check_real(b.item() if isinstance(b, np.ndarray) and b.ndim == 0 else b, "b")
     if w.ndim == 0:
         z = w * x + b
     else:

@@ -7,10 +7,12 @@ import dlcore
 from dlcore._checks import (
     as_array,
     check_choice,
+    check_flag,
     check_int,
     check_labels,
     check_positive,
     check_probability,
+    check_real,
     check_shapes,
 )
 
@@ -67,6 +69,17 @@ def test_scalar_checks():
         check_probability(1.0, "p")
     with pytest.raises(ValueError, match="mode must be one of 'a', 'b'"):
         check_choice("c", "mode", ("a", "b"))
+
+
+def test_check_real_and_check_flag():
+    assert check_real(np.float32(-2.5), "a") == -2.5 and type(check_real(3, "a")) is float
+    with pytest.raises(TypeError, match="a must be a real number; got True"):
+        check_real(True, "a")
+    with pytest.raises(ValueError, match="a must be a finite real number; got nan"):
+        check_real(float("nan"), "a")
+    assert check_flag(np.True_, "training") is True
+    with pytest.raises(TypeError, match="training must be True or False; got 1"):
+        check_flag(1, "training")
 
 
 def test_check_labels():

@@ -22,17 +22,9 @@ import numbers
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from .._checks import check_real
+
 __all__ = ["Value", "BackwardStep", "topological_order", "backward_steps"]
-
-
-def _number(x, what: str) -> float:
-    """Check that ``x`` is a finite real number (bool excluded) and return it as a float."""
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{what} must be a real number (int or float); got {type(x).__name__}")
-    x = float(x)
-    if not math.isfinite(x):
-        raise ValueError(f"{what} must be finite; got {x}")
-    return x
 
 
 def _coerce(other):
@@ -59,7 +51,7 @@ class Value:
     __array_ufunc__ = None
 
     def __init__(self, data, label: str = "", _children=(), _op: str = ""):
-        self.data = _number(data, "Value data")
+        self.data = check_real(data, "Value data")
         if not isinstance(label, str):
             raise TypeError(f"label must be a str; got {type(label).__name__}")
         children = tuple(_children)
@@ -147,7 +139,7 @@ class Value:
         if isinstance(p, bool) or not isinstance(p, numbers.Real):
             raise TypeError(f"the exponent of Value ** p must be a constant int or float; got "
                             f"{type(p).__name__}")
-        p = _number(p, "the exponent p")
+        p = check_real(p, "the exponent p")
         x = self.data
         if x < 0 and not p.is_integer():
             raise ValueError(f"x ** p with a negative base needs an integer exponent: "

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import as_array, check_choice, check_int, check_positive, shape_str
+from .._checks import (
+    as_array,
+    check_choice,
+    check_int,
+    check_positive,
+    check_probability,
+    shape_str,
+)
 from . import rules
 
 __all__ = ["TRAJECTORY_NAMES", "trajectory", "stability_limit"]
@@ -146,7 +153,7 @@ def stability_limit(h, method: str = "gd", momentum: float = 0.0) -> float:
     """
     h = check_positive(h, "h")
     check_choice(method, "method", ("gd", "momentum", "nag"))
-    beta = rules._real(momentum, "momentum", high=1.0)
+    beta = check_probability(momentum, "momentum")
     if method == "gd":
         if beta != 0:
             raise ValueError(f"method 'gd' has no momentum (got momentum={beta}); use "

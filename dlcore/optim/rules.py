@@ -15,43 +15,21 @@ Shapes: ``theta``, ``grad`` and every array in ``state`` have the same shape P (
 
 from __future__ import annotations
 
-import numbers
+from functools import partial
 
 import numpy as np
 
-from .._checks import as_array, shape_str
+from .._checks import as_array, check_flag, check_positive, check_probability, check_real, shape_str
 
 __all__ = ["sgd_update", "adagrad_update", "rmsprop_update", "adam_update"]
 
 
 # -- hyperparameter checks: torch's ranges, plus finiteness (torch lets NaN through) ----------
 
-def _real(value, name: str, *, low: float = 0.0, high: float | None = None) -> float:
-    """A finite real number in [low, inf) or, with ``high``, in [low, high)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number; got {value!r}")
-    value = float(value)
-    if high is None:
-        if not (np.isfinite(value) and value >= low):
-            raise ValueError(f"{name} must be a finite number >= {low:g}; got {value}")
-    elif not low <= value < high:  # NaN fails both comparisons
-        raise ValueError(f"{name} must lie in [{low:g}, {high:g}); got {value}")
-    return value
-
-
-def _finite(value, name: str) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number; got {value!r}")
-    value = float(value)
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be a finite number; got {value}")
-    return value
-
-
-def _flag(value, name: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False; got {value!r}")
-    return bool(value)
+# A finite number >= 0 (lr, eps, weight decay...); any finite number (dampening).  The names
+# stay for optim.surfaces, which checks its parameters with them.
+_real = partial(check_positive, allow_zero=True)
+_finite = check_real
 
 
 def sgd_hyper(lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False) -> dict:
@@ -59,7 +37,7 @@ def sgd_hyper(lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=F
     hyper = {"lr": _real(lr, "lr"), "momentum": _real(momentum, "momentum"),
              "dampening": _finite(dampening, "dampening"),
              "weight_decay": _real(weight_decay, "weight_decay"),
-             "nesterov": _flag(nesterov, "nesterov")}
+             "nesterov": check_flag(nesterov, "nesterov")}
     if hyper["nesterov"] and (hyper["momentum"] <= 0 or hyper["dampening"] != 0):
         raise ValueError(f"nesterov=True requires momentum > 0 and dampening = 0; got "
                          f"momentum={hyper['momentum']}, dampening={hyper['dampening']}")
@@ -81,7 +59,7 @@ def rmsprop_hyper(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0,
     """Validated RMSProp hyperparameters (torch.optim.RMSprop's names, defaults and ranges)."""
     return {"lr": _real(lr, "lr"), "alpha": _real(alpha, "alpha"), "eps": _real(eps, "eps"),
             "weight_decay": _real(weight_decay, "weight_decay"),
-            "momentum": _real(momentum, "momentum"), "centered": _flag(centered, "centered")}
+            "momentum": _real(momentum, "momentum"), "centered": check_flag(centered, "centered")}
 
 
 def adam_hyper(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False) -> dict:
@@ -89,10 +67,10 @@ def adam_hyper(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=
     if isinstance(betas, (str, bytes)) or not hasattr(betas, "__len__") or len(betas) != 2:
         raise TypeError(f"betas must be a pair (beta1, beta2) in [0, 1); got {betas!r}")
     return {"lr": _real(lr, "lr"),
-            "betas": (_real(betas[0], "betas[0]", high=1.0),
-                      _real(betas[1], "betas[1]", high=1.0)),
+            "betas": (check_probability(betas[0], "betas[0]"),
+                      check_probability(betas[1], "betas[1]")),
             "eps": _real(eps, "eps"), "weight_decay": _real(weight_decay, "weight_decay"),
-            "amsgrad": _flag(amsgrad, "amsgrad")}
+            "amsgrad": check_flag(amsgrad, "amsgrad")}
 
 
 # -- cores: no checks, called once per array per step ------------------------------------------
