@@ -208,8 +208,8 @@ def test_to_torch_matches_twin(name):
 @needs_torch
 @pytest.mark.lec11
 def test_to_torch_of_a_layer_list_with_bias_free_layers():
-    layers = [Conv2dSpec(8, 3, padding=1, bias=False), Subsample2dSpec(2, bias=False), FlattenSpec(),
-              LinearSpec(5, bias=False)]
+    layers = [Conv2dSpec(8, 3, padding=1, bias=False), Subsample2dSpec(2, bias=False),
+              FlattenSpec(), LinearSpec(5, bias=False)]
     built = C.to_torch(layers, input_shape=(2, 6, 6), device=META)
     assert numel(built) == 2 * 9 * 8 + 8 + 8 * 3 * 3 * 5
     assert summarize(layers, (2, 6, 6)).total_params == numel(built)

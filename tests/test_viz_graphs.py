@@ -71,6 +71,9 @@ def test_draw_graph_wraps_like_draw_value_graph():
     loss.backward()
     one = G.draw_graph(loss, max_columns=8).axes[0]
     other = G.draw_value_graph(loss).axes[0]
-    pos = lambda ax: {t.get_gid(): t.get_position() for t in ax.texts if t.get_gid()}
+
+    def pos(ax):
+        return {t.get_gid(): t.get_position() for t in ax.texts if t.get_gid()}
+
     assert pos(one) == pos(other) and len(pos(one)) > 17
     assert "\n" in one.get_title() and "\n" not in other.get_title()

@@ -127,7 +127,8 @@ def graph_layout(root: Value, rankdir: str = "LR", n_lines: int = 3,
 
     values, ops = {}, {}
     for (kind, v), r in rank.items():
-        (values if kind == "value" else ops)[v] = place(col[v] if kind == "value" else col[v] - 1, r)
+        c = col[v] if kind == "value" else col[v] - 1
+        (values if kind == "value" else ops)[v] = place(c, r)
     return {"values": values, "ops": ops, "box": (box_w, box_h), "radius": _RADIUS,
             "rows": -(-n_cols // per_row), "columns": per_row}
 
