@@ -2,22 +2,30 @@
 
 Shape legend: x (N, C, H, W) images, w (F, C, KH, KW) filters (PyTorch's layout), b (F,)
 biases, out and dout (N, F, H_out, W_out); single-channel teaching functions take an image
-(H, W) and a kernel (KH, KW).  stride, pad and dilation are ints or (h, w) pairs, and
+(H, W) and a kernel (KH, KW).  stride, padding and dilation are ints or (h, w) pairs (torch's
+keyword names; ``pad=`` and, for pooling, ``size=`` are aliases of ``padding=`` and
+``kernel_size=``), and
 
-    H_out = floor((H + 2 pad - dilation (KH - 1) - 1) / stride) + 1.
+    H_out = floor((H + 2 padding - dilation (KH - 1) - 1) / stride) + 1.
 
 "Convolution" is cross-correlation everywhere, as in PyTorch: ``out[n,f,i,j] = b[f] +
 sum_{c,a,b} xp[n,c,i*s+a*d, j*s+b*d] w[f,c,a,b]`` with xp the zero-padded input; only
 ``convolve2d`` flips the kernel.
 
 Modules: ``sizes`` (output size, padding, receptive fields), ``single`` (1-D/2-D teaching
-functions, named kernels, ``dilate``, ``rot180``), ``conv2d`` (vectorised conv by im2col),
-``transpose`` (transposed conv), ``naive`` (loop references), ``pool`` (max/avg pooling,
+functions, named kernels, ``dilate``, ``rot180``), ``conv2d`` (vectorised conv and transposed
+conv by im2col), ``naive`` (loop references), ``pool`` (max/avg pooling,
 unpooling), ``matrix`` (convolution as a matrix), ``terms`` (which input meets which weight:
 ``conv_terms``, ``conv_equations``).
 """
 
-from .conv2d import conv2d_backward, conv2d_forward
+from .conv2d import (
+    conv2d_backward,
+    conv2d_forward,
+    conv_transpose2d,
+    conv_transpose2d_backward,
+    conv_transpose2d_forward,
+)
 from .matrix import conv_as_matrix
 from .naive import (
     avg_pool2d_backward_naive,
@@ -46,7 +54,6 @@ from .sizes import (
     tiles_exactly,
 )
 from .terms import Term, conv_equations, conv_terms
-from .transpose import conv_transpose2d, conv_transpose2d_backward, conv_transpose2d_forward
 
 __all__ = [
     # sizes

@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import as_array, check_int, shape_str
-from ._common import W_SPEC, hyper, torch_keywords
-from .sizes import output_size
+from .conv2d import W_SPEC
+from .sizes import hyper, output_size, torch_keywords
 
 __all__ = ["conv_as_matrix"]
 

@@ -13,8 +13,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._common import conv_operands, hyper, pool_setup, torch_keywords, upstream
-from .sizes import output_size
+from .conv2d import conv_operands, upstream
+from .pool import pool_setup
+from .sizes import hyper, output_size, torch_keywords
 
 __all__ = [
     "conv2d_forward_naive", "conv2d_backward_naive", "max_pool2d_forward_naive",

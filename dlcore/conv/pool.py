@@ -4,8 +4,9 @@ Shape legend: x (N, C, H, W) input, out and dout (N, C, H_out, W_out) with
 ``H_out = floor((H + 2 ph - KH) / sh) + 1`` (same for W).  ``kernel_size`` (KH, KW),
 ``stride`` (defaults to ``kernel_size``) and ``padding`` are ints or (h, w) pairs, as in
 ``torch.nn.MaxPool2d`` and ``AvgPool2d`` (padding at most half the window; no ceil mode;
-``size=`` and ``pad=`` are aliases).  Pooling has no parameters, but the gradient flows through it: max pooling routes ``dout`` to the argmax of each window, average
-pooling spreads it evenly.  Both loop over the KH*KW offsets of the window (a few array-wide
+``size=`` and ``pad=`` are aliases).  Pooling has no parameters, but the gradient flows
+through it: max pooling routes ``dout`` to the argmax of each window, average pooling spreads
+it evenly.  Both loop over the KH*KW offsets of the window (a few array-wide
 operations) instead of over the output cells; ``naive.py`` has the cell-by-cell loops.
 """
 
@@ -16,7 +17,8 @@ from itertools import product
 
 import numpy as np
 
-from ._common import pool_setup, torch_keywords, upstream
+from .conv2d import images, upstream
+from .sizes import output_size, pair, torch_keywords
 
 __all__ = [
     "max_pool2d_forward", "max_pool2d_backward", "max_unpool2d", "avg_pool2d_forward",
@@ -53,6 +55,21 @@ class PoolCache:
         rows = np.arange(ho)[:, None] * sh - ph + self.offset // kw
         cols = np.arange(wo)[None, :] * sw - pw + self.offset % kw
         return (rows * self.input_shape[3] + cols).astype(np.int64)
+
+
+def pool_setup(where, x, kernel_size, stride, padding):
+    """Check a pooling call: -> x, kernel_size, stride, padding (pairs), out shape
+    (N, C, H_out, W_out)."""
+    x = images(x)
+    kh, kw = pair(kernel_size, "kernel_size", minimum=1)
+    sh, sw = pair(kernel_size if stride is None else stride, "stride", minimum=1)
+    ph, pw = pair(padding, "padding", minimum=0)
+    if 2 * ph > kh or 2 * pw > kw:
+        raise ValueError(f"{where}: padding {(ph, pw)} must be at most half the window size "
+                         f"{(kh, kw)} (as in torch)")
+    ho = output_size(x.shape[2], kh, sh, ph, axis="height", where=where)
+    wo = output_size(x.shape[3], kw, sw, pw, axis="width", where=where)
+    return x, (kh, kw), (sh, sw), (ph, pw), (*x.shape[:2], ho, wo)
 
 
 def _padded(x, pad, fill):

@@ -16,8 +16,8 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from .._checks import as_array
-from ._common import pair, torch_keywords
 from .conv2d import conv2d_forward
+from .sizes import pair, torch_keywords
 
 __all__ = ["correlate1d", "correlate2d", "convolve2d", "dilate", "rot180", "KERNELS"]
 

@@ -3,19 +3,69 @@
 Notation (one spatial axis): input size n, kernel size k, stride s, zero padding p on each
 side, dilation d.  A dilated kernel spans ``d (k - 1) + 1`` input cells.  The same formulas
 hold for pooling windows (with d = 1).
+
+The hyperparameters' checks live here too: ``pair`` (an int or an (h, w) pair), ``hyper``
+(stride, padding, dilation) and ``torch_keywords`` (``pad=``/``size=`` as aliases of torch's
+``padding=``/``kernel_size=``), used by every conv and pooling function.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
+import numbers
 from typing import NamedTuple
 
 from .._checks import check_int
-from ._common import pair, torch_keywords
 
 __all__ = [
     "output_size", "tiles_exactly", "same_padding", "ReceptiveField", "receptive_field",
     "receptive_fields", "inputs_feeding",
 ]
+
+
+def pair(value, name: str, *, minimum: int) -> tuple[int, int]:
+    """An int or a pair of ints ``(h, w)``, each ``>= minimum``, as a tuple of two ints."""
+    items = value if isinstance(value, (tuple, list)) else (value, value)
+    if len(items) != 2:
+        raise ValueError(f"{name} must be an int or a pair (h, w); got {value!r}")
+    out = []
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, numbers.Integral):
+            raise TypeError(f"{name} must be an int or a pair of ints (h, w); got {value!r}")
+        if item < minimum:
+            what = {0: "non-negative", 1: "positive"}.get(minimum, f">= {minimum}")
+            raise ValueError(f"{name} must be {what} (>= {minimum}); got {value!r}")
+        out.append(int(item))
+    return out[0], out[1]
+
+
+# The short keywords of the lectures' formulas, accepted as aliases of torch's names.
+_ALIASES = {"pad": "padding", "size": "kernel_size"}
+
+
+def torch_keywords(fn):
+    """Let ``fn`` take ``pad=`` and ``size=`` as aliases of its parameters ``padding`` and
+    ``kernel_size`` (torch's names); giving a name and its alias together is a TypeError."""
+    aliases = {a: n for a, n in _ALIASES.items() if n in inspect.signature(fn).parameters}
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        for alias, name in aliases.items():
+            if alias in kwargs:
+                if name in kwargs:
+                    raise TypeError(f"{fn.__name__}() got both {name}= and its alias {alias}=; "
+                                    f"give only one")
+                kwargs[name] = kwargs.pop(alias)
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def hyper(stride, padding, dilation):
+    """Normalise the three conv hyperparameters to pairs, checking their ranges."""
+    return (pair(stride, "stride", minimum=1), pair(padding, "padding", minimum=0),
+            pair(dilation, "dilation", minimum=1))
 
 
 def _ints(n, k, stride, padding, dilation):

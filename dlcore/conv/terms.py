@@ -13,8 +13,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from .._checks import check_choice
-from ._common import pair
-from .sizes import output_size
+from .sizes import output_size, pair
 
 __all__ = ["Term", "conv_terms", "conv_equations"]
 
