@@ -132,6 +132,21 @@ class _Recurrent(Module):
                              f"{shape_str(d.shape)}")
         return d[0]
 
+    def _step_gradients(self, dout, dh_n):
+        """The saved cache, the output shape and the gradient on every h_t, (N, T, H): dout
+        plus dh_n on the last step."""
+        cache, shape = _saved(self)
+        dhs = self._upstream(dout, shape)
+        dh_last = self._final(dh_n, "dh_n", shape)
+        if dh_last is not None:
+            dhs[:, -1] += dh_last
+        return cache, shape, dhs
+
+    def _keep_gradients(self, dh0, grads) -> None:
+        """Add the weight gradients into ``.grad`` and keep ``dh0`` (1, N, H)."""
+        self._add_grads(*grads)
+        object.__setattr__(self, "dh0", _first_axis(dh0))
+
     def extra_repr(self) -> str:
         out = f"{self.input_size}, {self.hidden_size}"
         if not self.bias:
@@ -173,14 +188,9 @@ class RNN(_Recurrent):
         BPTT: ``dh_t = dout_t + da_{t+1} W_hh`` (dh_n adds to the last step),
         ``da_t = dh_t phi'(a_t)``, ``dW_hh += sum_t da_t^T h_{t-1}``; sets ``self.dh0``.
         """
-        cache, shape = _saved(self)
-        dhs = self._upstream(dout, shape)
-        dh_last = self._final(dh_n, "dh_n", shape)
-        if dh_last is not None:
-            dhs[:, -1] += dh_last
+        cache, _, dhs = self._step_gradients(dout, dh_n)
         dx, dh0, *grads = R.rnn_backward(dhs, cache)
-        self._add_grads(*grads)
-        object.__setattr__(self, "dh0", _first_axis(dh0))
+        self._keep_gradients(dh0, grads)
         return dx
 
     def extra_repr(self) -> str:
@@ -226,15 +236,9 @@ class LSTM(_Recurrent):
         BPTT through the hidden and the cell path (``dc_{t-1} = dc_t * f_t + ...``); sets
         ``self.dh0`` and ``self.dc0``.
         """
-        cache, shape = _saved(self)
-        dhs = self._upstream(dout, shape)
-        dh_last = self._final(dh_n, "dh_n", shape)
-        if dh_last is not None:
-            dhs[:, -1] += dh_last
-        dc_last = self._final(dc_n, "dc_n", shape)
-        dx, dh0, dc0, *grads = R.lstm_backward(dhs, cache, dc_n=dc_last)
-        self._add_grads(*grads)
-        object.__setattr__(self, "dh0", _first_axis(dh0))
+        cache, shape, dhs = self._step_gradients(dout, dh_n)
+        dx, dh0, dc0, *grads = R.lstm_backward(dhs, cache, dc_n=self._final(dc_n, "dc_n", shape))
+        self._keep_gradients(dh0, grads)
         object.__setattr__(self, "dc0", _first_axis(dc0))
         return dx
 
@@ -268,14 +272,9 @@ class GRU(_Recurrent):
         BPTT: ``dh_{t-1} = dh_t z_t + dgh_t W_hh`` plus the step's own gradient; sets
         ``self.dh0``.
         """
-        cache, shape = _saved(self)
-        dhs = self._upstream(dout, shape)
-        dh_last = self._final(dh_n, "dh_n", shape)
-        if dh_last is not None:
-            dhs[:, -1] += dh_last
+        cache, _, dhs = self._step_gradients(dout, dh_n)
         dx, dh0, *grads = R.gru_backward(dhs, cache)
-        self._add_grads(*grads)
-        object.__setattr__(self, "dh0", _first_axis(dh0))
+        self._keep_gradients(dh0, grads)
         return dx
 
 
