@@ -148,33 +148,28 @@ class _Pool(LayerSpec):
 
 
 @dataclass(frozen=True)
-class MaxPool2dSpec(_Pool):
-    """Max pooling over KH x KW windows; stride defaults to the kernel size (floor mode)."""
-
+class _WindowPool(_Pool):
     kernel_size: int | tuple[int, int]
     stride: int | tuple[int, int] | None = None
     padding: int | tuple[int, int] = 0
     name: str | None = None
-
-    _prefix = "pool"
 
     def __post_init__(self):
         self._init_pool()
 
 
 @dataclass(frozen=True)
-class AvgPool2dSpec(_Pool):
+class MaxPool2dSpec(_WindowPool):
+    """Max pooling over KH x KW windows; stride defaults to the kernel size (floor mode)."""
+
+    _prefix = "pool"
+
+
+@dataclass(frozen=True)
+class AvgPool2dSpec(_WindowPool):
     """Average pooling over KH x KW windows; stride defaults to the kernel size (floor mode)."""
 
-    kernel_size: int | tuple[int, int]
-    stride: int | tuple[int, int] | None = None
-    padding: int | tuple[int, int] = 0
-    name: str | None = None
-
     _prefix = "avgpool"
-
-    def __post_init__(self):
-        self._init_pool()
 
 
 @dataclass(frozen=True)
