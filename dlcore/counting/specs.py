@@ -243,27 +243,25 @@ class LocalResponseNormSpec(LayerSpec):
 
 
 @dataclass(frozen=True)
-class ReLUSpec(LayerSpec):
-    """Elementwise max(0, x); no parameters, shape unchanged."""
-
+class _NameOnly(LayerSpec):
     name: str | None = None
-
-    _prefix = "relu"
 
     def __post_init__(self):
         _check_name(self.name)
 
 
 @dataclass(frozen=True)
-class TanhSpec(LayerSpec):
+class ReLUSpec(_NameOnly):
+    """Elementwise max(0, x); no parameters, shape unchanged."""
+
+    _prefix = "relu"
+
+
+@dataclass(frozen=True)
+class TanhSpec(_NameOnly):
     """Elementwise tanh (LeNet-5's squashing function); no parameters, shape unchanged."""
 
-    name: str | None = None
-
     _prefix = "tanh"
-
-    def __post_init__(self):
-        _check_name(self.name)
 
 
 @dataclass(frozen=True)
@@ -281,15 +279,10 @@ class DropoutSpec(LayerSpec):
 
 
 @dataclass(frozen=True)
-class FlattenSpec(LayerSpec):
+class FlattenSpec(_NameOnly):
     """(C, H, W) -> (C H W,); a flat (D,) input passes unchanged."""
 
-    name: str | None = None
-
     _prefix = "flatten"
-
-    def __post_init__(self):
-        _check_name(self.name)
 
     def output_shape(self, input_shape):
         size = 1
