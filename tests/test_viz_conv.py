@@ -105,6 +105,18 @@ def test_conv_example_with_bias_padding_and_stride():
         vc.conv_example(np.zeros((4, 4)), np.zeros(3))
 
 
+def test_torch_keyword_names_with_short_aliases():
+    x = np.arange(16.0).reshape(4, 4)
+    short = vc.pooling_example(x, size=2, stride=2)
+    torch_named = vc.pooling_example(x, kernel_size=2, stride=2)
+    assert short.get_suptitle() == torch_named.get_suptitle() == "2x2 max pooling, stride 2"
+    with pytest.raises(TypeError, match="both kernel_size= and its alias size="):
+        vc.pooling_example(x, size=2, kernel_size=2)
+    k = np.ones((3, 3))
+    assert vc.conv_example(x, k, padding=1).axes[0].get_title() == "input (padding 1)"
+    assert vc.conv_example(x, k, pad=1).axes[0].get_title() == "input (padding 1)"
+
+
 def test_pooling_example_max_and_average():
     x = SLIDE_EXAMPLES["pool_input"].value
     fig = vc.pooling_example(x, 2, 2, "max")

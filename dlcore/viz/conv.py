@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import as_array
+from ..conv.sizes import torch_keywords
 from .style import CMAP, DIVERGING, PALETTE, axes_or_new
 
 __all__ = ["number_grid", "conv_example", "pooling_example", "feature_maps", "smoothing_plot",
@@ -125,14 +126,15 @@ def _outline(ax, highlight, shape):
                                      zorder=4))
 
 
-def conv_example(image, kernel, output=None, *, stride=1, pad: int = 0, dilation=1,
+@torch_keywords
+def conv_example(image, kernel, output=None, *, stride=1, padding: int = 0, dilation=1,
                  bias: float = 0.0, flip: bool = False, title: str = "", cell=(0, 0)):
     """Figure ``input * kernel (+ bias) = output`` for one single-channel example.
 
     image (H, W), kernel (KH, KW); ``output`` (H_out, W_out) is computed with
     ``dlcore.conv.correlate2d`` (``convolve2d`` when ``flip``) plus ``bias`` when not given.
     The (padded) input is drawn with its padding hatched and the window that produces output
-    ``cell`` outlined.  Returns the Figure.
+    ``cell`` outlined.  ``pad=`` is an alias of ``padding=``.  Returns the Figure.
     """
     import matplotlib.pyplot as plt
 
@@ -142,9 +144,9 @@ def conv_example(image, kernel, output=None, *, stride=1, pad: int = 0, dilation
     kernel = as_array(kernel, "kernel", ndim=2, spec="(KH, KW)")
     if output is None:
         op = conv.convolve2d if flip else conv.correlate2d
-        output = op(image, kernel, stride=stride, padding=pad, dilation=dilation) + bias
+        output = op(image, kernel, stride=stride, padding=padding, dilation=dilation) + bias
     output = as_array(output, "output", ndim=2, spec="(H_out, W_out)")
-    padded = np.pad(image, pad) if pad else image
+    padded = np.pad(image, padding) if padding else image
     h, w = padded.shape
     widths = [max(w, 2), max(kernel.shape[1], 2), max(output.shape[1], 2)]
     fig, axes = plt.subplots(1, 3, figsize=(0.5 * sum(widths) + 3.5, 0.5 * max(h, 3) + 1.4),
@@ -153,8 +155,8 @@ def conv_example(image, kernel, output=None, *, stride=1, pad: int = 0, dilation
     window = [(i * _pair(stride)[0] + a * _pair(dilation)[0],
                j * _pair(stride)[1] + b * _pair(dilation)[1])
               for a in range(kernel.shape[0]) for b in range(kernel.shape[1])]
-    number_grid(padded, axes[0], title="input" + (f" (padding {pad})" if pad else ""),
-                pad=pad, highlight=window)
+    number_grid(padded, axes[0], title="input" + (f" (padding {padding})" if padding else ""),
+                pad=padding, highlight=window)
     shown = conv.rot180(kernel) if flip else kernel
     number_grid(shown, axes[1], title="kernel, flipped" if flip else "kernel",
                 xlabel="b", ylabel="a")
@@ -170,11 +172,13 @@ def _pair(v):
     return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
 
 
-def pooling_example(x, size: int = 2, stride=None, mode: str = "max", title: str = ""):
+@torch_keywords
+def pooling_example(x, kernel_size: int = 2, stride=None, mode: str = "max", title: str = ""):
     """Figure: a feature map and its max or average pooling, the first window outlined.
 
-    x (H, W); size, stride (defaults to size) ints; mode "max" or "avg".  Uses
-    ``dlcore.conv.max_pool2d_forward`` / ``avg_pool2d_forward``.  Returns the Figure.
+    x (H, W); kernel_size (alias size), stride (defaults to kernel_size) ints; mode "max" or
+    "avg".  Uses ``dlcore.conv.max_pool2d_forward`` / ``avg_pool2d_forward``.  Returns the
+    Figure.
     """
     import matplotlib.pyplot as plt
 
@@ -183,6 +187,7 @@ def pooling_example(x, size: int = 2, stride=None, mode: str = "max", title: str
     x = as_array(x, "x", ndim=2, spec="(H, W)")
     if mode not in ("max", "avg"):
         raise ValueError(f"mode must be 'max' or 'avg'; got {mode!r}")
+    size = kernel_size
     stride = size if stride is None else stride
     op = conv.max_pool2d_forward if mode == "max" else conv.avg_pool2d_forward
     out, _ = op(x[None, None], kernel_size=size, stride=stride)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import as_array, check_choice, check_int
+from ..conv.sizes import torch_keywords
 from .conv import format_number, number_grid
 from .style import CMAP, CYCLE, DIVERGING
 
@@ -107,11 +108,13 @@ def input_gradient_route(g, w, stride=1, input_shape=None, title: str = ""):
     return fig
 
 
-def pool_routing(x, dout, size: int = 2, stride=None, mode: str = "max", title: str = ""):
+@torch_keywords
+def pool_routing(x, dout, kernel_size: int = 2, stride=None, mode: str = "max", title: str = ""):
     """Figure of pooling forward and backward: the activations (max: each window's argmax
     outlined), the pooled map, the upstream gradient and the routed gradient dL/dx.
 
-    x (H, W), dout (H_out, W_out); mode "max" or "avg"; computed with ``dlcore.conv``
+    x (H, W), dout (H_out, W_out); kernel_size (alias size); mode "max" or "avg"; computed with
+    ``dlcore.conv``
     (``max_pool2d_backward`` sends each gradient to its argmax, ``avg_pool2d_backward``
     spreads it evenly).  Returns the Figure.
     """
@@ -121,7 +124,7 @@ def pool_routing(x, dout, size: int = 2, stride=None, mode: str = "max", title: 
     check_choice(mode, "mode", ("max", "avg"))
     fwd = conv.max_pool2d_forward if mode == "max" else conv.avg_pool2d_forward
     bwd = conv.max_pool2d_backward if mode == "max" else conv.avg_pool2d_backward
-    out, cache = fwd(x[None, None], kernel_size=size, stride=stride)
+    out, cache = fwd(x[None, None], kernel_size=kernel_size, stride=stride)
     dout = as_array(dout, "dout", ndim=2, spec=f"(H_out, W_out) = {out.shape[2:]}")
     if dout.shape != out.shape[2:]:
         raise ValueError(f"dout must have the pooled shape (H_out, W_out) = {out.shape[2:]}; "
@@ -139,8 +142,8 @@ def pool_routing(x, dout, size: int = 2, stride=None, mode: str = "max", title: 
     number_grid(out[0, 0], axes[0][1], title=f"{name} pooled")
     number_grid(dout, axes[0][2], title="upstream dL/d(pooled)")
     number_grid(dx, axes[0][3], title="routed dL/dx", highlight=argmax)
-    fig.suptitle(title or f"{size}x{size} {name} pooling: forward, then the gradient routed "
-                          f"back")
+    fig.suptitle(title or f"{kernel_size}x{kernel_size} {name} pooling: forward, then the "
+                          f"gradient routed back")
     return fig
 
 
