@@ -10,6 +10,9 @@ import pytest
 import dlcore as dl
 from dlcore.grading import GradingError, IntegrityError
 from dlcore.grading import a02_gradient_descent_backprop as a02
+from dlcore.grading.a02_gradient_descent_backprop.chain import chain_reference
+from dlcore.grading.a02_gradient_descent_backprop.descent import toy_optimum_reference
+from dlcore.grading.a02_gradient_descent_backprop.neuron import toy_grad_reference
 from tests.grading_harness import leaked_secrets
 
 pytestmark = [pytest.mark.lec04, pytest.mark.lec06, pytest.mark.lec07]
@@ -92,7 +95,7 @@ PARTS = [(ex, part) for ex, e in a02.ASSIGNMENT.exercises.items() for part in e.
 
 # -- the references against the lectures' numbers and independent derivations ----------------
 def test_chain_reference_reproduces_the_lecture_example():
-    y_hat, loss, dw1, db1, dw2, dw3 = a02._chain_ref(1.0, 1.0, 0.5, 0.0, -1.0, 2.0)
+    y_hat, loss, dw1, db1, dw2, dw3 = chain_reference(1.0, 1.0, 0.5, 0.0, -1.0, 2.0)
     assert y_hat == pytest.approx(0.667843, abs=5e-7)
     assert loss == pytest.approx(0.0551642, abs=5e-8)
     assert (dw3, dw2) == (pytest.approx(-0.0257314, abs=5e-8), pytest.approx(-0.0208467, abs=5e-8))
@@ -101,16 +104,16 @@ def test_chain_reference_reproduces_the_lecture_example():
 
 def test_toy_references_match_the_lecture_and_central_differences():
     X, Y = dl.data.two_point_toy()
-    assert a02._toy_grad_ref(0.5, 0.0, X, Y) == (pytest.approx(-0.008528, abs=5e-7),
+    assert toy_grad_reference(0.5, 0.0, X, Y) == (pytest.approx(-0.008528, abs=5e-7),
                                                  pytest.approx(0.067904, abs=5e-7))
-    w, b = a02._optimum_ref(X, Y)
+    w, b = toy_optimum_reference(X, Y)
     assert (w, b) == (pytest.approx(np.log(6)), pytest.approx(-np.log(4) - 0.5 * np.log(6)))
     rng = np.random.default_rng(0)
     for _ in range(5):
         theta = rng.uniform(-2, 2, size=2)
         num = dl.gradcheck.numerical_gradient(
             lambda t: dl.losses.squared_error(dl.activations.sigmoid(t[0] * X + t[1]), Y), theta)
-        assert dl.gradcheck.rel_error(np.array(a02._toy_grad_ref(*theta, X, Y)), num) < 1e-7
+        assert dl.gradcheck.rel_error(np.array(toy_grad_reference(*theta, X, Y)), num) < 1e-7
 
 
 def test_the_exercise_toy_is_not_the_lecture_toy():
@@ -301,7 +304,7 @@ DELEGATIONS = [
     ("gradient_descent", "values",
      {"gradient_descent": lambda g, t0, lr, s: dl.optim.trajectory("gd", g, t0, s, lr=lr)},
      "trajectory"),
-    ("chain", "gradients", {"chain_grads": lambda *a: a02._chain_ref(*a)[2:]}, "backward"),
+    ("chain", "gradients", {"chain_grads": lambda *a: chain_reference(*a)[2:]}, "backward"),
     ("linear", "values", {"linear_forward": lambda x, w, b: dl.layers.linear_forward(x, w, b)},
      "linear_forward"),
     ("linear", "gradients",

@@ -12,6 +12,7 @@ import pytest
 
 from dlcore.grading import GradingError, IntegrityError
 from dlcore.grading import a03_optimizers as a03
+from dlcore.grading.a03_optimizers import adaptive, batchnorm, momentum, stability
 from tests.grading_cases import a03_optimizers as cases
 from tests.grading_harness import ROOT, leaked_secrets
 
@@ -90,12 +91,12 @@ def _opt_wrongs():
     out = []
     for ex, name, parts, wrong in [
             ("sgd_momentum", "sgd_momentum_step", ["momentum", "weight_decay"],
-             a03._SGD_WD_WRONG),
-            ("nesterov", "nesterov_step", ["values"], a03._NAG_WRONG),
-            ("adagrad", "adagrad_step", ["values"], a03._ADAGRAD_WRONG),
-            ("rmsprop", "rmsprop_step", ["values"], a03._RMSPROP_WRONG),
-            ("adam", "adam_step", ["values"], a03._ADAM_WRONG),
-            ("stability", "max_stable_lr", ["gd", "momentum", "hessian"], a03._LIMIT_WRONG)]:
+             momentum.SGD_WD_WRONG),
+            ("nesterov", "nesterov_step", ["values"], momentum.NAG_WRONG),
+            ("adagrad", "adagrad_step", ["values"], adaptive.ADAGRAD_WRONG),
+            ("rmsprop", "rmsprop_step", ["values"], adaptive.RMSPROP_WRONG),
+            ("adam", "adam_step", ["values"], adaptive.ADAM_WRONG),
+            ("stability", "max_stable_lr", ["gd", "momentum", "hessian"], stability.LIMIT_WRONG)]:
         out += [pytest.param(ex, name, parts, fn, hint, id=f"{ex}-{i}")
                 for i, (fn, hint) in enumerate(wrong)]
     return out
@@ -116,12 +117,12 @@ def test_each_catalogued_mistake_gets_its_hint(ex, name, parts, fn, hint, soluti
     assert any(hint in m for m in messages), messages
 
 
-@pytest.mark.parametrize("mistake, hint", a03._BN_OUT_WRONG + a03._BN_RUNNING_WRONG)
+@pytest.mark.parametrize("mistake, hint", batchnorm.BN_OUT_WRONG + batchnorm.BN_RUNNING_WRONG)
 def test_each_batchnorm_mistake_gets_its_hint(mistake, hint, solution):
     def forward(x, gamma, beta, running_mean, running_var, training=True, momentum=0.1,
                 eps=1e-5):
-        out = a03._bn_like(x, gamma, beta, running_mean, running_var, training, momentum, eps,
-                           mistake=mistake)
+        out = batchnorm.batchnorm_variant(x, gamma, beta, running_mean, running_var, training,
+                                          momentum, eps, mistake=mistake)
         return out, None
 
     ns = dict(solution, batchnorm_forward=forward)
@@ -134,7 +135,7 @@ def test_each_batchnorm_mistake_gets_its_hint(mistake, hint, solution):
 def test_each_batchnorm_dx_mistake_gets_its_hint(kind, solution):
     def backward(dout, cache):
         x_hat, gamma, inv_std, _ = cache
-        dx = a03._bn_dx(dout, x_hat, gamma, inv_std, kind)
+        dx = batchnorm.batchnorm_dx_variant(dout, x_hat, gamma, inv_std, kind)
         return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
 
     ns = dict(solution, batchnorm_backward=backward)

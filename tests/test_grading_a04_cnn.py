@@ -13,6 +13,9 @@ import pytest
 import dlcore as dl
 from dlcore.grading import GradingError, IntegrityError
 from dlcore.grading import a04_cnn as a04
+from dlcore.grading.a04_cnn.backward import backward_cases, uncovered_cells
+from dlcore.grading.a04_cnn.param_counts import net_summary
+from dlcore.grading.a04_cnn.pooling import pool_cases
 from tests.grading_harness import leaked_secrets
 
 pytestmark = [pytest.mark.lec10, pytest.mark.lec11, pytest.mark.lec12]
@@ -155,10 +158,11 @@ def test_solution_numbers_hold_for_many_students():
         (n1, k1, p1, s1, d1), (n2, k2, p2, s2, d2), (n3, k3, p3, s3, d3) = nums["sizes"]
         assert s1 == d1 == 1 and d2 == 1 and d3 > 1 and s2 > 1
         assert (n2 + 2 * p2 - k2) % s2 != 0  # the floor matters
-        assert a04._size_ref(n3, k3, s3, p3, d3) != a04._size_no_dilation(n3, k3, s3, p3, d3)
+        assert dl.conv.output_size(n3, k3, stride=s3, pad=p3, dilation=d3) != \
+            (n3 + 2 * p3 - k3) // s3 + 1  # the dilation matters
         ans = answers_for(sid)
         assert ans["FLATTEN"] > 0 and ans["PARAMS_SAVED"] > 0
-        s = a04._net_summary(nums["net"])
+        s = net_summary(nums["net"])
         assert s.row("flatten").output_shape[0] == ans["FLATTEN"]
         assert {k: s.row(k).params for k in ans["PARAMS"]} == ans["PARAMS"]
         assert s.total_params == sum(ans["PARAMS"].values())
@@ -177,26 +181,30 @@ def test_numbers_are_per_student_and_stable(capsys):
     assert "STUDENT_ID is empty" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("case", a04._bwd_cases(False) + a04._bwd_cases(True)[:3])
+@pytest.mark.parametrize("case", backward_cases(False) + backward_cases(True)[:3])
 def test_conv_references_pass_a_gradient_check(case):
     """The expected gradients (dlcore.conv) agree with central differences on the test cases."""
     x, w, b, s, p, dout = case
-    dx, dw, db = a04._bwd_ref(dout, x, w, b, s, p)
-    num_dx = dl.gradcheck.numerical_vjp(lambda x_: a04._conv_ref(x_, w, b, s, p), x, dout)
-    num_dw = dl.gradcheck.numerical_vjp(lambda w_: a04._conv_ref(x, w_, b, s, p), w, dout)
-    num_db = dl.gradcheck.numerical_vjp(lambda b_: a04._conv_ref(x, w, b_, s, p), b, dout)
+    def conv(x, w, b):
+        return dl.conv.conv2d_forward(x, w, b, stride=s, pad=p)[0]
+
+    dx, dw, db = dl.conv.conv2d_backward(dout, dl.conv.conv2d_forward(x, w, b, stride=s, pad=p)[1])
+    num_dx = dl.gradcheck.numerical_vjp(lambda x_: conv(x_, w, b), x, dout)
+    num_dw = dl.gradcheck.numerical_vjp(lambda w_: conv(x, w_, b), w, dout)
+    num_db = dl.gradcheck.numerical_vjp(lambda b_: conv(x, w, b_), b, dout)
     assert dl.gradcheck.rel_error(dx, num_dx) < 1e-7
     assert dl.gradcheck.rel_error(dw, num_dw) < 1e-7
     assert dl.gradcheck.rel_error(db, num_db) < 1e-7
 
 
 def test_cases_contain_ties_and_uncovered_cells():
-    for x, size, stride, dout in a04._pool_cases(False) + a04._pool_cases(True):
-        ties = a04._max_bwd_all_ties(dout, x, size, stride)
-        assert not np.allclose(ties, a04._max_bwd_ref(dout, x, size, stride))
-    for cases in (a04._bwd_cases(False), a04._bwd_cases(True)):
+    for x, size, stride, dout in pool_cases(False) + pool_cases(True):
+        ties = _wrong_pool_backward(dout, x, size, stride)  # every tied maximum gets dout
+        cache = dl.conv.max_pool2d_forward(x, size, stride)[1]
+        assert not np.allclose(ties, dl.conv.max_pool2d_backward(dout, cache))
+    for cases in (backward_cases(False), backward_cases(True)):
         assert {c[3] for c in cases} >= {1, 2}
-        assert any(a04._uncovered(x, w, s, p).any() for x, w, _, s, p, _ in cases)
+        assert any(uncovered_cells(x, w, s, p).any() for x, w, _, s, p, _ in cases)
 
 
 # -- catalogued mistakes -------------------------------------------------------------------------
@@ -212,7 +220,7 @@ def _wrong_pool_backward(dout, x, size, stride):
 def _uncovered_edge(dout, cache):
     dx, dw, db = conv2d_backward(dout, cache)
     x, w, _, s, p = cache
-    mask = a04._uncovered(x, w, s, p)
+    mask = uncovered_cells(x, w, s, p)
     dx = dx.copy()
     dx[mask] = 0.5
     return dx, dw, db
@@ -488,9 +496,9 @@ def test_by_hand_answers_agree_with_the_printed_equations():
              inputs[by_hand.CELL - 1].split(" = ")[1].split(" + ")}
     assert terms == by_hand.input_terms() == set(reference_namespace()["TERMS_A31"])
     # each catalogued slip gives an answer of its own
-    slips = [tuple(v) for v, _ in by_hand._CELLS_WRONG]
+    slips = [tuple(v) for v, _ in by_hand.CELLS_WRONG]
     assert len(set(slips)) == len(slips) and tuple(by_hand.weight_cells()) not in slips
-    slips = [frozenset(v) for v, _ in by_hand._TERMS_WRONG]
+    slips = [frozenset(v) for v, _ in by_hand.TERMS_WRONG]
     assert len(set(slips)) == len(slips) and frozenset(by_hand.input_terms()) not in slips
 
 

@@ -13,6 +13,9 @@ import pytest
 import dlcore as dl
 from dlcore.grading import GradingError, IntegrityError
 from dlcore.grading import a05_rnn_lstm as a05
+from dlcore.grading.a05_rnn_lstm.clipping import norm_cases
+from dlcore.grading.a05_rnn_lstm.counts import COUNT_WRONG, count_cases
+from dlcore.grading.a05_rnn_lstm.rnn import BPTT_WRONG, bptt_variant, rnn_cases
 from tests.grading_cases.a05_rnn_lstm import VARIANTS
 from tests.grading_harness import ROOT, leaked_secrets
 
@@ -390,20 +393,24 @@ def test_a_model_that_is_a_function_is_accepted(trained):
 
 def test_wrong_variants_of_the_grader_are_wrong():
     """The catalogued mistakes really differ from the reference on the visible cases."""
-    for args, kwargs in a05._count_cases(False):
-        ref = a05._count_ref(*args, **kwargs)
-        assert sum(fn(*args, **kwargs) != ref for fn, _ in a05._COUNT_WRONG) >= 3
-    for case in a05._rnn_cases(False):
-        ref = a05._bptt_ref(*case)
-        mine = a05._bptt(*case)
-        assert all(np.allclose(a, b) for a, b in zip(mine, ref))
-        for fn, _ in a05._BPTT_WRONG:
+    for (n_in, n_hidden, n_out), kwargs in count_cases(False):
+        bias = 1 if kwargs["bias"] else 0  # one bias per unit
+        ref = n_hidden * (n_in + n_hidden + bias) + n_out * (n_hidden + bias)
+        assert sum(fn(n_in, n_hidden, n_out, **kwargs) != ref for fn, _ in COUNT_WRONG) >= 3
+    for case in rnn_cases(False):
+        x, h0, w_ih, w_hh, b, dhs = case
+        cache = dl.recurrent.rnn_forward(x, h0, w_ih, w_hh, b, None)[1]
+        ref = dl.recurrent.rnn_backward(dhs, cache)[:5]
+        assert all(np.allclose(a, b) for a, b in zip(bptt_variant(*case), ref))
+        for fn, _ in BPTT_WRONG:
             assert not all(np.allclose(a, b) for a, b in zip(fn(*case), ref))
-    for grads, tau in a05._norm_cases(True):
-        if a05._global(grads) > tau:
+    for grads, tau in norm_cases(True):
+        squared_norm = sum(float(np.sum(g * g)) for g in grads)
+        if np.sqrt(squared_norm) > tau:
             want = [g.copy() for g in grads]
             dl.recurrent.clip_grad_norm(want, tau)
-            assert not a05._all_close(a05._norm_squared([g.copy() for g in grads], tau), want)
+            divided_by_square = [g * (tau / squared_norm) for g in grads]  # the slip: no sqrt
+            assert not all(np.allclose(a, w) for a, w in zip(divided_by_square, want))
 
 
 def test_hidden_values_cannot_be_confused_with_the_feedback_page(trained, tmp_path, monkeypatch):

@@ -32,7 +32,7 @@ from ._integrity import IntegrityError, calls_into, verify_environment
 
 __all__ = ["GradingError", "Exercise", "Assignment", "Context", "lookup", "call", "expect_shape",
            "expect_close", "expect_true", "expect_function", "variant_rng", "grading_student",
-           "close", "record_secret"]
+           "close", "record_secret", "function_part"]
 
 
 class GradingError(AssertionError):
@@ -61,6 +61,15 @@ class Exercise:
 class Assignment:
     id: str
     exercises: dict[str, Exercise] = field(default_factory=dict)
+
+    @classmethod
+    def of_groups(cls, assignment_id: str, *groups) -> Assignment:
+        """The assignment whose exercises are the ``EXERCISES`` of each group module, in the
+        notebook's order."""
+        assignment = cls(assignment_id)
+        for group in groups:
+            assignment.exercises.update(group.EXERCISES)
+        return assignment
 
     def checker(self, namespace: dict) -> Checker:
         """The ``check`` function of the notebook; ``namespace`` is the notebook's ``globals()``."""
@@ -280,6 +289,16 @@ def expect_function(func, name: str, reference, cases, wrong=(), forbidden=(),
             raise GradingError(f"{name}{where} returned shape {np.shape(got)}; expected shape "
                                f"{np.shape(want)}")
         raise GradingError(f"{name}{where} does not return the expected result")
+
+
+def function_part(name: str, reference, cases, wrong=(), forbidden=(), describe=None):
+    """The part ``fn(namespace, context, hidden)`` that looks up the student's function ``name``
+    and checks it with ``expect_function`` on ``cases(hidden)``; ``describe(args, kwargs)``
+    names the input of a visible case (a hidden case's input stays hidden)."""
+    def part(ns, ctx, hidden):
+        expect_function(lookup(ns, name), name, reference, cases(hidden), wrong,
+                        forbidden=forbidden, describe=None if hidden else describe)
+    return part
 
 
 def _explains(wrong_fn, pairs, rtol, atol) -> bool:

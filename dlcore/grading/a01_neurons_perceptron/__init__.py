@@ -24,9 +24,7 @@ from . import choice, counts, mp, perceptron, towers, xor
 
 __all__ = ["checker", "ASSIGNMENT"]
 
-ASSIGNMENT = Assignment("a01_neurons_perceptron")
 # Exercises are registered in the notebook's order.
-for _group in (mp, perceptron, xor, counts, towers, choice):
-    ASSIGNMENT.exercises.update(_group.EXERCISES)
-del _group
+ASSIGNMENT = Assignment.of_groups("a01_neurons_perceptron",
+                                  mp, perceptron, xor, counts, towers, choice)
 checker = ASSIGNMENT.checker

@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 
 from ... import neurons
-from .._core import Exercise, GradingError, call, expect_function, lookup
+from .._core import Exercise, GradingError, call, function_part, lookup
 
 EXERCISES: dict[str, Exercise] = {}
 
@@ -53,12 +53,10 @@ def _step_cases(hidden: bool):
     return cases
 
 
-def _step_values(ns, ctx, hidden):
-    f = lookup(ns, "perceptron_step")
-    expect_function(f, "perceptron_step", neurons.perceptron_step, _step_cases(hidden),
-                    _STEP_WRONG, forbidden=[neurons.perceptron_step, neurons.train_perceptron],
-                    describe=None if hidden else
-                    (lambda a, k: f"w={a[0].tolist()}, x={a[1].tolist()}, y={a[2]}"))
+_step_values = function_part(
+    "perceptron_step", neurons.perceptron_step, _step_cases, _STEP_WRONG,
+    forbidden=[neurons.perceptron_step, neurons.train_perceptron],
+    describe=lambda a, k: f"w={a[0].tolist()}, x={a[1].tolist()}, y={a[2]}")
 
 
 EXERCISES["perceptron_step"] = Exercise(

@@ -32,17 +32,13 @@ from __future__ import annotations
 from .._core import Assignment
 from . import chain, choice, descent, linear, mlp, neuron, softmax_ce
 
-# Re-exported: the tests (and notebooks) use these names.
-from .chain import _chain_ref  # noqa: F401
-from .descent import _optimum_ref  # noqa: F401
+# Re-exported: the notebook's data and targets.
 from .mlp import MOONS_NOISE, NONLINEAR_ACCURACY, TARGET_ACCURACY  # noqa: F401
-from .neuron import TOY_X, TOY_Y, _toy_grad_ref  # noqa: F401
+from .neuron import TOY_X, TOY_Y  # noqa: F401
 
 __all__ = ["checker", "ASSIGNMENT"]
 
-ASSIGNMENT = Assignment("a02_gradient_descent_backprop")
 # Exercises are registered in the notebook's order.
-for _group in (neuron, descent, chain, linear, softmax_ce, mlp, choice):
-    ASSIGNMENT.exercises.update(_group.EXERCISES)
-del _group
+ASSIGNMENT = Assignment.of_groups("a02_gradient_descent_backprop",
+                                  neuron, descent, chain, linear, softmax_ce, mlp, choice)
 checker = ASSIGNMENT.checker

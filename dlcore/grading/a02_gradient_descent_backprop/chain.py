@@ -17,7 +17,7 @@ from .neuron import _GRADIENT_TOOLS, _floats, _sig
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
 
 
-def _chain_ref(x, y, w1, b1, w2, w3):
+def chain_reference(x, y, w1, b1, w2, w3):
     """(y_hat, L, dw1, db1, dw2, dw3) from the scalar autograd engine."""
     p = [Value(float(v)) for v in (w1, b1, w2, w3)]
     y_hat = (p[3] * (p[2] * (p[0] * float(x) + p[1]).sigmoid()).sigmoid()).sigmoid()
@@ -27,7 +27,7 @@ def _chain_ref(x, y, w1, b1, w2, w3):
 
 
 def _chain_grads_ref(x, y, w1, b1, w2, w3):
-    return _chain_ref(x, y, w1, b1, w2, w3)[2:]
+    return chain_reference(x, y, w1, b1, w2, w3)[2:]
 
 
 def _chain_slope_at_input(x, y, w1, b1, w2, w3):
@@ -68,7 +68,7 @@ def _chain_forward(ns, ctx, hidden):
     f = lookup(ns, "chain_forward")
     cases = [((a[0],) + a[2:], {}) for a, _ in _chain_cases(hidden)]
     expect_function(
-        f, "chain_forward", lambda x, w1, b1, w2, w3: _chain_ref(x, 0.0, w1, b1, w2, w3)[0],
+        f, "chain_forward", lambda x, w1, b1, w2, w3: chain_reference(x, 0.0, w1, b1, w2, w3)[0],
         cases, [(lambda x, w1, b1, w2, w3: float(w3 * _sig(w2 * _sig(w1 * x + b1))),
                  "y_hat = f3 = sigma(a3): the output unit is a sigmoid too")],
         describe=None if hidden else (lambda a, k: "the exercise's chain"))

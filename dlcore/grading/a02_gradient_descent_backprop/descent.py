@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from ...optim import optimizers, paths, rules
-from .._core import Exercise, GradingError, call, expect_function, lookup
-from .neuron import TOY_X, TOY_Y, _toy_grad_ref
+from .._core import Exercise, GradingError, call, expect_function, function_part, lookup
+from .neuron import TOY_X, TOY_Y, toy_grad_reference
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
 
@@ -61,7 +61,7 @@ _GD_FORBIDDEN = [paths.trajectory, rules.sgd_update, optimizers.Optimizer.step]
 
 
 def _toy_grad_fn(X, Y):
-    return lambda theta: np.array(_toy_grad_ref(theta[0], theta[1], X, Y))
+    return lambda theta: np.array(toy_grad_reference(theta[0], theta[1], X, Y))
 
 
 def _quadratic(A, c):
@@ -108,20 +108,17 @@ def _gd_shape(ns, ctx, hidden):
                            f"{(steps + 1, dim)} (steps={steps}, dim={dim}): {hint}")
 
 
-def _gd_values(ns, ctx, hidden):
-    f = lookup(ns, "gradient_descent")
-    expect_function(f, "gradient_descent", _gd_ref, _gd_cases(hidden), _GD_WRONG,
-                    forbidden=_GD_FORBIDDEN,
-                    describe=None if hidden else
-                    (lambda a, k: f"the toy from theta0={a[1].tolist()}, lr={a[2]}, "
-                                  f"steps={a[3]}"))
+_gd_values = function_part(
+    "gradient_descent", _gd_ref, _gd_cases, _GD_WRONG, forbidden=_GD_FORBIDDEN,
+    describe=lambda a, k: f"the toy from theta0={a[1].tolist()}, lr={a[2]}, steps={a[3]}")
 
 
 def _logit(p):
     return np.log(p / (1 - p))
 
 
-def _optimum_ref(X, Y):
+def toy_optimum_reference(X, Y):
+    """(w, b) with sigma(w x_i + b) = y_i on both points of a two-point toy (zero loss)."""
     z = _logit(np.asarray(Y, dtype=float))
     w = (z[1] - z[0]) / (X[1] - X[0])
     return (float(w), float(z[0] - w * X[0]))
@@ -132,7 +129,7 @@ _OPT_WRONG = [
                    float(Y[0] - (Y[1] - Y[0]) / (X[1] - X[0]) * X[0])),
      "that is the line through the two points; the model is sigma(w x + b), so solve "
      "w x_i + b = logit(y_i) = log(y_i / (1 - y_i))"),
-    (lambda X, Y: tuple(-v for v in _optimum_ref(X, Y)),
+    (lambda X, Y: tuple(-v for v in toy_optimum_reference(X, Y)),
      "the signs are flipped: the inverse of the sigmoid is log(y / (1 - y))"),
 ]
 
@@ -145,7 +142,7 @@ def _optimum(ns, ctx, hidden):
         cases = [((X, Y), {}) for X, Y in pairs if abs(X[1] - X[0]) > 0.3]
     else:
         cases = [((TOY_X.copy(), TOY_Y.copy()), {})]
-    expect_function(f, "toy_optimum", _optimum_ref, cases, _OPT_WRONG,
+    expect_function(f, "toy_optimum", toy_optimum_reference, cases, _OPT_WRONG,
                     describe=None if hidden else (lambda a, k: "the exercise's toy"))
 
 

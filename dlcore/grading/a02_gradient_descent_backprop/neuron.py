@@ -114,7 +114,8 @@ def _toy_delta(w, b, X, Y):
     return f, (f - Y) * f * (1 - f)
 
 
-def _toy_grad_ref(w, b, X, Y):
+def toy_grad_reference(w, b, X, Y):
+    """(dL/dw, dL/db) of the sigmoid neuron's loss L = 1/2 sum (y - sigma(w x + b))^2."""
     _, d = _toy_delta(w, b, X, Y)
     return (float(np.sum(d * X)), float(np.sum(d)))
 
@@ -130,12 +131,12 @@ def _toy_x_in_db(w, b, X, Y):
 
 
 def _toy_flipped(w, b, X, Y):
-    dw, db = _toy_grad_ref(w, b, X, Y)
+    dw, db = toy_grad_reference(w, b, X, Y)
     return (-dw, -db)
 
 
 def _toy_mean(w, b, X, Y):
-    dw, db = _toy_grad_ref(w, b, X, Y)
+    dw, db = toy_grad_reference(w, b, X, Y)
     return (dw / len(X), db / len(X))
 
 
@@ -185,7 +186,7 @@ def _toy_grad(ns, ctx, hidden):
     f = lookup(ns, "toy_grad")
     cases = _toy_cases(hidden)
     try:
-        expect_function(f, "toy_grad", _toy_grad_ref, cases, _TOY_GRAD_WRONG,
+        expect_function(f, "toy_grad", toy_grad_reference, cases, _TOY_GRAD_WRONG,
                         forbidden=_GRADIENT_TOOLS, describe=None if hidden else _describe_toy)
     except GradingError as err:
         if not str(err).endswith("does not return the expected result"):

@@ -35,17 +35,9 @@ from __future__ import annotations
 from .._core import Assignment
 from . import adaptive, batchnorm, dropout, momentum, stability
 
-# Re-exported: the tests (and notebooks) use these names.
-from .adaptive import _ADAGRAD_WRONG, _ADAM_WRONG, _RMSPROP_WRONG  # noqa: F401
-from .batchnorm import _BN_OUT_WRONG, _BN_RUNNING_WRONG, _bn_dx, _bn_like  # noqa: F401
-from .momentum import _NAG_WRONG, _SGD_WD_WRONG  # noqa: F401
-from .stability import _LIMIT_WRONG  # noqa: F401
-
 __all__ = ["checker", "ASSIGNMENT"]
 
-ASSIGNMENT = Assignment("a03_optimizers")
 # Exercises are registered in the notebook's order.
-for _group in (momentum, adaptive, stability, dropout, batchnorm):
-    ASSIGNMENT.exercises.update(_group.EXERCISES)
-del _group
+ASSIGNMENT = Assignment.of_groups("a03_optimizers",
+                                  momentum, adaptive, stability, dropout, batchnorm)
 checker = ASSIGNMENT.checker

@@ -10,6 +10,8 @@ that no argument is changed in place.  Every exercise compares with ``close(...,
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from ...optim import optimizers, paths, rules
@@ -97,6 +99,19 @@ def _expect_path(ns, name: str, reference, cases, wrong, hidden: bool, describe,
              if k > 1 else " (already the first step)")
     raise GradingError(f"{name}{where}: theta after step {k} does not match the expected "
                        f"update{after}")
+
+
+def _mistakes(step, hints: dict, **fixed) -> list:
+    """The catalogue ``[(step with mistake=key, hint), ...]`` of a reference-like step."""
+    return [(partial(step, mistake=mistake, **fixed), hint) for mistake, hint in hints.items()]
+
+
+def _path_part(name: str, reference, cases, wrong, nonfinite_hint: str = ""):
+    """Part "values": ``name`` run on ``cases(hidden)`` must follow ``reference``."""
+    def part(ns, ctx, hidden):
+        _expect_path(ns, name, reference, cases(hidden), wrong, hidden, _describe,
+                     nonfinite_hint)
+    return part
 
 
 def _grads(rng, shape, steps: int, scales=None) -> np.ndarray:

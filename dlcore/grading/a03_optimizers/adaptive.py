@@ -13,13 +13,11 @@ torch.optim).
 
 from __future__ import annotations
 
-from functools import partial
-
 import numpy as np
 
 from ...optim import rules
 from .._core import Exercise
-from ._common import _cases, _contract, _describe, _expect_path
+from ._common import _cases, _contract, _mistakes, _path_part
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
 
@@ -44,17 +42,16 @@ def _adagrad_like(theta, grad, state, lr=1e-2, eps=1e-10, *, mistake=None):
 _EPS_INSIDE = ("eps is inside the square root; this exercise (as torch.optim) adds it outside: "
                "g / (sqrt(G) + eps). Inside, it acts like an eps of sqrt(eps), which matters for "
                "small gradients")
-_ADAGRAD_WRONG = [
-    (partial(_adagrad_like, mistake="eps_inside"), _EPS_INSIDE),
-    (partial(_adagrad_like, mistake="no_sum"),
-     "G must accumulate ALL past squared gradients (G += g * g); with only this step's g^2 "
-     "every step has size lr, whatever the gradient"),
-    (partial(_adagrad_like, mistake="no_sqrt"),
-     "divide by the SQUARE ROOT of the accumulated squares: g / (sqrt(G) + eps)"),
-    (partial(_adagrad_like, mistake="old_sum"),
-     "add this step's g^2 to G before dividing; with the old G the first step divides by eps "
-     "alone"),
-]
+ADAGRAD_WRONG = _mistakes(_adagrad_like, {
+    "eps_inside": _EPS_INSIDE,
+    "no_sum":
+        "G must accumulate ALL past squared gradients (G += g * g); with only this step's g^2 "
+        "every step has size lr, whatever the gradient",
+    "no_sqrt": "divide by the SQUARE ROOT of the accumulated squares: g / (sqrt(G) + eps)",
+    "old_sum":
+        "add this step's g^2 to G before dividing; with the old G the first step divides by eps "
+        "alone",
+})
 
 
 def _adagrad_cases(hidden: bool):
@@ -65,15 +62,12 @@ def _adagrad_cases(hidden: bool):
                          ((4,), 50, {"lr": 1.0, "eps": 1e-6}, [1e-2])])
 
 
-def _adagrad_values(ns, ctx, hidden):
-    _expect_path(ns, "adagrad_step", rules.adagrad_update, _adagrad_cases(hidden),
-                 _ADAGRAD_WRONG, hidden, _describe,
-                 ": look for a division by zero (is eps added to the denominator?)")
-
+_DIVISION_BY_ZERO = ": look for a division by zero (is eps added to the denominator?)"
 
 EXERCISES["adagrad"] = Exercise(
     "Adagrad", {"shape": _contract("adagrad_step", {"lr": 0.1, "eps": 1e-10}, ("sum",), 3310),
-                "values": _adagrad_values})
+                "values": _path_part("adagrad_step", rules.adagrad_update, _adagrad_cases,
+                                     ADAGRAD_WRONG, _DIVISION_BY_ZERO)})
 
 
 # -- 4. RMSProp --------------------------------------------------------------------------------
@@ -99,20 +93,19 @@ def _rmsprop_like(theta, grad, state, lr=1e-2, alpha=0.99, eps=1e-8, *, mistake=
     return theta - lr * grad / denom, state
 
 
-_RMSPROP_WRONG = [
-    (partial(_rmsprop_like, mistake="swapped"),
-     "alpha and 1 - alpha are swapped: s = alpha * s + (1 - alpha) * g^2 keeps most of the old "
-     "average (alpha = 0.99 by default) and mixes in a little of the new g^2"),
-    (partial(_rmsprop_like, mistake="eps_inside"), _EPS_INSIDE),
-    (partial(_rmsprop_like, mistake="adagrad"),
-     "s accumulates every g^2 like Adagrad; RMSProp keeps a moving average: "
-     "s = alpha * s + (1 - alpha) * g^2"),
-    (partial(_rmsprop_like, mistake="init_g2"),
-     "the average must start at 0 (torch's square_avg starts as zeros), so after the first "
-     "step s = (1 - alpha) * g^2; it does not start at g^2"),
-    (partial(_rmsprop_like, mistake="no_sqrt"),
-     "divide by the SQUARE ROOT of the average: g / (sqrt(s) + eps)"),
-]
+RMSPROP_WRONG = _mistakes(_rmsprop_like, {
+    "swapped":
+        "alpha and 1 - alpha are swapped: s = alpha * s + (1 - alpha) * g^2 keeps most of the old "
+        "average (alpha = 0.99 by default) and mixes in a little of the new g^2",
+    "eps_inside": _EPS_INSIDE,
+    "adagrad":
+        "s accumulates every g^2 like Adagrad; RMSProp keeps a moving average: "
+        "s = alpha * s + (1 - alpha) * g^2",
+    "init_g2":
+        "the average must start at 0 (torch's square_avg starts as zeros), so after the first "
+        "step s = (1 - alpha) * g^2; it does not start at g^2",
+    "no_sqrt": "divide by the SQUARE ROOT of the average: g / (sqrt(s) + eps)",
+})
 
 
 def _rmsprop_cases(hidden: bool):
@@ -125,16 +118,11 @@ def _rmsprop_cases(hidden: bool):
                          ((4,), 60, {"lr": 0.05, "alpha": 0.8, "eps": 1e-8}, [1e-3])])
 
 
-def _rmsprop_values(ns, ctx, hidden):
-    _expect_path(ns, "rmsprop_step", rules.rmsprop_update, _rmsprop_cases(hidden),
-                 _RMSPROP_WRONG, hidden, _describe,
-                 ": look for a division by zero (is eps added to the denominator?)")
-
-
 EXERCISES["rmsprop"] = Exercise(
     "RMSProp", {"shape": _contract("rmsprop_step", {"lr": 0.01, "alpha": 0.9, "eps": 1e-8},
                                    ("square_avg",), 3410),
-                "values": _rmsprop_values})
+                "values": _path_part("rmsprop_step", rules.rmsprop_update, _rmsprop_cases,
+                                     RMSPROP_WRONG, _DIVISION_BY_ZERO)})
 
 
 # -- 5. Adam -----------------------------------------------------------------------------------
@@ -152,23 +140,23 @@ def _adam_like(theta, grad, state, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, *, mis
     return theta - lr * m_hat / denom, state
 
 
-_ADAM_WRONG = [
-    (partial(_adam_like, mistake="no_m_correction"),
-     "m is not bias-corrected: m starts at 0, so m = (1 - beta1) g at t = 1 and the early "
-     "steps are about 10x too small with beta1 = 0.9; use m_hat = m / (1 - beta1**t)"),
-    (partial(_adam_like, mistake="no_correction"),
-     "there is no bias correction: m and v start at 0, so early m and v are too small by the "
-     "factors (1 - beta1**t) and (1 - beta2**t); divide by them (m_hat, v_hat)"),
-    (partial(_adam_like, mistake="no_v_correction"),
-     "v is not bias-corrected: v = (1 - beta2) g^2 at t = 1, so the early steps are far too "
-     "large; use v_hat = v / (1 - beta2**t)"),
-    (partial(_adam_like, mistake="t_plus_one"),
-     "the bias correction uses the wrong step count: t is 1 at the first step (1 - beta**1), "
-     "2 at the second, ... (increment t once per call, before using it)"),
-    (partial(_adam_like, mistake="eps_inside"),
-     "eps is inside the square root; Adam (as torch.optim) adds it outside: "
-     "m_hat / (sqrt(v_hat) + eps)"),
-]
+ADAM_WRONG = _mistakes(_adam_like, {
+    "no_m_correction":
+        "m is not bias-corrected: m starts at 0, so m = (1 - beta1) g at t = 1 and the early "
+        "steps are about 10x too small with beta1 = 0.9; use m_hat = m / (1 - beta1**t)",
+    "no_correction":
+        "there is no bias correction: m and v start at 0, so early m and v are too small by the "
+        "factors (1 - beta1**t) and (1 - beta2**t); divide by them (m_hat, v_hat)",
+    "no_v_correction":
+        "v is not bias-corrected: v = (1 - beta2) g^2 at t = 1, so the early steps are far too "
+        "large; use v_hat = v / (1 - beta2**t)",
+    "t_plus_one":
+        "the bias correction uses the wrong step count: t is 1 at the first step (1 - beta**1), "
+        "2 at the second, ... (increment t once per call, before using it)",
+    "eps_inside":
+        "eps is inside the square root; Adam (as torch.optim) adds it outside: "
+        "m_hat / (sqrt(v_hat) + eps)",
+})
 _ADAM_NONFINITE = (": if t starts at 0, 1 - beta**t is 0 at the first step and the bias "
                    "correction divides by zero; t counts the steps from 1 (increment it before "
                    "using it)")
@@ -185,12 +173,8 @@ def _adam_cases(hidden: bool):
         ((4,), 30, {"lr": 0.1, "betas": (0.0, 0.9), "eps": 1e-3}, [1e-2])])
 
 
-def _adam_values(ns, ctx, hidden):
-    _expect_path(ns, "adam_step", rules.adam_update, _adam_cases(hidden), _ADAM_WRONG, hidden,
-                 _describe, _ADAM_NONFINITE)
-
-
 EXERCISES["adam"] = Exercise(
     "Adam", {"shape": _contract("adam_step", {"lr": 0.01, "betas": (0.9, 0.999), "eps": 1e-8},
                                 ("step", "exp_avg", "exp_avg_sq"), 3510),
-             "values": _adam_values})
+             "values": _path_part("adam_step", rules.adam_update, _adam_cases, ADAM_WRONG,
+                                  _ADAM_NONFINITE)})

@@ -25,8 +25,8 @@ _BN_FORBIDDEN = [layers.batchnorm_forward, layers.batchnorm_backward, BatchNorm1
                  BatchNorm1d.backward, gradcheck.numerical_gradient, gradcheck.numerical_vjp]
 
 
-def _bn_like(x, gamma, beta, running_mean, running_var, training=True, momentum=0.1, eps=1e-5,
-             *, mistake=None):
+def batchnorm_variant(x, gamma, beta, running_mean, running_var, training=True, momentum=0.1,
+                      eps=1e-5, *, mistake=None):
     """Batch norm (N, D) with one catalogued mistake; updates the running stats in place."""
     use_batch = training or mistake == "eval_batch"
     if use_batch:
@@ -48,7 +48,7 @@ def _bn_like(x, gamma, beta, running_mean, running_var, training=True, momentum=
     return beta * x_hat + gamma if mistake == "swap_gamma_beta" else gamma * x_hat + beta
 
 
-_BN_OUT_WRONG = [
+BN_OUT_WRONG = [
     ("ddof1", "the batch variance must be the biased one (divide by N, np.var's default "
               "ddof=0); the unbiased ddof=1 variance is only used to update running_var"),
     ("no_eps", "eps is missing: normalise with sqrt(var + eps)"),
@@ -56,7 +56,7 @@ _BN_OUT_WRONG = [
     ("swap_gamma_beta", "gamma and beta are swapped: gamma scales x_hat and beta shifts it, "
                         "out = gamma * x_hat + beta"),
 ]
-_BN_RUNNING_WRONG = [
+BN_RUNNING_WRONG = [
     ("momentum_swapped", "momentum weights the NEW batch statistic: running = (1 - momentum) * "
                          "running + momentum * batch_stat (torch's momentum = 0.1)"),
     ("biased_running", "running_var is updated with the UNBIASED batch variance (ddof=1, "
@@ -107,7 +107,7 @@ def _ref_fwd(mistake=None):
         if mistake is None:
             return layers.batchnorm_forward(x, gamma, beta, rm, rv, training=training,
                                             **hyper)[0]
-        return _bn_like(x, gamma, beta, rm, rv, training, mistake=mistake, **hyper)
+        return batchnorm_variant(x, gamma, beta, rm, rv, training, mistake=mistake, **hyper)
     return fwd
 
 
@@ -141,7 +141,7 @@ def _bn_train(ns, ctx, hidden):
     where = " on a hidden case" if hidden else " for the visible batches"
     out_ok = [all(close(a, b, atol=ATOL) for a, b in zip(g[0], w[0])) for g, w in zip(got, want)]
     if not all(out_ok):
-        for mistake, hint in _BN_OUT_WRONG:
+        for mistake, hint in BN_OUT_WRONG:
             alt = [_bn_train_run(_ref_fwd(mistake), c) for c in cases]
             if all(all(close(a, b, atol=ATOL) for a, b in zip(g[0], w[0]))
                    for g, w in zip(got, alt)):
@@ -162,7 +162,7 @@ def _bn_train(ns, ctx, hidden):
                                "in training mode: update them in place (running_mean[:] = "
                                "..., or *= and +=), since the function returns only (out, "
                                "cache)")
-        for mistake, hint in _BN_RUNNING_WRONG:
+        for mistake, hint in BN_RUNNING_WRONG:
             _, am, av = _bn_train_run(_ref_fwd(mistake), case)
             if close(rm, am, atol=ATOL) and close(rv, av, atol=ATOL):
                 raise GradingError(f"batchnorm_forward{where}: {hint}")
@@ -186,13 +186,13 @@ def _bn_eval(ns, ctx, hidden):
         also = " (and the running stats changed: in eval mode they stay as they are)" \
             if changed else ""
         if not close(out, want, atol=ATOL):
-            if close(out, _bn_like(xs[0], gamma, beta, rm0.copy(), rv0.copy(), False,
+            if close(out, batchnorm_variant(xs[0], gamma, beta, rm0.copy(), rv0.copy(), False,
                                    mistake="eval_batch", **hyper), atol=ATOL):
                 raise GradingError(f"batchnorm_forward in eval mode normalises with the batch's "
                                    f"statistics; eval (training=False) uses running_mean and "
                                    f"running_var{also}")
-            for mistake, hint in _BN_OUT_WRONG:
-                if close(out, _bn_like(xs[0], gamma, beta, rm0.copy(), rv0.copy(), False,
+            for mistake, hint in BN_OUT_WRONG:
+                if close(out, batchnorm_variant(xs[0], gamma, beta, rm0.copy(), rv0.copy(), False,
                                        mistake=mistake, **hyper), atol=ATOL):
                     raise GradingError(f"batchnorm_forward in eval mode: {hint}{also}")
             raise GradingError(f"batchnorm_forward in eval mode must compute gamma * (x - "
@@ -202,7 +202,8 @@ def _bn_eval(ns, ctx, hidden):
                                "mode (training=False); update them only in training mode")
 
 
-def _bn_dx(dout, x_hat, gamma, inv_std, kind=None):
+def batchnorm_dx_variant(dout, x_hat, gamma, inv_std, kind=None):
+    """Batch norm's dx, or with ``kind`` one catalogued mistake of it (a term left out)."""
     n = x_hat.shape[0]
     g = dout if kind == "no_gamma" else dout * gamma
     if kind == "constant_stats":
@@ -259,7 +260,7 @@ def _bn_gradients(ns, ctx, hidden):
             "no_gamma": "dx misses gamma: the gradient that reaches x_hat is g = gamma * dout",
         }
         for kind, hint in hints.items():
-            if close(res[0], _bn_dx(dout, x_hat, gamma, inv_std, kind), atol=ATOL):
+            if close(res[0], batchnorm_dx_variant(dout, x_hat, gamma, inv_std, kind), atol=ATOL):
                 raise GradingError(f"batchnorm_backward: {hint}")
         raise GradingError(f"batchnorm_backward{where}: dx does not match the gradient of the "
                            f"training-mode forward")

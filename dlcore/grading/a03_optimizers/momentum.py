@@ -17,7 +17,7 @@ import numpy as np
 
 from ...optim import rules
 from .._core import Exercise
-from ._common import _cases, _contract, _describe, _expect_path
+from ._common import _cases, _contract, _mistakes, _path_part
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
 
@@ -60,40 +60,39 @@ def _sgd_like(theta, grad, state, lr, momentum=0.0, weight_decay=0.0, *, nestero
     return theta - lr * step, state
 
 
-_SGD_MOMENTUM_WRONG = [
-    (partial(_sgd_like, mistake="lr_twice"),
-     "the learning rate is applied twice: keep the velocity in units of the gradient "
-     "(v = momentum * v + g, theta -= lr * v), or in units of the step (u = momentum * u + "
-     "lr * g, theta -= u), not lr in both"),
-    (partial(_sgd_like, mistake="gamma_on_g"),
-     "momentum multiplies the gradient instead of the old velocity: v = momentum * v + g (the "
-     "old velocity decays by the factor momentum, the new gradient enters whole)"),
-    (partial(_sgd_like, mistake="ema"),
-     "that is an exponential moving average v = momentum * v + (1 - momentum) * g, which "
-     "shrinks every step by (1 - momentum); SGD's momentum is v = momentum * v + g"),
-    (partial(_sgd_like, mistake="no_carry"),
-     "the velocity is not carried from one call to the next: store it in "
-     "state['momentum_buffer'] and start from it at the next call"),
-    (partial(_sgd_like, mistake="ascent"),
-     "theta moves up the gradient: the update is theta <- theta - lr * v"),
-]
-_SGD_WD_WRONG = [
-    (partial(_sgd_like, mistake="wd_missing"),
-     "weight_decay has no effect: the L2 penalty (weight_decay / 2) ||theta||^2 adds "
-     "weight_decay * theta to the gradient"),
-    (partial(_sgd_like, mistake="wd_sign"),
-     "the decay term has the wrong sign: g = grad + weight_decay * theta pulls theta towards 0"),
-    (partial(_sgd_like, mistake="wd_outside"),
-     "the decay term is added to the step after the momentum buffer; as in torch.optim.SGD it "
-     "belongs in the gradient before the buffer: g = grad + weight_decay * theta, then "
-     "v = momentum * v + g"),
-    (partial(_sgd_like, mistake="wd_double"),
-     "the decay term is twice too large: the gradient of (weight_decay / 2) ||theta||^2 is "
-     "weight_decay * theta"),
-    (partial(_sgd_like, mistake="wd_half"),
-     "the decay term is half of what it should be: the gradient of (weight_decay / 2) "
-     "||theta||^2 is weight_decay * theta"),
-] + _SGD_MOMENTUM_WRONG
+_SGD_MOMENTUM_WRONG = _mistakes(_sgd_like, {
+    "lr_twice":
+        "the learning rate is applied twice: keep the velocity in units of the gradient "
+        "(v = momentum * v + g, theta -= lr * v), or in units of the step (u = momentum * u + "
+        "lr * g, theta -= u), not lr in both",
+    "gamma_on_g":
+        "momentum multiplies the gradient instead of the old velocity: v = momentum * v + g (the "
+        "old velocity decays by the factor momentum, the new gradient enters whole)",
+    "ema":
+        "that is an exponential moving average v = momentum * v + (1 - momentum) * g, which "
+        "shrinks every step by (1 - momentum); SGD's momentum is v = momentum * v + g",
+    "no_carry":
+        "the velocity is not carried from one call to the next: store it in "
+        "state['momentum_buffer'] and start from it at the next call",
+    "ascent": "theta moves up the gradient: the update is theta <- theta - lr * v",
+})
+SGD_WD_WRONG = _mistakes(_sgd_like, {
+    "wd_missing":
+        "weight_decay has no effect: the L2 penalty (weight_decay / 2) ||theta||^2 adds "
+        "weight_decay * theta to the gradient",
+    "wd_sign":
+        "the decay term has the wrong sign: g = grad + weight_decay * theta pulls theta towards 0",
+    "wd_outside":
+        "the decay term is added to the step after the momentum buffer; as in torch.optim.SGD it "
+        "belongs in the gradient before the buffer: g = grad + weight_decay * theta, then "
+        "v = momentum * v + g",
+    "wd_double":
+        "the decay term is twice too large: the gradient of (weight_decay / 2) ||theta||^2 is "
+        "weight_decay * theta",
+    "wd_half":
+        "the decay term is half of what it should be: the gradient of (weight_decay / 2) "
+        "||theta||^2 is weight_decay * theta",
+}) + _SGD_MOMENTUM_WRONG
 
 
 def _sgd_cases(kind: str, hidden: bool):
@@ -114,12 +113,8 @@ def _sgd_cases(kind: str, hidden: bool):
 
 
 def _sgd_part(kind: str):
-    wrong = _SGD_MOMENTUM_WRONG if kind == "momentum" else _SGD_WD_WRONG
-
-    def part(ns, ctx, hidden):
-        _expect_path(ns, "sgd_momentum_step", rules.sgd_update, _sgd_cases(kind, hidden), wrong,
-                     hidden, _describe)
-    return part
+    wrong = _SGD_MOMENTUM_WRONG if kind == "momentum" else SGD_WD_WRONG
+    return _path_part("sgd_momentum_step", rules.sgd_update, partial(_sgd_cases, kind), wrong)
 
 
 EXERCISES["sgd_momentum"] = Exercise(
@@ -130,17 +125,17 @@ EXERCISES["sgd_momentum"] = Exercise(
 
 
 # -- 2. Nesterov momentum ----------------------------------------------------------------------
-_NAG_WRONG = [
-    (partial(_sgd_like, nesterov=True, mistake="nag_sign"),
-     "the look-ahead term has the wrong sign: Nesterov's step is lr * (g + momentum * v), with "
-     "v = momentum * v + g already updated"),
-    (partial(_sgd_like, nesterov=True, mistake="heavy_ball"),
-     "that is heavy-ball momentum (theta -= lr * v); Nesterov looks ahead: "
-     "theta -= lr * (g + momentum * v)"),
-    (partial(_sgd_like, nesterov=True, mistake="lr_twice"),
-     "the learning rate is applied twice: v = momentum * v + g is in units of the gradient, "
-     "and lr multiplies only the final step"),
-]
+NAG_WRONG = _mistakes(_sgd_like, {
+    "nag_sign":
+        "the look-ahead term has the wrong sign: Nesterov's step is lr * (g + momentum * v), with "
+        "v = momentum * v + g already updated",
+    "heavy_ball":
+        "that is heavy-ball momentum (theta -= lr * v); Nesterov looks ahead: "
+        "theta -= lr * (g + momentum * v)",
+    "lr_twice":
+        "the learning rate is applied twice: v = momentum * v + g is in units of the gradient, "
+        "and lr multiplies only the final step",
+}, nesterov=True)
 
 
 def _nag_cases(hidden: bool):
@@ -152,9 +147,5 @@ def _nag_cases(hidden: bool):
                          ((4,), 25, {"lr": 0.1, "momentum": 0.3}, None)])
 
 
-def _nag_values(ns, ctx, hidden):
-    _expect_path(ns, "nesterov_step", partial(rules.sgd_update, nesterov=True),
-                 _nag_cases(hidden), _NAG_WRONG, hidden, _describe)
-
-
-EXERCISES["nesterov"] = Exercise("Nesterov momentum", {"values": _nag_values})
+EXERCISES["nesterov"] = Exercise("Nesterov momentum", {"values": _path_part(
+    "nesterov_step", partial(rules.sgd_update, nesterov=True), _nag_cases, NAG_WRONG)})

@@ -38,7 +38,7 @@ def _limit_wrong(kind):
     return fn
 
 
-_LIMIT_WRONG = [
+LIMIT_WRONG = [
     (_limit_wrong("one_over_h"),
      "1/h is the learning rate whose step lands exactly on the minimum (eta h = 1), not the "
      "largest stable one: gradient descent still converges while |1 - eta h| < 1, so up to "
@@ -93,7 +93,7 @@ def _limit_part(kind: str):
             return f"h={h}, momentum={kwargs['momentum']}"
 
         expect_function(student, "max_stable_lr", _limit_ref, _limit_cases(kind, hidden),
-                        _LIMIT_WRONG, forbidden=[paths.stability_limit],
+                        LIMIT_WRONG, forbidden=[paths.stability_limit],
                         describe=None if hidden else describe)
     return part
 

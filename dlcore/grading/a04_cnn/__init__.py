@@ -37,20 +37,12 @@ from __future__ import annotations
 
 from .._core import Assignment
 from . import backward, by_hand, convolution, matrix, param_counts, pooling, sizes
-
-# Re-exported: the tests (and notebooks) use these names.
-from .backward import _bwd_cases, _bwd_ref, _uncovered  # noqa: F401
-from .convolution import _conv_ref  # noqa: F401
-from .param_counts import _net_summary  # noqa: F401
 from .per_student import AID, graded_id, my_numbers
-from .pooling import _max_bwd_all_ties, _max_bwd_ref, _pool_cases  # noqa: F401
-from .sizes import _size_no_dilation, _size_ref  # noqa: F401
 
 __all__ = ["checker", "ASSIGNMENT", "my_numbers", "graded_id"]
 
-ASSIGNMENT = Assignment(AID)
 # Exercises are registered in the notebook's order.
-for _group in (sizes, convolution, pooling, param_counts, backward, matrix, by_hand):
-    ASSIGNMENT.exercises.update(_group.EXERCISES)
-del _group
+ASSIGNMENT = Assignment.of_groups(AID,
+                                  sizes, convolution, pooling, param_counts, backward, matrix,
+                                  by_hand)
 checker = ASSIGNMENT.checker

@@ -81,7 +81,7 @@ _DW_WRONG = [
 ]
 
 
-def _bwd_cases(hidden: bool):
+def backward_cases(hidden: bool):
     """(x, w, b, stride, pad, dout) cases at stride 1 and 2, some with uncovered cells."""
     rng = np.random.default_rng(4601 if hidden else 4600)
     specs = ([((2, 2, 5, 5), (3, 2, 3, 3), 1, 1), ((1, 2, 6, 7), (2, 2, 3, 3), 2, 0)]
@@ -106,7 +106,7 @@ def _bwd_run(ns, x, w, b, s, p, dout):
     return res
 
 
-def _uncovered(x, w, s, p):
+def uncovered_cells(x, w, s, p):
     """Mask of x's cells that no window reads (bottom rows / right columns left over)."""
     h, wd = x.shape[2:]
     kh, kw = w.shape[2:]
@@ -129,7 +129,7 @@ def _bwd_part(which: int):
     name = ("dx", "dw", "db")[which]
 
     def part(ns, ctx, hidden):
-        for x, w, b, s, p, dout in _bwd_cases(hidden):
+        for x, w, b, s, p, dout in backward_cases(hidden):
             got = _as_float(_bwd_run(ns, x, w, b, s, p, dout)[which], name)
             want = _bwd_ref(dout, x, w, b, s, p)[which]
             record_secret(want)
@@ -146,7 +146,7 @@ def _bwd_part(which: int):
                 if not close(alt, want) and close(got, alt):
                     raise GradingError(f"{what}: {hint}")
             if name == "dx":
-                mask = _uncovered(x, w, s, p)
+                mask = uncovered_cells(x, w, s, p)
                 if mask.any() and close(got[~mask], want[~mask]):
                     raise GradingError(f"{what}: the input cells that no window covers (the "
                                        f"last rows or columns left over by the stride) must "

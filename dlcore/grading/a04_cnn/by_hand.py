@@ -83,7 +83,7 @@ def _cells_answer(ns) -> list[int]:
     return cells
 
 
-_CELLS_WRONG = [
+CELLS_WRONG = [
     (weight_cells(step=1), "these are the cells for stride 1: at stride 2 each window starts 2 "
                            "cells to the right of (or below) the previous one, so w6 meets every "
                            "second cell"),
@@ -109,7 +109,7 @@ def _cells(ns, ctx, hidden):
     if sorted(cells) == sorted(want):
         raise GradingError("CELLS_W6 has the right cells in the wrong order: list them in the "
                            "order of g_1, ..., g_9 (the outputs numbered row by row)")
-    for value, hint in _CELLS_WRONG:
+    for value, hint in CELLS_WRONG:
         if cells == value:
             raise GradingError(f"CELLS_W6: {hint}")
     raise GradingError("CELLS_W6 is not right: w6 sits in row 2, column 3 of the kernel, so in "
@@ -135,7 +135,7 @@ def _terms_answer(ns) -> set:
     return set(pairs)
 
 
-_TERMS_WRONG = [
+TERMS_WRONG = [
     (input_terms(reversed_kernel=False),
      "each g_j must be paired with the weight that sits on a_31 in window j. Seen from the "
      "input the kernel runs backwards: in the window that starts above and to the left of "
@@ -155,7 +155,7 @@ def _terms(ns, ctx, hidden):
     record_secret(sorted(want))
     if terms == want:
         return
-    for value, hint in _TERMS_WRONG:
+    for value, hint in TERMS_WRONG:
         if terms == value:
             raise GradingError(f"TERMS_A31: {hint}")
     if terms < want:

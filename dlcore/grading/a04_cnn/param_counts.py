@@ -19,7 +19,8 @@ EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in or
 _LAYERS = ("conv1", "pool1", "conv2", "pool2", "fc1", "fc2")
 
 
-def _net_summary(net: dict):
+def net_summary(net: dict):
+    """The ``counting`` summary of a student's network (``my_numbers(...)["net"]``)."""
     (f1, k1, p1), (f2, k2) = net["conv1"], net["conv2"]
     layers = [counting.Conv2d(f1, k1, padding=p1, name="conv1"), counting.ReLU(name="relu1"),
               counting.MaxPool2d(2, 2, name="pool1"), counting.Conv2d(f2, k2, name="conv2"),
@@ -40,7 +41,7 @@ def _table_answers(ns):
 
 
 def _table_expected(sid):
-    s = _net_summary(_numbers(sid)["net"])
+    s = net_summary(_numbers(sid)["net"])
     return {name: s.row(name).params for name in _LAYERS}, s.row("flatten").output_shape[0]
 
 

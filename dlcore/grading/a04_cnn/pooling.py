@@ -128,7 +128,7 @@ def _plant_ties(x, size, stride, rng):
     return x
 
 
-def _pool_cases(hidden: bool):
+def pool_cases(hidden: bool):
     """(x, size, stride, dout) cases with ties; overlapping windows and leftover cells."""
     rng = np.random.default_rng(4301 if hidden else 4300)
     specs = ([((1, 2, 4, 6), 2, 2), ((1, 1, 5, 5), 3, 2)] if not hidden else
@@ -147,7 +147,7 @@ def _pool_describe(args, kwargs):
 
 
 def _pool_forward(ns, ctx, hidden):
-    cases = _pool_cases(hidden)
+    cases = pool_cases(hidden)
     describe = None if hidden else _pool_describe
     for name, ref, wrong in (("max_pool_forward", _max_fwd_ref, []),
                              ("avg_pool_forward", _avg_fwd_ref, _AVG_FWD_WRONG)):
@@ -157,7 +157,7 @@ def _pool_forward(ns, ctx, hidden):
 
 
 def _pool_backward(ns, ctx, hidden):
-    cases = _pool_cases(hidden)
+    cases = pool_cases(hidden)
     describe = None if hidden else _pool_describe
     for name, ref, wrong in (("max_pool_backward", _max_bwd_ref, _MAX_BWD_WRONG),
                              ("avg_pool_backward", _avg_bwd_ref, _AVG_BWD_WRONG)):

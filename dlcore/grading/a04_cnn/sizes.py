@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import conv
-from .._core import Exercise, GradingError, expect_function, lookup
+from .._core import Exercise, GradingError, function_part, lookup
 from .per_student import _copied_hint, _exact, _numbers
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
@@ -75,16 +75,10 @@ def _size_cases(hidden: bool):
     return [((n, k), {"stride": s, "pad": p, "dilation": d}) for n, k, s, p, d in rows]
 
 
-def _size_function(ns, ctx, hidden):
-    f = lookup(ns, "output_size")
-    expect_function(f, "output_size", _size_ref, _size_cases(hidden), _SIZE_WRONG,
-                    forbidden=_SIZE_FORBIDDEN,
-                    describe=None if hidden else
-                    (lambda a, k: f"n={a[0]}, k={a[1]}, stride={k['stride']}, pad={k['pad']}, "
-                                  f"dilation={k['dilation']}"))
-
-
-EXERCISES["output_size"] = Exercise("Output size", {"function": _size_function})
+EXERCISES["output_size"] = Exercise("Output size", {"function": function_part(
+    "output_size", _size_ref, _size_cases, _SIZE_WRONG, forbidden=_SIZE_FORBIDDEN,
+    describe=lambda a, k: f"n={a[0]}, k={a[1]}, stride={k['stride']}, pad={k['pad']}, "
+                          f"dilation={k['dilation']}")})
 
 
 def _my_sizes(ns, ctx, hidden):

@@ -31,24 +31,13 @@ from __future__ import annotations
 from .._core import Assignment
 from . import bound, clipping, counts, gated, rnn, sine
 
-# Re-exported: the tests (and notebooks) use these names.
-from .clipping import _all_close, _global, _norm_cases, _norm_squared  # noqa: F401
-from .counts import (  # noqa: F401
-    _COUNT_WRONG,
-    PUZZLE_HIDDEN_DIV,
-    PUZZLE_OUTPUTS,
-    PUZZLE_WEIGHTS,
-    _count_cases,
-    _count_ref,
-)
-from .rnn import _BPTT_WRONG, _bptt, _bptt_ref, _rnn_cases  # noqa: F401
+# Re-exported: the notebook's puzzle and sine-model settings.
+from .counts import PUZZLE_HIDDEN_DIV, PUZZLE_OUTPUTS, PUZZLE_WEIGHTS  # noqa: F401
 from .sine import BASELINE_MSE, SINE_T, TARGET_MSE  # noqa: F401
 
 __all__ = ["checker", "ASSIGNMENT"]
 
-ASSIGNMENT = Assignment("a05_rnn_lstm")
 # Exercises are registered in the notebook's order.
-for _group in (counts, rnn, clipping, bound, gated, sine):
-    ASSIGNMENT.exercises.update(_group.EXERCISES)
-del _group
+ASSIGNMENT = Assignment.of_groups("a05_rnn_lstm",
+                                  counts, rnn, clipping, bound, gated, sine)
 checker = ASSIGNMENT.checker

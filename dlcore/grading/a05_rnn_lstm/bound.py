@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._core import Exercise, GradingError, expect_function, lookup
+from .._core import Exercise, GradingError, function_part, lookup
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
 
@@ -52,11 +52,9 @@ def _bound_cases(hidden: bool):
     return cases
 
 
-def _bound_values(ns, ctx, hidden):
-    f = lookup(ns, "gradient_bound")
-    expect_function(f, "gradient_bound", _bound_ref, _bound_cases(hidden), _BOUND_WRONG,
-                    describe=None if hidden else
-                    (lambda a, k: f"activation={a[0]!r}, lam={a[1]}, t={a[2]}, k={a[3]}"))
+_bound_values = function_part(
+    "gradient_bound", _bound_ref, _bound_cases, _BOUND_WRONG,
+    describe=lambda a, k: f"activation={a[0]!r}, lam={a[1]}, t={a[2]}, k={a[3]}")
 
 
 _MC5_HINTS = {

@@ -18,7 +18,7 @@ EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in or
 _CLIP_FORBIDDEN = [recurrent.clip_grad_norm, recurrent.clip_grad_value]
 
 
-def _norm_cases(hidden: bool):
+def norm_cases(hidden: bool):
     """(grads, tau) cases: clipped, not clipped, and each array below tau but not the whole."""
     if not hidden:
         g = [np.array([[0.5, -1.0], [1.0, 0.5]]), np.array([1.5, -2.5])]  # norm sqrt(11)
@@ -138,7 +138,7 @@ def _check_arrays(name, runs, wrong, hidden, generic):
 
 def _clip_norm(ns, ctx, hidden):
     f = lookup(ns, "clip_grad_norm")
-    runs = _run_clip(f, "clip_grad_norm", _norm_cases(hidden), recurrent.clip_grad_norm)
+    runs = _run_clip(f, "clip_grad_norm", norm_cases(hidden), recurrent.clip_grad_norm)
     _check_arrays("clip_grad_norm", runs, _NORM_ARRAY_WRONG, hidden,
                   "the clipped arrays are not g * max_norm / ||g||_2 (||g||_2 over all the "
                   "arrays)")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import counting
-from .._core import Exercise, GradingError, call, expect_function, lookup
+from .._core import Exercise, GradingError, call, function_part, lookup
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
 
@@ -44,7 +44,7 @@ def _count_torch(n_in, n_hidden, n_out, bias=True):
     return _count_ref(n_in, n_hidden, n_out, bias) + (n_hidden if bias else 0)
 
 
-_COUNT_WRONG = [
+COUNT_WRONG = [
     (_count_always_bias, "with bias=False the count must be the weights only; yours includes "
                          "the biases"),
     (_count_never_bias, "with bias=True the count is short by the biases: one per hidden unit "
@@ -60,7 +60,8 @@ _COUNT_WRONG = [
 PUZZLE_WEIGHTS, PUZZLE_OUTPUTS, PUZZLE_HIDDEN_DIV = 140, 3, 4
 
 
-def _count_cases(hidden: bool):
+def count_cases(hidden: bool):
+    """((n_in, n_hidden, n_out), {"bias": ...}) cases of rnn_param_count, visible or hidden."""
     if not hidden:
         return [((10, 6, 3), {"bias": True}), ((10, 6, 3), {"bias": False})]
     rng = np.random.default_rng(5101)
@@ -74,13 +75,9 @@ def _count_cases(hidden: bool):
     return cases
 
 
-def _count_values(ns, ctx, hidden):
-    f = lookup(ns, "rnn_param_count")
-    expect_function(f, "rnn_param_count", _count_ref, _count_cases(hidden), _COUNT_WRONG,
-                    forbidden=_COUNT_FORBIDDEN,
-                    describe=None if hidden else
-                    (lambda a, k: f"n_in={a[0]}, n_hidden={a[1]}, n_out={a[2]}, "
-                                  f"bias={k['bias']}"))
+_count_values = function_part(
+    "rnn_param_count", _count_ref, count_cases, COUNT_WRONG, forbidden=_COUNT_FORBIDDEN,
+    describe=lambda a, k: f"n_in={a[0]}, n_hidden={a[1]}, n_out={a[2]}, bias={k['bias']}")
 
 
 def _puzzle_weights(n, count=_count_ref):

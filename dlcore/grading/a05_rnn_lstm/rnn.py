@@ -61,7 +61,7 @@ def _rnn_case(seed: int, N: int, T: int, D: int, H: int, zero_h0: bool = False):
     return x, h0, w_ih, w_hh, b, dhs
 
 
-def _rnn_cases(hidden: bool):
+def rnn_cases(hidden: bool):
     """(x, h0, w_ih, w_hh, b, dhs); hidden cases include D == H, N == T, T == 1, h0 = 0."""
     if not hidden:
         return [_rnn_case(5200, 2, 5, 3, 4)]
@@ -115,7 +115,7 @@ def _student_forward(ns, x, h0, w_ih, w_hh, b):
 
 
 def _rnn_shape(ns, ctx, hidden):
-    for x, h0, w_ih, w_hh, b, _ in _rnn_cases(hidden):
+    for x, h0, w_ih, w_hh, b, _ in rnn_cases(hidden):
         hs = _student_forward(ns, x, h0, w_ih, w_hh, b)[0]
         N, T, _ = x.shape
         H = w_hh.shape[0]
@@ -142,7 +142,7 @@ def _rnn_values(ns, ctx, hidden):
     def hs_only(x, h0, w_ih, w_hh, b):
         return _items(f(x, h0, w_ih, w_hh, b), 2, "rnn_forward", "a pair (hs, cache)")[0]
 
-    cases = [((x, h0, w_ih, w_hh, b), {}) for x, h0, w_ih, w_hh, b, _ in _rnn_cases(hidden)]
+    cases = [((x, h0, w_ih, w_hh, b), {}) for x, h0, w_ih, w_hh, b, _ in rnn_cases(hidden)]
     expect_function(hs_only, "rnn_forward", _rnn_ref, cases, _RNN_FWD_WRONG,
                     forbidden=_RNN_FWD_FORBIDDEN, describe=None if hidden else _describe_rnn)
 
@@ -158,7 +158,7 @@ def _bptt_ref(x, h0, w_ih, w_hh, b, dhs):
     return dx, dh0, dw_ih, dw_hh, db
 
 
-def _bptt(x, h0, w_ih, w_hh, b, dhs, recurrence=True, local="output", prev_state=True,
+def bptt_variant(x, h0, w_ih, w_hh, b, dhs, recurrence=True, local="output", prev_state=True,
           db_steps="all", dh0=True):
     """BPTT written out with switches for the catalogued mistakes."""
     N, T, _ = x.shape
@@ -182,20 +182,20 @@ def _bptt(x, h0, w_ih, w_hh, b, dhs, recurrence=True, local="output", prev_state
     return dx, (dh_next if dh0 else np.zeros_like(h0)), dw_ih, dw_hh, db
 
 
-_BPTT_WRONG = [
-    (lambda *a: _bptt(*a, recurrence=False),
+BPTT_WRONG = [
+    (lambda *a: bptt_variant(*a, recurrence=False),
      "the gradient does not flow back through the recurrence: dh_t must be dhs[:, t] PLUS "
      "da_{t+1} @ w_hh, the gradient h_t receives through step t + 1 (go through the steps "
      "backwards and carry it)"),
-    (lambda *a: _bptt(*a, local="pre-activation"),
+    (lambda *a: bptt_variant(*a, local="pre-activation"),
      "tanh' is taken at the pre-activation: d tanh(a)/da = 1 - tanh(a)^2 = 1 - h_t^2, with "
      "the step's output h_t, not 1 - a_t^2"),
-    (lambda *a: _bptt(*a, prev_state=False),
+    (lambda *a: bptt_variant(*a, prev_state=False),
      "dw_hh pairs da_t with h_t; the recurrent weight multiplies the previous state, so "
      "dw_hh += da_t.T @ h_{t-1} (with h_{-1} = h0)"),
-    (lambda *a: _bptt(*a, db_steps="last"),
+    (lambda *a: bptt_variant(*a, db_steps="last"),
      "db must add up da_t over every time step (b is used at every step), not only the last"),
-    (lambda *a: _bptt(*a, dh0=False),
+    (lambda *a: bptt_variant(*a, dh0=False),
      "dh0 is zero: the initial state feeds step 0, so dh0 = da_0 @ w_hh"),
 ]
 
@@ -249,7 +249,7 @@ def _bptt_part(part: str):
 
     def check_part(ns, ctx, hidden):
         run = _student_bptt(ns)
-        cases = _rnn_cases(hidden)
+        cases = rnn_cases(hidden)
         for case in cases:
             hs = _student_forward(ns, *case[:5])[0]
             if not close(hs, _rnn_ref(*case[:5])):
@@ -257,7 +257,7 @@ def _bptt_part(part: str):
                                    "rnn_forward, whose hs is not right yet: fix rnn_forward "
                                    "first")
             _bptt_shapes(run(*case), case, idx, names, hidden)
-        wrong = [(pick(fn), hint) for fn, hint in _BPTT_WRONG]
+        wrong = [(pick(fn), hint) for fn, hint in BPTT_WRONG]
         expect_function(pick(run), "rnn_backward", pick(_bptt_ref),
                         [(case, {}) for case in cases], wrong,
                         forbidden=_RNN_BWD_FORBIDDEN,
