@@ -162,3 +162,57 @@ def test_relative_imports_resolve_from_packages_and_modules():
     assert imports("from . import x", "dlcore.conv", is_package=True) == [
         Import(1, "dlcore.conv", "x")]
     assert imports("from ..viz import y", "dlcore.conv.sizes") == [Import(1, "dlcore.viz", "y")]
+
+
+# -- the tests use the grading packages through their public names --------------------------
+TESTS = pathlib.Path(__file__).resolve().parent
+
+
+def private_grading_names(source: str) -> list[str]:
+    """Private names (``_x``) a test takes from dlcore.grading: imported, or read as
+    ``module._x`` from a grading module it imported.  The grading core's own unit tests may
+    import its private modules (``dlcore.grading._core``); names starting with ``_`` never."""
+    found, grading_names = [], set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("dlcore.grading"):
+            for alias in node.names:
+                if alias.name.startswith("_"):
+                    found.append(f"from {node.module} import {alias.name}")
+                grading_names.add(alias.asname or alias.name)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("dlcore.grading"):
+                    grading_names.add(alias.asname or alias.name.split(".")[0])
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_") \
+                and not node.attr.startswith("__"):
+            base = node.value
+            while isinstance(base, ast.Attribute):
+                base = base.value
+            if isinstance(base, ast.Name) and base.id in grading_names \
+                    and (base.id != "dlcore" or "grading" in ast.unparse(node.value)):
+                found.append(f"{ast.unparse(node)}")
+    return found
+
+
+def test_tests_use_no_private_name_of_the_grading_packages():
+    bad = {str(p.relative_to(TESTS)): v for p in sorted(TESTS.rglob("*.py"))
+           if (v := private_grading_names(p.read_text(encoding="utf-8")))}
+    assert not bad, bad
+
+
+@pytest.mark.parametrize("source", [
+    "from dlcore.grading.a04_cnn.backward import _bwd_cases\n",
+    "from dlcore.grading import a02_gradient_descent_backprop as a02\na02._chain_ref(1)\n",
+    "from dlcore.grading.a04_cnn import by_hand\nby_hand._CELLS_WRONG\n",
+    "import dlcore.grading.a05_rnn_lstm\ndlcore.grading.a05_rnn_lstm._count_ref(1, 2, 3)\n",
+])
+def test_private_grading_scanner_reports_a_planted_use(source):
+    assert len(private_grading_names(source)) == 1
+
+
+def test_private_grading_scanner_accepts_public_names():
+    source = ("import dlcore as dl\nfrom dlcore.grading import a04_cnn as a04\n"
+              "from dlcore.grading.a04_cnn.backward import backward_cases\n"
+              "a04.checker({})\ndl.conv._common\nx = object()\nx._private\n")
+    assert private_grading_names(source) == []
