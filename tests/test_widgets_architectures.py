@@ -14,6 +14,7 @@ import dlcore as dl
 from dlcore import counting as C
 from dlcore.viz import architectures as va
 from dlcore.widgets import architectures as W
+from tests.widget_helpers import pixels, watch_full_draws
 
 pytestmark = pytest.mark.lec11
 
@@ -323,23 +324,6 @@ def test_receptive_field_bad_presets(kwargs, exc, match):
 
 
 # ------------------------------------------------------- fitting, reading, speed (issue 10)
-def _watch_full_draws(app):
-    """Headless stand-in for the browser: a full draw (draw_idle) is counted and done now."""
-    app.fig.canvas.syncing_data_url = False
-    calls = []
-
-    def draw_idle():
-        calls.append(1)
-        app.fig.canvas.draw()
-
-    app.fig.canvas.draw_idle = draw_idle
-    return calls
-
-
-def _pixels(app):
-    return np.asarray(app.fig.canvas.get_renderer().buffer_rgba()).copy()
-
-
 @pytest.mark.parametrize("name, changes", [
     ("connectivity_explorer", [("input_size", 5), ("kernel_size", 3), ("mode", "dense"),
                                ("unit", "h11"), ("stride", 2), ("input_size", 6)]),
@@ -357,15 +341,15 @@ def test_fast_redraws_paint_what_a_full_draw_paints(name, changes):
     browser) and gives the same pixels as drawing the whole figure again."""
     app = getattr(W, name)()
     app.fit(848)
-    full_draws = _watch_full_draws(app)
+    full_draws = watch_full_draws(app)
     app.fig.canvas.draw()
     for key, value in changes:
         full_draws.clear()
         app.controls[key].value = value
         assert not full_draws, f"{key} = {value!r} needed a full draw"
-        fast = _pixels(app)
+        fast = pixels(app)
         app.fig.canvas.draw()
-        differ = np.abs(fast.astype(int) - _pixels(app).astype(int)).max(axis=2) > 40
+        differ = np.abs(fast.astype(int) - pixels(app).astype(int)).max(axis=2) > 40
         assert not differ.any(), f"{key} = {value!r}: {differ.sum()} stale pixels"
 
 

@@ -11,6 +11,7 @@ import dlcore as dl
 from dlcore import conv
 from dlcore.data.slide_examples import SLIDE_EXAMPLES
 from dlcore.widgets import conv as wc
+from tests.widget_helpers import pixels, watch_full_draws
 
 pytestmark = pytest.mark.lec10
 
@@ -371,36 +372,19 @@ def test_labels_cite_decks_by_author_not_by_file():
 
 # ---- fitting the screen, readable numbers, fast redraws (issue 10) -----------------------
 
-def _watch_full_draws(app):
-    """Headless stand-in for the browser: a full draw (draw_idle) is counted and done now."""
-    app.fig.canvas.syncing_data_url = False
-    calls = []
-
-    def draw_idle():
-        calls.append(1)
-        app.fig.canvas.draw()
-
-    app.fig.canvas.draw_idle = draw_idle
-    return calls
-
-
-def _pixels(app):
-    return np.asarray(app.fig.canvas.get_renderer().buffer_rgba()).copy()
-
-
 def _assert_fast_redraws_match_full_draws(app, changes, width=848):
     """Every change is shown by a blit or a panel repaint (no full draw) and gives the same
     pixels as drawing the whole figure again."""
     app.fit(width)
-    full_draws = _watch_full_draws(app)
+    full_draws = watch_full_draws(app)
     app.fig.canvas.draw()
     for key, value in changes:
         full_draws.clear()
         app.controls[key].value = value
         assert not full_draws, f"{key} = {value!r} needed a full draw"
-        fast = _pixels(app)
+        fast = pixels(app)
         app.fig.canvas.draw()
-        differ = np.abs(fast.astype(int) - _pixels(app).astype(int)).max(axis=2) > 40
+        differ = np.abs(fast.astype(int) - pixels(app).astype(int)).max(axis=2) > 40
         assert not differ.any(), f"{key} = {value!r}: {differ.sum()} stale pixels"
 
 

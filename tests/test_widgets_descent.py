@@ -11,6 +11,7 @@ import pytest
 
 import dlcore as dl
 from dlcore.widgets import descent
+from tests.widget_helpers import blit_check
 
 pytestmark = pytest.mark.lec04
 
@@ -332,23 +333,6 @@ def test_step_size_limit_bad_presets():
 
 
 # ---- screen fit, speed, disabled controls, readouts (issue 10) ----------------------------
-
-def blit_check(app, change, width=848):
-    """Headless: draw once, apply ``change()``; return (full draws requested, pixels where the
-    blitted frame differs from a full draw of the same state)."""
-    c = app.fig.canvas
-    c.syncing_data_url = False  # as with a browser attached: no data-url PNG per frame
-    app.fit(width)
-    c.draw()
-    calls = []
-    c.draw_idle = lambda: calls.append(1)
-    change()
-    blitted = np.asarray(c.get_renderer().buffer_rgba()).copy()
-    del c.draw_idle
-    c.draw()
-    full = np.asarray(c.get_renderer().buffer_rgba()).astype(int)
-    return len(calls), int((np.abs(blitted.astype(int) - full).max(axis=2) > 40).sum())
-
 
 def set_value(control, value):
     return lambda: setattr(control, "value", value)

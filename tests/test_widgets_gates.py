@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import dlcore as dl
+from tests.widget_helpers import blit_modes
 
 pytestmark = pytest.mark.lec14
 
@@ -376,40 +377,13 @@ def test_whiteboard_buttons_share_a_row_and_are_as_wide_as_their_text():
 def test_gate_widgets_blit_whole_frames(name, key, values):
     app = getattr(dl.widgets, name)()
     app.fit(848)
-    canvas = app.fig.canvas
-    canvas.syncing_data_url = False
-    canvas.draw()
-    full, modes = [], []
-    canvas.draw_idle = lambda *a, **k: full.append(1)
-    get = canvas.get_diff_image
-
-    def spy():
-        png = get()
-        modes.append(canvas._image_mode)
-        return png
-
-    canvas.get_diff_image = spy
-    for v in values:
-        app.controls[key].value = v
+    full, modes = blit_modes(app, [lambda v=v: setattr(app.controls[key], "value", v)
+                                   for v in values])
     assert not full and modes == ["full"] * len(values)
 
 
 def test_whiteboard_actions_blit_whole_frames():
     app = dl.widgets.whiteboard()
-    canvas = app.fig.canvas
-    canvas.syncing_data_url = False
-    canvas.draw()
-    full, modes = [], []
-    canvas.draw_idle = lambda *a, **k: full.append(1)
-    get = canvas.get_diff_image
-
-    def spy():
-        png = get()
-        modes.append(canvas._image_mode)
-        return png
-
-    canvas.get_diff_image = spy
-    for _ in range(3):
-        app.controls["plan"].click()
+    full, modes = blit_modes(app, [app.controls["plan"].click] * 3)
     assert not full and modes == ["full"] * 3
     assert app.labels == ["ac", "bd", "bd + a"]

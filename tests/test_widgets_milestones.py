@@ -14,6 +14,7 @@ from matplotlib.backend_bases import MouseEvent
 import dlcore as dl
 from dlcore.widgets import milestones
 from dlcore.widgets.milestones import ilsvrc_chart, matching_cards, timeline_explorer
+from tests.widget_helpers import blit_check
 
 SYLLABUS = {"AlexNet": (8, 16.0), "ZFNet": (8, 11.2), "VGGNet": (19, 7.3),
             "GoogLeNet": (22, 6.7), "ResNet": (152, 3.6)}
@@ -185,23 +186,6 @@ def test_matching_custom_pairs_and_order():
 
 
 # ---- screen fit, speed and the shared helpers (issue 10) ----------------------------------
-
-def blit_check(app, change, width=848):
-    """Headless: draw once, apply ``change()``; return (full draws requested, pixels where the
-    blitted frame differs from a full draw of the same state)."""
-    c = app.fig.canvas
-    c.syncing_data_url = False  # as with a browser attached: no data-url PNG per frame
-    app.fit(width)
-    c.draw()
-    calls = []
-    c.draw_idle = lambda: calls.append(1)
-    change()
-    blitted = np.asarray(c.get_renderer().buffer_rgba()).copy()
-    del c.draw_idle
-    c.draw()
-    full = np.asarray(c.get_renderer().buffer_rgba()).astype(int)
-    return len(calls), int((np.abs(blitted.astype(int) - full).max(axis=2) > 40).sum())
-
 
 def test_timeline_table_shows_a_window_around_the_selection():
     app = timeline_explorer()

@@ -16,6 +16,7 @@ from matplotlib.colors import to_rgb
 
 import dlcore as dl
 from dlcore.widgets.neurons import mp_neuron_playground, perceptron_trainer, threshold_plane
+from tests.widget_helpers import blit_check
 
 lec02 = pytest.mark.lec02
 lec03 = pytest.mark.lec03
@@ -320,23 +321,6 @@ def test_trainer_bad_presets(kwargs, match):
 
 
 # ---- screen fit, speed, disabled controls (issue 10) --------------------------------------
-
-def blit_check(app, change, width=848):
-    """Headless: draw once, apply ``change()``; return (full draws requested, pixels where the
-    blitted frame differs from a full draw of the same state)."""
-    c = app.fig.canvas
-    c.syncing_data_url = False  # as with a browser attached: no data-url PNG per frame
-    app.fit(width)
-    c.draw()
-    calls = []
-    c.draw_idle = lambda: calls.append(1)
-    change()
-    blitted = np.asarray(c.get_renderer().buffer_rgba()).copy()
-    del c.draw_idle
-    c.draw()
-    full = np.asarray(c.get_renderer().buffer_rgba()).astype(int)
-    return len(calls), int((np.abs(blitted.astype(int) - full).max(axis=2) > 40).sum())
-
 
 def legends_inside(fig):
     fig.canvas.draw()

@@ -11,6 +11,7 @@ import pytest
 import dlcore as dl
 from dlcore.widgets import optimizers as O
 from dlcore.widgets.optimizers import adaptive, noise, race
+from tests.widget_helpers import blits_after_warming, full_draws
 
 pytestmark = pytest.mark.lec09
 
@@ -484,63 +485,27 @@ def test_batch_noise_bad_presets():
 
 # ---- in the browser: blitting, repaint, fit (issue 10) --------------------------------------
 
-def _full_draws(app, moves):
-    """How many full draws ``moves`` (callables) requested, after a first full draw at 848 px.
-
-    A slider move that only blits (redraws its moving artists) requests none.  A requested
-    draw is done at once, as the browser would.
-    """
-    app.fit(848)
-    canvas = app.fig.canvas
-    canvas.syncing_data_url = False          # as in a browser
-    canvas.draw()
-    requests = []
-
-    def draw_idle(*args, **kwargs):
-        requests.append(1)
-        canvas.draw()
-
-    canvas.draw_idle = draw_idle
-    try:
-        for move in moves:
-            move()
-    finally:
-        del canvas.draw_idle
-    return len(requests)
-
-
-def _back_and_forth(control, up, down, times=3):
-    """Moves that set ``control`` to ``up`` and ``down`` in turn (as arrow keys do)."""
-    return [lambda v=v: setattr(control, "value", v) for v in [up, down] * times]
-
-
-def _blits_after_warming(app, control, up, down):
-    """True if, after one move each way, moving ``control`` back and forth only blits."""
-    _full_draws(app, _back_and_forth(control, up, down, times=1))
-    return _full_draws(app, _back_and_forth(control, up, down)) == 0
-
-
 def test_slider_moves_blit_instead_of_drawing_everything():
     race = O.optimizer_race(steps=100)
     c = race.controls
-    assert _blits_after_warming(race, c["lr_gd"], 0.04, 0.035)
-    assert _blits_after_warming(race, c["kappa"], 40.0, 50.0)
-    assert _blits_after_warming(race, c["step"], 50, 60)
-    assert _blits_after_warming(race, c["momentum"], 0.8, 0.9)
+    assert blits_after_warming(race, c["lr_gd"], 0.04, 0.035)
+    assert blits_after_warming(race, c["kappa"], 40.0, 50.0)
+    assert blits_after_warming(race, c["step"], 50, 60)
+    assert blits_after_warming(race, c["momentum"], 0.8, 0.9)
     assert "κ = 50)" in race.ax_path.get_title()
     mom = O.momentum_explorer()
     c = mom.controls
     for key, up, down in (("lr", 0.0031, 0.003), ("momentum", 0.1, 0.0), ("step", 100, 101)):
-        assert _blits_after_warming(mom, c[key], up, down), key
+        assert blits_after_warming(mom, c[key], up, down), key
     ada = O.adaptive_steps()
     c = ada.controls
     for key, up, down in (("lr", 1.1, 1.0), ("kappa", 25.0, 20.0), ("step", 50, 51)):
-        assert _blits_after_warming(ada, c[key], up, down), key
+        assert blits_after_warming(ada, c[key], up, down), key
     noise_app = O.batch_noise()
-    assert _blits_after_warming(noise_app, noise_app.controls["batch_size"], 64, 32)
-    assert _full_draws(noise_app, [noise_app.resample.click]) == 0
+    assert blits_after_warming(noise_app, noise_app.controls["batch_size"], 64, 32)
+    assert full_draws(noise_app, [noise_app.resample.click]) == 0
     # a change of surface (new window and scale) draws everything again
-    assert _full_draws(race, [lambda: setattr(race.controls["surface"], "value",
+    assert full_draws(race, [lambda: setattr(race.controls["surface"], "value",
                                               "rosenbrock")]) >= 1
 
 
@@ -554,7 +519,7 @@ def test_the_first_image_after_a_full_draw_is_whole():
         values = [16, 64] if key == "batch_size" else \
             [control.value * 0.9, control.value] if key != "momentum" else [0.1, 0.0]
         values = [int(v) for v in values] if key == "step" else values
-        _full_draws(app, [])
+        full_draws(app, [])
         canvas, modes = app.fig.canvas, []
         canvas.send_binary = lambda data, c=canvas, m=modes: m.append(c._current_image_mode)
         for v in values:

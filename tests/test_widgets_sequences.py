@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import dlcore as dl
+from tests.widget_helpers import blit_modes
 
 pytestmark = pytest.mark.lec13
 
@@ -500,22 +501,8 @@ def test_sequence_widgets_blit_whole_frames(name, key, values):
     previous one has loaded, and a dropped difference would leave stale pixels."""
     app = getattr(dl.widgets, name)()
     app.fit(848)
-    canvas = app.fig.canvas
-    canvas.syncing_data_url = False
-    canvas.draw()
-    full = []
-    canvas.draw_idle = lambda *a, **k: full.append(1)
-    modes = []
-    get = canvas.get_diff_image
-
-    def spy():
-        png = get()
-        modes.append(canvas._image_mode)
-        return png
-
-    canvas.get_diff_image = spy
-    for v in values:
-        app.controls[key].value = v
+    full, modes = blit_modes(app, [lambda v=v: setattr(app.controls[key], "value", v)
+                                   for v in values])
     assert not full                                   # blitted, no full draw
     assert modes == ["full"] * len(values)
 

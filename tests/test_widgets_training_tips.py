@@ -17,6 +17,7 @@ from dlcore.widgets.training_tips import (
     learning_rate_explorer,
     regularization_explorer,
 )
+from tests.widget_helpers import blits_after_warming
 
 pytestmark = pytest.mark.lec08
 
@@ -217,36 +218,6 @@ def test_batchnorm_explorer_bad_presets():
 # in the browser: disabled controls, fit, blitting (issue 10) ---------------------------------
 
 
-def _full_draws(app, moves):
-    """How many full draws ``moves`` requested after a first full draw at 848 px (a requested
-    draw is done at once, as the browser would); a move that only blits requests none."""
-    app.fit(848)
-    canvas = app.fig.canvas
-    canvas.syncing_data_url = False
-    canvas.draw()
-    requests = []
-
-    def draw_idle(*args, **kwargs):
-        requests.append(1)
-        canvas.draw()
-
-    canvas.draw_idle = draw_idle
-    try:
-        for move in moves:
-            move()
-    finally:
-        del canvas.draw_idle
-    return len(requests)
-
-
-def _blits_after_warming(app, control, up, down):
-    """True if, after one move each way, moving ``control`` back and forth only blits."""
-    def moves(times):
-        return [lambda v=v: setattr(control, "value", v) for v in [up, down] * times]
-    _full_draws(app, moves(1))
-    return _full_draws(app, moves(3)) == 0
-
-
 def test_init_explorer_std_slider_says_why_it_is_disabled():
     app = init_explorer(width=64, n=100)
     std = app.controls["std"]
@@ -288,20 +259,20 @@ def test_init_explorer_panels_form_a_grid_that_fits():
 
 def test_training_tips_sliders_blit():
     app = init_explorer(width=64, n=100)
-    assert _blits_after_warming(app, app.controls["std"], 0.0112, 0.01)
+    assert blits_after_warming(app, app.controls["std"], 0.0112, 0.01)
     app = dropout_explorer()
-    assert _blits_after_warming(app, app.controls["p"], 0.55, 0.5)
-    assert _blits_after_warming(app, app.controls["samples"], 1122.0, 1000.0)
+    assert blits_after_warming(app, app.controls["p"], 0.55, 0.5)
+    assert blits_after_warming(app, app.controls["samples"], 1122.0, 1000.0)
     app = batchnorm_explorer()
     for key, up, down in (("gamma", 1.05, 1.0), ("beta", 0.05, 0.0)):
-        assert _blits_after_warming(app, app.controls[key], up, down), key
+        assert blits_after_warming(app, app.controls[key], up, down), key
     app.controls["training"].value = False
     for key, up, down in (("gamma", 1.05, 1.0), ("warmup", 41, 40)):
-        assert _blits_after_warming(app, app.controls[key], up, down), key
+        assert blits_after_warming(app, app.controls[key], up, down), key
     app = learning_rate_explorer(lr=0.1, num_epochs=3)
-    assert _blits_after_warming(app, app.controls["lr"], 0.112, 0.1)
+    assert blits_after_warming(app, app.controls["lr"], 0.112, 0.1)
     app = regularization_explorer(width=16, lam=0.0, num_epochs=20)
-    assert _blits_after_warming(app, app.controls["lam"], 1e-4, 0.0)
+    assert blits_after_warming(app, app.controls["lam"], 1e-4, 0.0)
 
 
 def test_batchnorm_output_axis_stays_put_and_holds_every_output():
