@@ -443,7 +443,7 @@ def test_a_new_aspect_or_label_draws_everything():
 @pytest.mark.parametrize("name", sorted(GRID_WIDGETS))
 def test_cell_numbers_are_at_least_10_px(name):
     """The cell, row and column numbers are bitmaps, not Text: check their size here."""
-    from dlcore.widgets.conv_backprop._common import Labels
+    from dlcore.widgets._text import Labels
 
     app = getattr(wb, name)()
     cells = {}

@@ -81,7 +81,13 @@ def _ipympl():
 
 
 def _fast_png_canvas(Canvas):
-    """ipympl's canvas with a faster PNG encoder (level 1: a few KB more, several ms less)."""
+    """ipympl's canvas with a faster PNG encoder (level 1: a few KB more, several ms less),
+    and a ``draw_idle`` that draws now once a browser shows the canvas.
+
+    ipympl's ``draw_idle`` asks the browser to ask for a draw: a round trip through the
+    notebook server before the kernel even starts drawing, on every full redraw.  Before a
+    browser has shown the canvas (headless, or not displayed yet) it keeps ipympl's way.
+    """
     global _FastCanvas
     if _FastCanvas is None:
         from io import BytesIO
@@ -89,6 +95,11 @@ def _fast_png_canvas(Canvas):
         from PIL import Image
 
         class FastCanvas(Canvas):
+            def draw_idle(self, *args, **kwargs):
+                if self.syncing_data_url:
+                    return super().draw_idle(*args, **kwargs)
+                self.draw()
+
             def get_diff_image(self):
                 if not self._png_is_old:
                     return None

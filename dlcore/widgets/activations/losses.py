@@ -23,6 +23,7 @@ from .._base import (
     slider,
     style_axes,
 )
+from .._text import cached_text
 from ..mlp._common import readable, row
 
 __all__ = ["loss_explorer", "softmax_temperature"]
@@ -140,7 +141,7 @@ class _SoftmaxTemperature(App):
         fig, ax = make_figure(1, 1, figsize=(6.0, 3.6))
         self.bars = ax.bar(np.arange(c), np.zeros(c),
                            color=[CYCLE[i % len(CYCLE)] for i in range(c)])
-        self.labels = [ax.text(i, 0, "", ha="center", fontsize=9) for i in range(c)]
+        self.labels = [cached_text(ax, i, 0, "", ha="center", fontsize=9) for i in range(c)]
         ax.set_xticks(np.arange(c), [f"class {i}" for i in range(c)])
         ax.set_ylim(0, 1.12)
         style_axes(ax, "softmax(z / T)", "class", "probability")

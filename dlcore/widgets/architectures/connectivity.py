@@ -13,6 +13,7 @@ from ... import conv as _conv
 from ...counting import CONNECTION_MODES, connections
 from ...viz import architectures as _va
 from .._base import PALETTE, App, dropdown, int_slider, make_figure, readout
+from .._text import cached_text
 from ..conv._redraw import GridApp, axes_fraction
 from ._common import check_range, pixel_list, unit_names
 
@@ -47,9 +48,9 @@ class _Connectivity(GridApp):
         self.inputs = ax.scatter([], [], s=80, color=PALETTE["grey"], zorder=3)
         self.outputs = ax.scatter([], [], s=80, color=PALETTE["black"], zorder=3)
         n2 = self.MAX_N ** 2
-        self.in_text = [ax.text(0, 0, "", ha="right", va="center", fontsize=8)
+        self.in_text = [cached_text(ax, 0, 0, "", ha="right", va="center", fontsize=8)
                         for _ in range(n2)]
-        self.out_text = [ax.text(0, 0, "", ha="left", va="center", fontsize=8)
+        self.out_text = [cached_text(ax, 0, 0, "", ha="left", va="center", fontsize=8)
                          for _ in range(n2)]
         ax.set_xlim(-0.3, 1.3)
         ax.set_ylim(-0.08, 1.08)

@@ -14,6 +14,7 @@ from ..._random import get_rng
 from ...counting import tie_pattern
 from ...viz import architectures as _va
 from .._base import CMAP, App, dropdown, make_figure, readout, slider
+from .._text import cached_text
 from ..conv._grid import MIN_PT, label_fits, text_px
 from ..conv._redraw import GridApp, axes_fraction
 from ._common import grid_axes
@@ -70,13 +71,14 @@ class _ConvMatrix(GridApp):
         cmap = _va.tie_colormap(kh * kw)
         self.im_m = ax_m.imshow(np.zeros((1, 1)), cmap=cmap, vmin=-0.5, vmax=kh * kw + 0.5,
                                 interpolation="nearest", aspect="auto")
-        self.m_text = [ax_m.text(0, 0, "", ha="center", va="center", fontsize=9, color="white")
+        self.m_text = [cached_text(ax_m, 0, 0, "", ha="center", va="center", fontsize=9,
+                                   color="white")
                        for _ in range(self.n * self.n * kh * kw)]
         self.im_x = ax_x.imshow(np.zeros((self.n, self.n)), cmap=CMAP, vmin=0, vmax=1)
-        self.x_text = [ax_x.text(c, r, "", ha="center", va="center", fontsize=9)
+        self.x_text = [cached_text(ax_x, c, r, "", ha="center", va="center", fontsize=9)
                        for r in range(self.n) for c in range(self.n)]
         self.im_o = ax_o.imshow(np.zeros((1, 1)), cmap=CMAP, vmin=0, vmax=1)
-        self.o_text = [ax_o.text(0, 0, "", ha="center", va="center", fontsize=9)
+        self.o_text = [cached_text(ax_o, 0, 0, "", ha="center", va="center", fontsize=9)
                        for _ in range(self.n * self.n)]
         self.m_numbers_hidden = False
         ax_m.set_xlabel("input pixel (column of M)")

@@ -11,6 +11,7 @@ import numpy as np
 from ... import conv as _conv
 from ... import counting as _counting
 from .._base import PALETTE, App, dropdown, int_slider, make_figure, readout
+from .._text import cached_text
 from ..conv._redraw import GridApp
 from ._common import CUSTOM, check_range, grid_axes, pixel_list
 
@@ -126,7 +127,7 @@ class _ReceptiveField(GridApp):
                                 edgecolor=PALETTE["black"])
         ax_in.add_patch(self.window)
         m = self.MAX_LABELS
-        self.labels = [ax_in.text(0, 0, "", ha="center", va="center", fontsize=9)
+        self.labels = [cached_text(ax_in, 0, 0, "", ha="center", va="center", fontsize=9)
                        for _ in range(m * m)]
         for ax in (ax_in, ax_l):
             ax.set_xlabel("column")

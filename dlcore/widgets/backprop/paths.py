@@ -12,6 +12,7 @@ import numpy as np
 from ...engine import PATH_NET, path_products, value_network
 from ...viz.mlp import mlp_layout
 from .._base import CYCLE, PALETTE, App, dropdown, make_figure, readout, slider
+from .._text import cached_text
 from ..mlp._common import DirtyRegions, readable, row
 
 __all__ = ["path_sums"]
@@ -75,8 +76,8 @@ class PathSums(DirtyRegions, App):
             (line,) = ax.plot([p[0], q[0]], [p[1], q[1]], color=PALETTE["grey"], lw=1.2,
                               zorder=1, picker=True, pickradius=6, gid=lab)
             self.edges[lab] = line
-        self.wtext = ax.text(0, 0, "", fontsize=9, ha="center", color=PALETTE["vermillion"],
-                             bbox={"fc": "white", "ec": "none", "alpha": 0.85}, zorder=4)
+        self.wtext = cached_text(ax, 0, 0, "", fontsize=9, ha="center", color=PALETTE["vermillion"],
+                                 bbox={"fc": "white", "ec": "none", "alpha": 0.85}, zorder=4)
         self.pos = {}
         names = [["x1", "x2"], ["z1_1", "z1_2"], ["z2_1", "z2_2"], ["y_hat"]]
         for layer, pts in zip(names, lay["neurons"]):
@@ -87,8 +88,8 @@ class PathSums(DirtyRegions, App):
         pts = np.array(list(self.pos.values()))
         self.units = ax.scatter(pts[:, 0], pts[:, 1], s=900, c="white", edgecolors="black",
                                 zorder=3)
-        names = [ax.text(pt[0], pt[1], _unit_name(lab).replace("y_hat", "y*"), ha="center",
-                         va="center", fontsize=9, zorder=5) for lab, pt in self.pos.items()]
+        names = [cached_text(ax, pt[0], pt[1], _unit_name(lab).replace("y_hat", "y*"), ha="center",
+                             va="center", fontsize=9, zorder=5) for lab, pt in self.pos.items()]
         ax.set_xlim(-0.5, 4.5)
         ax.set_ylim(-0.9, 0.9)
         ax.set_xticks(range(5), ["input", "layer 1", "layer 2", "output", "loss"])

@@ -13,6 +13,7 @@ import numbers
 from ...engine import Value, backward_steps, chain_example, local_derivatives, topological_order
 from ...viz.graphs import draw_value_graph, snake_layout
 from .._base import PALETTE, App, button, make_figure, play_controls, readout, slider
+from .._text import cached_text
 from ..mlp._common import DirtyRegions, readable, row
 
 __all__ = ["graph_stepper"]
@@ -175,8 +176,8 @@ class GraphStepper(DirtyRegions, App):
         step = _BOX_PT * 1.35 / 72  # inches between lines (their extents do not touch)
         for k, line in enumerate(text.get_text().split("\n")):
             shift = ScaledTranslation(0, (1 - k) * step, fig.dpi_scale_trans)
-            ax.text(*text.get_position(), line, ha="center", va="center", fontsize=_BOX_PT,
-                    transform=ax.transData + shift, gid=f"{text.get_gid()}-{k}")
+            cached_text(ax, *text.get_position(), line, ha="center", va="center", fontsize=_BOX_PT,
+                        transform=ax.transData + shift, gid=f"{text.get_gid()}-{k}")
         text.remove()
 
     def box_text(self, i: int) -> str:

@@ -23,6 +23,7 @@ from .._base import (
     readout,
     style_axes,
 )
+from .._text import cached_text
 from ..mlp._common import keep_above, row
 
 __all__ = ["moons_trainer"]
@@ -88,9 +89,10 @@ class MoonsTrainer(App):
         ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
         style_axes(ax, "", "x1", "x2")
         (self.l_loss,) = ax_loss.plot([], [], color=PALETTE["vermillion"])
-        self.hint = ax_loss.text(0.5, 0.5, "no training yet:\npress 'train one step' or play",
-                                 transform=ax_loss.transAxes, ha="center", va="center",
-                                 fontsize=9, color=PALETTE["grey"])
+        self.hint = cached_text(ax_loss, 0.5, 0.5,
+                                "no training yet:\npress 'train one step' or play",
+                                transform=ax_loss.transAxes, ha="center", va="center",
+                                fontsize=9, color=PALETTE["grey"])
         ax_loss.set_xlim(0, 100)
         ax_loss.set_ylim(0, 1)
         style_axes(ax_loss, "Training loss", "epoch", "cross-entropy loss")

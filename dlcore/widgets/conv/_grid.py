@@ -24,6 +24,7 @@ from matplotlib.colors import to_rgba
 from ..._checks import check_int
 from ...viz.conv import format_number, outline_segments
 from .._base import CMAP, DIVERGING, DPI, PALETTE, colour_limits, make_figure, view
+from .._text import cached_text
 from ._redraw import GridApp, axes_fraction
 
 __all__ = ["NumberGrid", "parse_matrix", "matrix_text", "shifted", "fmt", "figure_row",
@@ -171,8 +172,8 @@ class NumberGrid:
             n = min(max(n, 2 * len(self.texts), self.pool),
                     max(n, self.max_shape[0] * self.max_shape[1]))
         while len(self.texts) < n:
-            self.texts.append(self.ax.text(0, 0, "", ha="center", va="center",
-                                           fontsize=self.fontsize, visible=False, zorder=4))
+            self.texts.append(cached_text(self.ax, 0, 0, "", ha="center", va="center",
+                                          fontsize=self.fontsize, visible=False, zorder=4))
 
     def _set_shape(self, h: int, w: int) -> None:
         if (h, w) == self.shape:

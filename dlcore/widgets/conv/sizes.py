@@ -13,6 +13,7 @@ from matplotlib.patches import Patch
 
 from ... import conv
 from .._base import PALETTE, int_slider, readout, style_axes
+from .._text import cached_text
 from ._grid import BottomLegend, GridApp, figure_row, in_range
 from .explorer import size_formula
 
@@ -61,8 +62,8 @@ class OutputSizeExplorer(GridApp):
             + [self.anchors, self.first], wide=3, narrow=2, min_px=640)
         style_axes(ax, "padded input", "column", "row")
         self.out_img = ax_o.imshow(np.zeros((1, 1)), cmap="Greys", vmin=0, vmax=1)
-        self.out_text = ax_o.text(0, 0, "", ha="center", va="center", fontsize=14,
-                                  color=PALETTE["blue"])
+        self.out_text = cached_text(ax_o, 0, 0, "", ha="center", va="center", fontsize=14,
+                                    color=PALETTE["blue"])
         # cell borders: one LineCollection per grid (minor ticks and grid lines cost most of a
         # draw)
         self.borders = {a: a.add_collection(LineCollection([], colors="white", linewidths=0.8),

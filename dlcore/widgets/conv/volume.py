@@ -12,6 +12,7 @@ from matplotlib.patches import Polygon
 
 from ... import conv
 from .._base import CYCLE, dropdown, int_slider, readout, style_axes
+from .._text import cached_text
 from ._grid import GridApp, figure_row, in_range
 
 __all__ = ["channel_volume"]
@@ -92,11 +93,11 @@ class ChannelVolume(GridApp):
         self.out_boxes = [_Box(ax, CYCLE[f % len(CYCLE)], zorder=40 + MAX_FILTERS - f)
                           for f in range(MAX_FILTERS)]
         kw = dict(ha="center", va="top", fontsize=9)
-        self.t_in = ax.text(0, 0, "", **kw)
-        self.t_f = ax.text(0, 0, "", **kw)
-        self.t_out = ax.text(0, 0, "", **kw)
-        ax.text(5.0, 2.0, "∗", fontsize=18, ha="center", va="center")
-        ax.text(10.3, 2.0, "=", fontsize=18, ha="center", va="center")
+        self.t_in = cached_text(ax, 0, 0, "", **kw)
+        self.t_f = cached_text(ax, 0, 0, "", **kw)
+        self.t_out = cached_text(ax, 0, 0, "", **kw)
+        cached_text(ax, 5.0, 2.0, "∗", fontsize=18, ha="center", va="center")
+        cached_text(ax, 10.3, 2.0, "=", fontsize=18, ha="center", va="center")
         readouts = {"shapes": readout(), "params": readout()}
         super().__init__(controls, fig, readouts, title="Channels: filter depth = input "
                                                         "depth, K filters → K output channels")

@@ -5,26 +5,25 @@ Shape legend: a matrix (H, W); a mask (H, W) boolean.
 
 Why not ``widgets.conv._grid.NumberGrid``: a redraw of these widgets' five or six grids
 must stay well under 100 ms.  ``CellGrid`` draws the cells as a colour mesh (several times
-faster than an image), the cell, row and column numbers as cached bitmaps (``Labels``: a
-matplotlib Text costs 0.5-1 ms per draw, a tick 1 ms), touches limits and borders only
-when the matrix changes shape, and records what changed (``changed``), so that a slider
-repaints only the panels it changed (``GridApp``).
+faster than an image), the cell, row and column numbers as stamped bitmaps (``Labels`` in
+``widgets._text``; a tick costs 1 ms), touches limits and borders only when the matrix
+changes shape, and records what changed (``changed``), so that a slider repaints only the
+panels it changed (``GridApp``).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.artist import Artist
 from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
 from matplotlib.transforms import Bbox
 
 from ...viz.conv import outline_segments
 from .._base import CMAP, DIVERGING, PALETTE, App, colour_limits, make_figure
+from .._text import Labels
 from ..conv._grid import fmt
 
-__all__ = ["grid_text", "Labels", "CellGrid", "Panels", "GridApp", "CELL_PT", "controls_row",
-           "draw_now"]
+__all__ = ["grid_text", "CellGrid", "Panels", "GridApp", "CELL_PT", "controls_row"]
 
 #: Cell numbers are drawn at this size (points at the widgets' 100 dpi: 11 px on screen).
 CELL_PT = 8.0
@@ -45,102 +44,6 @@ def controls_row(*children, gap: int = 16):
 
     return W.HBox(list(children), layout=W.Layout(flex_flow="row wrap", align_items="center",
                                                   grid_gap=f"0px {gap}px"))
-
-
-class Labels(Artist):
-    """Short one-line texts (cell numbers, row and column numbers) drawn as cached bitmaps.
-
-    A matplotlib ``Text`` lays its string out and renders every glyph again at each draw
-    (0.5 to 1 ms per text with matplotlib 3.11): 49 cell numbers cost 25-50 ms per frame.
-    ``Labels`` renders each distinct (string, colour, size) once with FreeType, as a ``Text``
-    would, and pastes the bitmap at its place (microseconds).  ``xy`` are in the artist's
-    transform; ``ha`` ("left", "center", "right") aligns the ink, ``va`` ("center", "top")
-    the height of the digits, keeping the baseline; ``offset`` moves every label (points).
-    """
-
-    _cache: dict = {}
-
-    def __init__(self, transform, fontsize: float, ha: str = "center", va: str = "center",
-                 offset=(0.0, 0.0), zorder: float = 4):
-        super().__init__()
-        self.set_transform(transform)
-        self.set_zorder(zorder)
-        self.set_clip_on(False)
-        self.fontsize = float(fontsize)
-        self.ha, self.va, self.offset = ha, va, tuple(offset)
-        self.xy = np.zeros((0, 2))
-        self.strings: list = []
-        self.colors: list = []
-
-    def set_labels(self, xy, strings, colors) -> None:
-        self.xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
-        self.strings = [str(t) for t in strings]
-        self.colors = list(colors)
-        self.stale = True
-
-    def set_fontsize(self, size: float) -> None:
-        self.fontsize = float(size)
-        self.stale = True
-
-    def get_fontsize(self) -> float:
-        return self.fontsize
-
-    @classmethod
-    def _bitmap(cls, text: str, color, size: float, dpi: float):
-        """(RGBA image with its first row at the bottom, descent in px) of ``text``."""
-        key = (text, color if isinstance(color, str) else to_rgba(color), size, dpi)
-        if key not in cls._cache:
-            from matplotlib import rcParams
-            from matplotlib.font_manager import FontProperties, findfont, get_font
-
-            font = get_font(findfont(FontProperties(size=size)))
-            font.set_size(size, dpi)
-            font.set_text(text, 0.0)
-            font.draw_glyphs_to_bitmap(antialiased=rcParams["text.antialiased"])
-            alpha = np.asarray(font.get_image())
-            image = np.zeros((*alpha.shape, 4), dtype=np.uint8)
-            image[..., :3] = np.round(np.array(to_rgba(color)[:3]) * 255)
-            image[..., 3] = alpha
-            if len(cls._cache) > 4000:
-                cls._cache.clear()
-            cls._cache[key] = (np.ascontiguousarray(image[::-1]), font.get_descent() / 64)
-        return cls._cache[key]
-
-    def _placed(self, renderer):
-        """(x, y, image) of every non-empty label: the image's lower left corner (px)."""
-        dpi = renderer.dpi if renderer is not None else self.figure.dpi
-        digits = self._bitmap("0", "black", self.fontsize, dpi)
-        digit_h = digits[0].shape[0] - digits[1]
-        dx, dy = (v * dpi / 72 for v in self.offset)
-        points = self.get_transform().transform(self.xy) if len(self.xy) else []
-        for (x, y), text, color in zip(points, self.strings, self.colors):
-            if not text:
-                continue
-            image, descent = self._bitmap(text, color, self.fontsize, dpi)
-            h, w = image.shape[:2]
-            x0 = x + dx - {"left": 0, "center": w / 2, "right": w}[self.ha]
-            baseline = y + dy - (digit_h / 2 if self.va == "center" else digit_h)
-            yield round(x0), round(baseline - descent), image
-
-    def draw(self, renderer) -> None:
-        if not self.get_visible():
-            return
-        gc = renderer.new_gc()
-        for x0, y0, image in self._placed(renderer):
-            renderer.draw_image(gc, x0, y0, image)
-        gc.restore()
-        self.stale = False
-
-    def get_window_extent(self, renderer=None) -> Bbox:
-        corners = [(x0, y0, x0 + image.shape[1], y0 + image.shape[0])
-                   for x0, y0, image in self._placed(renderer)]
-        if not corners:
-            return Bbox.null()
-        x0, y0, x1, y1 = zip(*corners)
-        return Bbox([[min(x0), min(y0)], [max(x1), max(y1)]])
-
-    def visible_strings(self) -> list:
-        return [t for t in self.strings if t] if self.get_visible() else []
 
 
 class CellGrid:
@@ -345,20 +248,6 @@ class Panels:
         return name
 
 
-def draw_now(fig) -> None:
-    """Draw the figure and send it to the browser now.
-
-    ``draw_idle`` asks the browser to ask for a draw: a round trip through the notebook
-    server before the kernel even starts drawing.  Headless (no browser has shown the canvas
-    yet), nothing is drawn.
-    """
-    canvas = fig.canvas
-    if getattr(canvas, "syncing_data_url", True):
-        canvas.draw_idle()
-    else:
-        canvas.draw()
-
-
 class GridApp(App):
     """An App drawn as ``Panels`` of ``CellGrid``s.
 
@@ -446,7 +335,7 @@ class GridApp(App):
         full, self._stale = full or self._stale, False
         dirty, self._dirty = self._dirty, []
         if full or self._background is None or self._box_moved(dirty):
-            draw_now(self.fig)
+            self.fig.canvas.draw_idle()
             return
         if not dirty:
             return

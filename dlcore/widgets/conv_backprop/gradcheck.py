@@ -22,7 +22,7 @@ from .._base import (
     text_width,
     view,
 )
-from ._common import controls_row, draw_now
+from ._common import controls_row
 from ._layers import LAYERS, custom_layer
 
 __all__ = ["gradcheck_panel"]
@@ -218,7 +218,7 @@ class GradcheckPanel(App):
     def redraw(self, full: bool = False) -> None:
         full, self._stale = full or self._stale, False
         if full or self._background is None or self._axis_limits() != self._limits:
-            draw_now(self.fig)
+            self.fig.canvas.draw_idle()
         else:
             super().redraw()
 

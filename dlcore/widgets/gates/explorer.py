@@ -13,6 +13,7 @@ import numpy as np
 from ... import recurrent
 from ..._checks import as_array
 from .._base import PALETTE, App, dropdown, human, int_slider, readout, slider, style_axes
+from .._text import cached_text
 from ..sequences._common import (
     NARROW_PX,
     FullFrames,
@@ -153,8 +154,8 @@ class LSTMGateExplorer(LegendFits, FullFrames, App):
         ]
         ax_g.set_ylim(-0.05, 1.12)
         style_axes(ax_g, "", "", "gate (0 shut, 1 open)")
-        self.same_note = ax_g.text(0.01, 0.97, "", transform=ax_g.transAxes, fontsize=8,
-                                   va="top", color=PALETTE["black"])
+        self.same_note = cached_text(ax_g, 0.01, 0.97, "", transform=ax_g.transAxes, fontsize=8,
+                                     va="top", color=PALETTE["black"])
         self.line_x = ax_s.step([], [], where="mid", color=PALETTE["grey"], lw=1.4,
                                 label="input x_t")[0]
         self.line_cand, = ax_s.plot([], [], "s--", color=PALETTE["purple"], ms=3, lw=1.2)

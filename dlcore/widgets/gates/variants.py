@@ -13,6 +13,7 @@ from matplotlib.ticker import FuncFormatter
 
 from ... import counting
 from .._base import PALETTE, App, dropdown, int_slider, make_figure, readout, style_axes
+from .._text import cached_text
 from ..sequences._common import FullFrames, choice, control_rows, in_range, sticky_limits
 from ..sequences.unrolled import _count_label
 
@@ -101,7 +102,7 @@ class VariantSwitcher(FullFrames, App):
         ax.invert_yaxis()
         style_axes(ax, "Parameters, one bias per gate", "parameters", "")
         ax.xaxis.set_major_formatter(FuncFormatter(_count_label))
-        self.count_text = [ax.text(0, j, "", va="center", fontsize=8)
+        self.count_text = [cached_text(ax, 0, j, "", va="center", fontsize=8)
                            for j in range(len(names))]
         self.equations = W.HTMLMath()
         readouts = {"equations": self.equations, "difference": readout(), "count": readout()}

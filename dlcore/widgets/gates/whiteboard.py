@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._base import App, button, dropdown, make_figure, readout
+from .._text import cached_text
 from ..sequences._common import Box, FullFrames, control_rows
 
 __all__ = ["whiteboard"]
@@ -68,7 +69,7 @@ class Whiteboard(FullFrames, App):
         ax_b.set_title("board (cell state c), 3 slots")
         ax_b.set_xlabel(f"{kv}; goal ac(bd + a) + ad")
         self.image = ax_g.imshow(np.zeros((3, _SLOTS)), cmap="cividis", vmin=0, vmax=1)
-        self.gate_text = [[ax_g.text(j, r, "", ha="center", va="center", fontsize=10)
+        self.gate_text = [[cached_text(ax_g, j, r, "", ha="center", va="center", fontsize=10)
                            for j in range(_SLOTS)] for r in range(3)]
         ax_g.set_xticks(range(_SLOTS), [f"slot {j + 1}" for j in range(_SLOTS)])
         ax_g.set_yticks(range(3), ["i (write)", "f (keep)", "o (read)"])

@@ -10,6 +10,7 @@ import numpy as np
 from ...counting import mlp_counts
 from ...viz.mlp.network import mlp_artists, mlp_colours, mlp_layout, mlp_title
 from .._base import App, checkbox, int_slider, make_figure, readout, view
+from .._text import cached_text
 from ._common import DirtyRegions, row
 
 __all__ = ["layer_counter"]
@@ -82,8 +83,8 @@ class LayerCounter(DirtyRegions, App):
         ax.set_xticks([])
         ax.set_xlabel("layer", labelpad=22)
         # Layer names under the axis line (a text per layer, moved with the layers).
-        self.layer_names = [ax.text(0, -0.01, "", transform=ax.get_xaxis_transform(),
-                                    ha="center", va="top", fontsize=10)
+        self.layer_names = [cached_text(ax, 0, -0.01, "", transform=ax.get_xaxis_transform(),
+                                        ha="center", va="top", fontsize=10)
                             for _ in range(_MAX_HIDDEN + 2)]
         # Only what changed is redrawn (DirtyRegions): the layer names stay unless the
         # number of layers changes.

@@ -21,6 +21,7 @@ from .._base import (
     slider,
     style_axes,
 )
+from .._text import cached_text
 from ._common import keep_above, row
 
 __all__ = ["half_plane_regions"]
@@ -81,8 +82,9 @@ class HalfPlaneRegions(App):
                              interpolation_stage="data")
         self.lines = [ax.plot([], [], lw=1.5)[0] for _ in range(_MAX)]
         self.arrows = [ax.plot([], [], lw=2.5, solid_capstyle="butt")[0] for _ in range(_MAX)]
-        self.labels = [ax.text(0, 0, str(k + 1), fontsize=9, ha="center", va="center", zorder=4,
-                               bbox={"fc": "white", "ec": "none", "alpha": 0.8})
+        self.labels = [cached_text(ax, 0, 0, str(k + 1), fontsize=9, ha="center", va="center",
+                                   zorder=4,
+                                   bbox={"fc": "white", "ec": "none", "alpha": 0.8})
                        for k in range(_MAX)]
         for cls, (colour, marker) in enumerate(((PALETTE["blue"], "o"),
                                                 (PALETTE["orange"], "s"))):

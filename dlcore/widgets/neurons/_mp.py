@@ -25,6 +25,7 @@ from .._base import (
     style_axes,
     text_width,
 )
+from .._text import cached_text
 from ..milestones._common import (
     BlitsAxes,
     FitsLegends,
@@ -123,7 +124,7 @@ class MPNeuronPlayground(ImageFirst, FitsLegends, BlitsAxes, App):
                              label="Σ wᵢxᵢ")[0]
         self.theta_line = ax.axhline(0, color=PALETTE["vermillion"], ls="--", lw=2,
                                      label="threshold θ")
-        self.verdict = ax.text(0, 0, "", ha="center", va="bottom", fontsize="medium")
+        self.verdict = cached_text(ax, 0, 0, "", ha="center", va="bottom", fontsize="medium")
         ax.set_xlim(-1, 1)
         ax.set_xticks([0], ["Σ wᵢxᵢ"])
         # Outside the axes: the θ line and the bars move across the whole panel.

@@ -15,6 +15,7 @@ from ..._checks import as_array, check_shapes
 from ...data.tables import boolean_table
 from ...viz.neurons import boundary_segment
 from .._base import PALETTE, App, button, dropdown, make_figure, readout, slider, style_axes
+from .._text import cached_text
 from ..milestones._common import (
     FitsLegends,
     ImageFirst,
@@ -73,7 +74,7 @@ class ThresholdPlane(ImageFirst, FitsLegends, App):
         self.wrong = ax.scatter([], [], s=260, marker="x", color=PALETTE["black"],
                                 linewidths=2.5, label="unit disagrees", zorder=4)
         # Each label centred above its corner, inside the axes.
-        self.labels = [ax.text(cx, cy + 0.1, "", fontsize="small", ha="center")
+        self.labels = [cached_text(ax, cx, cy + 0.1, "", fontsize="small", ha="center")
                        for cx, cy in CORNERS]
         ax.set_xlim(*_LIM)
         ax.set_ylim(*_LIM)

@@ -30,6 +30,7 @@ from .._base import (
     style_axes,
     view,
 )
+from .._text import cached_text
 from ._common import (
     ContourLines,
     check_point,
@@ -144,10 +145,10 @@ class MomentumExplorer(App):
         # The regions are named where they are (a legend covered the boundary and the point);
         # the point is green when stable, vermillion when not (the readout says which).
         self.region_labels = [
-            self.ax_stab.text(0.04, 0.55, "stable", transform=self.ax_stab.transAxes,
-                              color=PALETTE["blue"], fontsize=10, ha="left", va="center"),
-            self.ax_stab.text(0.97, 0.35, "unstable", transform=self.ax_stab.transAxes,
-                              color=PALETTE["vermillion"], fontsize=10, ha="right", va="center")]
+            cached_text(self.ax_stab, 0.04, 0.55, "stable", transform=self.ax_stab.transAxes,
+                        color=PALETTE["blue"], fontsize=10, ha="left", va="center"),
+            cached_text(self.ax_stab, 0.97, 0.35, "unstable", transform=self.ax_stab.transAxes,
+                        color=PALETTE["vermillion"], fontsize=10, ha="right", va="center")]
 
     def _on_change(self, change=None) -> None:
         owner = None if change is None else change["owner"]

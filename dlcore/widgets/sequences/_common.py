@@ -11,6 +11,7 @@ import numpy as np
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from ..._checks import check_int
+from .._text import cached_text
 
 __all__ = ["in_range", "real_in_range", "fmt", "sci", "num", "control_rows", "sticky_limits",
            "figure_legend", "LegendFits", "FullFrames", "NARROW_PX", "Box", "arrow", "choice",
@@ -141,7 +142,7 @@ class Box:
                                     boxstyle="round,pad=0.02,rounding_size=0.08",
                                     facecolor=colour, edgecolor=edge, linewidth=1.2)
         ax.add_patch(self.patch)
-        self.text = ax.text(xy[0], xy[1], "", ha="center", va="center", fontsize=fontsize)
+        self.text = cached_text(ax, xy[0], xy[1], "", ha="center", va="center", fontsize=fontsize)
 
     def set(self, label: str | None = None, colour: str | None = None, visible: bool = True,
             xy=None) -> None:

@@ -13,6 +13,7 @@ import numpy as np
 from ... import activations, layers, losses, recurrent
 from ...data.sequences import deep_toy
 from .._base import PALETTE, App, dropdown, make_figure, play_controls, readout, style_axes
+from .._text import cached_text
 from ._common import FullFrames, choice, control_rows, in_range
 
 __all__ = ["deep_toy_stepper"]
@@ -86,8 +87,8 @@ class DeepToyStepper(FullFrames, App):
         self.bars_l = ax_l.bar(range(1, 5), np.zeros(4), color=PALETTE["vermillion"])
         ax_l.set_xticks(range(1, 5), [f"t={k}" for k in range(1, 5)])
         style_axes(ax_l, "", "time step", "loss L_t = −log ŷ_(t, c_t)")
-        self.total_text = ax_l.text(0.02, 0.95, "", transform=ax_l.transAxes, va="top",
-                                    fontsize=9)
+        self.total_text = cached_text(ax_l, 0.02, 0.95, "", transform=ax_l.transAxes, va="top",
+                                      fontsize=9)
         ax_l.set_title("per-step cross-entropy")
         readouts = {"step": readout(), "loss": readout()}
         super().__init__(controls, fig, readouts, title='Auto-completion toy: "deep"')

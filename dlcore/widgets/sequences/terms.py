@@ -13,6 +13,7 @@ from matplotlib.patches import Patch
 
 from ... import activations, recurrent
 from .._base import PALETTE, App, int_slider, make_figure, readout, style_axes
+from .._text import cached_text
 from ._common import NARROW_PX, FullFrames, control_rows, figure_legend, in_range, num, sci
 
 __all__ = ["bptt_terms"]
@@ -89,15 +90,15 @@ class BPTTTerms(FullFrames, App):
         self.bars = ax.bar(np.arange(1, _T_TERMS + 1), np.ones(_T_TERMS), width=0.7,
                            color=PALETTE["blue"], edgecolor=PALETTE["black"])
         ax.set_yscale("log", nonpositive="clip")
-        self.zero_marks = [ax.text(k, 0, "0", ha="center", va="bottom", fontsize=8,
-                                   color=PALETTE["grey"], transform=ax.get_xaxis_transform())
+        self.zero_marks = [cached_text(ax, k, 0, "0", ha="center", va="bottom", fontsize=8,
+                                       color=PALETTE["grey"], transform=ax.get_xaxis_transform())
                            for k in range(1, _T_TERMS + 1)]
         # Steps past the end of the sequence (k > T): greyed, so the axes keep room for 10.
         self.beyond = ax.axvspan(T + 0.5, _T_TERMS + 0.6, color=PALETTE["grey"], alpha=0.15,
                                  lw=0)
-        self.beyond_text = ax.text(_T_TERMS + 0.5, 0.5, "no step k > T", rotation=90,
-                                   ha="right", va="center", fontsize=8, color=PALETTE["grey"],
-                                   transform=ax.get_xaxis_transform())
+        self.beyond_text = cached_text(ax, _T_TERMS + 0.5, 0.5, "no step k > T", rotation=90,
+                                       ha="right", va="center", fontsize=8, color=PALETTE["grey"],
+                                       transform=ax.get_xaxis_transform())
         style_axes(ax, "", _XLABEL, "term size ‖·‖_F")
         ax.set_xlim(0.4, _T_TERMS + 0.6)
         ax.set_xticks(range(1, _T_TERMS + 1))

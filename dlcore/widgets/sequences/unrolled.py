@@ -11,6 +11,7 @@ from matplotlib.ticker import FuncFormatter
 
 from ... import counting
 from .._base import PALETTE, App, dropdown, int_slider, make_figure, readout, style_axes
+from .._text import cached_text
 from ._common import Box, FullFrames, arrow, choice, control_rows, figure_grid, in_range
 
 __all__ = ["unrolled_rnn", "sequence_architectures"]
@@ -115,10 +116,10 @@ class UnrolledRNN(FullFrames, App):
         self.w_labels = []
         for j in range(_T_MAX):
             cx = (j + 1) * _DX
-            a = ax.text(cx + 0.06, 0.75, "W_ih", fontsize=7.5, color=grey, ha="left")
-            b = ax.text(cx + 0.06, 2.25, "W_hy", fontsize=7.5, color=grey, ha="left")
-            c = ax.text(cx - _DX / 2, _ROWS["h"] + 0.38, "W_hh", fontsize=7.5, ha="center",
-                        color=PALETTE["orange"])
+            a = cached_text(ax, cx + 0.06, 0.75, "W_ih", fontsize=7.5, color=grey, ha="left")
+            b = cached_text(ax, cx + 0.06, 2.25, "W_hy", fontsize=7.5, color=grey, ha="left")
+            c = cached_text(ax, cx - _DX / 2, _ROWS["h"] + 0.38, "W_hh", fontsize=7.5, ha="center",
+                            color=PALETTE["orange"])
             self.w_labels.append((a, b, c))
 
     def _place(self, T: int) -> None:

@@ -26,6 +26,7 @@ from .._base import (
     style_axes,
     text_width,
 )
+from .._text import cached_text
 from ..optimizers._common import ipympl_workarounds, sticky_limits
 
 __all__ = ["regularization_explorer", "learning_rate_explorer"]
@@ -169,7 +170,7 @@ class _LearningRateExplorer(App):
                                  label="validation loss")
         self.cross, = ax.plot([], [], "x", color=PALETTE["vermillion"], ms=12, mew=3,
                               label="loss became NaN")
-        self.note = ax.text(0.5, 0.92, "", transform=ax.transAxes, ha="center", fontsize=10)
+        self.note = cached_text(ax, 0.5, 0.92, "", transform=ax.transAxes, ha="center", fontsize=10)
         ax.set_yscale("log")
         ax.set_ylim(1e-3, 3 * CAP)  # one scale for every rate, so curves can be compared
         ax.set_xlim(0.5, self.num_epochs + 1.5)
