@@ -137,3 +137,24 @@ def test_tower_sum_weights_bad_input():
         dl.nn.tower_sum_weights(np.sin, 4, 10, 1, 1)
     with pytest.raises(ValueError, match=r"shape \(4,\)"):
         dl.nn.tower_sum_weights(lambda x: np.ones(2), 4, 10, 0, 1)
+
+
+def test_tower_sum_errors_are_the_errors_of_the_tower_networks():
+    x = np.linspace(0.0, np.pi, 301)
+    errors = dl.nn.tower_sum_errors(np.sin, 12, 40.0, 0.0, np.pi, x)
+    assert errors.shape == (12,)
+    for n in (1, 5, 12):
+        net = dl.nn.tower_mlp(*dl.nn.tower_sum_weights(np.sin, n, 40.0, 0.0, np.pi))
+        expected = np.max(np.abs(net(x[:, None])[:, 0] - np.sin(x)))
+        assert errors[n - 1] == pytest.approx(expected, rel=1e-12, abs=1e-12)
+    assert errors[11] < errors[4] < errors[0]
+
+
+def test_tower_sum_errors_bad_input():
+    x = np.linspace(0, 1, 5)
+    with pytest.raises(TypeError, match="fn must be a function"):
+        dl.nn.tower_sum_errors("sin", 3, 10.0, 0.0, 1.0, x)
+    with pytest.raises(ValueError, match="lo < hi"):
+        dl.nn.tower_sum_errors(np.sin, 3, 10.0, 1.0, 1.0, x)
+    with pytest.raises(ValueError, match="max_towers"):
+        dl.nn.tower_sum_errors(np.sin, 0, 10.0, 0.0, 1.0, x)

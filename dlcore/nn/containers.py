@@ -20,7 +20,7 @@ from .layers import Identity, Linear
 from .module import Module
 
 __all__ = ["Sequential", "MLP", "ACTIVATIONS", "tower_weights", "sigmoid_tower", "tower_mlp",
-           "tower_units", "tower_sum_weights"]
+           "tower_units", "tower_sum_weights", "tower_sum_errors"]
 
 ACTIVATIONS = {"relu": ReLU, "sigmoid": Sigmoid, "tanh": Tanh, "leaky_relu": LeakyReLU,
                "identity": Identity}
@@ -207,3 +207,28 @@ def tower_sum_weights(fn, n_towers: int, k: float, lo: float, hi: float):
     b1 = np.concatenate([p[1] for p in parts])
     w2 = np.concatenate([p[2] for p in parts], axis=1)
     return w1, b1, w2, np.zeros(1)
+
+
+def tower_sum_errors(fn, max_towers: int, k: float, lo: float, hi: float, x):
+    """max |sum of n towers - fn| over x (N,), for n = 1 .. ``max_towers``: an array (max_towers,).
+
+    The towers are those of ``tower_sum_weights(fn, n, k, lo, hi)``; the sum is written out
+    with the sigmoid, one numpy pass per n, instead of building ``max_towers`` networks.
+    """
+    if not callable(fn):
+        raise TypeError(f"fn must be a function of x (e.g. np.sin); got {fn!r}")
+    max_towers = check_int(max_towers, "max_towers", minimum=1)
+    k = check_positive(k, "k")
+    lo = float(as_array(lo, "lo", ndim=0))
+    hi = float(as_array(hi, "hi", ndim=0))
+    if not hi > lo:
+        raise ValueError(f"the interval must have lo < hi; got lo={lo}, hi={hi}")
+    x = as_array(x, "x", ndim=1, spec="(N,)")
+    target = as_array(fn(x), "fn(x)", ndim=1)
+    out = np.empty(max_towers)
+    for n in range(1, max_towers + 1):
+        t = np.linspace(lo, hi, n + 1)
+        h = np.asarray(fn((t[:-1] + t[1:]) / 2), dtype=np.float64)
+        s = 0.5 * (1.0 + np.tanh(0.5 * k * (x[:, None] - t[None, :])))  # sigmoid, no overflow
+        out[n - 1] = np.max(np.abs((s[:, :-1] - s[:, 1:]) @ h - target))
+    return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..._checks import check_int, check_positive
-from ...nn import tower_mlp, tower_sum_weights, tower_weights
+from ...nn import tower_mlp, tower_sum_errors, tower_sum_weights, tower_units, tower_weights
 from .._base import PALETTE, App, int_slider, log_slider, make_figure, readout, slider, style_axes
 from ._common import DirtyRegions, below, readable, row, steady_limits
 
@@ -16,21 +16,6 @@ __all__ = ["tower_builder"]
 
 _MAX_TOWERS = 40
 _MAX_FIG_PX = 540
-
-
-def _max_errors(fn, k: float, lo: float, hi: float, x: np.ndarray, target: np.ndarray):
-    """max |sum of n towers - fn| on x for n = 1 .. _MAX_TOWERS, in one numpy pass per n.
-
-    The same sum as ``tower_sum_weights`` (tower i: height fn(c_i), steps at t_i and t_{i+1}),
-    written out with the sigmoid instead of building 40 networks (a few ms instead of ~200).
-    """
-    out = np.empty(_MAX_TOWERS)
-    for n in range(1, _MAX_TOWERS + 1):
-        t = np.linspace(lo, hi, n + 1)
-        h = np.asarray(fn((t[:-1] + t[1:]) / 2), dtype=float)
-        s = 0.5 * (1.0 + np.tanh(0.5 * k * (x[:, None] - t[None, :])))  # sigmoid, no overflow
-        out[n - 1] = np.max(np.abs((s[:, :-1] - s[:, 1:]) @ h - target))
-    return out
 
 
 def _check_fn(fn, lo, hi):
@@ -137,10 +122,10 @@ class TowerBuilder(DirtyRegions, App):
         w1, b1, w2, b2 = tower_weights(a, b, cc, k, (c["m1"].value, c["m2"].value))
         x = self._x_step
         y_hat = tower_mlp(w1, b1, w2, b2)(x[:, None])[:, 0]
-        s = 1.0 / (1.0 + np.exp(-np.clip(x[:, None] * w1[:, 0] + b1, -500, 500)))
+        units = tower_units(w1, b1, w2, b2, x)
         self.l_out.set_data(x, y_hat)
-        self.l_h1.set_data(x, b + w2[0, 0] * s[:, 0])
-        self.l_h2.set_data(x, b + w2[0, 1] * s[:, 1])
+        self.l_h1.set_data(x, b + units[:, 0])
+        self.l_h2.set_data(x, b + units[:, 1])
         top = a + cc - b
         for line, level in zip(self.plateaus, (b, a, top)):
             line.set_ydata([level, level])
@@ -168,8 +153,8 @@ class TowerBuilder(DirtyRegions, App):
         self.ax_fn.set_title(f"{n} towers = {2 * n} hidden sigmoid units", fontsize=10)
         if self._curve_key != tk:
             if tk not in self._curves:
-                self._curves[tk] = _max_errors(self.fn, tk, self.lo, self.hi, self._x_fn,
-                                               self._target)
+                self._curves[tk] = tower_sum_errors(self.fn, _MAX_TOWERS, tk, self.lo,
+                                                    self.hi, self._x_fn)
             self._curve = self._curves[tk]
             self.l_n.set_data(np.arange(1, _MAX_TOWERS + 1), self._curve)
             lo, hi = max(self._curve.min(), 1e-12), max(self._curve.max(), 1e-12)
