@@ -25,12 +25,12 @@ _RF_PRESETS = {
     "three 3x3 convs on 9x9 (the field of one 7x7)": (9, ((3, 1),) * 3),
     "3x3 conv, 2x2 max pool, 3x3 conv on 12x12": (12, ((3, 1), (2, 2), (3, 1))),
     "VGG blocks 1-2 on 32x32 (3x3 convs, padding 1)":
-        (32, (_counting.Conv2d(64, 3, padding=1), _counting.Conv2d(64, 3, padding=1),
-              _counting.MaxPool2d(2, 2), _counting.Conv2d(128, 3, padding=1),
-              _counting.Conv2d(128, 3, padding=1))),
+        (32, (_counting.Conv2dSpec(64, 3, padding=1), _counting.Conv2dSpec(64, 3, padding=1),
+              _counting.MaxPool2dSpec(2, 2), _counting.Conv2dSpec(128, 3, padding=1),
+              _counting.Conv2dSpec(128, 3, padding=1))),
     "AlexNet conv1, pool1, conv2 on 227x227":
-        (227, (_counting.Conv2d(96, 11, stride=4), _counting.MaxPool2d(3, 2),
-               _counting.Conv2d(256, 5, padding=2))),
+        (227, (_counting.Conv2dSpec(96, 11, stride=4), _counting.MaxPool2dSpec(3, 2),
+               _counting.Conv2dSpec(256, 5, padding=2))),
 }
 _PASS_THROUGH = ("ReLU", "Tanh", "Dropout", "LocalResponseNorm")
 
@@ -53,8 +53,8 @@ def _geometry(layers):
             continue
         if kind not in ("Conv2d", "MaxPool2d", "AvgPool2d", "Subsample2d"):
             raise ValueError(f"layer {i} ({kind or type(layer).__name__}) has no receptive "
-                             f"field geometry; use (kernel, stride) tuples or Conv2d / "
-                             f"MaxPool2d / AvgPool2d specs")
+                             f"field geometry; use (kernel, stride) tuples or Conv2dSpec / "
+                             f"MaxPool2dSpec / AvgPool2dSpec specs")
         ks, ss, ps = layer.kernel_size, layer.stride, layer.padding
         ds = getattr(layer, "dilation", (1, 1))
         if ks[0] != ks[1] or ss[0] != ss[1] or ps[0] != ps[1] or ds[0] != ds[1]:
@@ -234,8 +234,8 @@ def receptive_field_explorer(layers=None, input_size: int | None = None,
     """Pick a layer and a unit (sliders, or click the right panel) and see the input pixels it
     sees through the whole stack, with the recurrence r_l = r_(l-1) + (k_l - 1) j_(l-1).
 
-    ``layers``: your own stack as (kernel, stride) tuples or ``dlcore.counting`` Conv2d /
-    MaxPool2d / AvgPool2d specs (activations are skipped), on an ``input_size`` x
+    ``layers``: your own stack as (kernel, stride) tuples or ``dlcore.counting`` Conv2dSpec /
+    MaxPool2dSpec / AvgPool2dSpec specs (activations are skipped), on an ``input_size`` x
     ``input_size`` input.  Presets include the slides' 4x4 examples (h11 sees 1, 2, 5, 6).
     """
     presets = dict(_RF_PRESETS)
