@@ -167,3 +167,26 @@ def test_smoothing_plot_draws_the_correct_averages():
     with pytest.raises(ValueError, match=r"shape \(6,\)"):
         vc.smoothing_plot(ex["smoother_signal"].value, ex["smoother_taps"].value,
                           slide_values=[1.0, 2.0])
+
+
+def test_colour_limits_centre_signed_values_and_widen_a_constant_grid():
+    assert vc.colour_limits(np.array([-1.0, 3.0])) == (-3.0, 3.0, True)
+    assert vc.colour_limits(np.array([1.0, 3.0, np.nan])) == (1.0, 3.0, False)
+    assert vc.colour_limits(np.array([2.0, 2.0])) == (1.0, 3.0, False)
+    assert vc.colour_limits(np.array([-1.0, 3.0]), vmin=-5.0) == (-5.0, 3.0, True)
+
+
+def test_text_colours_are_white_on_dark_cells_only():
+    values = np.array([[0.0, 1.0, 9.0, 10.0], [np.nan, 5.0, 5.0, 5.0]])
+    ink = vc.text_colours(values, 0.0, 10.0, False)  # cividis: dark at the low end
+    assert ink.tolist() == [["white", "white", "black", "black"],
+                            ["black", "white", "white", "white"]]
+    signed = np.array([[-10.0, -2.0, 0.0, 2.0, 10.0]])  # diverging: dark at both ends
+    assert vc.text_colours(signed, -10.0, 10.0, True).tolist() == \
+        [["white", "black", "black", "black", "white"]]
+
+
+def test_number_grid_writes_white_on_its_darkest_cells():
+    ax = vc.number_grid(np.array([[0.0, 10.0]]))
+    colours = {t.get_text(): t.get_color() for t in ax.texts}
+    assert colours == {"0": "white", "10": "black"}

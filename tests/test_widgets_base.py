@@ -166,10 +166,3 @@ def test_arrange_with_a_width_reserves_room_for_a_wide_controls_column():
     assert app._controls_box.layout.min_width == "360px"
     app.arrange([*app._controls_box.children], width=700)  # no room left: controls above
     assert app._body.layout.flex_flow == "column"
-
-
-def test_colour_limits_centre_signed_values_and_widen_a_constant_grid():
-    assert B.colour_limits(np.array([-1.0, 3.0])) == (-3.0, 3.0, True)
-    assert B.colour_limits(np.array([1.0, 3.0, np.nan])) == (1.0, 3.0, False)
-    assert B.colour_limits(np.array([2.0, 2.0])) == (1.0, 3.0, False)
-    assert B.colour_limits(np.array([-1.0, 3.0]), vmin=-5.0) == (-5.0, 3.0, True)

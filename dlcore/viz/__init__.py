@@ -28,7 +28,7 @@ _EXPORTS = {
     ],
     "conv": [
         "number_grid", "conv_example", "pooling_example", "feature_maps", "smoothing_plot",
-        "format_number",
+        "format_number", "colour_limits", "text_colours", "outline_segments",
     ],
     "conv_backprop": [
         "weight_gradient_sum", "input_gradient_route", "pool_routing", "filter_grid",

@@ -15,7 +15,7 @@ from ..conv.sizes import torch_keywords
 from .style import CMAP, DIVERGING, PALETTE, axes_or_new
 
 __all__ = ["number_grid", "conv_example", "pooling_example", "feature_maps", "smoothing_plot",
-           "format_number"]
+           "format_number", "colour_limits", "text_colours", "outline_segments"]
 
 
 def format_number(v) -> str:
@@ -28,11 +28,36 @@ def format_number(v) -> str:
     return f"{v:.4g}"
 
 
-def _text_colour(norm: float, diverging: bool) -> str:
-    # cividis runs dark -> light; a diverging map is light in the middle, dark at both ends.
-    dark = abs(norm - 0.5) > 0.3 if diverging else norm < 0.55
-    return "white" if dark else "black"
+def colour_limits(values, vmin=None, vmax=None, diverging=None):
+    """``(vmin, vmax, diverging)`` for colouring ``values`` (NaN and inf ignored).
 
+    ``diverging`` (None: when the values have both signs) centres the limits on 0; limits given
+    are kept; equal limits are widened by 1 on each side so that a constant grid still draws.
+    """
+    finite = values[np.isfinite(values)]
+    lo = float(finite.min()) if finite.size else 0.0
+    hi = float(finite.max()) if finite.size else 1.0
+    if diverging is None:
+        diverging = lo < 0 < hi
+    if diverging:
+        m = max(-lo, hi, 1e-12)
+        vmin, vmax = (-m if vmin is None else vmin), (m if vmax is None else vmax)
+    vmin = lo if vmin is None else vmin
+    vmax = hi if vmax is None else vmax
+    if vmax <= vmin:
+        vmin, vmax = vmin - 1.0, vmax + 1.0
+    return vmin, vmax, diverging
+
+
+def text_colours(values, vmin: float, vmax: float, diverging: bool) -> np.ndarray:
+    """The colour of the number written in each cell (H, W): white on the dark cells of the
+    map (cividis runs dark to light; a diverging map is light in the middle, dark at both
+    ends), black elsewhere and on NaN cells."""
+    values = np.asarray(values, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        norm = (values - vmin) / (vmax - vmin)
+        dark = np.abs(norm - 0.5) > 0.3 if diverging else norm < 0.55
+    return np.where(dark & np.isfinite(values), "white", "black")
 
 
 def number_grid(values, ax=None, *, title: str = "", xlabel: str = "column j",
@@ -53,27 +78,21 @@ def number_grid(values, ax=None, *, title: str = "", xlabel: str = "column j",
     ax = axes_or_new(ax, (0.55 * w + 1.5, 0.55 * h + 1.0))
     if symbolic:
         ax.imshow(np.zeros((h, w)), cmap="Greys", vmin=0, vmax=1)
-        labels, norm, diverging = arr, np.zeros((h, w)), False
+        labels, colours = arr, np.full((h, w), "black")
     else:
         num = as_array(arr, "values", ndim=2, spec="(H, W)")
-        lo, hi = float(num.min()), float(num.max())
-        diverging = cmap is None and lo < 0 < hi
-        if diverging:
-            m = max(-lo, hi)
-            vmin, vmax = (-m if vmin is None else vmin), (m if vmax is None else vmax)
-        vmin = lo if vmin is None else vmin
-        vmax = hi if vmax is None else vmax
+        vmin, vmax, diverging = colour_limits(num, vmin, vmax,
+                                              diverging=None if cmap is None else False)
         cmap = cmap or (DIVERGING if diverging else CMAP)
         ax.imshow(num, cmap=cmap, vmin=vmin, vmax=vmax)
-        norm = (num - vmin) / (vmax - vmin) if vmax > vmin else np.full(num.shape, 0.5)
         labels = np.vectorize(format_number, otypes=[str])(num)
+        colours = text_colours(num, vmin, vmax, diverging)
     if show_numbers:
         size = fontsize or (11 if max(h, w) <= 6 else 8 if max(h, w) <= 10 else 6)
         for i in range(h):
             for j in range(w):
-                colour = "black" if symbolic else _text_colour(norm[i, j], diverging)
                 ax.text(j, i, labels[i, j], ha="center", va="center", fontsize=size,
-                        color=colour)
+                        color=colours[i, j])
     ax.set_xticks(np.arange(w))
     ax.set_yticks(np.arange(h))
     ax.set_xticks(np.arange(w + 1) - 0.5, minor=True)

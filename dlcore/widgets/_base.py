@@ -36,8 +36,7 @@ from matplotlib.figure import Figure
 
 __all__ = ["App", "PALETTE", "CYCLE", "CMAP", "DIVERGING", "make_figure", "slider",
            "log_slider", "int_slider", "dropdown", "checkbox", "button", "readout",
-           "play_controls", "style_axes", "WidthProbe", "DPI", "text_width", "human", "view",
-           "colour_limits"]
+           "play_controls", "style_axes", "WidthProbe", "DPI", "text_width", "human", "view"]
 
 from ..viz.style import CMAP, CYCLE, DIVERGING, PALETTE  # noqa: F401  (re-exported)
 
@@ -504,24 +503,3 @@ class App(W.VBox):
         out = {k: c.value for k, c in self.controls.items() if hasattr(c, "value")}
         out.update({k: html.unescape(r.value) for k, r in self.readouts.items()})
         return out
-
-
-def colour_limits(values, vmin=None, vmax=None, diverging=None):
-    """``(vmin, vmax, diverging)`` for colouring ``values`` (NaN and inf ignored).
-
-    ``diverging`` (None: when the values have both signs) centres the limits on 0; limits given
-    are kept; equal limits are widened by 1 on each side so that a constant grid still draws.
-    """
-    finite = values[np.isfinite(values)]
-    lo = float(finite.min()) if finite.size else 0.0
-    hi = float(finite.max()) if finite.size else 1.0
-    if diverging is None:
-        diverging = lo < 0 < hi
-    if diverging:
-        m = max(-lo, hi, 1e-12)
-        vmin, vmax = (-m if vmin is None else vmin), (m if vmax is None else vmax)
-    vmin = lo if vmin is None else vmin
-    vmax = hi if vmax is None else vmax
-    if vmax <= vmin:
-        vmin, vmax = vmin - 1.0, vmax + 1.0
-    return vmin, vmax, diverging

@@ -13,6 +13,7 @@ from ..._checks import as_array
 from ..._random import get_rng
 from ...counting import tie_pattern
 from ...viz import architectures as _va
+from ...viz.conv import colour_limits, text_colours
 from .._base import CMAP, App, dropdown, make_figure, readout, slider
 from .._text import cached_text
 from ..conv._grid import MIN_PT, label_fits, text_px
@@ -35,16 +36,6 @@ def _make_image(kind: str, n: int) -> np.ndarray:
         img[:, : (n + 1) // 2] = 10.0
         return img
     return get_rng(11).integers(0, 10, size=(n, n)).astype(float)
-
-
-def _limits(a):
-    lo, hi = float(np.min(a)), float(np.max(a))
-    return lo, (hi if hi > lo else lo + 1.0)
-
-
-def _ink(value, lo, hi) -> str:
-    """Black text on the light end of cividis, white on the dark end."""
-    return "black" if (value - lo) / (hi - lo) > 0.5 else "white"
 
 
 class _ConvMatrix(GridApp):
@@ -138,7 +129,8 @@ class _ConvMatrix(GridApp):
                 text.set_position((c, r))
                 text.set_text(labels[t])
                 text.set_fontsize(size)
-        xlo, xhi = _limits(x)
+        xlo, xhi, _ = colour_limits(x, diverging=False)
+        x_ink = text_colours(x, xlo, xhi, False).ravel()
         if x.tobytes() != getattr(self, "_x_shown", None):
             self._x_shown = x.tobytes()
             self.touch(self.ax_x)  # the input's numbers are static: repaint its panel
@@ -146,8 +138,9 @@ class _ConvMatrix(GridApp):
         self.im_x.set_clim(xlo, xhi)
         for t, text in enumerate(self.x_text):
             text.set_text(f"{x.ravel()[t]:g}")
-            text.set_color(_ink(x.ravel()[t], xlo, xhi))
-        lo, hi = _limits(direct)
+            text.set_color(x_ink[t])
+        lo, hi, _ = colour_limits(direct, diverging=False)
+        out_ink = text_colours(via_matrix, lo, hi, False)
         self.im_o.set_data(direct)
         self.im_o.set_extent((-0.5, ow - 0.5, oh - 0.5, -0.5))
         self.im_o.set_clim(lo, hi)
@@ -156,7 +149,7 @@ class _ConvMatrix(GridApp):
             if t < oh * ow:
                 text.set_position((t % ow, t // ow))
                 text.set_text(f"{via_matrix[t]:g}")
-                text.set_color(_ink(via_matrix[t], lo, hi))
+                text.set_color(out_ink[t])
         grid_axes(self.ax_x, n, n)
         grid_axes(self.ax_o, oh, ow)
         n_nz, n_distinct = len(nz), kh * kw

@@ -1,10 +1,12 @@
 """Grid artists and layout helpers shared by the convolution widgets (private).
 
-``NumberGrid`` draws a matrix as coloured cells with a number in each cell and updates it in
-place: the image data, extent and colour limits change, and a pool of text artists (grown on
-demand, never re-created) is moved, relabelled or hidden, so a grid can change size without
-clearing the axes.  Cell borders are one ``LineCollection`` (not minor ticks and grid lines,
-which cost most of a draw), highlighted cells a tinted ``PolyCollection`` with an outline.
+``NumberGrid`` is the live counterpart of ``viz.conv.number_grid`` (the same numbers, cell
+colours and text colours: ``format_number``, ``colour_limits``, ``text_colours``).  It draws
+a matrix as coloured cells with a number in each cell and updates it in place: the image
+data, extent and colour limits change, and a pool of text artists (grown on demand, never
+re-created) is moved, relabelled or hidden, so a grid can change size without clearing the
+axes.  Cell borders are one ``LineCollection`` (not minor ticks and grid lines, which cost
+most of a draw), highlighted cells a tinted ``PolyCollection`` with an outline.
 
 Numbers are never drawn below ``MIN_PT`` points (10 px on screen): when the labels do not fit
 the cells at that size, a grid falls back to its short labels, then to no numbers at all
@@ -22,8 +24,8 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.colors import to_rgba
 
 from ..._checks import check_int
-from ...viz.conv import format_number, outline_segments
-from .._base import CMAP, DIVERGING, DPI, PALETTE, colour_limits, make_figure, view
+from ...viz.conv import colour_limits, format_number, outline_segments, text_colours
+from .._base import CMAP, DIVERGING, DPI, PALETTE, make_figure, view
 from .._text import cached_text
 from ._redraw import GridApp, axes_fraction
 
@@ -234,15 +236,14 @@ class NumberGrid:
         self.size = size
         if cell_labels is not None:
             self._grow(h * w)
-        norm = (values - vmin) / (vmax - vmin)
+        colours = text_colours(values, vmin, vmax, diverging)
         for t, text in enumerate(self.texts):
             i, j = divmod(t, w)
             if cell_labels is not None and t < h * w and (labels is not None
                                                           or np.isfinite(values[i, j])):
-                dark = (abs(norm[i, j] - 0.5) > 0.3 if diverging else norm[i, j] < 0.55)
                 text.set_position((j, i))
                 text.set_text(cell_labels[i][j])
-                text.set_color("white" if dark and np.isfinite(values[i, j]) else "black")
+                text.set_color(colours[i, j])
                 text.set_fontsize(size)
                 text.set_visible(True)
             else:

@@ -18,8 +18,8 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
 from matplotlib.transforms import Bbox
 
-from ...viz.conv import outline_segments
-from .._base import CMAP, DIVERGING, PALETTE, App, colour_limits, make_figure
+from ...viz.conv import colour_limits, outline_segments, text_colours
+from .._base import CMAP, DIVERGING, PALETTE, App, make_figure
 from .._text import Labels
 from ..conv._grid import fmt
 
@@ -166,16 +166,14 @@ class CellGrid:
             self.image.set_cmap(DIVERGING if diverging else self.cmap)
             self.image.set_array(np.ma.masked_invalid(padded))
             self.image.set_clim(vmin, vmax)
-            norm = (values - vmin) / (vmax - vmin)
+            ink = text_colours(values, vmin, vmax, diverging)
             strings, colors = [], []
             for i in range(h):
                 for j in range(w):
-                    finite_cell = bool(np.isfinite(values[i, j]))
-                    if numbers and (labels is not None or finite_cell):
-                        dark = (abs(norm[i, j] - 0.5) > 0.3 if diverging else norm[i, j] < 0.55)
+                    if numbers and (labels is not None or np.isfinite(values[i, j])):
                         strings.append(labels[i][j] if labels is not None
                                        else fmt(values[i, j]))
-                        colors.append("white" if dark and finite_cell else "black")
+                        colors.append(ink[i, j])
                     else:
                         strings.append("")
                         colors.append("black")
