@@ -26,8 +26,7 @@ __all__ = ["sgd_update", "adagrad_update", "rmsprop_update", "adam_update"]
 
 # -- hyperparameter checks: torch's ranges, plus finiteness (torch lets NaN through) ----------
 
-# A finite number >= 0 (lr, eps, weight decay...); any finite number (dampening).  The names
-# stay for optim.surfaces, which checks its parameters with them.
+# A finite number >= 0 (lr, eps, weight decay...); any finite number (dampening).
 _real = partial(check_positive, allow_zero=True)
 _finite = check_real
 

@@ -23,8 +23,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from .._checks import as_array, check_choice, check_int, shape_str
-from .rules import _finite, _real
+from .._checks import as_array, check_choice, check_int, check_positive, check_real, shape_str
 
 __all__ = ["SurfaceInfo", "SURFACES", "SURFACE_NAMES", "surface", "fast_grad", "ResolvedSurface",
            "resolve_surface", "loss_on_points", "loss_grid", "check_window", "loss_at",
@@ -68,7 +67,7 @@ SURFACE_NAMES = tuple(SURFACES)
 
 
 def _quadratic(kappa):
-    kappa = _real(kappa, "kappa")
+    kappa = check_positive(kappa, "kappa", allow_zero=True)
     if kappa <= 0:
         raise ValueError(f"kappa (condition number) must be > 0; got {kappa}")
 
@@ -81,10 +80,10 @@ def _quadratic(kappa):
 
 
 def _valley(kappa, angle_deg):
-    kappa = _real(kappa, "kappa")
+    kappa = check_positive(kappa, "kappa", allow_zero=True)
     if kappa <= 0:
         raise ValueError(f"kappa (condition number) must be > 0; got {kappa}")
-    angle = np.deg2rad(_finite(angle_deg, "angle_deg"))
+    angle = np.deg2rad(check_real(angle_deg, "angle_deg"))
     c, s = np.cos(angle), np.sin(angle)
 
     def loss(x, y):
@@ -99,7 +98,7 @@ def _valley(kappa, angle_deg):
 
 
 def _rosenbrock(a, b):
-    a, b = _finite(a, "a"), _real(b, "b")
+    a, b = check_real(a, "a"), check_positive(b, "b", allow_zero=True)
 
     def loss(x, y):
         return (a - x) ** 2 + b * (y - x * x) ** 2
@@ -111,7 +110,7 @@ def _rosenbrock(a, b):
 
 
 def _saddle(quartic):
-    quartic = _real(quartic, "quartic")
+    quartic = check_positive(quartic, "quartic", allow_zero=True)
 
     def loss(x, y):
         return x * x - y * y + quartic * y ** 4
@@ -122,7 +121,7 @@ def _saddle(quartic):
 
 
 def _bumpy(amplitude):
-    amplitude = _real(amplitude, "amplitude")
+    amplitude = check_positive(amplitude, "amplitude", allow_zero=True)
 
     def loss(x, y):
         return 0.1 * (x * x + y * y) - amplitude * np.cos(2 * x) * np.cos(2 * y)
