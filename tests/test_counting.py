@@ -544,9 +544,12 @@ def test_specs_are_not_the_nn_modules_and_keep_the_torch_kind():
     assert not {"Conv2d", "Linear", "ReLU"} & set(C.__all__)
     s = summarize([Conv2dSpec(2, 3), ReLUSpec(), FlattenSpec(), LinearSpec(4)], (1, 5, 5))
     assert [r.kind for r in s.rows] == ["Conv2d", "ReLU", "Flatten", "Linear"]
-    # A notebook saved with the old names still counts the same network.
-    old = summarize([C.Conv2d(2, 3), C.ReLU(), C.Flatten(), C.Linear(4)], (1, 5, 5))
-    assert old.rows == s.rows and old.total_params == 20 + 76
+    assert s.total_params == (3 * 3 * 1 + 1) * 2 + (2 * 3 * 3 + 1) * 4
+    # A notebook saved with the old names is told the new one.
+    with pytest.raises(AttributeError, match=r"counting.Conv2d is now dlcore.counting.Conv2dSpec"):
+        C.Conv2d(2, 3)
+    with pytest.raises(AttributeError, match="has no attribute 'Conv3d'"):
+        C.Conv3d(2, 3)
 
 
 # --------------------------------------------------------------------------------------------

@@ -206,7 +206,8 @@ def test_calculator_compact_table_hides_shape_preserving_layers():
 
 
 def test_calculator_custom_layers():
-    layers = [C.Conv2d(6, 5), C.ReLU(), C.MaxPool2d(2), C.Flatten(), C.Linear(10)]
+    layers = [C.Conv2dSpec(6, 5), C.ReLUSpec(), C.MaxPool2dSpec(2), C.FlattenSpec(),
+              C.LinearSpec(10)]
     app = W.architecture_calculator(layers=layers, input_shape=(3, 32, 32))
     assert app.controls["network"].value == "custom"
     expected = C.conv2d_params(3, 6, 5) + C.linear_params(6 * 14 * 14, 10)
@@ -219,10 +220,10 @@ def test_calculator_custom_layers():
 
 @pytest.mark.parametrize("kwargs, exc, match", [
     ({"architecture": "resnet50"}, ValueError, "unknown architecture 'resnet50'"),
-    ({"layers": [C.Conv2d(6, 5)]}, ValueError, "input_shape .* is required"),
-    ({"layers": [C.Conv2d(6, 5), C.Linear(10)], "input_shape": (3, 32, 32)}, ValueError,
+    ({"layers": [C.Conv2dSpec(6, 5)]}, ValueError, "input_shape .* is required"),
+    ({"layers": [C.Conv2dSpec(6, 5), C.LinearSpec(10)], "input_shape": (3, 32, 32)}, ValueError,
      "add Flatten"),
-    ({"layers": [C.Conv2d(6, 50)], "input_shape": (3, 32, 32)}, ValueError,
+    ({"layers": [C.Conv2dSpec(6, 50)], "input_shape": (3, 32, 32)}, ValueError,
      "does not fit input height 32"),
     ({"layers": ["conv"], "input_shape": (3, 32, 32)}, TypeError, "layer spec"),
     ({"input_shape": (3, 32, 32)}, ValueError, "only used with layers"),
@@ -300,7 +301,8 @@ def test_receptive_field_custom_stack_and_click():
 
 
 def test_receptive_field_accepts_counting_specs():
-    layers = [C.Conv2d(8, 3, padding=1), C.ReLU(), C.MaxPool2d(2), C.Conv2d(8, 3, padding=1)]
+    layers = [C.Conv2dSpec(8, 3, padding=1), C.ReLUSpec(), C.MaxPool2dSpec(2),
+              C.Conv2dSpec(8, 3, padding=1)]
     app = W.receptive_field_explorer(layers=layers, input_size=16)
     app.controls["layer"].value = 3
     app.controls["row"].value = app.controls["col"].value = 3  # away from the padding
@@ -311,12 +313,12 @@ def test_receptive_field_accepts_counting_specs():
 @pytest.mark.parametrize("kwargs, exc, match", [
     ({"preset": "resnet"}, ValueError, "unknown preset 'resnet'"),
     ({"layers": [(3, 1)]}, ValueError, "input_size .* is required"),
-    ({"layers": [C.Flatten()], "input_size": 8}, ValueError, "no receptive field geometry"),
+    ({"layers": [C.FlattenSpec()], "input_size": 8}, ValueError, "no receptive field geometry"),
     ({"layers": [(9, 1)], "input_size": 4}, ValueError, "layer 0: .*does not fit"),
     ({"layers": [(3, 1, 1, 1)], "input_size": 8}, ValueError, r"\(kernel, stride\)"),
     ({"layers": [(3, 0)], "input_size": 8}, ValueError, "stride must be between 1"),
-    ({"layers": [C.Conv2d(4, (3, 5))], "input_size": 8}, ValueError, "only square kernels"),
-    ({"layers": [C.ReLU()], "input_size": 8}, ValueError, "at least one conv or pooling"),
+    ({"layers": [C.Conv2dSpec(4, (3, 5))], "input_size": 8}, ValueError, "only square kernels"),
+    ({"layers": [C.ReLUSpec()], "input_size": 8}, ValueError, "at least one conv or pooling"),
 ])
 def test_receptive_field_bad_presets(kwargs, exc, match):
     with pytest.raises(exc, match=match):

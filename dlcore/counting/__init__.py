@@ -43,12 +43,19 @@ from .specs import (
 )
 from .summary import LayerRow, Summary, split_by_kind, summarize, to_torch, weighted_rows
 
-# The specs' names before they took the suffix Spec, for notebooks saved with them (not in
-# __all__; new code uses the Spec names, which do not clash with dlcore.nn's modules).
-Layer, Conv2d, MaxPool2d, AvgPool2d, Subsample2d, AdaptiveAvgPool2d = (
-    LayerSpec, Conv2dSpec, MaxPool2dSpec, AvgPool2dSpec, Subsample2dSpec, AdaptiveAvgPool2dSpec)
-LocalResponseNorm, ReLU, Tanh, Dropout, Flatten, Linear = (
-    LocalResponseNormSpec, ReLUSpec, TanhSpec, DropoutSpec, FlattenSpec, LinearSpec)
+#: The specs' names before they took the suffix Spec (they clashed with dlcore.nn's modules).
+_RENAMED = ("Layer", "Conv2d", "MaxPool2d", "AvgPool2d", "Subsample2d", "AdaptiveAvgPool2d",
+            "LocalResponseNorm", "ReLU", "Tanh", "Dropout", "Flatten", "Linear")
+
+
+def __getattr__(name):
+    if name in _RENAMED:
+        raise AttributeError(f"dlcore.counting.{name} is now dlcore.counting.{name}Spec (a spec "
+                             f"to count; dlcore.nn.{name} is the layer that computes)"
+                             if name != "Layer" else
+                             "dlcore.counting.Layer is now dlcore.counting.LayerSpec")
+    raise AttributeError(f"module 'dlcore.counting' has no attribute {name!r}")
+
 
 __all__ = [
     "CONNECTION_MODES",

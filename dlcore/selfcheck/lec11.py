@@ -171,7 +171,7 @@ Start with $r = 1$, $j = 1$ and apply $r \leftarrow r + (k - 1)\,j$, then $j \le
 
 
 # 11.5 -- compute of a VGG-style conv layer
-_LAYER5 = ([_counting.Conv2d(128, 3, padding=1)], (64, 56, 56))
+_LAYER5 = ([_counting.Conv2dSpec(128, 3, padding=1)], (64, 56, 56))
 
 
 def _e5():
@@ -195,7 +195,7 @@ def _h5():
 exercise("11.5", "Multiply-adds of a 3x3 conv on 56x56x64", solution=r"""
 With padding 1 the output is 56×56×128, and each output is a sum over a 3×3×64 window:
 $56\cdot56\cdot128\cdot3\cdot3\cdot64 =$ **231,211,008** multiply-adds per image
-(`dl.counting.summarize([dl.counting.Conv2d(128, 3, padding=1)], (64, 56, 56)).total_macs`).
+(`dl.counting.summarize([dl.counting.Conv2dSpec(128, 3, padding=1)], (64, 56, 56)).total_macs`).
 
 The layer has only 73,856 parameters: the same weights are reused at all 3,136 positions,
 which is why conv layers hold few parameters but do most of the compute.

@@ -22,11 +22,12 @@ _LAYERS = ("conv1", "pool1", "conv2", "pool2", "fc1", "fc2")
 def net_summary(net: dict):
     """The ``counting`` summary of a student's network (``my_numbers(...)["net"]``)."""
     (f1, k1, p1), (f2, k2) = net["conv1"], net["conv2"]
-    layers = [counting.Conv2d(f1, k1, padding=p1, name="conv1"), counting.ReLU(name="relu1"),
-              counting.MaxPool2d(2, 2, name="pool1"), counting.Conv2d(f2, k2, name="conv2"),
-              counting.ReLU(name="relu2"), counting.MaxPool2d(2, 2, name="pool2"),
-              counting.Flatten(name="flatten"), counting.Linear(net["fc1"], name="fc1"),
-              counting.ReLU(name="relu3"), counting.Linear(net["classes"], name="fc2")]
+    c = counting
+    layers = [c.Conv2dSpec(f1, k1, padding=p1, name="conv1"), c.ReLUSpec(name="relu1"),
+              c.MaxPool2dSpec(2, 2, name="pool1"), c.Conv2dSpec(f2, k2, name="conv2"),
+              c.ReLUSpec(name="relu2"), c.MaxPool2dSpec(2, 2, name="pool2"),
+              c.FlattenSpec(name="flatten"), c.LinearSpec(net["fc1"], name="fc1"),
+              c.ReLUSpec(name="relu3"), c.LinearSpec(net["classes"], name="fc2")]
     return counting.summarize(layers, net["input"])
 
 
