@@ -35,6 +35,26 @@ def test_every_exported_name_is_defined_in_the_module_it_is_mapped_to():
         assert set(pkg.__all__) == names
 
 
+def test_widget_modules_follow_one_naming_scheme():
+    """A module that defines widgets is named after them (``conv.explorer``); a module whose
+    name starts with ``_`` holds helpers its family shares (``_common``, ``_grid``...)."""
+    from pathlib import Path
+
+    import dlcore.widgets as widgets
+
+    exported = set(declared_map("widgets"))
+    assert exported, "the widget export map is empty"
+    private = [m for m in exported if any(part.startswith("_") for part in m.split("."))]
+    assert private == [], private
+    root = Path(widgets.__file__).parent
+    for path in root.glob("*/*.py"):
+        module = f"{path.parent.name}.{path.stem}"
+        if path.stem == "__init__":
+            continue
+        assert (module in exported) != path.stem.startswith("_"), (
+            f"{module}: a widget module must not start with '_', and a helper module must")
+
+
 def _run(code: str) -> str:
     out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
                          text=True, check=True, cwd="/")

@@ -357,7 +357,7 @@ def test_labels_cite_decks_by_author_not_by_file():
     """Dropdown options are learner-facing: a deck's author, never a text file, line or 'seed'."""
     import re
 
-    from dlcore.widgets.conv import presets
+    from dlcore.widgets.conv import _presets as presets
     from dlcore.widgets.conv.volume import _VOLUME_PRESETS
 
     labels = [*presets.IMAGE_PRESETS, *presets.KERNEL_PRESETS, *presets.PHOTO_KERNELS,

@@ -192,8 +192,8 @@ def test_timeline_table_shows_a_window_around_the_selection():
     records = dl.data.timeline()
     app.controls["event"].value = 20
     events = app.state()["events"]
-    assert events.count("<tr") == 1 + milestones._timeline.WINDOW  # header + window, not 48
-    assert f"max-height:{milestones._timeline.EVENTS_PX}px" in events
+    assert events.count("<tr") == 1 + milestones.timeline.WINDOW  # header + window, not 48
+    assert f"max-height:{milestones.timeline.EVENTS_PX}px" in events
     bold = re.search(r"<tr style='font-weight:bold'><td[^>]*>(\d+)</td><td[^>]*>([^<]*)<",
                      events)
     assert bold and bold.group(2) == records[20].event.replace("'", "&#x27;")
@@ -202,7 +202,7 @@ def test_timeline_table_shows_a_window_around_the_selection():
     assert "Milestones 43 to 48 of 48" in app.state()["events"]
     app.controls["theme"].value = "eras"
     n = len(dl.data.timeline("eras"))
-    assert app.state()["events"].count("<tr") == 1 + min(n, milestones._timeline.WINDOW)
+    assert app.state()["events"].count("<tr") == 1 + min(n, milestones.timeline.WINDOW)
 
 
 def test_timeline_zoom_and_selection_are_blitted():

@@ -23,7 +23,7 @@ from ._grid import (
     parse_matrix,
     two_columns,
 )
-from .presets import IMAGE_PRESETS, KERNEL_PRESETS, pick
+from ._presets import IMAGE_PRESETS, KERNEL_PRESETS, pick
 
 __all__ = ["conv_explorer"]
 
@@ -240,9 +240,9 @@ def conv_explorer(image=None, kernel=None, *, preset=None, kernel_preset=None, s
 
     ``image`` (H, W), at most 32x32, and ``kernel`` (KH, KW), at most 7x7: your own arrays,
     added as the first presets.  ``preset`` / ``kernel_preset``: names of the built-in presets
-    (see ``dlcore.widgets.conv.presets``).  The step slider (or Play) walks through the output
-    cells in row-major order; the readouts show the output-size formula and warn when the
-    stride does not tile the input.
+    (the entries of the image and kernel dropdowns).  The step slider (or Play) walks through
+    the output cells in row-major order; the readouts show the output-size formula and warn
+    when the stride does not tile the input.
     """
     return ConvExplorer(image=image, kernel=kernel, preset=preset, kernel_preset=kernel_preset,
                         stride=stride, pad=pad, dilation=dilation, bias=bias, flip=flip)

@@ -11,7 +11,7 @@ from ... import conv
 from ..._checks import as_array
 from .._base import CMAP, DIVERGING, checkbox, dropdown, int_slider, readout, style_axes
 from ._grid import GridApp, NumberGrid, figure_row, in_range
-from .presets import PHOTO_KERNELS, pick
+from ._presets import PHOTO_KERNELS, pick
 
 __all__ = ["photo_filter"]
 

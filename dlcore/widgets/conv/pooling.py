@@ -12,7 +12,7 @@ from ... import conv
 from ..._checks import as_array
 from .._base import dropdown, int_slider, play_controls, readout
 from ._grid import GridApp, NumberGrid, figure_row, fmt, in_range, shifted, two_columns
-from .presets import POOL_PRESETS, pick
+from ._presets import POOL_PRESETS, pick
 
 __all__ = ["pooling_explorer"]
 

@@ -15,7 +15,7 @@ from ..._checks import as_array
 from ...data.slide_examples import SLIDE_EXAMPLES as SE
 from .._base import PALETTE, dropdown, int_slider, play_controls, readout
 from ..conv._grid import fmt, in_range, parse_matrix
-from ..conv.presets import pick
+from ..conv._presets import pick
 from ._common import CellGrid, GridApp, Panels, controls_row, grid_text
 
 __all__ = ["pooling_router"]

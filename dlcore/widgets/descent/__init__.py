@@ -22,9 +22,9 @@ from ..._lazy import attach
 
 # Each widget factory is imported from its module on first use.
 _EXPORTS = {
-    "_neuron": ["sigmoid_fit", "step_vs_sigmoid"],
-    "_steps": ["step_size_limit", "taylor_direction"],
-    "_surface": ["error_surface", "random_search"],
+    "neuron": ["sigmoid_fit", "step_vs_sigmoid"],
+    "steps": ["step_size_limit", "taylor_direction"],
+    "surface": ["error_surface", "random_search"],
 }
 
 __getattr__, __dir__, __all__ = attach(__name__, list(_EXPORTS), _EXPORTS)

@@ -15,9 +15,9 @@ from ..._lazy import attach
 
 # Each widget factory is imported from its module on first use.
 _EXPORTS = {
-    "_cards": ["matching_cards"],
-    "_ilsvrc": ["ilsvrc_chart"],
-    "_timeline": ["timeline_explorer"],
+    "cards": ["matching_cards"],
+    "ilsvrc": ["ilsvrc_chart"],
+    "timeline": ["timeline_explorer"],
 }
 
 __getattr__, __dir__, __all__ = attach(__name__, list(_EXPORTS), _EXPORTS)

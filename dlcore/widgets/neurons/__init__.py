@@ -18,9 +18,9 @@ from ..._lazy import attach
 
 # Each widget factory is imported from its module on first use.
 _EXPORTS = {
-    "_mp": ["mp_neuron_playground"],
-    "_plane": ["threshold_plane"],
-    "_trainer": ["perceptron_trainer"],
+    "mp": ["mp_neuron_playground"],
+    "plane": ["threshold_plane"],
+    "trainer": ["perceptron_trainer"],
 }
 
 __getattr__, __dir__, __all__ = attach(__name__, list(_EXPORTS), _EXPORTS)
