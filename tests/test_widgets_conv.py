@@ -513,3 +513,15 @@ def test_pooling_explorer_titles_fit_one_line():
     app = wc.pooling_explorer(shift=2)
     assert all("\n" not in ax.get_title() for ax in app.fig.axes)
     assert app.axes[2].get_title() == "max pool, shifted by 2"
+
+
+def test_conv_widgets_take_torchs_keyword_names_and_the_short_ones():
+    a = wc.conv_explorer(preset="photo patch", padding=2)
+    b = wc.conv_explorer(preset="photo patch", pad=2)
+    assert a.controls["pad"].value == b.controls["pad"].value == 2
+    assert wc.output_size_explorer(n=8, padding=1).state() == \
+        wc.output_size_explorer(n=8, pad=1).state()
+    assert wc.pooling_explorer(kernel_size=3, stride=3).state() == \
+        wc.pooling_explorer(size=3, stride=3).state()
+    with pytest.raises(TypeError, match="both padding= and its alias pad="):
+        wc.channel_volume(padding=1, pad=1)

@@ -12,6 +12,7 @@ from matplotlib.patches import Rectangle
 
 from ... import conv
 from ..._checks import as_array
+from ...conv.sizes import torch_keywords
 from .._base import PALETTE, checkbox, dropdown, int_slider, play_controls, readout, slider
 from ._grid import (
     GridApp,
@@ -43,7 +44,7 @@ class ConvExplorer(GridApp):
 
     def __init__(self, image=None, kernel=None, preset=None, kernel_preset=None, stride=1,
                  pad=0, dilation=1, bias=0.0, flip=False):
-        stride, pad = in_range(stride, "stride", 1, 4), in_range(pad, "pad", 0, 3)
+        stride, pad = in_range(stride, "stride", 1, 4), in_range(pad, "padding", 0, 3)
         dilation = in_range(dilation, "dilation", 1, 3)
         if not -10 <= float(bias) <= 10:
             raise ValueError(f"bias must be between -10 and 10 (the slider's range); got {bias}")
@@ -233,8 +234,9 @@ class ConvExplorer(GridApp):
         self._dynamic_artists()
 
 
-def conv_explorer(image=None, kernel=None, *, preset=None, kernel_preset=None, stride=1, pad=0,
-                  dilation=1, bias=0.0, flip=False) -> ConvExplorer:
+@torch_keywords
+def conv_explorer(image=None, kernel=None, *, preset=None, kernel_preset=None, stride=1,
+                  padding=0, dilation=1, bias=0.0, flip=False) -> ConvExplorer:
     """Image and kernel presets, stride, padding, dilation, bias and a flip toggle -> the
     sliding window on the padded input, its elementwise products and the output being written.
 
@@ -245,4 +247,4 @@ def conv_explorer(image=None, kernel=None, *, preset=None, kernel_preset=None, s
     when the stride does not tile the input.
     """
     return ConvExplorer(image=image, kernel=kernel, preset=preset, kernel_preset=kernel_preset,
-                        stride=stride, pad=pad, dilation=dilation, bias=bias, flip=flip)
+                        stride=stride, pad=padding, dilation=dilation, bias=bias, flip=flip)

@@ -10,6 +10,7 @@ import numpy as np
 
 from ... import conv
 from ..._checks import as_array
+from ...conv.sizes import torch_keywords
 from .._base import dropdown, int_slider, play_controls, readout
 from ._grid import GridApp, NumberGrid, figure_row, fmt, in_range, shifted, two_columns
 from ._presets import POOL_PRESETS, pick
@@ -30,7 +31,7 @@ class PoolingExplorer(GridApp):
     """The (shifted) map with one window, the pooled map before and after the shift."""
 
     def __init__(self, x=None, mode="max", size=2, stride=2, shift=0, preset=None):
-        size, stride = in_range(size, "size", 1, 4), in_range(stride, "stride", 1, 4)
+        size, stride = in_range(size, "kernel_size", 1, 4), in_range(stride, "stride", 1, 4)
         shift = in_range(shift, "shift", 0, 2)
         presets = dict(POOL_PRESETS)
         if x is not None:
@@ -156,7 +157,8 @@ class PoolingExplorer(GridApp):
                          static_grids=grids)
 
 
-def pooling_explorer(x=None, *, mode="max", size=2, stride=2, shift=0,
+@torch_keywords
+def pooling_explorer(x=None, *, mode="max", kernel_size=2, stride=2, shift=0,
                      preset=None) -> PoolingExplorer:
     """Pool type, window size, stride and a one-pixel shift -> the pooled map before and after
     the shift, with the values that changed marked (``dlcore.conv.max_pool2d_forward`` /
@@ -165,5 +167,5 @@ def pooling_explorer(x=None, *, mode="max", size=2, stride=2, shift=0,
     ``x`` (H, W), at most 16x16: your own feature map, added as the first preset; ``mode``
     "max" or "avg"; ``preset``: a preset name or a word only one of them contains.
     """
-    return PoolingExplorer(x=x, mode=mode, size=size, stride=stride, shift=shift,
+    return PoolingExplorer(x=x, mode=mode, size=kernel_size, stride=stride, shift=shift,
                            preset=preset)

@@ -12,6 +12,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
 from ... import conv
+from ...conv.sizes import torch_keywords
 from .._base import PALETTE, int_slider, readout, style_axes
 from .._text import cached_text
 from ._grid import BottomLegend, GridApp, figure_row, in_range
@@ -36,7 +37,7 @@ class OutputSizeExplorer(GridApp):
 
     def __init__(self, n=7, k=3, pad=0, stride=1, dilation=1):
         n, k = in_range(n, "n", 1, 16), in_range(k, "k", 1, 7)
-        pad, stride = in_range(pad, "pad", 0, 3), in_range(stride, "stride", 1, 4)
+        pad, stride = in_range(pad, "padding", 0, 3), in_range(stride, "stride", 1, 4)
         dilation = in_range(dilation, "dilation", 1, 3)
         controls = {
             "n": int_slider("input size n", n, 1, 16, tooltip="input height = width"),
@@ -162,8 +163,9 @@ class OutputSizeExplorer(GridApp):
         self._dynamic_artists()
 
 
-def output_size_explorer(n=7, k=3, pad=0, stride=1, dilation=1) -> OutputSizeExplorer:
+@torch_keywords
+def output_size_explorer(n=7, k=3, padding=0, stride=1, dilation=1) -> OutputSizeExplorer:
     """Sliders n, k, p, s, d -> the padded grid, where the windows start, which cells no window
     reaches, the output size ``floor((n + 2p - d(k-1) - 1)/s) + 1`` and a warning when the
     division is not exact (``dlcore.conv.output_size``)."""
-    return OutputSizeExplorer(n=n, k=k, pad=pad, stride=stride, dilation=dilation)
+    return OutputSizeExplorer(n=n, k=k, pad=padding, stride=stride, dilation=dilation)

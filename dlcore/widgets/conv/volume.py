@@ -11,6 +11,7 @@ import numpy as np
 from matplotlib.patches import Polygon
 
 from ... import conv
+from ...conv.sizes import torch_keywords
 from .._base import CYCLE, dropdown, int_slider, readout, style_axes
 from .._text import cached_text
 from ._grid import GridApp, figure_row, in_range
@@ -63,7 +64,7 @@ class ChannelVolume(GridApp):
         depth = in_range(depth, "depth", 1, MAX_DEPTH)
         n_filters = in_range(n_filters, "n_filters", 1, MAX_FILTERS)
         n, k = in_range(n, "n", 3, 32), in_range(k, "k", 1, 7)
-        stride, pad = in_range(stride, "stride", 1, 4), in_range(pad, "pad", 0, 3)
+        stride, pad = in_range(stride, "stride", 1, 4), in_range(pad, "padding", 0, 3)
         controls = {
             "example": dropdown("example", list(_VOLUME_PRESETS),
                                 tooltip="set the sliders to an example from the slides"),
@@ -188,8 +189,9 @@ class ChannelVolume(GridApp):
                          + [self.t_in, self.t_f, self.t_out])
 
 
-def channel_volume(depth=3, n_filters=2, n=5, k=3, stride=1, pad=0) -> ChannelVolume:
+@torch_keywords
+def channel_volume(depth=3, n_filters=2, n=5, k=3, stride=1, padding=0) -> ChannelVolume:
     """Input depth C, number of filters K, sizes -> the input volume, K filters k x k x C and
     the output volume n_out x n_out x K drawn to scale, with the PyTorch shapes of x, w, b and
     the output (computed by ``dlcore.conv.conv2d_forward``) and the parameter count."""
-    return ChannelVolume(depth=depth, n_filters=n_filters, n=n, k=k, stride=stride, pad=pad)
+    return ChannelVolume(depth=depth, n_filters=n_filters, n=n, k=k, stride=stride, pad=padding)

@@ -12,6 +12,7 @@ from matplotlib.patches import ConnectionPatch
 
 from ... import conv
 from ..._checks import as_array
+from ...conv.sizes import torch_keywords
 from ...data.slide_examples import SLIDE_EXAMPLES as SE
 from .._base import PALETTE, dropdown, int_slider, play_controls, readout
 from ..conv._grid import fmt, in_range, parse_matrix
@@ -53,7 +54,7 @@ class PoolingRouter(GridApp):
         name = pick(preset, presets, "preset", default=next(iter(presets)))
         if mode not in MODES.values():
             raise ValueError(f"mode must be 'max' or 'avg'; got {mode!r}")
-        size = in_range(size, "size", 1, 4)
+        size = in_range(size, "kernel_size", 1, 4)
         stride = presets[name][2] if stride is None else in_range(stride, "stride", 1, 4)
         self._presets = presets
         self._own_upstream = upstream
@@ -242,7 +243,8 @@ class PoolingRouter(GridApp):
                              f"split evenly over the {k * k} cells of its window.")
 
 
-def pooling_router(x=None, upstream=None, *, mode="max", size=2, stride=None,
+@torch_keywords
+def pooling_router(x=None, upstream=None, *, mode="max", kernel_size=2, stride=None,
                    preset=None) -> PoolingRouter:
     """Max or average pooling, window size, stride and editable upstream gradients -> the
     pooled map and the routed gradient dL/dx, with arrows from the selected window's gradient
@@ -253,5 +255,5 @@ def pooling_router(x=None, upstream=None, *, mode="max", size=2, stride=None,
     (and ``upstream``, of the pooled shape, its gradient); ``preset`` picks a preset by name or
     a word in it.
     """
-    return PoolingRouter(x=x, upstream=upstream, mode=mode, size=size, stride=stride,
+    return PoolingRouter(x=x, upstream=upstream, mode=mode, size=kernel_size, stride=stride,
                          preset=preset)
