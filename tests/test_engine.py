@@ -457,3 +457,16 @@ def test_unsupported_operands():
         topological_order(3.0)
     with pytest.raises(TypeError, match="root must be a Value"):
         next(backward_steps("L"))
+
+
+def test_a_node_tells_its_operation_and_inputs():
+    from dlcore.engine import Value
+
+    a, b = Value(2.0, "a"), Value(3.0, "b")
+    sq = a * a
+    out = (sq + b).tanh()
+    assert (a.op, a.args, a.children) == ("", (), ())
+    assert sq.op == "*" and sq.args == (a, a) and sq.children == (a,)
+    assert out.op == "tanh" and out.args[0].op == "+" and out.args[0].children == (sq, b)
+    with pytest.raises(AttributeError):
+        out.op = "+"  # read-only: the graph is what the operations built

@@ -45,6 +45,8 @@ class Value:
 
     ``Value(data, label="")`` makes a leaf (an input or parameter); ``_children`` and ``_op``
     are set by the operations.  ``.grad`` holds dL/d(this node) after ``L.backward()``.
+    Reading the graph: ``.op`` is the operation that made the node ("" for a leaf), ``.args``
+    its inputs in order (``a * a`` has args ``(a, a)``), ``.children`` the distinct inputs.
     """
 
     # numpy scalars on the left (np.float64(2) * v) then defer to Value's reflected operators.
@@ -68,6 +70,21 @@ class Value:
 
     def __repr__(self) -> str:
         return f"Value(data={self.data:.4f}, grad={self.grad:.4f})"
+
+    @property
+    def op(self) -> str:
+        """The operation that made this node ("+", "*", "tanh"...; "" for a leaf)."""
+        return self._op
+
+    @property
+    def args(self) -> tuple:
+        """The operation's inputs in order, repeats kept (``a * a`` has ``(a, a)``)."""
+        return self._args
+
+    @property
+    def children(self) -> tuple:
+        """The distinct inputs of the operation (empty for a leaf)."""
+        return self._prev
 
     def _describe(self) -> str:
         return f"{self.data:.6g}" + (f" (Value {self.label!r})" if self.label else "")

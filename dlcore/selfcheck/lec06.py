@@ -24,7 +24,7 @@ def _chain(**kw):
         v = stack.pop()
         if v.label and v.label not in values:
             values[v.label] = v
-        stack.extend(v._prev)
+        stack.extend(v.children)
     return values
 
 

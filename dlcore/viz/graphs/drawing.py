@@ -61,20 +61,20 @@ def graph_layout(root: Value, rankdir: str = "LR", n_lines: int = 3,
     index = {v: i for i, v in enumerate(order)}
     col = {}
     for v in order:
-        col[v] = 2 + max(col[c] for c in v._prev) if v._prev else 0
+        col[v] = 2 + max(col[c] for c in v.children) if v.children else 0
     first_use = {}
     for v in order:
-        for c in v._prev:
+        for c in v.children:
             first_use[c] = min(first_use.get(c, col[v] - 1), col[v] - 1)
     for v in order:
-        if not v._prev and v in first_use:
+        if not v.children and v in first_use:
             col[v] = first_use[v] - 1
 
     # Items are ("value", v) in column col[v] and ("op", v) in column col[v] - 1.
     columns: dict[int, list] = {}
     for v in order:
         columns.setdefault(col[v], []).append(("value", v))
-        if v._prev:
+        if v.children:
             columns.setdefault(col[v] - 1, []).append(("op", v))
 
     box_w, box_h = _BOX_W, _box_height(n_lines)
@@ -85,8 +85,8 @@ def graph_layout(root: Value, rankdir: str = "LR", n_lines: int = 3,
 
     consumer = {}
     for v in order:
-        for c in v._prev:
-            if not c._prev and col[v] - 1 == col[c] + 1:
+        for c in v.children:
+            if not c.children and col[v] - 1 == col[c] + 1:
                 consumer.setdefault(c, v)
 
     # Two barycentre sweeps: the second sees where each input's consumer landed in the first.
@@ -96,10 +96,10 @@ def graph_layout(root: Value, rankdir: str = "LR", n_lines: int = 3,
         for c in sorted(columns):
             def key(item, previous=previous, rank=rank):
                 kind, v = item
-                if kind == "value" and v._prev:
+                if kind == "value" and v.children:
                     refs = [("op", v)]
                 elif kind == "op":
-                    refs = [("value", u) for u in v._prev]
+                    refs = [("value", u) for u in v.children]
                 else:
                     refs = [("op", consumer[v])] if v in consumer else []
                 known = [rank.get(r, previous.get(r)) for r in refs]
@@ -225,7 +225,7 @@ def draw_graph(root: Value, ax=None, show_grad: bool = True, rankdir: str = "LR"
                  shrinkA=0, shrinkB=0)
 
     for v, (x, y) in lay["values"].items():
-        face = _ROOT_FACE if v is root else (_INPUT_FACE if not v._prev else "white")
+        face = _ROOT_FACE if v is root else (_INPUT_FACE if not v.children else "white")
         edge = PALETTE["vermillion"] if v is root else PALETTE["blue"]
         ax.add_patch(FancyBboxPatch((x - bw / 2 + 0.04, y - bh / 2 + 0.04), bw - 0.08,
                                     bh - 0.08, boxstyle="round,pad=0.04", fc=face, ec=edge,
@@ -235,18 +235,18 @@ def draw_graph(root: Value, ax=None, show_grad: bool = True, rankdir: str = "LR"
     for v, (x, y) in lay["ops"].items():
         i = index[v]
         ax.add_patch(Circle((x, y), rad, fc=_OP_FACE, ec="black", lw=1.0, gid=f"opc-{i}"))
-        sym = _OP_SYMBOLS.get(v._op, v._op)
+        sym = _OP_SYMBOLS.get(v.op, v.op)
         ax.text(x, y, sym, ha="center", va="center", fontsize=font * (1 if len(sym) <= 3 else .8),
                 gid=f"op-{i}")
         out = lay["values"][v]
         ax.add_patch(FancyArrowPatch(_circle_exit((x, y), rad, out),
                                      _exit(out, bw / 2, bh / 2, (x, y)), gid=f"arrow-{i}-out",
                                      **arrow))
-        for k, child in enumerate(v._args):
+        for k, child in enumerate(v.args):
             c = lay["values"][child]
             start = _exit(c, bw / 2, bh / 2, (x, y))
             # A reused input (a * a) gets one arrow per use, the second one bent.
-            bend = 0.25 if v._args.index(child) != k else 0.0
+            bend = 0.25 if v.args.index(child) != k else 0.0
             ax.add_patch(FancyArrowPatch(start, _circle_exit((x, y), rad, c),
                                          connectionstyle=f"arc3,rad={bend}",
                                          gid=f"arrow-{i}-{k}", **arrow))

@@ -125,13 +125,13 @@ class GraphStepper(DirtyRegions, App):
 
     @staticmethod
     def _count(root) -> int:
-        return 1 + sum(1 for v in topological_order(root) if v._prev)
+        return 1 + sum(1 for v in topological_order(root) if v.children)
 
     def _rebuild(self, root) -> None:
         order = topological_order(root)
         for v in order:
             v.grad = 0.0
-        signature = tuple((v._op, len(v._args), v.label) for v in order)
+        signature = tuple((v.op, len(v.args), v.label) for v in order)
         self.root, self.order = root, order
         self.index = {v: i for i, v in enumerate(order)}
         snaps = [({}, None), ({root: 1.0}, None)]
@@ -212,9 +212,9 @@ class GraphStepper(DirtyRegions, App):
     def _name(self, v) -> str:
         if v.label:
             return v.label
-        if not v._prev:
+        if not v.children:
             return f"constant {v.data:g}"
-        return f"node {self.index[v]} ({_OPS.get(v._op, v._op)} output)"
+        return f"node {self.index[v]} ({_OPS.get(v.op, v.op)} output)"
 
     def _text(self, v, grads) -> tuple:
         grad = f"grad {readable(grads[v], 4)}" if v in grads else "grad ?"
@@ -240,7 +240,7 @@ class GraphStepper(DirtyRegions, App):
             box = self._artists[f"box-{i}"]
             box.set_linewidth(1.2)
             box.set_edgecolor(PALETTE["vermillion"] if v is self.root else PALETTE["blue"])
-            if v._prev:
+            if v.children:
                 self._artists[f"opc-{i}"].set_facecolor("#fbd3c1" if current is not None and
                                                         v is current.node else
                                                         ("#e6e6e6" if v in ran else "#faf6d0"))
@@ -275,7 +275,7 @@ class GraphStepper(DirtyRegions, App):
         node = current.node
         up = grads[node]
         prev = self.snaps[k - 1][0]
-        parts = [f"Step {k} of {n}: the {_OPS.get(node._op, node._op)} operation that made "
+        parts = [f"Step {k} of {n}: the {_OPS.get(node.op, node.op)} operation that made "
                  f"{self._name(node)} runs its local backward. Upstream gradient "
                  f"d{self._name(self.root)}/d[{self._name(node)}] = {readable(up, 4)}, "
                  f"computed once and reused for every input."]
@@ -288,14 +288,14 @@ class GraphStepper(DirtyRegions, App):
                          f"{readable(contrib, 4)}{extra}.")
         if k == n:
             leaves = ", ".join(f"{v.label}: {readable(v.grad, 6)}" for v in self.order
-                               if not v._prev and v.label)
+                               if not v.children and v.label)
             parts.append(f"Done: the same gradients as {self._name(self.root)}.backward(): "
                          f"{leaves}.")
         return " ".join(parts)
 
     def _show_cache(self, grads) -> None:
         rows = [f"{self._name(v)}: {readable(g, 6)}" for v, g in grads.items()
-                if v._prev or v.label]
+                if v.children or v.label]
         text = "Gradients known so far (each computed once): " + ("; ".join(rows) or "none yet")
         self.readouts["cache"].value = f"<small>{html.escape(text)}</small>"
 
