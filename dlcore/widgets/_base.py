@@ -36,7 +36,8 @@ from matplotlib.figure import Figure
 
 __all__ = ["App", "PALETTE", "CYCLE", "CMAP", "DIVERGING", "make_figure", "slider",
            "log_slider", "int_slider", "dropdown", "checkbox", "button", "readout",
-           "play_controls", "style_axes", "WidthProbe", "DPI", "text_width", "human", "view"]
+           "play_controls", "style_axes", "WidthProbe", "DPI", "text_width", "human", "view",
+           "in_range"]
 
 from ..viz.style import CMAP, CYCLE, DIVERGING, PALETTE  # noqa: F401  (re-exported)
 
@@ -503,3 +504,14 @@ class App(W.VBox):
         out = {k: c.value for k, c in self.controls.items() if hasattr(c, "value")}
         out.update({k: html.unescape(r.value) for k, r in self.readouts.items()})
         return out
+
+
+def in_range(value, name: str, lo: int, hi: int) -> int:
+    """An int starting value for a slider, in [lo, hi] (a slider would clamp it silently)."""
+    from .._checks import check_int
+
+    value = check_int(value, name)
+    if not lo <= value <= hi:
+        raise ValueError(f"{name} must be between {lo} and {hi} (the slider's range); got "
+                         f"{value}")
+    return value

@@ -42,17 +42,21 @@ def histogram_range(activation: str, quantity: str, data) -> tuple[float, float]
     return lo, hi
 
 
+def check_stack(depth, width, n, bins) -> tuple:
+    """(depth, width, n, bins) of a stack of layers shown one histogram panel per layer."""
+    depth = check_int(depth, "depth", minimum=1)
+    if depth > 8:
+        raise ValueError(f"depth must lie in [1, 8] (one panel per layer); got {depth}")
+    return (depth, check_int(width, "width", minimum=1), check_int(n, "n", minimum=2),
+            check_int(bins, "bins", minimum=2))
+
+
 class _ActivationHistograms(App):
     def __init__(self, activation, init, quantity, depth, width, n, bins):
         check_choice(activation, "activation", ACTIVATION_NAMES)
         check_choice(init, "init", tuple(_INITS))
         check_choice(quantity, "quantity", tuple(_QUANTITIES.values()))
-        self.depth = check_int(depth, "depth", minimum=1)
-        if self.depth > 8:
-            raise ValueError(f"depth must lie in [1, 8] (one panel per layer); got {depth}")
-        self.width = check_int(width, "width", minimum=1)
-        self.n = check_int(n, "n", minimum=2)
-        self.bins = check_int(bins, "bins", minimum=2)
+        self.depth, self.width, self.n, self.bins = check_stack(depth, width, n, bins)
         self._cache = {}
         # At most three panels a row (five in one row were 170 px wide in a notebook, and
         # stacked into a column they were 1,500 px high); a spare cell stays empty.

@@ -24,7 +24,7 @@ from .._base import (
     style_axes,
 )
 from .._text import cached_text
-from ..mlp._common import keep_above, row
+from ..mlp._common import keep_above, row, scatter_classes
 
 __all__ = ["moons_trainer"]
 
@@ -78,16 +78,7 @@ class MoonsTrainer(App):
                              cmap=CMAP, alpha=0.45, vmin=0, vmax=1, aspect="auto",
                              interpolation="nearest",
                              interpolation_stage="data")
-        for cls, (colour, marker) in enumerate(((PALETTE["blue"], "o"),
-                                                (PALETTE["orange"], "s"))):
-            sel = self.y == cls
-            ax.scatter(self.X[sel, 0], self.X[sel, 1], s=16, c=colour, marker=marker,
-                       edgecolors="black", linewidths=0.4, label=f"class {cls}", zorder=3)
-        ax.set_xlim(ext[0], ext[1])
-        ax.set_ylim(ext[2], ext[3])
-        # Beside the moons (which fill the plot), drawn once.
-        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
-        style_axes(ax, "", "x1", "x2")
+        scatter_classes(ax, self.X, self.y, ext, size=16)
         (self.l_loss,) = ax_loss.plot([], [], color=PALETTE["vermillion"])
         self.hint = cached_text(ax_loss, 0.5, 0.5,
                                 "no training yet:\npress 'train one step' or play",

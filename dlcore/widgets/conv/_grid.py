@@ -23,9 +23,8 @@ import numpy as np
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.colors import to_rgba
 
-from ..._checks import check_int
 from ...viz.conv import colour_limits, format_number, outline_segments, text_colours
-from .._base import CMAP, DIVERGING, DPI, PALETTE, make_figure, view
+from .._base import CMAP, DIVERGING, DPI, PALETTE, in_range, make_figure, view
 from .._text import cached_text
 from ._redraw import GridApp, axes_fraction
 
@@ -44,15 +43,6 @@ def figure_row(width_ratios, figsize):
     ax.remove()
     axes = fig.subplots(1, len(width_ratios), width_ratios=list(width_ratios), squeeze=False)
     return fig, list(axes[0])
-
-
-def in_range(value, name: str, lo: int, hi: int) -> int:
-    """An int starting value for a slider, in [lo, hi] (a slider would clamp it silently)."""
-    value = check_int(value, name)
-    if not lo <= value <= hi:
-        raise ValueError(f"{name} must be between {lo} and {hi} (the slider's range); got "
-                         f"{value}")
-    return value
 
 
 def two_columns(app, left, right) -> None:

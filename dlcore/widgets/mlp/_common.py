@@ -16,7 +16,7 @@ from matplotlib.patches import Patch
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox, ScaledTranslation
 
-from .._base import human, view
+from .._base import PALETTE, human, style_axes, view
 
 
 def row(*controls, gap: int = 12) -> W.Box:
@@ -256,3 +256,18 @@ def readable(value: float, digits: int = 2) -> str:
     if mantissa.lstrip("-") == "10":  # 9.99 rounds up
         mantissa, exponent = mantissa.replace("10", "1"), exponent + 1
     return f"{mantissa} \u00d7 10{str(exponent).translate(_SUPERSCRIPT)}"
+
+
+def scatter_classes(ax, X, y, extent, size: float) -> None:
+    """The two classes of a 2-D dataset (X (N, 2), y (N,) in {0, 1}) as blue circles and
+    orange squares over ``extent`` (x0, x1, y0, y1), with their legend beside the axes, where
+    it covers no point and is drawn once."""
+    for cls, (colour, marker) in enumerate(((PALETTE["blue"], "o"),
+                                            (PALETTE["orange"], "s"))):
+        sel = y == cls
+        ax.scatter(X[sel, 0], X[sel, 1], s=size, c=colour, marker=marker,
+                   edgecolors="black", linewidths=0.4, label=f"class {cls}", zorder=3)
+    ax.set_xlim(extent[0], extent[1])
+    ax.set_ylim(extent[2], extent[3])
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
+    style_axes(ax, "", "x1", "x2")

@@ -19,10 +19,9 @@ from .._base import (
     make_figure,
     readout,
     slider,
-    style_axes,
 )
 from .._text import cached_text
-from ._common import keep_above, row
+from ._common import keep_above, row, scatter_classes
 
 __all__ = ["half_plane_regions"]
 
@@ -86,16 +85,7 @@ class HalfPlaneRegions(App):
                                    zorder=4,
                                    bbox={"fc": "white", "ec": "none", "alpha": 0.8})
                        for k in range(_MAX)]
-        for cls, (colour, marker) in enumerate(((PALETTE["blue"], "o"),
-                                                (PALETTE["orange"], "s"))):
-            sel = self.y == cls
-            ax.scatter(self.X[sel, 0], self.X[sel, 1], s=18, c=colour, marker=marker,
-                       edgecolors="black", linewidths=0.4, label=f"class {cls}", zorder=3)
-        ax.set_xlim(ext[0], ext[1])
-        ax.set_ylim(ext[2], ext[3])
-        # Beside the plot, where it covers no point and is drawn once.
-        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
-        style_axes(ax, "", "x1", "x2")
+        scatter_classes(ax, self.X, self.y, ext, size=18)
         # Every control changes only the shading, the lines and the title: those (and the
         # points over them) are redrawn on the cached axes.
         self.set_dynamic(keep_above(ax, [self.img], outside=[ax.get_legend()]) + [ax.title])

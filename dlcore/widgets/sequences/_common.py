@@ -10,7 +10,7 @@ import numbers
 import numpy as np
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from ..._checks import check_int
+from .._base import in_range
 from .._text import cached_text
 
 __all__ = ["in_range", "real_in_range", "fmt", "sci", "num", "control_rows", "sticky_limits",
@@ -28,15 +28,6 @@ def figure_grid(nrows: int, ncols: int, figsize, width_ratios=None, height_ratio
     axes = fig.subplots(nrows, ncols, width_ratios=width_ratios, height_ratios=height_ratios,
                         sharex=sharex, squeeze=True)
     return fig, axes
-
-
-def in_range(value, name: str, lo: int, hi: int) -> int:
-    """An int starting value for a slider, in [lo, hi] (a slider would clamp it silently)."""
-    value = check_int(value, name)
-    if not lo <= value <= hi:
-        raise ValueError(f"{name} must be between {lo} and {hi} (the slider's range); got "
-                         f"{value}")
-    return value
 
 
 def real_in_range(value, name: str, lo: float, hi: float) -> float:

@@ -9,11 +9,11 @@ import math
 
 import numpy as np
 
-from ..._checks import check_choice, check_int, check_positive
+from ..._checks import check_choice, check_positive
 from ...activations import ACTIVATION_NAMES
 from ...nn import LayerStats, layer_activations
 from .._base import CYCLE, App, dropdown, log_slider, make_figure, readout, style_axes
-from ..activations.depth import histogram_range
+from ..activations.depth import check_stack, histogram_range
 from ..optimizers._common import ipympl_workarounds, sticky_limits
 
 __all__ = ["init_explorer"]
@@ -43,12 +43,7 @@ class _InitExplorer(App):
         std = check_positive(std, "std")
         if not 1e-4 <= std <= 10:
             raise ValueError(f"std must lie in [1e-4, 10] (the slider range); got {std}")
-        self.depth = check_int(depth, "depth", minimum=1)
-        if self.depth > 8:
-            raise ValueError(f"depth must lie in [1, 8] (one panel per layer); got {depth}")
-        self.width = check_int(width, "width", minimum=1)
-        self.n = check_int(n, "n", minimum=2)
-        self.bins = check_int(bins, "bins", minimum=2)
+        self.depth, self.width, self.n, self.bins = check_stack(depth, width, n, bins)
         self._cache = {}
         self._syncing = False
         fig, axes = make_figure(1, self.depth, figsize=(_PANEL_IN[0] * self.depth,
