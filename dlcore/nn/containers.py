@@ -180,17 +180,11 @@ def tower_units(w1, b1, w2, b2, x):
     return net[:2](x[:, None]) * net[2].weight.data[0]
 
 
-def tower_sum_weights(fn, n_towers: int, k: float, lo: float, hi: float):
-    """Weights of ``y(x) = sum_i f(c_i) [s(k (x - t_i)) - s(k (x - t_{i+1}))]`` on [lo, hi].
-
-    The interval is cut into ``n_towers`` equal pieces [t_i, t_{i+1}] with midpoints c_i; each
-    tower is ``tower_weights(f(c_i), 0, -f(c_i), k, (t_i, t_{i+1}))``.  ``fn`` maps an
-    array to an array of the same shape.  Returns ``(w1 (2n, 1), b1 (2n,), w2 (1, 2n),
-    b2 (1,))`` for ``MLP([1, 2n, 1], activation="sigmoid")``.
-    """
+def _towers(fn, n, name: str, k, lo, hi):
+    """Checked (n, k, edges (n + 1,), heights fn(midpoints) (n,)) of n towers on [lo, hi]."""
     if not callable(fn):
         raise TypeError(f"fn must be a function of x (e.g. np.sin); got {fn!r}")
-    n = check_int(n_towers, "n_towers", minimum=1)
+    n = check_int(n, name, minimum=1)
     k = check_positive(k, "k")
     lo = float(as_array(lo, "lo", ndim=0))
     hi = float(as_array(hi, "hi", ndim=0))
@@ -201,6 +195,18 @@ def tower_sum_weights(fn, n_towers: int, k: float, lo: float, hi: float):
     if heights.shape != (n,):
         raise ValueError(f"fn must return one value per x (shape ({n},)); got shape "
                          f"{tuple(heights.shape)}")
+    return n, k, edges, heights
+
+
+def tower_sum_weights(fn, n_towers: int, k: float, lo: float, hi: float):
+    """Weights of ``y(x) = sum_i f(c_i) [s(k (x - t_i)) - s(k (x - t_{i+1}))]`` on [lo, hi].
+
+    The interval is cut into ``n_towers`` equal pieces [t_i, t_{i+1}] with midpoints c_i; each
+    tower is ``tower_weights(f(c_i), 0, -f(c_i), k, (t_i, t_{i+1}))``.  ``fn`` maps an
+    array to an array of the same shape.  Returns ``(w1 (2n, 1), b1 (2n,), w2 (1, 2n),
+    b2 (1,))`` for ``MLP([1, 2n, 1], activation="sigmoid")``.
+    """
+    n, k, edges, heights = _towers(fn, n_towers, "n_towers", k, lo, hi)
     parts = [tower_weights(h, 0.0, -h, k, (edges[i], edges[i + 1]))
              for i, h in enumerate(heights)]
     w1 = np.concatenate([p[0] for p in parts])
@@ -215,20 +221,12 @@ def tower_sum_errors(fn, max_towers: int, k: float, lo: float, hi: float, x):
     The towers are those of ``tower_sum_weights(fn, n, k, lo, hi)``; the sum is written out
     with the sigmoid, one numpy pass per n, instead of building ``max_towers`` networks.
     """
-    if not callable(fn):
-        raise TypeError(f"fn must be a function of x (e.g. np.sin); got {fn!r}")
-    max_towers = check_int(max_towers, "max_towers", minimum=1)
-    k = check_positive(k, "k")
-    lo = float(as_array(lo, "lo", ndim=0))
-    hi = float(as_array(hi, "hi", ndim=0))
-    if not hi > lo:
-        raise ValueError(f"the interval must have lo < hi; got lo={lo}, hi={hi}")
+    max_towers, k, _, _ = _towers(fn, max_towers, "max_towers", k, lo, hi)
     x = as_array(x, "x", ndim=1, spec="(N,)")
     target = as_array(fn(x), "fn(x)", ndim=1)
     out = np.empty(max_towers)
     for n in range(1, max_towers + 1):
-        t = np.linspace(lo, hi, n + 1)
-        h = np.asarray(fn((t[:-1] + t[1:]) / 2), dtype=np.float64)
+        _, _, t, h = _towers(fn, n, "n", k, lo, hi)
         s = 0.5 * (1.0 + np.tanh(0.5 * k * (x[:, None] - t[None, :])))  # sigmoid, no overflow
         out[n - 1] = np.max(np.abs((s[:, :-1] - s[:, 1:]) @ h - target))
     return out
