@@ -28,7 +28,7 @@ _SUBMODULES = (
     "losses", "neurons", "nn", "optim", "recurrent", "selfcheck", "viz", "widgets",
 )
 _NAMES = {"Value": "engine", "draw_graph": "viz", "check": "selfcheck",
-          "solution": "selfcheck"}
+          "solution": "selfcheck", "hint": "selfcheck", "progress": "selfcheck"}
 
 __all__ = ["__version__", "set_seed", "get_rng", "fast_mode", *_SUBMODULES, *_NAMES]
 

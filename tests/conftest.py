@@ -1,6 +1,13 @@
 import os
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+# The suite's dl.check calls (and the notebooks it runs) keep their progress in a scratch file,
+# not in the user's data folder.
+if "DLCORE_PROGRESS" not in os.environ:
+    import tempfile
+
+    os.environ["DLCORE_PROGRESS"] = os.path.join(
+        tempfile.mkdtemp(prefix="dlcore-progress-"), "progress.json")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402

@@ -6,9 +6,12 @@ when it is right, or a hint when it is not: a hint names the likely mistake (a m
 flipped sign, ``np.sign(0) = 0``) and never reveals the expected value.  ``check`` prints the
 verdict and returns a ``CheckResult`` (true when the answer is right); it never raises on a
 wrong or unfinished answer, so "run all" works on a fresh notebook.  ``solution`` shows the
-worked solution for self-study (rendered Markdown in a notebook, plain text in a terminal).
+worked solution for self-study (rendered Markdown in a notebook, plain text in a terminal);
+``hint`` gives the next hint of an exercise's ladder, the solution last.  ``progress`` shows
+which exercises are solved, kept across kernel restarts in the learner's own data folder.
 """
 
+from ._progress import progress, progress_path
 from ._registry import (
     CheckResult,
     Exercise,
@@ -16,8 +19,9 @@ from ._registry import (
     check,
     exercise,
     exercises,
+    hint,
     solution,
 )
 
 __all__ = ["CheckResult", "Exercise", "UnknownExerciseError", "check", "exercise", "exercises",
-           "solution"]
+           "solution", "hint", "progress", "progress_path"]

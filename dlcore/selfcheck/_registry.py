@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["Exercise", "CheckResult", "UnknownExerciseError", "exercise", "check", "solution",
-           "exercises"]
+           "hint", "exercises"]
 
 _REGISTRY: dict[str, Exercise] = {}
 _LOADED = False
@@ -19,21 +19,24 @@ _LOADED = False
 
 @dataclass(frozen=True)
 class Exercise:
-    """One notebook exercise: ``checker(answer) -> None | hint``; ``solution`` is markdown text."""
+    """One notebook exercise: ``checker(answer) -> None | hint``; ``solution`` is markdown text;
+    ``hints`` are the steps of ``dl.hint``'s ladder, from a nudge to nearly the answer."""
 
     id: str
     title: str
     checker: Callable
     solution: str
+    hints: tuple = ()
 
 
-def exercise(exercise_id: str, title: str, solution: str):
+def exercise(exercise_id: str, title: str, solution: str, hints=()):
     """Register ``checker`` under ``exercise_id`` (e.g. ``"04.2"``: lecture 4, exercise 2)."""
 
     def register(checker):
         if exercise_id in _REGISTRY and _REGISTRY[exercise_id].checker is not checker:
             raise ValueError(f"exercise {exercise_id!r} is registered twice")
-        _REGISTRY[exercise_id] = Exercise(exercise_id, title, checker, solution.strip())
+        _REGISTRY[exercise_id] = Exercise(exercise_id, title, checker, solution.strip(),
+                                          tuple(h.strip() for h in hints))
         return checker
 
     return register
@@ -132,6 +135,9 @@ def check(exercise_id: str, answer, *, quiet: bool = False) -> CheckResult:
             hint = f"your answer could not be checked ({type(exc).__name__}: {exc})"
         ok = hint is None
         verdict = f"[{ex.id}] Correct." if ok else f"[{ex.id}] Not yet: {_clean_hint(hint)}"
+        from ._progress import record
+
+        record(ex.id, ok)
     if not quiet:
         print(verdict)
     return CheckResult(ex.id, ok, verdict)
@@ -149,6 +155,35 @@ def _in_notebook() -> bool:
     return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
 
 
+_HINTS_SHOWN: dict[str, int] = {}
+
+
+def hint(exercise_id: str) -> None:
+    """The next hint for an exercise: each call shows one more, and after the last hint the
+    worked solution (``dl.solution``)."""
+    ex = _get(exercise_id)
+    shown = _HINTS_SHOWN.get(ex.id, 0)
+    if shown >= len(ex.hints):
+        if ex.hints:
+            print(f"[{ex.id}] That was the last hint; here is the worked solution.")
+        solution(ex.id)
+        return
+    _HINTS_SHOWN[ex.id] = shown + 1
+    more = ("call dl.hint again for the next one" if shown + 1 < len(ex.hints) else
+            "call dl.hint again for the worked solution")
+    _show_text(f"**Hint {shown + 1} of {len(ex.hints)}** for {ex.id} ({more})\n\n"
+               f"{ex.hints[shown]}")
+
+
+def _show_text(markdown: str) -> None:
+    if _in_notebook():
+        from IPython.display import Markdown, display
+
+        display(Markdown(markdown))
+    else:
+        print(markdown.replace("**", ""))
+
+
 def solution(exercise_id: str) -> None:
     """Show the worked solution of an exercise (try it yourself first).
 
@@ -156,9 +191,4 @@ def solution(exercise_id: str) -> None:
     plain text.
     """
     ex = _get(exercise_id)
-    if _in_notebook():
-        from IPython.display import Markdown, display
-
-        display(Markdown(f"**Solution to {ex.id}** ({ex.title})\n\n{ex.solution}"))
-    else:
-        print(f"Solution to {ex.id} ({ex.title}):\n\n{ex.solution}")
+    _show_text(f"**Solution to {ex.id}** ({ex.title})\n\n{ex.solution}")

@@ -30,7 +30,11 @@ def _name(answer) -> str:
     return answer.strip().lower().replace("ms ", "")
 
 
-@exercise("01.1", "How many times lower is ResNet's top-5 error than AlexNet's?", solution=r"""
+@exercise("01.1", "How many times lower is ResNet's top-5 error than AlexNet's?", hints=(
+    "AlexNet is the first row of `dl.data.ilsvrc_results()` and ResNet the last; each row has "
+    "a `.top5_error` in percent.",
+    "\"How many times lower\" asks for a ratio, not a difference: which error goes on top?",
+), solution=r"""
 The ILSVRC table gives AlexNet 16.0% and ResNet 3.6%.  "How many times lower" is the ratio
 of the old error to the new one:
 
@@ -58,7 +62,12 @@ def _check_01_1(answer):
         "take the two top-5 errors from dl.data.ilsvrc_results() and divide"
 
 
-@exercise("01.2", "Who should be credited with backpropagation?", solution=r"""
+@exercise("01.2", "Who should be credited with backpropagation?", hints=(
+    "Two questions separate the statements: who *first* applied backpropagation to neural "
+    "networks, and who *made it popular*?",
+    "The 1986 paper that made it popular has three authors; section 3 of the lecture names "
+    "someone who applied it to neural networks before them.",
+), solution=r"""
 **b.**  Rumelhart, Hinton and Williams popularised backpropagation for training multilayer
 networks in 1986; Werbos had applied it to neural networks before them (in 1982; his 1974
 thesis already described it), and the idea was found several times in the 1960s and 1970s.
@@ -81,7 +90,11 @@ def _check_01_2(answer):
     return "choose exactly one letter: 'a', 'b', 'c' or 'd'"
 
 
-@exercise("01.3", "Why did deep learning take off after 2010?", solution=r"""
+@exercise("01.3", "Why did deep learning take off after 2010?", hints=(
+    "The lecture sums it up as three ingredients that came together around 2010.",
+    "When did the first artificial neuron appear on the timeline? And do experts get a model "
+    "right at the first try?",
+), solution=r"""
 **a, c, d.**  The IFT6758 *Deep Learning* slides sum it up as
 "deep learning = known algorithms + computing power + big data", and Dripta MJ's
 *Deep Learning: The Basics* lists big data, hardware (GPUs) and software (open-source
@@ -105,7 +118,12 @@ def _check_01_3(answer):
 
 
 @exercise("01.4", "Which network cut its predecessor's error by the largest fraction?",
-          solution=r"""
+          hints=(
+              "Compare each network with the one just before it in the table: AlexNet has "
+              "no predecessor.",
+              "A fraction of the previous error: (previous - new) / previous. The largest "
+              "drop in percentage points is not the largest fraction.",
+          ), solution=r"""
 The relative reduction of each network over the one before it in the table is
 $(e_{\text{prev}} - e)/e_{\text{prev}}$:
 
