@@ -17,6 +17,7 @@ widget factory of ``dl.widgets``, and measures per widget:
     python bench/widgets_browser.py                      # 1280x900, every widget
     python bench/widgets_browser.py --width 1920 --only conv_explorer error_surface
     python bench/widgets_browser.py --no-latency         # layout only
+    python bench/widgets_browser.py --by-lecture         # each lecture's widgets on their page
 
 Writes ``bench/results/widgets-<width>.json`` and prints a table.
 """
@@ -44,6 +45,26 @@ def _factories(only):
     names = sorted(n for n in dir(dl.widgets)
                    if not n.startswith("_") and callable(getattr(dl.widgets, n)))
     return [n for n in names if not only or n in only]
+
+
+def _by_lecture(names):
+    """``names`` grouped by the lecture notebook that first shows them (as a student meets
+    them: one notebook's widgets on one page); widgets no notebook shows come last."""
+    import re
+
+    import nbformat
+
+    groups, seen = [], set()
+    for nb_path in sorted((ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb")):
+        nb = nbformat.read(nb_path, as_version=4)
+        code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+        used = [n for n in dict.fromkeys(re.findall(r"dl\.widgets\.(\w+)\(", code))
+                if n in names and n not in seen]
+        seen.update(used)
+        if used:
+            groups.append(used)
+    rest = [n for n in names if n not in seen]
+    return groups + ([rest] if rest else [])
 
 
 def _percentile(values, q):
@@ -159,16 +180,22 @@ def main(argv=None) -> int:
                         help="press only the right arrow (every press a new value, so nothing "
                              "drawn before can be reused) instead of right, left, right...")
     parser.add_argument("--only", nargs="*", default=[])
+    parser.add_argument("--by-lecture", action="store_true",
+                        help="one page per lecture notebook with that lecture's widgets (as a "
+                             "student meets them) instead of all widgets on one page")
     parser.add_argument("--shots", type=Path, default=None,
                         help="folder for a screenshot of each widget")
     args = parser.parse_args(argv)
     names = _factories(args.only)
-    rows = measure(names, args.width, args.height, args.presses, args.sliders,
-                   latency=not args.no_latency, shots=args.shots, sweep=args.sweep)
+    groups = _by_lecture(names) if args.by_lecture else [names]
+    rows = [row for group in groups
+            for row in measure(group, args.width, args.height, args.presses, args.sliders,
+                               latency=not args.no_latency, shots=args.shots, sweep=args.sweep)]
+    rows.sort(key=lambda r: r["widget"])
     out = HERE / "results"
     out.mkdir(exist_ok=True)
-    name = f"widgets-{args.width}" + ("-sweep" if args.sweep else "") + \
-        ("-some" if args.only else "")
+    name = f"widgets-{args.width}" + ("-by-lecture" if args.by_lecture else "") + \
+        ("-sweep" if args.sweep else "") + ("-some" if args.only else "")
     (out / f"{name}.json").write_text(json.dumps(rows, indent=1))
     print(_table(rows))
     return 0
