@@ -21,12 +21,15 @@ def set_seed(seed: int) -> None:
     _state["rng"] = np.random.default_rng(int(seed))
 
 
-def get_rng(rng=None) -> np.random.Generator:
-    """Normalise an ``rng`` argument: Generator -> itself, int -> new Generator, None -> shared."""
+def get_rng(rng=None, name: str = "rng") -> np.random.Generator:
+    """Normalise an ``rng`` argument: Generator -> itself, int -> new Generator, None -> shared.
+
+    ``name`` is the argument's name in the error message (the data generators name it
+    ``seed``, a random seed)."""
     if rng is None:
         return _state["rng"]
     if isinstance(rng, np.random.Generator):
         return rng
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and rng >= 0:
         return np.random.default_rng(int(rng))
-    raise TypeError(f"rng must be a numpy Generator, a non-negative int seed or None; got {rng!r}")
+    raise TypeError(f"{name} must be a non-negative int, a numpy Generator or None; got {rng!r}")

@@ -15,7 +15,7 @@ from functools import lru_cache
 import numpy as np
 
 from .._checks import check_probability
-from ._common import generator
+from .._random import get_rng
 
 __all__ = ["Split", "digits"]
 
@@ -68,7 +68,7 @@ def digits(test_size: float = 0.25, seed=0, flatten: bool = True) -> Split:
                          "got 0.0")
     if not isinstance(flatten, bool):
         raise TypeError(f"flatten must be True or False; got {flatten!r}")
-    rng = generator(seed)
+    rng = get_rng(seed, "seed")
     X, y = _load_digits()
     test_idx = []
     for c in range(10):

@@ -29,7 +29,7 @@ import io
 import numpy as np
 
 from .._checks import check_int
-from ._common import generator
+from .._random import get_rng
 
 __all__ = ["CharVocab", "deep_toy", "zen_corpus", "ZEN_SHA256", "first_symbol_task",
            "adding_task"]
@@ -191,7 +191,7 @@ def first_symbol_task(n: int = 1000, length: int = 80, n_symbols: int = 4, seed=
     n = check_int(n, "n", minimum=1)
     length = check_int(length, "length", minimum=1)
     k = check_int(n_symbols, "n_symbols", minimum=2)
-    rng = generator(seed)
+    rng = get_rng(seed, "seed")
     symbols = rng.integers(0, k, size=(n, length))
     X = np.zeros((n, length, k + 1))
     np.put_along_axis(X, symbols[..., None], 1.0, axis=-1)
@@ -211,7 +211,7 @@ def adding_task(n: int = 1000, length: int = 50, seed=0):
     """
     n = check_int(n, "n", minimum=1)
     length = check_int(length, "length", minimum=2)
-    rng = generator(seed)
+    rng = get_rng(seed, "seed")
     half = length // 2
     X = np.zeros((n, length, 2))
     X[:, :, 0] = rng.random((n, length))

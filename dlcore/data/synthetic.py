@@ -14,9 +14,19 @@ import numbers
 import numpy as np
 
 from .._checks import as_array, check_int, check_positive
-from ._common import generator, label_values
+from .._random import get_rng
 
 __all__ = ["blobs", "moons", "spirals", "sine_sequences"]
+
+
+def label_values(labels: str) -> tuple[int, int]:
+    """The (negative, positive) label pair for ``labels="01"`` or ``labels="pm"``."""
+    if labels == "01":
+        return 0, 1
+    if labels == "pm":
+        return -1, 1
+    raise ValueError(f"labels must be '01' (y in {{0, 1}}) or 'pm' (y in {{-1, +1}}); "
+                     f"got {labels!r}")
 
 
 def _class_sizes(n: int, k: int) -> np.ndarray:
@@ -57,7 +67,7 @@ def blobs(n_samples: int = 100, centers=2, std: float = 0.5, seed=0, labels: str
         raise ValueError(f"labels='pm' needs exactly 2 centers (classes -1 and +1); got {k}")
     if n < k:
         raise ValueError(f"n_samples must be >= the number of centers ({k}); got {n}")
-    rng = generator(seed)
+    rng = get_rng(seed, "seed")
     y = np.repeat(np.arange(k), _class_sizes(n, k))
     X = mu[y] + std * rng.standard_normal((n, 2))
     if labels == "pm":
@@ -74,7 +84,7 @@ def moons(n_samples: int = 200, noise: float = 0.1, seed=0):
     """
     n = check_int(n_samples, "n_samples", minimum=2)
     noise = check_positive(noise, "noise", allow_zero=True)
-    rng = generator(seed)
+    rng = get_rng(seed, "seed")
     n0, n1 = _class_sizes(n, 2)
     t0 = np.linspace(0, np.pi, n0)
     t1 = np.linspace(0, np.pi, n1)
@@ -98,7 +108,7 @@ def spirals(n_per_class: int = 100, n_classes: int = 3, noise: float = 0.2, seed
     m = check_int(n_per_class, "n_per_class", minimum=1)
     k = check_int(n_classes, "n_classes", minimum=2)
     noise = check_positive(noise, "noise", allow_zero=True)
-    rng = generator(seed)
+    rng = get_rng(seed, "seed")
     r = np.tile(np.linspace(0.0, 1.0, m), k)
     y = np.repeat(np.arange(k), m).astype(np.int64)
     a = 4.0 * (y + r) + noise * rng.standard_normal(m * k)
@@ -122,7 +132,7 @@ def sine_sequences(n_sequences: int = 100, length: int = 50, seed=0, noise: floa
     if lo_hi.shape != (2,) or not 0 < lo_hi[0] <= lo_hi[1]:
         raise ValueError(f"freq_range must be (low, high) with 0 < low <= high; got "
                          f"{tuple(lo_hi.tolist())}")
-    rng = generator(seed)
+    rng = get_rng(seed, "seed")
     freq = rng.uniform(lo_hi[0], lo_hi[1], size=n)
     phase = rng.uniform(0.0, 2 * np.pi, size=n)
     t = np.arange(length) * dt

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import check_int, check_labels
-from ._common import label_values
+from .synthetic import label_values
 
 __all__ = ["BOOLEAN_FUNCTIONS", "boolean_table", "two_point_toy", "linear_toy", "one_hot"]
 
