@@ -171,7 +171,7 @@ def test_the_cached_layout_box_is_the_texts():
                            plain.get_window_extent(renderer).extents)
 
 
-def test_a_full_redraw_is_drawn_at_once_when_a_browser_shows_the_widget():
+def test_a_learners_change_is_drawn_at_once_when_a_browser_shows_the_widget():
     import dlcore as dl
 
     app = dl.widgets.activation_explorer()
@@ -180,9 +180,12 @@ def test_a_full_redraw_is_drawn_at_once_when_a_browser_shows_the_widget():
     canvas.mpl_connect("draw_event", lambda event: drawn.append(1))
     canvas.send_event = lambda kind, **kw: sent.append(kind)
     # no browser yet: ipympl's way, the browser is asked to ask for a draw
-    canvas.draw_idle()
-    assert drawn == [] and sent == ["draw"]
-    # once the browser has shown the canvas (ipympl stops syncing its data url), no round trip
+    app.redraw(full=True)
+    assert drawn == [] and sent.count("draw") == 1
+    # once the browser has shown the canvas (ipympl stops syncing its data url), a change
+    # is drawn at once, with no round trip; other draws (layout, resizes) stay paced
     canvas.syncing_data_url = False
     app.redraw(full=True)
     assert drawn == [1] and sent.count("draw") == 1
+    canvas.draw_idle()
+    assert drawn == [1] and sent.count("draw") == 2

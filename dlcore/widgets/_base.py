@@ -37,7 +37,7 @@ from matplotlib.figure import Figure
 __all__ = ["App", "PALETTE", "CYCLE", "CMAP", "DIVERGING", "make_figure", "slider",
            "log_slider", "int_slider", "dropdown", "checkbox", "button", "readout",
            "play_controls", "style_axes", "WidthProbe", "DPI", "text_width", "human", "view",
-           "in_range"]
+           "in_range", "draw_at_once"]
 
 from ..viz.style import CMAP, CYCLE, DIVERGING, PALETTE  # noqa: F401  (re-exported)
 
@@ -82,11 +82,13 @@ def _ipympl():
 
 def _fast_png_canvas(Canvas):
     """ipympl's canvas with a faster PNG encoder (level 1: a few KB more, several ms less),
-    and a ``draw_idle`` that draws now once a browser shows the canvas.
+    whose ``draw_idle`` can draw at once (``draw_at_once``).
 
     ipympl's ``draw_idle`` asks the browser to ask for a draw: a round trip through the
-    notebook server before the kernel even starts drawing, on every full redraw.  Before a
-    browser has shown the canvas (headless, or not displayed yet) it keeps ipympl's way.
+    notebook server before the kernel even starts drawing.  That suits the draws nobody waits
+    for (a page of widgets being laid out, which the browser paces); a learner's change is
+    drawn at once instead.  Before a browser has shown the canvas (headless, or not displayed
+    yet) every draw goes ipympl's way.
     """
     global _FastCanvas
     if _FastCanvas is None:
@@ -95,8 +97,10 @@ def _fast_png_canvas(Canvas):
         from PIL import Image
 
         class FastCanvas(Canvas):
+            at_once = False  # set by draw_at_once for the draw it asks for
+
             def draw_idle(self, *args, **kwargs):
-                if self.syncing_data_url:
+                if not self.at_once or self.syncing_data_url:
                     return super().draw_idle(*args, **kwargs)
                 self.draw()
 
@@ -474,7 +478,7 @@ class App(W.VBox):
             return
         if (full or not self._dynamic or self._background is None
                 or self._axis_limits() != self._limits):
-            fig.canvas.draw_idle()
+            draw_at_once(fig)
             return
         canvas = fig.canvas
         canvas.restore_region(self._background)
@@ -515,3 +519,14 @@ def in_range(value, name: str, lo: int, hi: int) -> int:
         raise ValueError(f"{name} must be between {lo} and {hi} (the slider's range); got "
                          f"{value}")
     return value
+
+
+def draw_at_once(fig) -> None:
+    """Draw ``fig`` and send it to the browser now, not after a round trip (see
+    ``_fast_png_canvas``), through ``draw_idle`` so that whatever watches it still sees it."""
+    canvas = fig.canvas
+    canvas.at_once = True
+    try:
+        canvas.draw_idle()
+    finally:
+        canvas.at_once = False

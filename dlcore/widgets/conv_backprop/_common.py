@@ -19,7 +19,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.transforms import Bbox
 
 from ...viz.conv import colour_limits, outline_segments, text_colours
-from .._base import CMAP, DIVERGING, PALETTE, App, make_figure
+from .._base import CMAP, DIVERGING, PALETTE, App, draw_at_once, make_figure
 from .._text import Labels
 from ..conv._grid import fmt
 
@@ -333,7 +333,7 @@ class GridApp(App):
         full, self._stale = full or self._stale, False
         dirty, self._dirty = self._dirty, []
         if full or self._background is None or self._box_moved(dirty):
-            self.fig.canvas.draw_idle()
+            draw_at_once(self.fig)
             return
         if not dirty:
             return

@@ -15,6 +15,7 @@ from .._base import (
     App,
     button,
     checkbox,
+    draw_at_once,
     dropdown,
     human,
     make_figure,
@@ -218,7 +219,7 @@ class GradcheckPanel(App):
     def redraw(self, full: bool = False) -> None:
         full, self._stale = full or self._stale, False
         if full or self._background is None or self._axis_limits() != self._limits:
-            self.fig.canvas.draw_idle()
+            draw_at_once(self.fig)
         else:
             super().redraw()
 
