@@ -40,6 +40,8 @@ ALL_NOTEBOOKS = sorted(p for folder in ("notebooks", "solutions", "assignments")
                        if ".ipynb_checkpoints" not in p.parts)
 REPORT = ROOT / ".pytest_cache" / "notebook-report"
 MAX_CELLS = 60
+#: A "your turn" section (the learner writes functions) has its own budget of cells.
+MAX_YOUR_TURN_CELLS = 14
 MAX_SLIPS = 2
 DECK_AUTHORS = re.compile(r"Khapra|IFT6758|Arya|Dripta|Kiran")
 
@@ -99,7 +101,16 @@ def test_lecture_notebook_structure(path):
     assert DECK_AUTHORS.search(markdown), "the Sources section cites no deck by its author"
     assert re.search(r"^#+ .*exercises", markdown, re.I | re.M), "no exercises section"
     assert re.search(r"^#+ .*summary", markdown, re.I | re.M), "no summary section"
-    assert len(nb.cells) <= MAX_CELLS, f"{len(nb.cells)} cells: split or trim the lecture"
+    turn, section = [], False
+    for c in nb.cells:
+        heading = re.match(r"##\s", c.source) if c.cell_type == "markdown" else None
+        if heading:
+            section = bool(re.search(r"your turn", c.source.splitlines()[0], re.I))
+        turn.append(section)
+    n_turn = sum(turn)
+    assert len(nb.cells) - n_turn <= MAX_CELLS, \
+        f"{len(nb.cells) - n_turn} cells besides the hands-on section: split or trim the lecture"
+    assert n_turn <= MAX_YOUR_TURN_CELLS, f"{n_turn} cells in the hands-on section"
 
 
 @pytest.mark.parametrize("path", LECTURES, ids=_rel)

@@ -1,4 +1,5 @@
-"""Self-checks of lecture 10 (convolution and pooling): exercises 10.1-10.5.
+"""Self-checks of lecture 10 (convolution and pooling): exercises 10.1-10.5, and 10.6-10.7
+where the learner writes the 1-D and 2-D cross-correlation.
 
 Shape legend: signal (T,), taps (K,); image (H, W), kernel (KH, KW), output (H_out, W_out);
 shapes are answered as tuples of ints.  Expected values are computed here with ``dlcore.conv``
@@ -12,6 +13,7 @@ import numpy as np
 from .. import conv
 from ..data.slide_examples import SLIDE_EXAMPLES
 from ._answers import number as _number
+from ._functions import Case, implement
 from ._registry import exercise
 
 __all__: list[str] = []
@@ -188,3 +190,135 @@ def _check_pool(answer):
     if np.allclose(got, 2 * expected):
         return "divide each window's sum by k*k = 4 cells, not by k = 2"
     return "the mean of each non-overlapping 2x2 block"
+
+
+# "Your turn": the learner writes the two cross-correlations --------------------------------
+
+_SIGNAL = np.array([0.0, 1.0, 3.0, 2.0, -1.0, 4.0])
+_EDGE = np.array([[0.0, 0.0, 1.0, 1.0, 1.0]] * 5)
+
+
+def _flipped_1d(signal, kernel):
+    return conv.correlate1d(signal, np.asarray(kernel)[::-1])
+
+
+def _full_1d(signal, kernel):
+    return np.correlate(np.asarray(signal, float), np.asarray(kernel, float), mode="full")
+
+
+def _one_short_1d(signal, kernel):
+    return conv.correlate1d(signal, kernel)[:-1]
+
+
+implement(
+    "10.6", "Write the valid 1-D cross-correlation", reference=conv.correlate1d,
+    name="my_correlate1d",
+    cases=[
+        Case("3 samples, 2 taps", (np.array([1.0, 2.0, 3.0]), np.array([1.0, -1.0]))),
+        Case("an asymmetric kernel", (_SIGNAL, np.array([1.0, 0.0, 2.0]))),
+        Case("a kernel as long as the signal", (np.array([2.0, -1.0, 3.0]),
+                                               np.array([1.0, 1.0, 1.0]))),
+        Case("the slides' smoother", (SLIDE_EXAMPLES["smoother_signal"].value,
+                                      SLIDE_EXAMPLES["smoother_taps"].value)),
+    ],
+    mistakes=[
+        (_flipped_1d, "that is convolution: the kernel runs backwards. Cross-correlation "
+                      "multiplies signal[i + k] by kernel[k], the kernel as written"),
+        (_full_1d, "that is the 'full' correlation, with the kernel hanging over both ends; "
+                   "the valid one keeps only the T - K + 1 positions where it fits"),
+        (_one_short_1d, "one output is missing: the window starts at i = 0, 1, ..., T - K, "
+                        "which is T - K + 1 positions"),
+    ],
+    hints=(
+        "The output has one value per position where the whole kernel fits on the signal: "
+        "how many positions is that for T samples and K taps?",
+        "For each position i, take the slice `signal[i:i + K]` and multiply it elementwise by "
+        "`kernel`, then sum.",
+        "`np.array([signal[i:i + K] @ kernel for i in range(T - K + 1)])`, with "
+        "`T, K = len(signal), len(kernel)`.",
+    ),
+    solution=r"""
+Slide the kernel along the signal without flipping it and sum the products at each of the
+$T - K + 1$ positions where it fits:
+
+```python
+def my_correlate1d(signal, kernel):
+    signal, kernel = np.asarray(signal, float), np.asarray(kernel, float)
+    T, K = len(signal), len(kernel)
+    return np.array([signal[i:i + K] @ kernel for i in range(T - K + 1)])
+```
+
+Flipping the kernel first would give the convolution of signal processing; deep-learning
+"convolution" layers compute this cross-correlation.
+""")
+
+
+def _flipped_2d(image, kernel, stride=1, padding=0):
+    return conv.correlate2d(image, np.asarray(kernel)[::-1, ::-1], stride=stride,
+                            padding=padding)
+
+
+def _no_stride_2d(image, kernel, stride=1, padding=0):
+    return conv.correlate2d(image, kernel, stride=1, padding=padding)
+
+
+def _no_padding_2d(image, kernel, stride=1, padding=0):
+    return conv.correlate2d(image, kernel, stride=stride, padding=0)
+
+
+implement(
+    "10.7", "Write 2-D cross-correlation with stride and padding", reference=conv.correlate2d,
+    name="my_correlate2d",
+    cases=[
+        Case("a 2x2 kernel on a 3x3 image", (np.arange(9.0).reshape(3, 3),
+                                             np.array([[1.0, 2.0], [0.0, -1.0]]))),
+        Case("a vertical edge, padding 1", (_EDGE, np.array([[1.0, 0.0, -1.0]] * 3)),
+             {"padding": 1}),
+        Case("stride 2 on 5x5", (np.arange(25.0).reshape(5, 5),
+                                 np.array([[1.0, 0.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, 3.0]])),
+             {"stride": 2}),
+        Case("stride 2 that does not tile 6x6", (np.arange(36.0).reshape(6, 6) % 7,
+                                                 np.array([[1.0, -1.0, 2.0]] * 3)),
+             {"stride": 2}),
+        Case("a 2x3 kernel on 4x5, stride 1, padding 1", (np.arange(20.0).reshape(4, 5) % 3,
+                                                          np.array([[1.0, 0.0, 2.0],
+                                                                    [-1.0, 1.0, 0.0]])),
+             {"stride": 1, "padding": 1}),
+    ],
+    mistakes=[
+        (_flipped_2d, "that is convolution: the kernel is flipped in both directions. The "
+                      "layer cross-correlates: image[i*s + a, j*s + b] * kernel[a, b]"),
+        (_no_stride_2d, "the stride is not used: the window moves s pixels at a time, so "
+                        "H_out = floor((H + 2p - KH) / s) + 1"),
+        (_no_padding_2d, "the padding is missing: put p zeros on every side of the image "
+                         "first (np.pad), then slide the kernel"),
+    ],
+    hints=(
+        "Pad first (`np.pad(image, padding)` puts `padding` zeros on every side), then work "
+        "on the padded image only.",
+        "The output has H_out = (H + 2p - KH) // s + 1 rows and W_out columns likewise; "
+        "output (i, j) reads the window whose top left corner is at (i*s, j*s).",
+        "`out[i, j] = np.sum(padded[i*s:i*s + KH, j*s:j*s + KW] * kernel)` in two loops over "
+        "i and j.",
+    ),
+    solution=r"""
+Pad, then read one window per output cell, its top left corner $s$ cells further each step:
+
+```python
+def my_correlate2d(image, kernel, stride=1, padding=0):
+    padded = np.pad(np.asarray(image, float), padding)
+    kernel = np.asarray(kernel, float)
+    KH, KW = kernel.shape
+    H_out = (padded.shape[0] - KH) // stride + 1
+    W_out = (padded.shape[1] - KW) // stride + 1
+    out = np.zeros((H_out, W_out))
+    for i in range(H_out):
+        for j in range(W_out):
+            window = padded[i * stride:i * stride + KH, j * stride:j * stride + KW]
+            out[i, j] = np.sum(window * kernel)
+    return out
+```
+
+The floor division is the output-size formula $\lfloor (H + 2p - K)/s \rfloor + 1$: a stride
+that does not tile the input drops the last rows and columns.
+""")
