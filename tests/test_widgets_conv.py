@@ -525,3 +525,67 @@ def test_conv_widgets_take_torchs_keyword_names_and_the_short_ones():
         wc.pooling_explorer(size=3, stride=3).state()
     with pytest.raises(TypeError, match="both padding= and its alias pad="):
         wc.channel_volume(padding=1, pad=1)
+
+
+# conv_explorer(mine=...): the learner's cross-correlation beside dlcore's ------------------
+
+def _my_correlate2d(image, kernel, stride=1, padding=0):
+    padded = np.pad(np.asarray(image, float), padding)
+    kh, kw = np.shape(kernel)
+    ho, wo = (padded.shape[0] - kh) // stride + 1, (padded.shape[1] - kw) // stride + 1
+    return np.array([[np.sum(padded[i * stride:i * stride + kh, j * stride:j * stride + kw]
+                             * kernel) for j in range(wo)] for i in range(ho)])
+
+
+def test_conv_explorer_with_a_correct_function_matches_every_cell():
+    app = wc.conv_explorer(preset="photo patch", kernel_preset="sharpen", padding=1,
+                           stride=2, mine=_my_correlate2d)
+    assert app.mismatch is not None and not app.mismatch.any()
+    n = app.output.size
+    assert f"all {n} cells match dl.conv.correlate2d" in app.state()["mine"]
+    app.controls["step"].value = app.controls["step"].max
+    assert "≠" not in " ".join(app.g_out.labels())
+
+
+def test_conv_explorer_marks_the_cells_a_wrong_function_gets_wrong():
+    def flipped(image, kernel, stride=1, padding=0):  # convolution instead of correlation
+        return _my_correlate2d(image, np.asarray(kernel)[::-1, ::-1], stride, padding)
+
+    app = wc.conv_explorer(np.arange(16.0).reshape(4, 4) % 5, mine=flipped)
+    app.controls["kernel"].value = "1 2\n0 -1"
+    ref = dl.conv.correlate2d(app.image(), app.kernel())
+    expected_bad = ~np.isclose(flipped(app.image(), app.kernel()), ref)
+    assert expected_bad.any()
+    np.testing.assert_array_equal(app.mismatch, expected_bad)
+    state = app.state()["mine"]
+    assert f"{int(expected_bad.sum())} of {expected_bad.size} cells differ" in state
+    assert "largest error" in state
+    app.controls["step"].value = app.controls["step"].max
+    marked = [t for t in app.g_out.labels() if "≠" in t]
+    assert len(marked) == int(expected_bad.sum())
+    a, b = map(int, np.argwhere(expected_bad)[0])
+    want = f"{dl.widgets.conv._grid.fmt(flipped(app.image(), app.kernel())[a, b])}≠" \
+           f"{dl.widgets.conv._grid.fmt(ref[a, b])}"
+    assert want in app.g_out.labels()
+
+
+def test_conv_explorer_shows_the_learners_error_and_keeps_working():
+    def broken(image, kernel, stride=1, padding=0):
+        return image[100]
+
+    def blank(image, kernel, stride=1, padding=0):
+        raise NotImplementedError
+
+    app = wc.conv_explorer(preset="photo patch", mine=broken)
+    message = app.state()["mine"]
+    assert "raised IndexError" in message and "stride 1, padding 0" in message
+    np.testing.assert_allclose(app.output, dl.conv.correlate2d(app.image(), app.kernel()))
+    app.controls["stride"].value = 2  # still answers the controls
+    assert app.output.shape == dl.conv.correlate2d(app.image(), app.kernel(), stride=2).shape
+    assert "not written yet" in wc.conv_explorer(mine=blank).state()["mine"]
+    wrong_shape = wc.conv_explorer(mine=lambda image, kernel, stride=1, padding=0: np.zeros(3))
+    assert "returned shape (3,)" in wrong_shape.state()["mine"]
+    no_d = wc.conv_explorer(mine=_my_correlate2d, dilation=2)
+    assert "takes no dilation" in no_d.state()["mine"]
+    with pytest.raises(TypeError, match="mine must be your cross-correlation function"):
+        wc.conv_explorer(mine=_my_correlate2d(np.ones((3, 3)), np.ones((2, 2))))

@@ -43,7 +43,13 @@ class ConvExplorer(GridApp):
     """Input, elementwise products and output of one single-channel convolution."""
 
     def __init__(self, image=None, kernel=None, preset=None, kernel_preset=None, stride=1,
-                 pad=0, dilation=1, bias=0.0, flip=False):
+                 pad=0, dilation=1, bias=0.0, flip=False, mine=None):
+        if mine is not None and not callable(mine):
+            raise TypeError(f"mine must be your cross-correlation function, e.g. "
+                            f"mine=my_correlate2d (without parentheses); got "
+                            f"{type(mine).__name__}")
+        self.mine = mine
+        self.mismatch = None  # cells where your function differs from dlcore's (with mine=)
         stride, pad = in_range(stride, "stride", 1, 4), in_range(pad, "padding", 0, 3)
         dilation = in_range(dilation, "dilation", 1, 3)
         if not -10 <= float(bias) <= 10:
@@ -106,7 +112,7 @@ class ConvExplorer(GridApp):
             ax.set_ylabel(y)
         self.ax_in, self.ax_k, self.ax_out = ax_in, ax_k, ax_out
         readouts = {"mode": readout(), "size": readout(), "warning": readout(),
-                    "cell": readout()}
+                    "cell": readout(), **({"mine": readout()} if mine is not None else {})}
         super().__init__(controls, fig, readouts, title="Sliding a kernel over an image")
         two_columns(self, ["image", "kernel_preset", "kernel", "play", "step"],
                     ["stride", "pad", "dilation", "bias", "flip"])
@@ -139,6 +145,7 @@ class ConvExplorer(GridApp):
         return k
 
     def _fail(self, img, pad, message: str) -> None:
+        self.mismatch = None
         padded = np.pad(img, pad)
         self.g_in.show(padded)
         self.g_prod.show(np.full((1, 1), np.nan))
@@ -177,6 +184,9 @@ class ConvExplorer(GridApp):
             return
         op = conv.convolve2d if flip else conv.correlate2d
         out = op(img, k, stride=s, pad=p, dilation=d) + b
+        reference = out
+        if self.mine is not None:
+            out = self._compare_mine(img, conv.rot180(k) if flip else k, s, p, d, b, out)
         self.output = out
         n_cells = ho * wo
         step = c["step"]
@@ -202,8 +212,19 @@ class ConvExplorer(GridApp):
         shown.flat[:idx + 1] = out.flat[:idx + 1]
         cell = np.zeros(out.shape, dtype=bool)
         cell[i, j] = True
-        self.g_out.show(shown, mask=cell, vmin=float(out.min()), vmax=float(out.max()),
-                        diverging=bool(out.min() < 0 < out.max()))
+        labels = short = None
+        if self.mismatch is not None and self.mismatch.any():
+            # your function's value, and the correct one where they differ ("5≠1")
+            labels = [[("" if np.isnan(shown[a, bb]) else fmt(shown[a, bb])
+                        + (f"≠{fmt(reference[a, bb])}" if self.mismatch[a, bb] else ""))
+                       for bb in range(wo)] for a in range(ho)]
+            short = [[("" if np.isnan(shown[a, bb]) else fmt(shown[a, bb])
+                       + ("≠" if self.mismatch[a, bb] else ""))
+                      for bb in range(wo)] for a in range(ho)]
+        self.g_out.show(shown, mask=cell, vmin=float(np.nanmin(out)),
+                        vmax=float(np.nanmax(out)),
+                        diverging=bool(np.nanmin(out) < 0 < np.nanmax(out)),
+                        labels=labels, short_labels=short)
         self.ax_out.set_title(f"output {ho}×{wo} (cell {idx + 1} of {n_cells})")
         self.set_readout("mode", "true convolution: the kernel is rotated by 180° before "
                                  "sliding" if flip else
@@ -225,18 +246,77 @@ class ConvExplorer(GridApp):
         note = (f" (numbers hidden in the {' and '.join(hidden)} panel"
                 f"{'s' if len(hidden) > 1 else ''}: the cells are too small at this width; the "
                 f"colours show the values)") if hidden else ""
+        yours = (f"; your function gives {fmt(out[i, j])}" if self.mismatch is not None
+                 and self.mismatch[i, j] else "")
         self.set_readout("cell", f"out[{i}, {j}] = Σ window × kernel + b = {fmt(total)} + "
-                                 f"{fmt(b)} = {fmt(out[i, j])}{note}")
+                                 f"{fmt(b)} = {fmt(reference[i, j])}{yours}{note}")
         self.set_summary(f"A {kh}×{kw} kernel at stride {s}, padding {p}, dilation {d} "
                          f"over a {h}×{w} input gives a {ho}×{wo} output; the highlighted "
                          f"window (padded rows {rows[0]}–{rows[-1]}, columns "
-                         f"{cols[0]}–{cols[-1]}) writes out[{i}, {j}] = {fmt(out[i, j])}.")
+                         f"{cols[0]}–{cols[-1]}) writes out[{i}, {j}] = "
+                         f"{fmt(reference[i, j])}.")
         self._dynamic_artists()
+
+    def _compare_mine(self, img, k, s, p, d, b, reference):
+        """Your function's output (+ b), compared with dlcore's; dlcore's when it fails."""
+        import inspect
+
+        name = getattr(self.mine, "__name__", "your function")
+        self.mismatch = None
+        try:
+            takes_d = "dilation" in inspect.signature(self.mine).parameters
+        except (TypeError, ValueError):
+            takes_d = True
+        if d != 1 and not takes_d:
+            self.set_readout("mine", f"{name} takes no dilation: set d = 1 to compare it; the "
+                                     f"grids show dl.conv.correlate2d.")
+            return reference
+        extra = {"dilation": d} if takes_d and d != 1 else {}
+        where = (f"image {img.shape[0]}×{img.shape[1]}, kernel {k.shape[0]}×{k.shape[1]}, "
+                 f"stride {s}, padding {p}" + (f", dilation {d}" if extra else ""))
+        try:
+            got = self.mine(img.copy(), k.copy(), stride=s, padding=p, **extra)
+        except NotImplementedError:
+            self.set_readout("mine", f"{name} is not written yet (it raises "
+                                     f"NotImplementedError): the grids show "
+                                     f"dl.conv.correlate2d.")
+            return reference
+        except Exception as exc:  # the learner's code: shown in the widget, never raised
+            self.set_readout("mine", f"{name} raised {type(exc).__name__}: {exc} (on the "
+                                     f"{where}); the grids show dl.conv.correlate2d.")
+            return reference
+        try:
+            got = np.asarray(got, dtype=np.float64) + b
+        except (TypeError, ValueError):
+            self.set_readout("mine", f"{name} returned a {type(got).__name__}, not an array "
+                                     f"of numbers; the grids show dl.conv.correlate2d.")
+            return reference
+        if got.shape != reference.shape:
+            self.set_readout("mine", f"{name} returned shape {got.shape} on the {where}; the "
+                                     f"output is {reference.shape[0]}×{reference.shape[1]} "
+                                     f"(see the size formula); the grids show "
+                                     f"dl.conv.correlate2d.")
+            return reference
+        self.mismatch = ~np.isclose(got, reference, rtol=1e-6, atol=1e-9)
+        n_bad, n = int(self.mismatch.sum()), self.mismatch.size
+        if not n_bad:
+            self.set_readout("mine", f"The output is {name}'s: all {n} cells match "
+                                     f"dl.conv.correlate2d.")
+        else:
+            err = np.abs(got - reference)
+            a, bb = np.unravel_index(int(np.nanargmax(np.where(self.mismatch, err, -1))),
+                                     err.shape)
+            self.set_readout("mine", f"The output is {name}'s: {n_bad} of {n} cells differ "
+                                     f"from dl.conv.correlate2d (marked yours≠correct); the "
+                                     f"largest error is {fmt(err[a, bb])} at out[{a}, {bb}]: "
+                                     f"yours {fmt(got[a, bb])}, correct "
+                                     f"{fmt(reference[a, bb])}.")
+        return got
 
 
 @torch_keywords
 def conv_explorer(image=None, kernel=None, *, preset=None, kernel_preset=None, stride=1,
-                  padding=0, dilation=1, bias=0.0, flip=False) -> ConvExplorer:
+                  padding=0, dilation=1, bias=0.0, flip=False, mine=None) -> ConvExplorer:
     """Image and kernel presets, stride, padding, dilation, bias and a flip toggle -> the
     sliding window on the padded input, its elementwise products and the output being written.
 
@@ -245,6 +325,12 @@ def conv_explorer(image=None, kernel=None, *, preset=None, kernel_preset=None, s
     (the entries of the image and kernel dropdowns).  The step slider (or Play) walks through
     the output cells in row-major order; the readouts show the output-size formula and warn
     when the stride does not tile the input.
+
+    ``mine``: your own cross-correlation, called as ``mine(image, kernel, stride=, padding=)``
+    (and ``dilation=`` if it takes one), like ``dl.conv.correlate2d``.  The output grid then
+    shows your values, marks each cell that differs as ``yours≠correct``, and a readout
+    counts them; an error in your function is shown in the readout.
     """
     return ConvExplorer(image=image, kernel=kernel, preset=preset, kernel_preset=kernel_preset,
-                        stride=stride, pad=padding, dilation=dilation, bias=bias, flip=flip)
+                        stride=stride, pad=padding, dilation=dilation, bias=bias, flip=flip,
+                        mine=mine)
