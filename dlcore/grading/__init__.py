@@ -15,7 +15,7 @@ class (batch autograding, nbgrader's preprocessors) are the instructor's, in the
 repository's ``grader`` package, not part of ``dlcore``.
 """
 
-from ._core import Assignment, Exercise, GradingError
+from ._core import Assignment, Exercise, GradingError, matching_mistake
 from ._integrity import IntegrityError
 
-__all__ = ["Assignment", "Exercise", "GradingError", "IntegrityError"]
+__all__ = ["Assignment", "Exercise", "GradingError", "IntegrityError", "matching_mistake"]

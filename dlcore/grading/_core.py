@@ -32,7 +32,7 @@ from ._integrity import IntegrityError, calls_into, verify_environment
 
 __all__ = ["GradingError", "Exercise", "Assignment", "Context", "lookup", "call", "expect_shape",
            "expect_close", "expect_true", "expect_function", "variant_rng", "grading_student",
-           "close", "record_secret", "function_part"]
+           "close", "record_secret", "function_part", "matching_mistake"]
 
 
 class GradingError(AssertionError):
@@ -278,12 +278,9 @@ def expect_function(func, name: str, reference, cases, wrong=(), forbidden=(),
         if _same(got, want, rtol, atol):
             continue
         where = f" for {describe(args, kwargs)}" if describe else " on a hidden case"
-        # Prefer the mistake that explains every case; else one that explains this case.
-        matching = [(fn, hint) for fn, hint in wrong if _explains(fn, [((args, kwargs), got)],
-                                                               rtol, atol)]
-        overall = [(fn, hint) for fn, hint in matching
-                   if _explains(fn, list(zip(cases, outputs)), rtol, atol)]
-        for _, hint in overall or matching:
+        hint = matching_mistake(wrong, (args, kwargs), got, list(zip(cases, outputs)),
+                                rtol, atol)
+        if hint is not None:
             raise GradingError(f"{name}{where}: {hint}")
         if not isinstance(got, (tuple, list)) and np.shape(got) != np.shape(want):
             raise GradingError(f"{name}{where} returned shape {np.shape(got)}; expected shape "
@@ -299,6 +296,16 @@ def function_part(name: str, reference, cases, wrong=(), forbidden=(), describe=
         expect_function(lookup(ns, name), name, reference, cases(hidden), wrong,
                         forbidden=forbidden, describe=None if hidden else describe)
     return part
+
+
+def matching_mistake(wrong, case, got, pairs=(), rtol: float = 1e-6,
+                     atol: float = 1e-8) -> str | None:
+    """The hint of the catalogued mistake in ``wrong`` ((function, hint) pairs) that gives
+    ``got`` on ``case`` ((args, kwargs)), preferring one that also reproduces every
+    ((args, kwargs), output) pair in ``pairs``; None when no mistake explains it."""
+    matching = [(fn, hint) for fn, hint in wrong if _explains(fn, [(case, got)], rtol, atol)]
+    overall = [hint for fn, hint in matching if _explains(fn, pairs, rtol, atol)]
+    return (overall or [hint for _, hint in matching] or [None])[0]
 
 
 def _explains(wrong_fn, pairs, rtol, atol) -> bool:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..grading import matching_mistake
 from ._registry import exercise
 
 __all__ = ["Case", "implement", "NOT_WRITTEN"]
@@ -54,10 +55,6 @@ def _short(value) -> str:
         return "np.array(" + np.array2string(value, separator=", ", precision=4,
                                              suppress_small=True).replace("\n", "") + ")"
     return repr(value)
-
-
-def _same(got, want, rtol: float, atol: float) -> bool:
-    return np.shape(got) == np.shape(want) and np.allclose(got, want, rtol=rtol, atol=atol)
 
 
 def _run(fn, case: Case):
@@ -92,25 +89,22 @@ def function_checker(reference: Callable, cases: Sequence[Case],
             if error is not None:
                 return (f"your {name} raised {type(error).__name__}: {error}, on the case "
                         f"{case.describe()}")
-            want = case.call(reference)
-            got_arr = np.asarray(got, dtype=float) if _numeric(got) else got
             if not _numeric(got):
                 return (f"your {name} returned a {type(got).__name__} on the case "
                         f"{case.describe()}; it should return a NumPy array")
-            if _same(got_arr, want, rtol, atol):
+            got = np.asarray(got, dtype=float)
+            want = case.call(reference)
+            if np.shape(got) == np.shape(want) and np.allclose(got, want, rtol=rtol, atol=atol):
                 continue
-            for wrong, hint in mistakes:
-                try:
-                    slip = case.call(wrong)
-                except Exception:  # noqa: S112 - a catalogued mistake may not apply here
-                    continue
-                if _same(got_arr, slip, rtol, atol):
-                    return f"{hint} (seen on the case {case.describe()})"
-            if np.shape(got_arr) != np.shape(want):
+            hint = matching_mistake(mistakes, (case.args, case.kwargs), got, rtol=rtol,
+                                    atol=atol)
+            if hint is not None:
+                return f"{hint} (seen on the case {case.describe()})"
+            if np.shape(got) != np.shape(want):
                 return (f"on the case {case.describe()}, your {name} returned shape "
-                        f"{np.shape(got_arr)}; the result has shape {np.shape(want)}")
+                        f"{np.shape(got)}; the result has shape {np.shape(want)}")
             return (f"on the case {case.describe()}, your {name} returned "
-                    f"{_short(got_arr)}; the correct result is {_short(np.asarray(want))}")
+                    f"{_short(got)}; the correct result is {_short(np.asarray(want))}")
         return None
 
     return check
