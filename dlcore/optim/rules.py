@@ -26,15 +26,14 @@ __all__ = ["sgd_update", "adagrad_update", "rmsprop_update", "adam_update"]
 
 # -- hyperparameter checks: torch's ranges, plus finiteness (torch lets NaN through) ----------
 
-# A finite number >= 0 (lr, eps, weight decay...); any finite number (dampening).
+# A finite number >= 0 (lr, eps, weight decay...).
 _real = partial(check_positive, allow_zero=True)
-_finite = check_real
 
 
 def sgd_hyper(lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False) -> dict:
     """Validated SGD hyperparameters (torch.optim.SGD's names, defaults and ranges)."""
     hyper = {"lr": _real(lr, "lr"), "momentum": _real(momentum, "momentum"),
-             "dampening": _finite(dampening, "dampening"),
+             "dampening": check_real(dampening, "dampening"),
              "weight_decay": _real(weight_decay, "weight_decay"),
              "nesterov": check_flag(nesterov, "nesterov")}
     if hyper["nesterov"] and (hyper["momentum"] <= 0 or hyper["dampening"] != 0):

@@ -39,6 +39,17 @@ def size_formula(n: int, k: int, s: int, p: int, d: int) -> str:
             f"{span // s + 1}")
 
 
+def _takes(fn, parameter: str) -> bool:
+    """Whether ``fn`` accepts ``parameter`` (True when its signature cannot be read)."""
+    import inspect
+
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return True
+    return parameter in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+
+
 class ConvExplorer(GridApp):
     """Input, elementwise products and output of one single-channel convolution."""
 
@@ -49,6 +60,7 @@ class ConvExplorer(GridApp):
                             f"mine=my_correlate2d (without parentheses); got "
                             f"{type(mine).__name__}")
         self.mine = mine
+        self._mine_takes_dilation = mine is not None and _takes(mine, "dilation")
         self.mismatch = None  # cells where your function differs from dlcore's (with mine=)
         stride, pad = in_range(stride, "stride", 1, 4), in_range(pad, "padding", 0, 3)
         dilation = in_range(dilation, "dilation", 1, 3)
@@ -259,14 +271,9 @@ class ConvExplorer(GridApp):
 
     def _compare_mine(self, img, k, s, p, d, b, reference):
         """Your function's output (+ b), compared with dlcore's; dlcore's when it fails."""
-        import inspect
-
         name = getattr(self.mine, "__name__", "your function")
         self.mismatch = None
-        try:
-            takes_d = "dilation" in inspect.signature(self.mine).parameters
-        except (TypeError, ValueError):
-            takes_d = True
+        takes_d = self._mine_takes_dilation
         if d != 1 and not takes_d:
             self.set_readout("mine", f"{name} takes no dilation: set d = 1 to compare it; the "
                                      f"grids show dl.conv.correlate2d.")
