@@ -70,7 +70,8 @@ def test_one_widget_imports_only_its_own_modules():
     """)
     loaded = eval(out)
     assert "dlcore.widgets.conv.explorer" in loaded
-    own = ("dlcore.widgets._base", "dlcore.widgets._text", "dlcore.widgets.conv")
+    own = ("dlcore.widgets._base", "dlcore.widgets._text", "dlcore.widgets._mine",
+           "dlcore.widgets.conv")
     others = [m for m in loaded if not m.startswith(own)]
     assert others == [], others
     assert "dlcore.widgets.conv.pooling" not in loaded  # a sibling widget stays unimported

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import dlcore as dl
-from dlcore.selfcheck import Case, implement
+from dlcore.selfcheck import Case, Gradients, implement
 from dlcore.selfcheck import _registry as R
 
 IMPLEMENTED = sorted(i for i, ex in dl.selfcheck.exercises().items()
@@ -42,6 +42,22 @@ def test_each_catalogued_mistake_gets_its_own_hint(exercise_id):
         assert hint in result.message, (wrong.__name__, result.message)
 
 
+GRADIENT_EXERCISES = [i for i in IMPLEMENTED
+                      if dl.selfcheck.exercises()[i].checker.gradients is not None]
+
+
+@pytest.mark.parametrize("exercise_id", GRADIENT_EXERCISES)
+def test_central_differences_agree_with_the_reference_backward(exercise_id):
+    """The yardstick of a backward exercise is right: on every case, central differences of
+    the forward pass give the reference's gradients (float64, relative error below 1e-7)."""
+    checker = dl.selfcheck.exercises()[exercise_id].checker
+    for case in checker.cases:
+        want = case.call(checker.reference)
+        want = list(want) if len(checker.outputs) > 1 else [want]
+        for got, ref in zip(checker.gradients.numerical(case), want):
+            assert dl.gradcheck.rel_error(got, np.asarray(ref, float)) < 1e-7, case.label
+
+
 def _fake(monkeypatch):
     """Exercise 99.5: write ``double(x) = 2 x``; the slip ``x + 2``."""
     R._load()
@@ -58,10 +74,11 @@ def test_the_first_failing_case_is_shown_with_what_came_back(monkeypatch):
     assert "on the case a vector: (np.array([ 1. , -3. ,  0.5]))" in msg
     assert "returned np.array([ 2., -0.,  1.])" in msg
     assert "the correct result is np.array([ 2., -6.,  1.])" in msg
+    assert "the largest difference is at [1]: yours -0, correct -6" in msg
     assert "that adds 2 (seen on the case one number" in dl.check("99.5", lambda x: x + 2,
                                                                   quiet=True).message
     shape = dl.check("99.5", lambda x: np.zeros((2, 2)), quiet=True).message
-    assert "returned shape (2, 2); the result has shape (1,)" in shape
+    assert "has shape (2, 2); it should have shape (1,)" in shape
 
 
 def test_a_broken_function_is_reported_not_raised(monkeypatch):
@@ -92,3 +109,53 @@ def test_or_reference_gives_yours_when_it_passes_and_says_which(monkeypatch, cap
     assert "does not pass 99.5 yet" in capsys.readouterr().out
     with pytest.raises(TypeError, match="asks for a value"):
         dl.check("10.1", 3.0, quiet=True).or_reference()
+
+
+def _fake_backward(monkeypatch):
+    """Exercise 99.6: the backward of ``y = x * w`` (elementwise), returning (dx, dw)."""
+    R._load()
+
+    def forward(x, w):
+        return x * w
+
+    def backward(dout, x, w):
+        return dout * w, dout * x
+
+    implement("99.6", "product backward", reference=backward, name="my_backward",
+              outputs=("dx", "dw"), gradients=Gradients(forward, wrt=(1, 2)),
+              reference_name="the product's backward",
+              cases=[Case("two entries", (np.array([1.0, -2.0]), np.array([3.0, 0.5]),
+                                          np.array([2.0, 4.0])))],
+              mistakes=[(lambda dout, x, w: (w, x), "the upstream gradient is missing")],
+              solution="dout * w, dout * x")
+    monkeypatch.setitem(R._REGISTRY, "99.6", R._REGISTRY.pop("99.6"))
+    return backward
+
+
+def test_a_backward_pass_is_set_against_central_differences(monkeypatch):
+    backward = _fake_backward(monkeypatch)
+    assert dl.check("99.6", backward, quiet=True)
+    # the swapped gradients: dw is reported against the finite-difference estimate
+    msg = dl.check("99.6", lambda dout, x, w: (dout * w, dout * w), quiet=True).message
+    assert "the dw of your my_backward is not the gradient" in msg
+    assert "central differences of the forward pass give np.array([ 3., -1.])" in msg
+    assert "yours is np.array([ 2., -8.])" in msg and "at [1]: yours -8, differences -1" in msg
+    assert "the upstream gradient is missing" in dl.check(
+        "99.6", lambda dout, x, w: (w, x), quiet=True).message
+    one = dl.check("99.6", lambda dout, x, w: dout * w, quiet=True).message
+    assert "should return the 2 results (dx, dw), in that order" in one
+    assert "returns None" in dl.check("99.6", lambda dout, x, w: (dout * w, None),
+                                      quiet=True).message
+
+
+def test_or_reference_names_a_reference_by_its_given_name(monkeypatch, capsys):
+    _fake_backward(monkeypatch)
+    dl.check("99.6", lambda dout, x, w: (w, w), quiet=True).or_reference()
+    assert "Using the product's backward: your function does not pass 99.6 yet" in \
+        capsys.readouterr().out
+
+
+def test_gradients_must_name_one_input_per_result():
+    with pytest.raises(ValueError, match="gradients.wrt has 1 entries; the function returns 2"):
+        implement("99.7", "x", reference=lambda d, x: (d, x), outputs=("a", "b"), cases=[],
+                  gradients=Gradients(lambda x: x, wrt=(1,)), solution="")

@@ -11,7 +11,7 @@ worked solution for self-study (rendered Markdown in a notebook, plain text in a
 which exercises are solved, kept across kernel restarts in the learner's own data folder.
 """
 
-from ._functions import Case, implement
+from ._functions import Case, Gradients, implement
 from ._progress import progress, progress_path
 from ._registry import (
     CheckResult,
@@ -25,4 +25,4 @@ from ._registry import (
 )
 
 __all__ = ["CheckResult", "Exercise", "UnknownExerciseError", "check", "exercise", "exercises",
-           "solution", "hint", "progress", "progress_path", "Case", "implement"]
+           "solution", "hint", "progress", "progress_path", "Case", "Gradients", "implement"]

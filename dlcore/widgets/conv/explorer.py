@@ -14,6 +14,7 @@ from ... import conv
 from ..._checks import as_array
 from ...conv.sizes import torch_keywords
 from .._base import PALETTE, checkbox, dropdown, int_slider, play_controls, readout, slider
+from .._mine import mine_name, require_function, run_mine, takes
 from ._grid import (
     GridApp,
     NumberGrid,
@@ -39,28 +40,13 @@ def size_formula(n: int, k: int, s: int, p: int, d: int) -> str:
             f"{span // s + 1}")
 
 
-def _takes(fn, parameter: str) -> bool:
-    """Whether ``fn`` accepts ``parameter`` (True when its signature cannot be read)."""
-    import inspect
-
-    try:
-        params = inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        return True
-    return parameter in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
-
-
 class ConvExplorer(GridApp):
     """Input, elementwise products and output of one single-channel convolution."""
 
     def __init__(self, image=None, kernel=None, preset=None, kernel_preset=None, stride=1,
                  pad=0, dilation=1, bias=0.0, flip=False, mine=None):
-        if mine is not None and not callable(mine):
-            raise TypeError(f"mine must be your cross-correlation function, e.g. "
-                            f"mine=my_correlate2d (without parentheses); got "
-                            f"{type(mine).__name__}")
-        self.mine = mine
-        self._mine_takes_dilation = mine is not None and _takes(mine, "dilation")
+        self.mine = require_function(mine, "my_correlate2d", "your cross-correlation function")
+        self._mine_takes_dilation = mine is not None and takes(mine, "dilation")
         self.mismatch = None  # cells where your function differs from dlcore's (with mine=)
         stride, pad = in_range(stride, "stride", 1, 4), in_range(pad, "padding", 0, 3)
         dilation = in_range(dilation, "dilation", 1, 3)
@@ -271,54 +257,23 @@ class ConvExplorer(GridApp):
 
     def _compare_mine(self, img, k, s, p, d, b, reference):
         """Your function's output (+ b), compared with dlcore's; dlcore's when it fails."""
-        name = getattr(self.mine, "__name__", "your function")
         self.mismatch = None
-        takes_d = self._mine_takes_dilation
-        if d != 1 and not takes_d:
-            self.set_readout("mine", f"{name} takes no dilation: set d = 1 to compare it; the "
-                                     f"grids show dl.conv.correlate2d.")
+        fallback = "the grids show dl.conv.correlate2d"
+        if d != 1 and not self._mine_takes_dilation:
+            self.set_readout("mine", f"{mine_name(self.mine)} takes no dilation: set d = 1 to "
+                                     f"compare it; {fallback}.")
             return reference
-        extra = {"dilation": d} if takes_d and d != 1 else {}
+        extra = {"dilation": d} if d != 1 else {}
         where = (f"image {img.shape[0]}×{img.shape[1]}, kernel {k.shape[0]}×{k.shape[1]}, "
                  f"stride {s}, padding {p}" + (f", dilation {d}" if extra else ""))
-        try:
-            got = self.mine(img.copy(), k.copy(), stride=s, padding=p, **extra)
-        except NotImplementedError:
-            self.set_readout("mine", f"{name} is not written yet (it raises "
-                                     f"NotImplementedError): the grids show "
-                                     f"dl.conv.correlate2d.")
+        mine = run_mine(self.mine, (img, k), {"stride": s, "padding": p, **extra},
+                        reference=reference - b, reference_name="dl.conv.correlate2d",
+                        where=where, fallback=fallback, entries="cells")
+        self.set_readout("mine", mine.message)
+        if not mine.used:
             return reference
-        except Exception as exc:  # the learner's code: shown in the widget, never raised
-            self.set_readout("mine", f"{name} raised {type(exc).__name__}: {exc} (on the "
-                                     f"{where}); the grids show dl.conv.correlate2d.")
-            return reference
-        try:
-            got = np.asarray(got, dtype=np.float64) + b
-        except (TypeError, ValueError):
-            self.set_readout("mine", f"{name} returned a {type(got).__name__}, not an array "
-                                     f"of numbers; the grids show dl.conv.correlate2d.")
-            return reference
-        if got.shape != reference.shape:
-            self.set_readout("mine", f"{name} returned shape {got.shape} on the {where}; the "
-                                     f"output is {reference.shape[0]}×{reference.shape[1]} "
-                                     f"(see the size formula); the grids show "
-                                     f"dl.conv.correlate2d.")
-            return reference
-        self.mismatch = ~np.isclose(got, reference, rtol=1e-6, atol=1e-9)
-        n_bad, n = int(self.mismatch.sum()), self.mismatch.size
-        if not n_bad:
-            self.set_readout("mine", f"The output is {name}'s: all {n} cells match "
-                                     f"dl.conv.correlate2d.")
-        else:
-            err = np.abs(got - reference)
-            a, bb = np.unravel_index(int(np.nanargmax(np.where(self.mismatch, err, -1))),
-                                     err.shape)
-            self.set_readout("mine", f"The output is {name}'s: {n_bad} of {n} cells differ "
-                                     f"from dl.conv.correlate2d (marked yours≠correct); the "
-                                     f"largest error is {fmt(err[a, bb])} at out[{a}, {bb}]: "
-                                     f"yours {fmt(got[a, bb])}, correct "
-                                     f"{fmt(reference[a, bb])}.")
-        return got
+        self.mismatch = mine.differ
+        return mine.value + b
 
 
 @torch_keywords
