@@ -51,7 +51,14 @@ def _conv_grads(x, w, g, stride):
     return dx[0, 0], dw[0, 0]
 
 
-@exercise("12.1", "Correcting a classmate's dL/dw9", solution=r"""
+@exercise("12.1", "Correcting a classmate's dL/dw9", hints=(
+    'At stride 2, where do the four 3x3 windows of the 5x5 input start? Number the cells a1 to '
+    'a25 row by row.',
+    'w9 is the bottom-right weight of the kernel: in each window it sits two rows down and two '
+    "columns right of the window's first cell.",
+    "Add 12 to the first cell's number (two rows of 5, plus 2 columns) for each of the four "
+    'windows, in the order g1, g2, g3, g4.',
+), solution=r"""
 At stride 2 the four windows of the 5x5 input start at $a_1$, $a_3$, $a_{11}$ and $a_{13}$,
 and $w_9$ is the bottom-right weight of each, two rows and two columns further on:
 $a_{13}$, $a_{15}$, $a_{23}$, $a_{25}$.  So
@@ -87,7 +94,13 @@ def _check_dw9(answer):
             "a1, a3, a11, a13)")
 
 
-@exercise("12.2", "dL/dW of a stride-2 convolution", solution=r"""
+@exercise("12.2", "dL/dW of a stride-2 convolution", hints=(
+    'Each weight W[u, v] meets one input cell in every window; dL/dW[u, v] adds input times '
+    'upstream gradient over the four windows.',
+    'Window (i, j) starts at row 2i, column 2j, so W[u, v] meets X[2i + u, 2j + v] there.',
+    'Either loop: dW[u, v] = sum over i, j of X2[2i + u, 2j + v] * G2[i, j]; or cross-correlate '
+    'X2 with G2 after putting a zero between its entries (dl.conv.dilate).',
+), solution=r"""
 Each weight collects input times upstream gradient over the four windows:
 $\partial L/\partial W_{uv} = \sum_{ij} X_{2i+u,\,2j+v}\,G_{ij}$, i.e. the input
 cross-correlated with G dilated by the stride.  For example
@@ -117,7 +130,13 @@ def _check_dw(answer):
     return "dL/dW[u, v] = sum over the windows (i, j) of X[2i + u, 2j + v] G[i, j]"
 
 
-@exercise("12.3", "dL/dX of a stride-2 convolution on a 6x6 input", solution=r"""
+@exercise("12.3", "dL/dX of a stride-2 convolution on a 6x6 input", hints=(
+    "dL/dX has the input's shape, 6x6. Which input cells does no stride-2 window reach?",
+    'Each output (i, j) stamps G3[i, j] * W3 onto its window (rows 2i to 2i + 2, columns 2j to '
+    '2j + 2); overlapping stamps add up.',
+    'The same with whole arrays: dilate G3 by 2, pad it by 2, cross-correlate with rot180(W3), '
+    'and add a zero last row and column.',
+), solution=r"""
 Dilate G by the stride (a zero between its entries, 3x3), pad it by $k-1 = 2$ on every side
 (7x7), and cross-correlate with the kernel rotated by 180 degrees: that fills rows and columns
 0-4.  Row 5 and column 5 of the 6x6 input lie in no window (the windows start at 0 and 2 and
@@ -154,7 +173,13 @@ def _check_dx(answer):
             "uncovered last row and column 0")
 
 
-@exercise("12.4", "Max-pooling backward with ties", solution=r"""
+@exercise("12.4", "Max-pooling backward with ties", hints=(
+    'In the forward pass only one cell of each 2x2 window became the output: which one?',
+    "The upstream value of a window goes to that window's maximum and every other cell gets 0. "
+    'With a tie, the first maximum in row-major order (left to right, then down) wins.',
+    'Start from a 4x4 array of zeros and, for each of the four windows, add U4[i, j] at the '
+    'position of its first maximum.',
+), solution=r"""
 Each upstream gradient goes to the cell that won its 2x2 window in the forward pass, and
 every other cell gets 0.  Windows (0, 0) and (1, 1) hold a tie (two 0.7s, two 0.9s) and
 window (0, 1) two 0.5s: the winner is the first maximum in row-major order, as in PyTorch.
@@ -185,7 +210,13 @@ def _check_pool(answer):
     return "route each upstream value to the argmax of its window, 0 elsewhere"
 
 
-@exercise("12.5", "dL/dW of a conv layer under the loss ½Σ(O - T)²", solution=r"""
+@exercise("12.5", "dL/dW of a conv layer under the loss ½Σ(O - T)²", hints=(
+    'First the forward pass: O = correlate2d(X5, W5), a 2x2 output.',
+    'With L = (1/2) sum (O - T)^2, the upstream gradient is dL/dO = O - T (the 1/2 cancels the 2 '
+    'of the square).',
+    'dL/dW[u, v] = sum over i, j of X5[i + u, j + v] * (O - T)[i, j]: cross-correlate X5 with O '
+    '- T5.',
+), solution=r"""
 With $L = \frac12\sum_{ij}(O_{ij}-T_{ij})^2$ (the loss of section 4, with $\hat y = O$),
 $\partial L/\partial O = O - T$; here $O = [[7, 9], [13, 15]]$, so
 $\partial L/\partial O = [[2, -1], [-2, -5]]$, and
@@ -215,7 +246,14 @@ def _check_loss(answer):
     return "dL/dO = O - T, then cross-correlate X with it"
 
 
-@exercise("12.6", "Parameters of the digits CNN", solution=r"""
+@exercise("12.6", "Parameters of the digits CNN", hints=(
+    'Count layer by layer: only the conv and linear layers have parameters; pooling, ReLU and '
+    'Flatten have none.',
+    'A conv layer has C_out filters of C_in x k x k weights each, plus one bias per filter; a '
+    'linear layer has n_out x n_in weights plus n_out biases.',
+    '(1*3*3 + 1)*32 for the first conv, (32*3*3 + 1)*64 for the second, (256 + 1)*10 for the '
+    'linear layer: add them up.',
+), solution=r"""
 Conv2d(1, 32, 3): $32\cdot(1\cdot3\cdot3) + 32 = 320$; Conv2d(32, 64, 3):
 $64\cdot(32\cdot3\cdot3) + 64 = 18{,}496$; the pooling layers, ReLU and Flatten have none;
 Linear(256, 10): $10\cdot256 + 10 = 2{,}570$.  Total 21,386.
@@ -240,7 +278,14 @@ def _check_params(answer):
     return "add (C_in*k*k + 1)*C_out for each conv and (n_in + 1)*n_out for the linear layer"
 
 
-@exercise("12.7", "Features entering the classifier", solution=r"""
+@exercise("12.7", "Features entering the classifier", hints=(
+    'Follow the height and width of an 8x8 image through each layer: padding=1 with a 3x3 kernel '
+    'keeps the size.',
+    'Each 2x2 max pool halves the height and the width; Flatten then multiplies channels, height '
+    'and width.',
+    '8x8 becomes 4x4 after the first pool and 2x2 after the second; the second conv has 64 '
+    'channels.',
+), solution=r"""
 padding=1 keeps each 3x3 conv at the input size; each 2x2 max pool halves it:
 8x8 -> 8x8 (conv1) -> 4x4 (pool) -> 4x4 (conv2) -> 2x2 (pool).  With 64 channels,
 Flatten gives $64\cdot2\cdot2 = 256$ features per image.
@@ -260,7 +305,12 @@ def _check_flatten(answer):
     return "follow the height and width through conv, pool, conv, pool"
 
 
-@exercise("12.8", "Reading a confusion matrix: the recall of 8", solution=r"""
+@exercise("12.8", "Reading a confusion matrix: the recall of 8", hints=(
+    'The rows of a confusion matrix are the true classes, the columns the predicted ones.',
+    'Recall asks: of the images that really are 8s, what fraction was predicted 8? That is one '
+    'row of the matrix.',
+    'Divide the diagonal entry of the 8 row by the sum of that row.',
+), solution=r"""
 Rows are the true classes, so the true 8s are the last row, 3 + 2 + 38 = 43 images, of which
 38 were predicted 8: recall $= 38/43 \approx 0.884$.  (The last *column* gives the precision,
 38/41: of the images predicted 8, how many were 8s.)

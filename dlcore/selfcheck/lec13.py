@@ -21,7 +21,12 @@ __all__: list[str] = []
 _close = partial(close, rtol=1e-6, atol=1e-9)
 
 
-@exercise("13.1", "Weights of an RNN over 20 steps", solution=r"""
+@exercise("13.1", "Weights of an RNN over 20 steps", hints=(
+    'The 20 time steps all use the same matrices: does T change the count?',
+    'List the three weight matrices with their shapes: W_ih maps n inputs to d hidden units, '
+    'W_hh maps the state to itself, W_hy maps the state to k outputs.',
+    'Add d x n, d x d and k x d with n = 100, d = 50, k = 10 (weights only, no biases).',
+), solution=r"""
 $W_{ih}$ is $d \times n = 50 \times 100 = 5{,}000$ weights, $W_{hh}$ is
 $d \times d = 50 \times 50 = 2{,}500$ and the output layer $W_{hy}$ is
 $k \times d = 10 \times 50 = 500$: in total **8,000** weights.
@@ -49,7 +54,12 @@ def _check_13_1(answer):
         "add the sizes of W_ih (d x n), W_hh (d x d) and W_hy (k x d)"
 
 
-@exercise("13.2", "The vanishing bound for a logistic RNN", solution=r"""
+@exercise("13.2", "The vanishing bound for a logistic RNN", hints=(
+    'Each backward step multiplies the gradient by at most gamma times lambda, gamma being the '
+    'largest slope of the activation.',
+    "The logistic sigmoid's slope sigma(a)(1 - sigma(a)) is largest at a = 0: what is it there?",
+    'Raise gamma * lambda = (1/4) * 2 to the number of steps, 10.',
+), solution=r"""
 For the logistic sigmoid $\gamma = \max \sigma' = 1/4$, so each backward step is bounded by
 $\gamma\lambda = \frac14 \cdot 2 = 0.5$ and ten steps by $0.5^{10} =$ **0.0009765625**
 (about $10^{-3}$).
@@ -73,7 +83,12 @@ def _check_13_2(answer):
         "to the number of steps"
 
 
-@exercise("13.3", "Clip a gradient by its norm", solution=r"""
+@exercise("13.3", "Clip a gradient by its norm", hints=(
+    'Clipping by norm keeps the direction of g and only changes its length, when that length is '
+    'above tau.',
+    'Compute ||g||_2 = sqrt(0.9^2 + 1.2^2 + 0.8^2) and compare it with tau = 0.85.',
+    'It is larger, so multiply every entry by tau / ||g||_2.',
+), solution=r"""
 $\lVert g \rVert_2 = \sqrt{0.81 + 1.44 + 0.64} = \sqrt{2.89} = 1.7 > \tau = 0.85$, so
 $g \leftarrow g \cdot \tau / \lVert g \rVert_2 = 0.5\,g =$ **[0.45, -0.6, 0.4]**: the direction
 is kept and the length becomes 0.85.
@@ -104,7 +119,11 @@ def _check_13_3(answer):
         "compute ||g||_2, then multiply g by tau / ||g||_2"
 
 
-@exercise("13.4", "The summed per-step loss", solution=r"""
+@exercise("13.4", "The summed per-step loss", hints=(
+    'The sequence loss is the sum of the four step losses.',
+    "Each step's loss is -ln of the probability the model gave to the true next character.",
+    'Add -ln 0.5, -ln 0.25, -ln 0.8 and -ln 0.1 (natural logarithms).',
+), solution=r"""
 $\mathcal L = \sum_t -\log \hat y_{t,c_t} = -(\ln 0.5 + \ln 0.25 + \ln 0.8 + \ln 0.1)
 = 0.6931 + 1.3863 + 0.2231 + 2.3026 =$ **4.6052**.
 
@@ -125,7 +144,12 @@ def _check_13_4(answer):
         "add -ln(probability of the true character) over the four steps"
 
 
-@exercise("13.5", "One step of BPTT", solution=r"""
+@exercise("13.5", "One step of BPTT", hints=(
+    'Two things stand between h_t and h_(t-1): the tanh and the matrix product with W_hh.',
+    "Through the tanh: da = dh * tanh'(a), and tanh'(a) can be written with the output as 1 - "
+    'h^2.',
+    'Through the product: the forward pass used h_(t-1) @ w_hh.T, so the gradient is da @ w_hh.',
+), solution=r"""
 With $h_t = \tanh(a_t)$ and $a_t = x_t W_{ih}^\top + h_{t-1} W_{hh}^\top + b$, the chain rule
 gives $\delta a_t = \delta h_t \odot (1 - h_t^2)$ ($\tanh'$ written with the output $h_t$) and
 $\delta h_{t-1} = \delta a_t\, W_{hh}$:
@@ -172,7 +196,13 @@ def _check_13_5(answer):
 _T6, _STEP6, _K6 = 12, 7, 4
 
 
-@exercise("13.6", "Chunks or a window per loss?", solution=r"""
+@exercise("13.6", "Chunks or a window per loss?", hints=(
+    'Number the steps 1 to 12 and write down the chunks of 4: which chunk holds step 7?',
+    'With chunks, the gradient stops at the first step of the chunk (the state entering it is '
+    'detached); with a window per loss, it goes back 4 steps from step 7, whatever the chunks.',
+    "Count the steps from the start of step 7's chunk to step 7 (both included), then the steps "
+    'of a 4-step window ending at step 7.',
+), solution=r"""
 Counting the step itself, **[3, 4]**.
 
 - **Truncated BPTT over chunks with a detached state**, chunks of 4: the chunks are steps
