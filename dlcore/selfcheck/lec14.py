@@ -1,8 +1,10 @@
-"""Self-checks of lecture 14 (LSTM and GRU), exercises 14.1-14.5.
+"""Self-checks of lecture 14 (LSTM and GRU), exercises 14.1-14.5, and 14.6-14.7 where the
+learner writes one step of a one-unit LSTM and of a one-unit GRU.
 
 Shape legend: one-unit cells in the hand calculations (D = H = 1); weights in PyTorch's gate
-order, LSTM (i, f, g, o) and GRU (r, z, n).  Expected values are computed here and never
-printed; a hint names the likely mistake.
+order, LSTM (i, f, g, o) and GRU (r, z, n).  In 14.6-14.7, x, h and c are (N,): N one-unit
+cells side by side, each with the same gate weights w_x, w_h, b (4,) or (3,).  Expected values
+are computed here and never printed; a hint names the likely mistake.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._answers import number as _number
+from ._functions import Case, implement
 from ._registry import exercise
 
 __all__: list[str] = []
@@ -23,7 +26,13 @@ def _sigma(a: float) -> float:
     return float(1.0 / (1.0 + np.exp(-a)))
 
 
-@exercise("14.1", "Parameters of an LSTM layer", solution=r"""
+@exercise("14.1", "Parameters of an LSTM layer", hints=(
+    "An LSTM layer is four copies of one block, one per gate (i, f, g, o). Count one block "
+    "first.",
+    "One block: d x n input weights, d x d recurrent weights and d biases, with n = 300 inputs "
+    "and d = 128 units.",
+    "4 * (d * n + d * d + d): the course counts one bias per gate unit.",
+), solution=r"""
 Each of the four gate blocks $(i, f, g, o)$ has $d \times n$ input weights, $d \times d$
 recurrent weights and $d$ biases:
 $4\,(d(n + d) + d) = 4\,(128 \cdot 428 + 128) =$ **219,648**.
@@ -49,7 +58,13 @@ def _check_14_1(answer):
         "count one block (d x n + d x d + d) and multiply by the number of gates"
 
 
-@exercise("14.2", "One LSTM step by hand", solution=r"""
+@exercise("14.2", "One LSTM step by hand", hints=(
+    "With every weight 0.3, no bias, x_1 = 2 and h_0 = 1, all four gates see the same "
+    "pre-activation: compute it first.",
+    "Three gates use the sigmoid (i, f, o) and the candidate g uses tanh. Then update the cell "
+    "first: c_1 = f c_0 + i g.",
+    "h_1 = o tanh(c_1), with the new cell c_1 (c_0 = 1).",
+), solution=r"""
 All four pre-activations are $0.3 \cdot 2 + 0.3 \cdot 1 = 0.9$, so
 $i = f = o = \sigma(0.9) = 0.710950$ and $g = \tanh(0.9) = 0.716298$. Then
 $c_1 = f c_0 + i g = 0.710950 + 0.509252 = 1.220201$ and
@@ -80,7 +95,13 @@ def _check_14_2(answer):
         "compute the gates (three sigmoids and a tanh of 0.9), then c_1, then h_1"
 
 
-@exercise("14.3", "One GRU step: which form?", solution=r"""
+@exercise("14.3", "One GRU step: which form?", hints=(
+    "Compute the two gates r and z first: both see 0.3 * 2 + 0.3 * 1.",
+    "The candidate is n = tanh(0.3 * x_1 + r * (0.3 * h_0)): the reset gate scales only the "
+    "recurrent term.",
+    "The course (and PyTorch) mix as h_1 = (1 - z) n + z h_0: z is the share of the old state "
+    "that is kept.",
+), solution=r"""
 $r = z = \sigma(0.3 \cdot 2 + 0.3 \cdot 1) = 0.710950$; the candidate is
 $n = \tanh(0.3 \cdot 2 + r\,(0.3 \cdot 1)) = \tanh(0.813285) = 0.671398$, and in the
 course's (PyTorch's) form
@@ -111,7 +132,11 @@ def _check_14_3(answer):
         "compute r and z, then n = tanh(x w + r (h_0 w)), then mix n and h_0 with z"
 
 
-@exercise("14.4", "How long does a forget gate of 0.9 remember?", solution=r"""
+@exercise("14.4", "How long does a forget gate of 0.9 remember?", hints=(
+    "Along the cell path with no input written, each step multiplies what is stored by f = 0.9.",
+    "After k steps the fraction left is 0.9^k: find the first k where it drops below 0.01.",
+    "Solve 0.9^k < 0.01 with logarithms, k > ln 0.01 / ln 0.9, and round up to a whole step.",
+), solution=r"""
 Along the cell path the gradient (and the stored value) is multiplied by $f$ at every step, so
 after $k$ steps by $0.9^k$. $0.9^{43} = 0.0108$ is still above 0.01 and $0.9^{44} = 0.0097$ is
 below: the answer is **44** steps, $k = \lceil \ln 0.01 / \ln 0.9 \rceil$.
@@ -139,7 +164,11 @@ _NAN_CHOICES = {
 }
 
 
-@exercise("14.5", "Weights turned into NaN", solution=r"""
+@exercise("14.5", "Weights turned into NaN", hints=(
+    "NaN does not come from a value that is merely small or merely large: it needs an infinity "
+    "first (inf - inf, 0 * inf).",
+    "Which of the four makes the updates, and so the weights, grow without bound?",
+), solution=r"""
 **B, exploding gradients.** Huge gradients make huge updates; the weights overflow to
 $\infty$, and $\infty - \infty$ or $0 \cdot \infty$ gives NaN. Vanishing gradients only stall
 learning, ReLU of a large $z$ is large but finite, and the sigmoid saturates at 1.
@@ -157,3 +186,209 @@ def _check_14_5(answer):
         "D": "the sigmoid saturates at 1, a finite value",
     }
     return hints.get(letter)
+
+
+# 14.6-14.7 -- your turn: one step of a one-unit LSTM and GRU --------------------------------
+
+def _column(v):
+    return np.asarray(v, dtype=np.float64).reshape(-1, 1)
+
+
+def _lstm_step(x, h, c, w_x, w_h, b):
+    from .. import recurrent
+
+    shape = np.shape(x)
+    h1, c1, _ = recurrent.lstm_step_forward(_column(x), _column(h), _column(c), _column(w_x),
+                                            _column(w_h), np.asarray(b, dtype=np.float64))
+    return h1.reshape(shape), c1.reshape(shape)
+
+
+def _sig(a):
+    return 1.0 / (1.0 + np.exp(-a))
+
+
+def _lstm_pre(x, h, w_x, w_h, b):
+    x, h = np.asarray(x, float), np.asarray(h, float)
+    return [w_x[k] * x + w_h[k] * h + b[k] for k in range(4)]
+
+
+def _lstm_slides_order(x, h, c, w_x, w_h, b):
+    a = _lstm_pre(x, h, w_x, w_h, b)
+    i, f, o, g = _sig(a[0]), _sig(a[1]), _sig(a[2]), np.tanh(a[3])
+    c1 = f * c + i * g
+    return o * np.tanh(c1), c1
+
+
+def _lstm_no_forget(x, h, c, w_x, w_h, b):
+    a = _lstm_pre(x, h, w_x, w_h, b)
+    c1 = c + _sig(a[0]) * np.tanh(a[2])
+    return _sig(a[3]) * np.tanh(c1), c1
+
+
+def _lstm_no_tanh_out(x, h, c, w_x, w_h, b):
+    a = _lstm_pre(x, h, w_x, w_h, b)
+    c1 = _sig(a[1]) * c + _sig(a[0]) * np.tanh(a[2])
+    return _sig(a[3]) * c1, c1
+
+
+def _lstm_sigmoid_candidate(x, h, c, w_x, w_h, b):
+    a = _lstm_pre(x, h, w_x, w_h, b)
+    c1 = _sig(a[1]) * c + _sig(a[0]) * _sig(a[2])
+    return _sig(a[3]) * np.tanh(c1), c1
+
+
+def _lstm_reads_old_cell(x, h, c, w_x, w_h, b):
+    a = _lstm_pre(x, h, w_x, w_h, b)
+    c1 = _sig(a[1]) * c + _sig(a[0]) * np.tanh(a[2])
+    return _sig(a[3]) * np.tanh(c), c1
+
+
+_V = np.array
+_WX4, _WH4, _B4 = _V([0.5, -0.3, 0.8, 0.1]), _V([0.2, 0.4, -0.6, 0.3]), _V([0.1, 1.0, 0.0, -0.2])
+
+implement(
+    "14.6", "Write one step of a one-unit LSTM", reference=_lstm_step, name="my_lstm_step",
+    outputs=("h", "c"),
+    reference_name="dlcore's one-unit LSTM step (dl.recurrent.lstm_step_forward with D = H = 1)",
+    cases=[
+        Case("the worked example: every weight 0.5", (_V([1.0]), _V([0.5]), _V([0.5]),
+                                                      _V([0.5] * 4), _V([0.5] * 4),
+                                                      _V([0.0] * 4))),
+        Case("two cells, different gate weights", (_V([1.0, -0.5]), _V([0.2, -0.1]),
+                                                   _V([0.5, -1.0]), _WX4, _WH4, _B4)),
+        Case("zero states", (_V([-1.0, 0.0, 2.0]), _V([0.0, 0.0, 0.0]), _V([0.0, 0.0, 0.0]),
+                             _WX4, _WH4, _B4)),
+        Case("forget bias +4, a large cell", (_V([0.3, -2.0]), _V([0.6, -0.4]), _V([3.0, -2.5]),
+                                              _V([1.5, 0.2, -1.0, 0.7]), _V([-0.5, 0.1, 0.9, 0.4]),
+                                              _V([-1.0, 4.0, 0.5, 0.0]))),
+    ],
+    mistakes=[
+        (_lstm_slides_order, "the gate blocks are read in the wrong order: in dlcore (and "
+                             "PyTorch) they come as (i, f, g, o), so index 2 is the candidate g "
+                             "and index 3 the output gate o"),
+        (_lstm_no_forget, "the old cell passes unchanged: the forget gate must scale it, "
+                          "c_t = f * c_(t-1) + i * g"),
+        (_lstm_no_tanh_out, "h reads the cell through a squashing function: h_t = o * tanh(c_t), "
+                            "not o * c_t"),
+        (_lstm_sigmoid_candidate, "the candidate g uses tanh, so that it can write negative "
+                                  "values; only the three gates i, f, o use the sigmoid"),
+        (_lstm_reads_old_cell, "h reads the new cell: update c first, then h_t = o * tanh(c_t)"),
+    ],
+    hints=(
+        "Compute the four pre-activations first, one per gate in the order (i, f, g, o): "
+        "a_k = w_x[k] * x + w_h[k] * h + b[k] (arrays of shape (N,)).",
+        "Squash them: i, f, o with the sigmoid, the candidate g with tanh. Then write and keep: "
+        "the new cell mixes the old one and the candidate through f and i.",
+        "`c_new = f * c + i * g` and `h_new = o * np.tanh(c_new)`; return `(h_new, c_new)`.",
+    ),
+    solution=r"""
+Four pre-activations in the order $(i, f, g, o)$, three sigmoid gates and a tanh candidate,
+then the cell update and the read:
+
+```python
+def my_lstm_step(x, h, c, w_x, w_h, b):
+    def sigmoid(a):
+        return 1 / (1 + np.exp(-a))
+
+    a = [w_x[k] * x + w_h[k] * h + b[k] for k in range(4)]
+    i, f, g, o = sigmoid(a[0]), sigmoid(a[1]), np.tanh(a[2]), sigmoid(a[3])
+    c_new = f * c + i * g
+    h_new = o * np.tanh(c_new)
+    return h_new, c_new
+```
+
+The cell is updated by an elementwise product with $f$ plus what $i$ lets in, which is why
+the cell path keeps gradients alive (section 3).
+""")
+
+
+def _gru_step(x, h, w_x, w_h, b):
+    from .. import recurrent
+
+    shape = np.shape(x)
+    h1, _ = recurrent.gru_step_forward(_column(x), _column(h), _column(w_x), _column(w_h),
+                                       np.asarray(b, dtype=np.float64))
+    return h1.reshape(shape)
+
+
+def _gru_parts(x, h, w_x, w_h, b):
+    x, h = np.asarray(x, float), np.asarray(h, float)
+    r = _sig(w_x[0] * x + b[0] + w_h[0] * h)
+    z = _sig(w_x[1] * x + b[1] + w_h[1] * h)
+    return x, h, r, z
+
+
+def _gru_cho(x, h, w_x, w_h, b):
+    x, h, r, z = _gru_parts(x, h, w_x, w_h, b)
+    n = np.tanh(w_x[2] * x + b[2] + r * (w_h[2] * h))
+    return (1 - z) * h + z * n
+
+
+def _gru_no_reset(x, h, w_x, w_h, b):
+    x, h, r, z = _gru_parts(x, h, w_x, w_h, b)
+    n = np.tanh(w_x[2] * x + b[2] + w_h[2] * h)
+    return (1 - z) * n + z * h
+
+
+def _gru_reset_everything(x, h, w_x, w_h, b):
+    x, h, r, z = _gru_parts(x, h, w_x, w_h, b)
+    n = np.tanh(r * (w_x[2] * x + b[2] + w_h[2] * h))
+    return (1 - z) * n + z * h
+
+
+def _gru_sigmoid_candidate(x, h, w_x, w_h, b):
+    x, h, r, z = _gru_parts(x, h, w_x, w_h, b)
+    n = _sig(w_x[2] * x + b[2] + r * (w_h[2] * h))
+    return (1 - z) * n + z * h
+
+
+_WX3, _WH3, _B3 = _V([0.5, -0.3, 0.8]), _V([0.2, 0.4, -0.6]), _V([0.1, 1.0, -0.2])
+
+implement(
+    "14.7", "Write one step of a one-unit GRU", reference=_gru_step, name="my_gru_step",
+    reference_name="dlcore's one-unit GRU step (dl.recurrent.gru_step_forward with D = H = 1)",
+    cases=[
+        Case("the worked example: every weight 0.5", (_V([1.0]), _V([0.5]), _V([0.5] * 3),
+                                                      _V([0.5] * 3), _V([0.0] * 3))),
+        Case("two cells, different gate weights", (_V([1.0, -0.5]), _V([0.2, -0.1]),
+                                                   _WX3, _WH3, _B3)),
+        Case("a zero state", (_V([-1.0, 0.0, 2.0]), _V([0.0, 0.0, 0.0]), _WX3, _WH3, _B3)),
+        Case("update bias +4: keep the state", (_V([0.3, -2.0]), _V([0.6, -0.4]),
+                                                _V([1.5, -8.0, 3.0]), _V([-0.5, 0.1, 0.9]),
+                                                _V([0.5, 4.0, 0.0]))),
+    ],
+    mistakes=[
+        (_gru_cho, "z and 1 - z are swapped: that is the form of Cho et al. (2014). dlcore and "
+                   "PyTorch keep the old state with z: h_t = (1 - z) * n + z * h_(t-1)"),
+        (_gru_no_reset, "the reset gate is not used: it scales the recurrent term inside the "
+                        "candidate, n = tanh(w_x[2] x + b[2] + r * (w_h[2] h))"),
+        (_gru_reset_everything, "the reset gate scales only the recurrent term w_h[2] * h of the "
+                                "candidate; the input term and the bias are left alone"),
+        (_gru_sigmoid_candidate, "the candidate n uses tanh (it can be negative); the sigmoid "
+                                 "is for the gates r and z"),
+    ],
+    hints=(
+        "Compute the two gates first, in the order (r, z): each is a sigmoid of "
+        "w_x[k] * x + w_h[k] * h + b[k].",
+        "The candidate n is a tanh in which the reset gate scales only the recurrent term: "
+        "w_x[2] * x + b[2] + r * (w_h[2] * h).",
+        "Mix with the update gate, z keeping the old state: `(1 - z) * n + z * h`.",
+    ),
+    solution=r"""
+Two sigmoid gates, a candidate whose recurrent term the reset gate scales, and a mix in which
+$z$ is the share of the old state that is kept (PyTorch's form):
+
+```python
+def my_gru_step(x, h, w_x, w_h, b):
+    def sigmoid(a):
+        return 1 / (1 + np.exp(-a))
+
+    r = sigmoid(w_x[0] * x + w_h[0] * h + b[0])
+    z = sigmoid(w_x[1] * x + w_h[1] * h + b[1])
+    n = np.tanh(w_x[2] * x + b[2] + r * (w_h[2] * h))
+    return (1 - z) * n + z * h
+```
+
+The form of Cho et al. swaps $z$ and $1 - z$; both learn equally well, but weights trained in
+one form do not work in the other.
+""")
