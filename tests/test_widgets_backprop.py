@@ -155,6 +155,111 @@ def test_graph_stepper_bad_presets():
         dl.widgets.graph_stepper(max_columns=1)
 
 
+# graph_stepper(mine=...): the learner's local backward rules in the graph ----------------------
+
+def _ab_plus_a(a=2.0, b=-3.0):
+    c = a * b
+    c.label = "c"
+    out = c + a
+    out.label = "out"
+    return out
+
+
+def _tanh_neuron(x1=2.0, w1=-3.0, x2=0.0, w2=1.0, b=6.88):
+    n = x1 * w1 + x2 * w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o
+
+
+def test_graph_stepper_with_correct_rules_matches_every_gradient():
+    def mul(a, b, dout):
+        return b * dout, a * dout
+
+    def tanh(x, dout):
+        return (1.0 - math.tanh(x) ** 2) * dout
+
+    app = dl.widgets.graph_stepper(mine=mul)
+    assert app.mismatch and not any(app.mismatch.values())
+    # four multiplications in the thin chain (w1 x, w2 h1, w3 h2 and 1/2 times the square)
+    assert "run at 4 multiplication nodes: all 8 gradients match" in app.state()["mine"]
+    app.controls["step"].value = app.controls["step"].max
+    assert app.mine_grads()["w3"] == pytest.approx(-0.0257314, abs=5e-8)
+    assert not any("≠" in app.box_text(i) for i in app.index.values())
+
+    neuron = dl.widgets.graph_stepper(_tanh_neuron, mine={"*": mul, "tanh": tanh})
+    assert "run at 3 multiplication or tanh nodes: all 5 gradients match" in \
+        neuron.state()["mine"]
+    neuron.controls["step"].value = neuron.controls["step"].max
+    slope = 1.0 - math.tanh(2.0 * -3.0 + 6.88) ** 2
+    assert neuron.mine_grads()["w1"] == pytest.approx(2.0 * slope, rel=1e-12)
+    assert "mine" not in dl.widgets.graph_stepper().state()
+
+
+def test_graph_stepper_marks_what_a_wrong_rule_gets_wrong():
+    def swapped(a, b, dout):  # each input gets its own value instead of the other's
+        return a * dout, b * dout
+
+    app = dl.widgets.graph_stepper(_ab_plus_a, mine=swapped)
+    assert app.mismatch == {"c": True}
+    # c = a * b with a = 2, b = -3 and upstream 1: yours (2, -3), correct (-3, 2)
+    message = app.state()["mine"]
+    assert "2 of 2 gradients differ" in message and "largest error is 5" in message
+    assert "multiplication that made c: yours 2, correct -3" in message
+    app.controls["step"].value = app.controls["step"].max
+    assert app.mine_grads()["a"] == pytest.approx(2.0 + 1.0)   # through c and directly
+    assert app.value_grads()["a"] == pytest.approx(-3.0 + 1.0)
+    assert app.box_text(app.index[app.root.args[0].args[0]]).endswith("grad 3≠-2")
+    assert app.box_text(app.index[app.root]).endswith("grad 1")  # above c: unchanged
+    app.controls["step"].value = 3  # the multiplication's own step (after dout = 1, then +)
+    assert "Your rule swapped gives da = 2, db = -3 here; dlcore's gives da = -3, db = 2" in \
+        app.state()["step"]
+    app.controls["b"].value = 1.0  # the controls still work: a new pass with your rule
+    assert app.mismatch == {"c": True} and "largest error is 1," in app.state()["mine"]
+    app.controls["b"].value = 2.0  # with a = b, swapping the inputs cannot be seen
+    assert app.mismatch == {"c": False} and "all 2 gradients match" in app.state()["mine"]
+
+    def no_square(x, dout):
+        return (1.0 - math.tanh(x)) * dout
+
+    neuron = dl.widgets.graph_stepper(_tanh_neuron, mine={"tanh": no_square})
+    assert neuron.mismatch == {"o": True}
+    assert "1 of 1 gradients differs" in neuron.state()["mine"]
+
+
+def test_graph_stepper_shows_an_error_in_a_rule_and_keeps_working():
+    def broken(a, b, dout):
+        raise ValueError("oops")
+
+    def blank(a, b, dout):
+        raise NotImplementedError
+
+    app = dl.widgets.graph_stepper(_ab_plus_a, mine=broken)
+    message = app.state()["mine"]
+    assert "broken raised ValueError: oops" in message
+    assert "multiplication node c: inputs 2, -3, upstream 1" in message
+    assert "dlcore's rule" in message
+    app.controls["step"].value = app.controls["step"].max
+    assert app.mine_grads()["a"] == app.value_grads()["a"] == -2.0
+    app.controls["a"].value = 1.0
+    assert app.value_grads()["b"] == 1.0 and "raised ValueError" in app.state()["mine"]
+    assert "not written yet (it raises NotImplementedError)" in \
+        dl.widgets.graph_stepper(mine=blank).state()["mine"]
+    returns_none = dl.widgets.graph_stepper(mine=lambda a, b, dout: None).state()["mine"]
+    assert "returns None" in returns_none or "returned a NoneType" in returns_none
+    assert "not written yet (it returns None)" in \
+        dl.widgets.graph_stepper(mine={"tanh": lambda x, dout: None},
+                                 build=_tanh_neuron).state()["mine"]
+    assert "should return 2 results (da, db)" in \
+        dl.widgets.graph_stepper(mine=lambda a, b, dout: a * b).state()["mine"]
+    assert "is not used" in dl.widgets.graph_stepper(mine={"tanh": blank}).state()["mine"]
+    with pytest.raises(TypeError, match="mine must be your local backward function"):
+        dl.widgets.graph_stepper(mine=3.0)
+    with pytest.raises(ValueError, match="rule for 'sin'"):
+        dl.widgets.graph_stepper(mine={"sin": blank})
+
+
 # path_sums -----------------------------------------------------------------------------------
 
 def _torch_grads(x, weights, y):

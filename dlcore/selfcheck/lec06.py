@@ -7,6 +7,7 @@ from functools import partial
 import numpy as np
 
 from ._answers import close, number
+from ._functions import Case, Gradients, implement
 from ._registry import exercise
 
 _ETA = 0.5
@@ -28,7 +29,12 @@ def _chain(**kw):
     return values
 
 
-@exercise("06.1", "dL/dw3 of the thin chain with w3 = 1", solution="""
+@exercise("06.1", "dL/dw3 of the thin chain with w3 = 1", hints=(
+    "Run the forward pass first: h1, h2 and y_hat, with w3 = 1 this time.",
+    "w3 reaches the loss through a3 = w3 h2, then y_hat = sigma(a3), then L = 1/2 (y - "
+    "y_hat)^2: one local derivative per step.",
+    "Multiply dL/dy_hat = -(y - y_hat), dy_hat/da3 = y_hat (1 - y_hat) and da3/dw3 = h2.",
+), solution="""
 Forward with $x = 1, y = 1, w_1 = 0.5, b_1 = 0, w_2 = -1, w_3 = 1$: $h_1 = \\sigma(0.5) =
 0.62246$, $h_2 = \\sigma(-0.62246) = 0.34923$, $\\hat y = \\sigma(0.34923) = 0.58643$.
 Then
@@ -54,7 +60,13 @@ def _check_dw3(answer):
         "multiply dL/dy_hat, dy_hat/da3 and da3/dw3"
 
 
-@exercise("06.2", "dL/dw1_21 of the 2-2-2-1 network as a sum over paths", solution="""
+@exercise("06.2", "dL/dw1_21 of the 2-2-2-1 network as a sum over paths", hints=(
+    "Which unit does w1_21 feed, and how many units of the next layer does that unit feed?",
+    "Each path from the weight to the loss contributes the product of the local derivatives "
+    "along it; the gradient adds the paths.",
+    "`dl.engine.path_products(net[\"loss\"], net[\"weights\"][\"w1_21\"])` lists the two paths; add"
+    " their `.product`.",
+), solution="""
 `w1_21` joins $x_1$ to $z_2^{(1)}$, and $z_2^{(1)}$ feeds both units of layer 2, so two paths
 reach the loss: $w \\to z_2^{(1)} \\to z_1^{(2)} \\to y^* \\to L$ and
 $w \\to z_2^{(1)} \\to z_2^{(2)} \\to y^* \\to L$.  The gradient is the sum of the two path
@@ -85,7 +97,14 @@ def _check_paths(answer):
         "list the paths with dl.engine.path_products and add their products"
 
 
-@exercise("06.3", "Backward pass of a dense layer", solution="""
+@exercise("06.3", "Backward pass of a dense layer", hints=(
+    "Each gradient has the shape of the thing it belongs to: dW like W (M, D), db like b "
+    "(M,), dX like X (N, D).",
+    "With delta of shape (N, M), find the product of delta with X or W (transposed or not) "
+    "that gives each of those shapes.",
+    "dW sums delta[n, m] X[n, d] over the batch, db sums delta over the rows (axis 0), and "
+    "row n of dX is delta[n] @ W.",
+), solution="""
 For $Z = XW^\\top + b$ with upstream gradient $\\delta = \\partial L/\\partial Z$ (N, M):
 ```python
 def dense_backward(delta, X, W):
@@ -130,7 +149,13 @@ def _check_dense(answer):
         "dX is not yet right: row n of dX combines the rows of W weighted by delta[n]"
 
 
-@exercise("06.4", "Sigmoid followed by binary cross-entropy", solution="""
+@exercise("06.4", "Sigmoid followed by binary cross-entropy", hints=(
+    "Chain two derivatives: dL/dy_hat of the cross-entropy and dy_hat/dz = y_hat (1 - y_hat) "
+    "of the sigmoid.",
+    "With y = 1 the loss is -log y_hat, so dL/dy_hat = -1/y_hat; multiply the two and "
+    "simplify.",
+    "Everything cancels to y_hat - y: evaluate sigma(0.3) and subtract the label.",
+), solution="""
 With $\\hat y = \\sigma(z)$ and $L = -y\\log\\hat y - (1 - y)\\log(1 - \\hat y)$:
 $$\\frac{\\partial L}{\\partial z} = \\frac{\\hat y - y}{\\hat y(1 - \\hat y)}\\cdot
 \\hat y(1 - \\hat y) = \\hat y - y.$$
@@ -157,7 +182,13 @@ def _check_bce(answer):
     return None if _close(value, z.grad) else "differentiate L with respect to z"
 
 
-@exercise("06.5", "One gradient step on w3, done right", solution="""
+@exercise("06.5", "One gradient step on w3, done right", hints=(
+    "Two things to fix: where the learning rate belongs, and which way gradient descent "
+    "steps.",
+    "Compute dL/dw3 of the default chain (w3 = 2) without any eta, e.g. from "
+    "`dl.engine.chain_example()` after `.backward()`.",
+    "The update is w3 - eta * dL/dw3 with eta = 0.5 and the starting w3 = 2.",
+), solution="""
 A derivative of the loss has no learning rate in it, and gradient descent steps against the
 gradient.  So $\\partial L/\\partial w_3 = -(y - \\hat y)\\,\\hat y(1-\\hat y)\\,h_2 = -0.0257314$
 and
@@ -181,3 +212,141 @@ def _check_update(answer):
         return "eta appears twice: it belongs in the update only, not in the derivative"
     return None if _close(value, w3 - _ETA * g) else \
         "the update is w3 - eta * dL/dw3 with eta = 0.5"
+
+
+# Your turn: the local backward rules of the scalar autograd -----------------------------------
+#
+# The learner writes what a node of ``dl.Value`` does in the backward pass, with plain numbers:
+# the inputs the node saw and the upstream gradient in, the gradients of its inputs out.  The
+# references run dlcore's own ``Value`` operations, so they are what ``graph_stepper`` shows.
+
+
+def _local_backward(out, dout) -> tuple:
+    """``dout`` times each local derivative of the node ``out`` (one per input, in order)."""
+    from ..engine import local_derivatives
+
+    return tuple(float(d * dout) for _, d in local_derivatives(out))
+
+
+def mul_backward(a, b, dout):
+    """(da, db) of ``out = a * b`` for the upstream gradient ``dout`` (numbers)."""
+    from ..engine import Value
+
+    return _local_backward(Value(float(a)) * Value(float(b)), float(dout))
+
+
+def tanh_backward(x, dout):
+    """dx of ``out = tanh(x)`` for the upstream gradient ``dout`` (numbers)."""
+    from ..engine import Value
+
+    return _local_backward(Value(float(x)).tanh(), float(dout))[0]
+
+
+def _mul_swapped(a, b, dout):
+    return a * dout, b * dout
+
+
+def _mul_no_dout(a, b, dout):
+    return b, a
+
+
+def _mul_like_add(a, b, dout):
+    return dout, dout
+
+
+implement(
+    "06.6", "Write the local backward of a multiplication", reference=mul_backward,
+    name="my_mul_backward", outputs=("da", "db"),
+    reference_name="dlcore's local backward of Value.__mul__",
+    gradients=Gradients(lambda a, b: a * b, wrt=(0, 1), dout=2),
+    cases=[
+        Case("2 × (-3), upstream 1", (2.0, -3.0, 1.0)),
+        Case("4 × (-1.5), upstream 0.5", (4.0, -1.5, 0.5)),
+        Case("an input that is 0", (0.0, 5.0, -2.0)),
+        Case("the same number twice (a * a)", (3.0, 3.0, 1.5)),
+    ],
+    mistakes=[
+        (_mul_swapped, "each input's gradient is the OTHER input times dout: nudging a by a "
+                       "little changes a * b by b times as much"),
+        (_mul_no_dout, "that is the local derivative alone; the chain rule multiplies it by "
+                       "the upstream gradient dout that reached the node"),
+        (_mul_like_add, "that is the rule of an addition, which passes dout on unchanged; a "
+                        "multiplication scales it by the other input"),
+    ],
+    hints=(
+        "Hold b fixed: how much does a * b change when a moves by a little? That is the local "
+        "derivative d(out)/da; do the same for b.",
+        "The chain rule: the gradient an input receives is its local derivative times the "
+        "upstream gradient dout.",
+        "da = b * dout and db = a * dout; return them as a pair, da first.",
+    ),
+    solution=r"""
+The local derivatives of $\text{out} = a\,b$ are $\partial \text{out}/\partial a = b$ and
+$\partial \text{out}/\partial b = a$; the chain rule multiplies each by the upstream gradient:
+
+```python
+def my_mul_backward(a, b, dout):
+    return b * dout, a * dout
+```
+
+Each input's gradient is the *other* input times `dout`: a multiplication node swaps its
+inputs on the way back.
+""")
+
+
+def _tanh_of_input(x, dout):
+    return (1.0 - x * x) * dout
+
+
+def _tanh_no_dout(x, dout):
+    t = np.tanh(x)
+    return 1.0 - t * t
+
+
+def _tanh_sigmoid_rule(x, dout):
+    t = np.tanh(x)
+    return t * (1.0 - t) * dout
+
+
+def _tanh_no_square(x, dout):
+    return (1.0 - np.tanh(x)) * dout
+
+
+implement(
+    "06.7", "Write the local backward of tanh", reference=tanh_backward,
+    name="my_tanh_backward", reference_name="dlcore's local backward of Value.tanh",
+    gradients=Gradients(np.tanh, wrt=(0,), dout=1),
+    cases=[
+        Case("x = 0, upstream 1", (0.0, 1.0)),
+        Case("x = 0.5, upstream 1", (0.5, 1.0)),
+        Case("x = -1.5, upstream 2", (-1.5, 2.0)),
+        Case("a saturated unit, x = 4", (4.0, -0.5)),
+    ],
+    mistakes=[
+        (_tanh_of_input, "the derivative is 1 - tanh(x)**2, the square of the OUTPUT; 1 - x**2 "
+                         "squares the input"),
+        (_tanh_no_square, "the output is squared in 1 - tanh(x)**2; 1 - tanh(x) forgets the "
+                          "square"),
+        (_tanh_sigmoid_rule, "t * (1 - t) is the sigmoid's rule; tanh's derivative is "
+                             "1 - t**2 with t = tanh(x)"),
+        (_tanh_no_dout, "that is the local derivative alone; multiply it by the upstream "
+                        "gradient dout"),
+    ],
+    hints=(
+        "tanh's derivative is written with its own output: compute t = tanh(x) first.",
+        "d tanh(x)/dx = 1 - tanh(x)**2; the chain rule then multiplies by dout.",
+        "`t = np.tanh(x)`, then return `(1 - t**2) * dout`.",
+    ),
+    solution=r"""
+With $t = \tanh x$, $\;d t/d x = 1 - t^2$, and the chain rule multiplies by the upstream
+gradient:
+
+```python
+def my_tanh_backward(x, dout):
+    t = np.tanh(x)
+    return (1 - t**2) * dout
+```
+
+At $x = 0$ the slope is 1, its largest; for a saturated unit ($|x| \gtrsim 3$) it is almost
+0, and so is every gradient that has to pass through it.
+""")

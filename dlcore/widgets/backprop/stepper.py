@@ -10,9 +10,12 @@ import inspect
 import math
 import numbers
 
+import numpy as np
+
 from ...engine import Value, backward_steps, chain_example, local_derivatives, topological_order
 from ...viz.graphs import draw_value_graph, snake_layout
 from .._base import PALETTE, App, button, make_figure, play_controls, readout, slider
+from .._mine import mine_name, require_function, run_mine
 from .._text import cached_text
 from ..mlp._common import DirtyRegions, readable, row
 
@@ -22,6 +25,30 @@ _OPS = {"+": "+", "-": "-", "*": "\u00d7", "/": "/", "neg": "negation", "sigmoid
 _TITLE = "Backward pass: red numbers on edges are local derivatives"
 #: Text sizes (points) in the graph: boxes and edge labels, operation symbols.
 _BOX_PT, _OP_PT = 7.5, 9.0
+#: The local backward rules a learner may pass with ``mine=``: the node's operation, what it is
+#: called, and the names of the gradients the rule returns (one per input of the node).
+_RULES = {"*": ("multiplication", ("da", "db")), "+": ("addition", ("da", "db")),
+          "-": ("subtraction", ("da", "db")), "tanh": ("tanh", ("dx",)),
+          "sigmoid": ("sigmoid", ("dx",)), "exp": ("exp", ("dx",)), "log": ("log", ("dx",)),
+          "relu": ("relu", ("dx",))}
+
+
+def _rules_from(mine) -> dict:
+    """``{op: function}`` from ``mine``: one function (the multiplication rule) or a dict."""
+    if mine is None:
+        return {}
+    if isinstance(mine, dict):
+        if not mine:
+            raise ValueError('mine must name at least one rule, e.g. mine={"*": my_mul_backward}')
+        for op, fn in mine.items():
+            if op not in _RULES:
+                raise ValueError(f"mine has a rule for {op!r}; the stepper runs rules for the "
+                                 f"operations {', '.join(repr(o) for o in _RULES)}")
+            require_function(fn, f'{{"{op}": my_{_RULES[op][0][:4]}_backward}}',
+                             f"a dict of your local backward functions (mine[{op!r}])")
+        return dict(mine)
+    require_function(mine, "my_mul_backward", "your local backward function")
+    return {"*": mine}
 
 
 def _inputs_from(build, inputs):
@@ -51,7 +78,11 @@ def _inputs_from(build, inputs):
 
 
 class GraphStepper(DirtyRegions, App):
-    def __init__(self, build, inputs, max_columns):
+    def __init__(self, build, inputs, max_columns, mine=None):
+        self.rules = _rules_from(mine)
+        #: With mine=: for each node whose operation has one of your rules, True when your rule
+        #: gave other gradients than dlcore's (by the node's name); empty without mine=.
+        self.mismatch: dict = {}
         self._build = build
         inputs = _inputs_from(build, inputs)
         self._fixed_columns = max_columns
@@ -74,7 +105,8 @@ class GraphStepper(DirtyRegions, App):
                         reset=button("restart", icon="undo",
                                      tooltip="back to step 0: the forward pass"))
         fig, ax = make_figure(figsize=self._design(root))
-        readouts = {"step": readout(), "cache": readout()}
+        readouts = {"step": readout(), "cache": readout(),
+                    **({"mine": readout()} if self.rules else {})}
         super().__init__(controls, fig, readouts, title="Backward pass, step by step",
                          observe=False)
         self.arrange([row(*(controls[n] for n in inputs)),
@@ -140,6 +172,7 @@ class GraphStepper(DirtyRegions, App):
             got |= {child for child, _ in st.contributions}
             snaps.append(({v: v.grad for v in order if v in got}, st))
         self.snaps = snaps
+        self._mine_pass(root, order)
         if signature != self._signature:
             self._draw_graph()
             self._signature = signature
@@ -216,9 +249,96 @@ class GraphStepper(DirtyRegions, App):
             return f"constant {v.data:g}"
         return f"node {self.index[v]} ({_OPS.get(v.op, v.op)} output)"
 
-    def _text(self, v, grads) -> tuple:
+    def _text(self, v, grads, yours=None) -> tuple:
         grad = f"grad {readable(grads[v], 4)}" if v in grads else "grad ?"
+        if yours is not None and v in yours and v in grads and not _same(yours[v], grads[v]):
+            grad = f"grad {readable(yours[v], 3)}≠{readable(grads[v], 3)}"
         return v.label or " ", f"data {readable(v.data, 4)}", grad
+
+    # Your local backward rules (mine=) --------------------------------------------------------
+
+    def _mine_pass(self, root, order) -> None:
+        """The backward pass again, with your rule at every node whose operation has one (and
+        dlcore's elsewhere, or where yours cannot be used): your gradients at every step."""
+        self.mismatch, self._checked, self.mine_snaps = {}, [], None
+        if not self.rules:
+            return
+        upstream = {root: 1.0}
+        snaps = [{}, {root: 1.0}]
+        for node in reversed(order):
+            if not node.children:
+                continue
+            up = upstream.get(node, 0.0)
+            pairs = [(child, d * up) for child, d in local_derivatives(node)]
+            fn = self.rules.get(node.op)
+            if fn is not None:
+                pairs = self._run_rule(fn, node, up, pairs)
+            for child, contribution in pairs:
+                upstream[child] = upstream.get(child, 0.0) + contribution
+            snaps.append({v: upstream[v] for v in order if v in upstream})
+        self.mine_snaps = snaps
+        self._mine_summary()
+
+    def _run_rule(self, fn, node, up, pairs) -> list:
+        what, outputs = _RULES[node.op]
+        name = self._name(node)
+        inputs = ", ".join(readable(a.data, 4) for a in node.args)
+        ref = tuple(c for _, c in pairs)
+        mine = run_mine(fn, (*(a.data for a in node.args), up),
+                        reference=ref if len(ref) > 1 else ref[0],
+                        reference_name=f"dlcore's {what} rule",
+                        where=f"{what} node {name}: inputs {inputs}, upstream "
+                              f"{readable(up, 4)}",
+                        fallback="the graph uses dlcore's rule there",
+                        entries="gradients", label=outputs[0], outputs=outputs)
+        values = (mine.value if len(ref) > 1 else (mine.value,)) if mine.used else ref
+        differ = (np.atleast_1d(mine.differ) if len(ref) == 1 else
+                  np.array([bool(np.any(d)) for d in mine.differ])) if mine.used else None
+        self._checked.append((node, mine, outputs, ref, values, differ))
+        if mine.used:
+            self.mismatch[name] = bool(np.any(differ))
+        return [(child, float(np.asarray(v, dtype=float))) for (child, _), v in
+                zip(pairs, values)]
+
+    def _mine_summary(self) -> None:
+        names = ", ".join(dict.fromkeys(mine_name(fn) for fn in self.rules.values()))
+        kinds = " or ".join(_RULES[op][0] for op in self.rules)
+        if not self._checked:
+            self.set_readout("mine", f"No node of this graph is a {kinds}, so {names} is not "
+                                     f"used: the graph shows dlcore's gradients.")
+            return
+        failed = [m for _, m, *_ in self._checked if not m.used]
+        if failed:
+            self.set_readout("mine", failed[0].message)
+            return
+        n = sum(len(ref) for *_, ref, _, _ in self._checked)
+        bad = [(abs(float(v) - r), node, out, float(v), r)
+               for node, _m, outputs, ref, values, differ in self._checked
+               for out, r, v, d in zip(outputs, ref, values, differ) if d]
+        nodes = len(self._checked)
+        if not bad:
+            self.set_readout("mine", f"The boxes show the gradients of your rules ({names}), "
+                                     f"run at {nodes} {kinds} node{'s' * (nodes > 1)}: all "
+                                     f"{n} gradients match dlcore's.")
+            return
+        err, node, out, yours, right = max(bad, key=lambda b: b[0])
+        verb = "differs" if len(bad) == 1 else "differ"
+        self.set_readout("mine", f"The boxes show the gradients of your rules ({names}), run "
+                                 f"at {nodes} {kinds} node{'s' * (nodes > 1)}: {len(bad)} of "
+                                 f"{n} gradients {verb} from dlcore's, and every gradient "
+                                 f"further down inherits the error (boxes marked "
+                                 f"yours≠correct). The largest error is {readable(err, 3)}, in "
+                                 f"{out} of the {_RULES[node.op][0]} that made "
+                                 f"{self._name(node)}: yours {readable(yours, 4)}, correct "
+                                 f"{readable(right, 4)}.")
+
+    def mine_grads(self) -> dict:
+        """With mine=: the gradient your rules give every labelled node at the current step
+        (None if not yet known); without mine=, the same as ``value_grads``."""
+        if self.mine_snaps is None:
+            return self.value_grads()
+        grads = self.mine_snaps[self.controls["step"].value]
+        return {v.label: grads.get(v) for v in self.order if v.label}
 
     def _buttons(self, k: int, n: int) -> None:
         """'previous' is off at step 0 and 'next' at the last step (they would do nothing)."""
@@ -232,10 +352,11 @@ class GraphStepper(DirtyRegions, App):
     def update(self) -> None:
         k = self.controls["step"].value
         grads, current = self.snaps[k]
+        yours = self.mine_snaps[k] if self.mine_snaps is not None else None
         self._buttons(k, len(self.snaps) - 1)
         ran = {st.node for _, st in self.snaps[2:k + 1]}
         for v, i in self.index.items():
-            for line_no, line in enumerate(self._text(v, grads)):
+            for line_no, line in enumerate(self._text(v, grads, yours)):
                 self._artists[f"value-{i}-{line_no}"].set_text(line)
             box = self._artists[f"box-{i}"]
             box.set_linewidth(1.2)
@@ -286,12 +407,23 @@ class GraphStepper(DirtyRegions, App):
             parts.append(f"{self._name(child)}: local derivative {readable(local, 4)}, so it "
                          f"receives {readable(up, 4)} x {readable(local, 4)} = "
                          f"{readable(contrib, 4)}{extra}.")
+        parts += self._describe_mine(node)
         if k == n:
             leaves = ", ".join(f"{v.label}: {readable(v.grad, 6)}" for v in self.order
                                if not v.children and v.label)
             parts.append(f"Done: the same gradients as {self._name(self.root)}.backward(): "
                          f"{leaves}.")
         return " ".join(parts)
+
+    def _describe_mine(self, node) -> list:
+        """What your rule gave at this node, when it differs from dlcore's."""
+        for checked, mine, outputs, ref, values, differ in self._checked:
+            if checked is node and mine.used and np.any(differ):
+                got = ", ".join(f"{o} = {readable(float(v), 4)}" for o, v in zip(outputs, values))
+                want = ", ".join(f"{o} = {readable(r, 4)}" for o, r in zip(outputs, ref))
+                return [f"Your rule {mine_name(self.rules[node.op])} gives {got} here; "
+                        f"dlcore's gives {want}."]
+        return []
 
     def _show_cache(self, grads) -> None:
         rows = [f"{self._name(v)}: {readable(g, 6)}" for v, g in grads.items()
@@ -300,12 +432,18 @@ class GraphStepper(DirtyRegions, App):
         self.readouts["cache"].value = f"<small>{html.escape(text)}</small>"
 
     def value_grads(self) -> dict:
-        """Gradient shown for every labelled node at the current step (None if not yet known)."""
+        """dlcore's gradient of every labelled node at the current step (None if not yet
+        known)."""
         grads = self.snaps[self.controls["step"].value][0]
         return {v.label: grads.get(v) for v in self.order if v.label}
 
 
-def graph_stepper(build=None, inputs=None, max_columns: int | None = None) -> GraphStepper:
+def _same(a, b) -> bool:
+    return bool(np.isclose(a, b, rtol=1e-6, atol=1e-9))
+
+
+def graph_stepper(build=None, inputs=None, max_columns: int | None = None, *,
+                  mine=None) -> GraphStepper:
     """Step through the backward pass of a ``Value`` expression, one operation at a time.
 
     ``build(**leaves) -> Value`` makes the expression from named leaf Values (default: the thin
@@ -313,9 +451,19 @@ def graph_stepper(build=None, inputs=None, max_columns: int | None = None) -> Gr
     starting value (default: the defaults in ``build``'s signature).  One slider per input; the
     step slider, play and next/previous buttons walk the backward pass.  The graph wraps into
     rows of ``max_columns`` columns (default: 10, or 12 when the notebook is wide).
+
+    ``mine``: your own local backward rules, run wherever the graph has a node of that
+    operation, with the node's input values and the upstream gradient as plain numbers.  One
+    function is the rule of a multiplication, ``my_mul_backward(a, b, dout) -> (da, db)``; a
+    dict gives several, e.g. ``{"*": my_mul_backward, "tanh": my_tanh_backward}`` with
+    ``my_tanh_backward(x, dout) -> dx`` (also ``"+"``, ``"-"``, ``"sigmoid"``, ``"exp"``,
+    ``"log"``, ``"relu"``).  The boxes then show the gradients your rules give, a box whose
+    gradient differs from dlcore's shows both (``yours≠correct``), and a readout counts the
+    gradients your rules get wrong with the largest error.  Where a rule raises, returns None
+    or the wrong number of results, the readout says so and the graph uses dlcore's rule.
     """
     if max_columns is not None and (isinstance(max_columns, bool)
                                     or not isinstance(max_columns, int) or max_columns < 2):
         raise ValueError(f"max_columns must be an integer >= 2; got {max_columns!r}")
-    return GraphStepper(chain_example if build is None else build, inputs, max_columns)
+    return GraphStepper(chain_example if build is None else build, inputs, max_columns, mine)
 
