@@ -1,4 +1,6 @@
-"""Self-checks of lecture 3 (the perceptron): exercises 03.1-03.4.
+"""Self-checks of lecture 3 (the perceptron): exercises 03.1-03.4, and the "your
+turn" exercises 03.5 (the prediction of a batch) and 03.6 (one visit of the rule, with its
+mistake flag).
 
 Course rule: ``w <- w + y x 1[y != sign(w . x)]`` with sign(0) = +1 (``neurons.sign_pm``).
 Expected values are computed here with ``dlcore.neurons`` and ``dlcore.data`` and never
@@ -15,6 +17,7 @@ from .. import neurons
 from ..data.synthetic import blobs
 from ..data.tables import boolean_table
 from ._answers import numbers
+from ._functions import Case, implement
 from ._registry import exercise
 
 __all__: list[str] = []
@@ -41,7 +44,12 @@ def _numpy_sign_mistakes(X, y, max_epochs: int = 100) -> int:
     return total
 
 
-@exercise("03.1", "One more step of the slides' trace", solution=r"""
+@exercise("03.1", "One more step of the slides' trace", hints=(
+    "First compute the score w · x for this point.",
+    "Turn the score into ŷ with the course's convention for a score of exactly 0, and compare "
+    "ŷ with y.",
+    "The rule changes w only on a mistake (ŷ ≠ y); on a match w is returned unchanged.",
+), solution=r"""
 $w \cdot x = (-1)(1) + (1)(1) = 0$, and the course takes $\operatorname{sign}(0) = +1$, so
 $\hat y = +1 = y$: a match, and **w stays (-1, 1)**.
 
@@ -65,7 +73,13 @@ def _check_03_1(answer):
         "compute w · x, then ŷ with sign(0) = +1, and update only on a mistake"
 
 
-@exercise("03.2", "Mistakes of the perceptron on AND", solution=r"""
+@exercise("03.2", "Mistakes of the perceptron on AND", hints=(
+    "AND is not separable by a line through the origin: append a column of ones to X before "
+    "training.",
+    "`dl.neurons.train_perceptron(X1, y)` returns the weights and the mistakes of each epoch; "
+    "the question asks for all mistakes, not for the number of epochs.",
+    "Add up `errors_per_epoch` over every epoch (the last, clean epoch adds 0).",
+), solution=r"""
 Append the constant-1 feature, start from $w = 0$ and count every update until an epoch has no
 mistake:
 
@@ -97,7 +111,13 @@ def _check_03_2(answer):
     return "use dl.neurons.train_perceptron and add up the mistakes of every epoch"
 
 
-@exercise("03.3", "The mistake bound (R / γ)² on blobs", solution=r"""
+@exercise("03.3", "The mistake bound (R / γ)² on blobs", hints=(
+    "Work with the points the perceptron sees, the constant-1 feature appended, and give u "
+    "length 1 before measuring margins.",
+    "R is the largest norm of a point (`np.linalg.norm(X1, axis=1).max()`); γ is the smallest "
+    "y_i u · x_i.",
+    "The bound is the ratio R / γ, squared.",
+), solution=r"""
 With the bias feature appended, $R = \max_i \lVert x_i\rVert$, and the margin of the unit
 vector $u = (1, 1, -4)/\sqrt{18}$ is $\gamma = \min_i y_i\, u \cdot x_i$.  The bound is
 $(R/\gamma)^2 \approx 746$, far above the 20 mistakes the perceptron makes: the bound holds
@@ -139,7 +159,11 @@ _UPDATE_CASES = (  # (w, x, y): a mistake, a match, sign(0) with y = +1, sign(0)
 )
 
 
-@exercise("03.4", "Write the perceptron update", solution=r"""
+@exercise("03.4", "Write the perceptron update", hints=(
+    "Two steps: predict ŷ from the score w · x, then decide whether to change w.",
+    "`np.sign(0)` is 0; the course's ŷ is +1 when w · x >= 0 and -1 otherwise.",
+    "Return `w + y * x` when ŷ ≠ y, and `w` itself otherwise.",
+), solution=r"""
 Predict first, with $\operatorname{sign}(0) = +1$, and add $y\,x$ only when the prediction is
 wrong: $w \leftarrow w + y\,x\,\mathbb 1[y \ne \hat y]$.  Adding $y\,x$ on every point would
 also change $w$ after a correct prediction.
@@ -166,3 +190,134 @@ def _check_03_4(answer):
            for o, r, (w, x, y) in zip(outs, right, _UPDATE_CASES)):
         return "the sign of the update is flipped: add y x on a mistake"
     return "compute ŷ = sign(w · x) with sign(0) = +1 and add y x only if ŷ != y"
+
+
+# --- Your turn: exercises 03.5 and 03.6 ------------------------------------------------------
+
+def reference_predict(w, X):
+    """dlcore's perceptron prediction: sign(X @ w) with sign(0) = +1, shape (N,)."""
+    return np.asarray(neurons.sign_pm(np.asarray(X, float) @ np.asarray(w, float)), dtype=float)
+
+
+def _numpy_sign_predict(w, X):
+    return np.sign(np.asarray(X, float) @ np.asarray(w, float))
+
+
+def _strict_predict(w, X):
+    return np.where(np.asarray(X, float) @ np.asarray(w, float) > 0, 1.0, -1.0)
+
+
+def _step_predict(w, X):
+    return np.where(np.asarray(X, float) @ np.asarray(w, float) >= 0, 1.0, 0.0)
+
+
+implement(
+    "03.5", "Write the perceptron's prediction for a batch of points",
+    reference=reference_predict, name="my_predict",
+    reference_name="dlcore's prediction (dl.neurons.sign_pm of X @ w)",
+    cases=[
+        Case("w = 0: every score is 0", (np.zeros(2), np.array([[1.0, -1.0], [2.0, 3.0]]))),
+        Case("one point on each side", (np.array([1.0, -1.0]), np.array([[2.0, 1.0],
+                                                                          [0.0, 3.0]]))),
+        Case("a point on the boundary among others", (np.array([-1.0, 1.0]),
+                                                      np.array([[1.0, 1.0], [1.0, -1.0],
+                                                                [-1.0, 1.0]]))),
+        Case("a batch of one, bias feature last", (np.array([2.0, -1.0, 0.5]),
+                                                   np.array([[0.0, 1.0, 1.0]]))),
+    ],
+    mistakes=[
+        (_numpy_sign_predict, "np.sign(0) is 0, which is no label: the course predicts +1 on "
+                              "the boundary, where w · x = 0"),
+        (_strict_predict, "a point with w · x = 0 gets -1 here; the course's sign(0) is +1, so "
+                          "the test is w · x >= 0"),
+        (_step_predict, "the perceptron's labels are -1 and +1, not 0 and 1: a negative score "
+                        "predicts -1"),
+    ],
+    hints=(
+        "All scores at once: `X @ w` has one score per row of X.",
+        "A score of exactly 0 must give +1: compare with `>= 0` rather than calling `np.sign`.",
+        "`np.where(X @ w >= 0, 1.0, -1.0)`.",
+    ),
+    solution=r"""
+One score per point, then the sign with $\operatorname{sign}(0) = +1$:
+
+```python
+def my_predict(w, X):
+    return np.where(np.asarray(X) @ np.asarray(w) >= 0, 1.0, -1.0)
+```
+
+`np.sign` would return 0 on the boundary, a value no label has, so every boundary point would
+count as a mistake.
+""")
+
+
+def reference_step(w, x, y):
+    """dlcore's perceptron step and whether the visit was a mistake: (w_new (D,), 0 or 1)."""
+    w_new = neurons.perceptron_step(w, x, y)
+    return w_new, float(neurons.sign_pm(np.asarray(w, float) @ np.asarray(x, float)) != y)
+
+
+def _numpy_sign_step(w, x, y):
+    wrong = np.sign(w @ x) != y
+    return (w + y * x if wrong else w.copy()), float(wrong)
+
+
+def _always_step(w, x, y):
+    return w + y * x, float(neurons.sign_pm(w @ x) != y)
+
+
+def _prediction_as_flag(w, x, y):
+    y_hat = neurons.sign_pm(w @ x)
+    return (w + y * x if y_hat != y else w.copy()), float(y_hat)
+
+
+def _subtract_step(w, x, y):
+    wrong = neurons.sign_pm(w @ x) != y
+    return (w - y * x if wrong else w.copy()), float(wrong)
+
+
+implement(
+    "03.6", "Write one visit of the perceptron rule, with its mistake flag",
+    reference=reference_step, name="my_perceptron_step", outputs=("w", "mistake"),
+    reference_name="dlcore's perceptron step (dl.neurons.perceptron_step, with the flag "
+                   "1[y ≠ ŷ])",
+    cases=[
+        Case("w = 0 and y = +1: a match on the boundary", (np.zeros(2), np.array([1.0, -1.0]),
+                                                           1)),
+        Case("w = 0 and y = -1: a mistake on the boundary", (np.zeros(2), np.array([1.0, -1.0]),
+                                                             -1)),
+        Case("a clear match", (np.array([-1.0, 1.0]), np.array([-1.0, 2.0]), 1)),
+        Case("a mistake with y = +1, bias feature last", (np.array([1.0, 0.0, -0.5]),
+                                                          np.array([-2.0, 1.0, 1.0]), 1)),
+    ],
+    mistakes=[
+        (_numpy_sign_step, "np.sign(0) is 0, which never equals a label, so a point on the "
+                           "boundary always counts as a mistake; the course's sign(0) is +1"),
+        (_always_step, "w moved although the prediction was right: the rule adds y x only on a "
+                       "mistake"),
+        (_prediction_as_flag, "the second result is the mistake flag, 1 when ŷ ≠ y and 0 on a "
+                              "match, not the prediction ŷ itself"),
+        (_subtract_step, "on a mistake the rule adds y x (it turns w towards a positive point "
+                         "and away from a negative one); it never subtracts it"),
+    ],
+    hints=(
+        "Compute ŷ first, with sign(0) = +1, exactly as in your prediction above.",
+        "The flag is `float(y_hat != y)`; the new weights are `w + y * x` when the flag is 1.",
+        "Return both, in that order: `return w_new, mistake` (on a match, `w_new` is a copy "
+        "of w).",
+    ),
+    solution=r"""
+Predict with $\operatorname{sign}(0) = +1$, then add $y\,x$ only on a mistake and report
+whether there was one:
+
+```python
+def my_perceptron_step(w, x, y):
+    y_hat = 1 if w @ x >= 0 else -1
+    mistake = float(y_hat != y)
+    w_new = w + y * x if mistake else w.copy()
+    return w_new, mistake
+```
+
+The flags of one pass over the data add up to that epoch's mistakes, which is how training
+decides that an epoch was clean.
+""")

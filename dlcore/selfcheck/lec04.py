@@ -1,4 +1,6 @@
-"""Self-checks of lecture 4 (sigmoid neuron and gradient descent): exercises 04.1-04.5.
+"""Self-checks of lecture 4 (sigmoid neuron and gradient descent): exercises 04.1-04.5, and
+the "your turn" exercises 04.6 (the gradient of a sigmoid neuron with D features) and 04.7 (one
+gradient-descent step).
 
 The toy is ``data.two_point_toy()`` (X = [0.5, 2.5], Y = [0.2, 0.9]) with
 ``L = 1/2 sum_i (y_i - sigma(w x_i + b))^2``; the linear toy is ``data.linear_toy()``.
@@ -11,6 +13,7 @@ import numpy as np
 
 from .. import activations, data, losses, neurons, optim
 from ._answers import number as _number
+from ._functions import Case, Gradients, implement
 from ._registry import exercise
 
 __all__: list[str] = []
@@ -40,7 +43,12 @@ def _toy_grad(w: float, b: float) -> np.ndarray:
     return np.array([np.sum(dz * X), np.sum(dz)])
 
 
-@exercise("04.1", "Loss of the toy at (w, b) = (1, -1)", solution=r"""
+@exercise("04.1", "Loss of the toy at (w, b) = (1, -1)", hints=(
+    "Compute the model's output f(x_i) = σ(w x_i + b) at both points first.",
+    "Square each residual y_i - f(x_i), add the two squares, and only then multiply by 1/2.",
+    "`dl.losses.squared_error(dl.neurons.sigmoid_neuron(X, w, b), Y)` computes the same "
+    "thing; use it to check your hand computation.",
+), solution=r"""
 $f(0.5) = \sigma(0.5 - 1) = \sigma(-0.5) \approx 0.3775$ and
 $f(2.5) = \sigma(2.5 - 1) = \sigma(1.5) \approx 0.8176$.  The 1/2 multiplies the whole sum:
 
@@ -70,7 +78,12 @@ def _check_loss(answer):
         "1/2 * sum of (y_i - f(x_i))^2")
 
 
-@exercise("04.2", "Gradient (dL/dw, dL/db) of the toy at (w, b) = (1, -1)", solution=r"""
+@exercise("04.2", "Gradient (dL/dw, dL/db) of the toy at (w, b) = (1, -1)", hints=(
+    "Chain rule per point: the derivative of 1/2 (f - y)^2 with respect to z = w x + b is "
+    "(f - y) times σ'(z).",
+    "σ'(z) = f (1 - f); then dz/dw = x and dz/db = 1.",
+    "With d_i = (f_i - y_i) f_i (1 - f_i), the answer is (Σ d_i x_i, Σ d_i), in that order.",
+), solution=r"""
 With $d_i = (f_i - y_i)\,f_i(1 - f_i)$:
 $\nabla w = \sum_i d_i x_i$ and $\nabla b = \sum_i d_i$.
 
@@ -103,7 +116,12 @@ def _check_grad(answer):
         "use d_i = (f_i - y_i) f_i (1 - f_i), then sum d_i x_i and sum d_i")
 
 
-@exercise("04.3", "The exact optimum (w*, b*) of the toy", solution=r"""
+@exercise("04.3", "The exact optimum (w*, b*) of the toy", hints=(
+    "Two points and two parameters: the sigmoid can pass through both, where L = 0.",
+    "σ(z) = y has the solution z = ln(y / (1 - y)): write w x_i + b = ln(y_i / (1 - y_i)) "
+    "for both points.",
+    "Subtract the two linear equations to get w, then put w back into either one for b.",
+), solution=r"""
 Both points can be fitted exactly, so solve $\sigma(w x_i + b) = y_i$, i.e.
 $w x_i + b = \operatorname{logit}(y_i) = \ln\frac{y_i}{1 - y_i}$:
 
@@ -147,7 +165,14 @@ def _one_epoch(lr: float) -> float:
     return float(optim.trajectory("gd", grad, [0.0], 4, lr=lr)[-1, 0])
 
 
-@exercise("04.4", "One corrected per-sample epoch on the linear toy", solution=r"""
+@exercise("04.4", "One corrected per-sample epoch on the linear toy", hints=(
+    "Each step uses one point n: w ← w + η (y_n - w x_n) x_n, with the same n everywhere in "
+    "the formula.",
+    "Start from w = 0 with η = 0.01 and visit the four points in order; each step starts "
+    "from the w the previous step left.",
+    "A loop `for n in range(4): w = w + 0.01 * (y[n] - w * x[n]) * x[n]` over "
+    "`dl.data.linear_toy()`.",
+), solution=r"""
 The update `w = w + (y_n - ŷ) x_i` mixes two indices and has no learning rate.  The
 corrected per-sample step for point n is $w \leftarrow w + \eta\,(y_n - w x_n)\,x_n$.  With
 $\eta = 0.01$ from $w = 0$, visiting the points in order:
@@ -188,7 +213,13 @@ def _check_epoch(answer):
 
 
 @exercise("04.5", "The step-size limit of batch GD on the linear toy (the least upper bound)",
-          solution=r"""
+          hints=(
+    "Write one batch step for ŷ = w x and subtract the optimum: how does w_{t+1} - w* depend "
+    "on w_t - w*?",
+    "The error is multiplied by 1 - η Σ x_i² at every step; it shrinks when that factor "
+    "lies strictly between -1 and 1.",
+    "Solve |1 - η Σ x²| < 1 for η and give the boundary of the interval.",
+), solution=r"""
 For $\hat y = w x$ and $L = \tfrac12\sum_i (y_i - w x_i)^2$, the gradient is
 $-\sum_i (y_i - w x_i) x_i$ and one GD step gives
 $w_{t+1} - w^* = (1 - \eta \sum_i x_i^2)(w_t - w^*)$.  The error shrinks iff
@@ -231,3 +262,161 @@ def _check_limit(answer):
     return (
         "write w_{t+1} - w* in terms of w_t - w* and ask when the factor has absolute "
         "value below 1")
+
+
+# --- Your turn: exercises 04.6 and 04.7 ------------------------------------------------------
+# A sigmoid neuron with D features: f_i = sigma(x_i . w + b), X (N, D), w (D,), b a number,
+# y (N,), and the lecture's loss L = 1/2 sum_i (f_i - y_i)^2.
+
+def _neuron_loss(w, b, X, y) -> float:
+    return losses.squared_error(neurons.sigmoid_neuron(X, w, b), y)
+
+
+def reference_neuron_grad(w, b, X, y):
+    """dlcore's gradient (dL/dw (D,), dL/db) of the sigmoid neuron's squared error."""
+    X, y = np.asarray(X, float), np.asarray(y, float)
+    f = neurons.sigmoid_neuron(X, np.asarray(w, float), b)
+    d = activations.sigmoid_backward(f - y, f)
+    return X.T @ d, float(np.sum(d))
+
+
+def _sigmoid_parts(w, b, X, y):
+    X, y = np.asarray(X, float), np.asarray(y, float)
+    f = 1.0 / (1.0 + np.exp(-(X @ np.asarray(w, float) + b)))
+    return X, y, f
+
+
+def _no_slope_grad(w, b, X, y):
+    X, y, f = _sigmoid_parts(w, b, X, y)
+    return X.T @ (f - y), float(np.sum(f - y))
+
+
+def _flipped_grad(w, b, X, y):
+    X, y, f = _sigmoid_parts(w, b, X, y)
+    d = (y - f) * f * (1 - f)
+    return X.T @ d, float(np.sum(d))
+
+
+def _mean_grad(w, b, X, y):
+    X, y, f = _sigmoid_parts(w, b, X, y)
+    d = (f - y) * f * (1 - f) / len(y)
+    return X.T @ d, float(np.sum(d))
+
+
+def _no_x_grad(w, b, X, y):
+    X, y, f = _sigmoid_parts(w, b, X, y)
+    d = (f - y) * f * (1 - f)
+    return np.full(X.shape[1], np.sum(d)), float(np.sum(d))
+
+
+_TOY_X = np.array([[0.5], [2.5]])
+_TOY_Y = np.array([0.2, 0.9])
+_X3 = np.array([[1.0, -0.5], [0.3, 2.0], [-1.2, 0.4]])
+_Y3 = np.array([1.0, 0.0, 0.7])
+
+implement(
+    "04.6", "Write the gradient of a sigmoid neuron's squared error",
+    reference=reference_neuron_grad, name="my_neuron_grad", outputs=("dw", "db"),
+    gradients=Gradients(_neuron_loss, wrt=(0, 1), dout=None),
+    reference_name="dlcore's sigmoid-neuron gradient (dl.activations.sigmoid_backward of "
+                   "f - y, then X.T @ d and sum d)",
+    cases=[
+        Case("one point, one feature", (np.array([0.5]), 0.0, np.array([[0.5]]),
+                                        np.array([0.2]))),
+        Case("the toy at (w, b) = (1, -1)", (np.array([1.0]), -1.0, _TOY_X, _TOY_Y)),
+        Case("three points, two features", (np.array([0.5, -1.0]), 0.2, _X3, _Y3)),
+        Case("w = 0, b = 0: every output is 1/2", (np.zeros(2), 0.0, _X3, _Y3)),
+    ],
+    mistakes=[
+        (_no_slope_grad, "the sigmoid's slope is missing: each term carries f_i (1 - f_i), "
+                         "the derivative of σ at z_i = x_i · w + b"),
+        (_flipped_grad, "the signs are flipped: the derivative of 1/2 (f - y)^2 is (f - y) "
+                        "times the slope, so a too-high output gives a positive gradient"),
+        (_mean_grad, "that is the gradient of the mean over the points; this loss is 1/2 "
+                     "times the sum, with no division by N"),
+        (_no_x_grad, "dL/dw is missing the inputs: z_i = x_i · w + b, so dz_i/dw = x_i and "
+                     "dL/dw = Σ d_i x_i (X.T @ d), while dL/db = Σ d_i"),
+    ],
+    hints=(
+        "Forward first: f = σ(X @ w + b), one output per point, shape (N,).",
+        "Per point, the loss's derivative with respect to z_i = x_i · w + b is "
+        "d_i = (f_i - y_i) f_i (1 - f_i).",
+        "dz_i/dw = x_i and dz_i/db = 1: return `X.T @ d` (shape (D,)) and `d.sum()`.",
+    ),
+    solution=r"""
+The chain rule through $z_i = x_i \cdot w + b$: $\partial L/\partial z_i = (f_i - y_i)\,
+f_i (1 - f_i)$, then $\partial z_i/\partial w = x_i$ and $\partial z_i/\partial b = 1$:
+
+```python
+def my_neuron_grad(w, b, X, y):
+    f = 1.0 / (1.0 + np.exp(-(X @ w + b)))
+    d = (f - y) * f * (1 - f)
+    return X.T @ d, d.sum()
+```
+
+With one feature this is the lecture's $(\sum_i d_i x_i, \sum_i d_i)$; `X.T @ d` does the
+sum for every feature at once.
+""")
+
+
+def reference_gd_step(w, b, X, y, lr):
+    """dlcore's gradient-descent step: (w - lr dL/dw, b - lr dL/db)."""
+    dw, db = reference_neuron_grad(w, b, X, y)
+    return np.asarray(w, float) - lr * dw, float(b - lr * db)
+
+
+def _ascent_step(w, b, X, y, lr):
+    dw, db = reference_neuron_grad(w, b, X, y)
+    return w + lr * dw, b + lr * db
+
+
+def _no_lr_step(w, b, X, y, lr):
+    dw, db = reference_neuron_grad(w, b, X, y)
+    return w - dw, b - db
+
+
+def _sequential_step(w, b, X, y, lr):
+    dw, _ = reference_neuron_grad(w, b, X, y)
+    w = w - lr * dw
+    _, db = reference_neuron_grad(w, b, X, y)
+    return w, b - lr * db
+
+
+_W_STAR = np.array([np.log(6.0)])
+_B_STAR = float(-np.log(4.0) - 0.5 * np.log(6.0))
+
+implement(
+    "04.7", "Write one gradient-descent step of the sigmoid neuron",
+    reference=reference_gd_step, name="my_gd_step", outputs=("w", "b"),
+    reference_name="dlcore's gradient-descent step (θ - η ∇L with dlcore's gradient)",
+    cases=[
+        Case("the toy from (-2, -2), η = 0.5", (np.array([-2.0]), -2.0, _TOY_X, _TOY_Y, 0.5)),
+        Case("three points, two features, η = 0.1", (np.array([0.5, -1.0]), 0.2, _X3, _Y3,
+                                                     0.1)),
+        Case("the toy's optimum: nothing moves", (_W_STAR, _B_STAR, _TOY_X, _TOY_Y, 1.0)),
+    ],
+    mistakes=[
+        (_ascent_step, "the step climbs: the gradient points uphill, so gradient descent "
+                       "subtracts η ∇L"),
+        (_no_lr_step, "the learning rate is missing: the step is η times the gradient"),
+        (_sequential_step, "the gradient for b was taken after w had moved; both partial "
+                           "derivatives belong to the same point θ_t, computed before either "
+                           "parameter changes"),
+    ],
+    hints=(
+        "Compute both gradients at the current (w, b) first (your `my_neuron_grad`).",
+        "Then move both parameters against their gradient, each by η times it.",
+        "`dw, db = my_neuron_grad(w, b, X, y)`, then `return w - lr * dw, b - lr * db`.",
+    ),
+    solution=r"""
+Both partial derivatives at the current point, then one step downhill:
+
+```python
+def my_gd_step(w, b, X, y, lr):
+    dw, db = my_neuron_grad(w, b, X, y)
+    return w - lr * dw, b - lr * db
+```
+
+Updating $w$ first and then taking $b$'s gradient at the new $w$ would mix two points of the
+surface; $\theta_{t+1} = \theta_t - \eta\,\nabla L(\theta_t)$ uses one.
+""")
