@@ -387,3 +387,142 @@ def test_whiteboard_actions_blit_whole_frames():
     full, modes = blit_modes(app, [app.controls["plan"].click] * 3)
     assert not full and modes == ["full"] * 3
     assert app.labels == ["ac", "bd", "bd + a"]
+
+
+# --- lstm_gate_explorer(mine=..., mine_gru=...): the learner's step over dlcore's ------------
+# The learner's steps are written here from the equations (not from dlcore), in the signature
+# of lecture 14's exercises: x, h, c (N,), gate weights (4,) in the order i, f, g, o, or (3,)
+# in the order r, z, n.
+
+def _my_lstm_step(x, h, c, w_x, w_h, b):
+    a = [w_x[k] * x + w_h[k] * h + b[k] for k in range(4)]
+    i, f, g, o = _sigma(a[0]), _sigma(a[1]), np.tanh(a[2]), _sigma(a[3])
+    c_new = f * c + i * g
+    return o * np.tanh(c_new), c_new
+
+
+def _no_forget_step(x, h, c, w_x, w_h, b):
+    a = [w_x[k] * x + w_h[k] * h + b[k] for k in range(4)]
+    c_new = c + _sigma(a[0]) * np.tanh(a[2])
+    return _sigma(a[3]) * np.tanh(c_new), c_new
+
+
+def _my_gru_step(x, h, w_x, w_h, b):
+    r = _sigma(w_x[0] * x + w_h[0] * h + b[0])
+    z = _sigma(w_x[1] * x + w_h[1] * h + b[1])
+    n = np.tanh(w_x[2] * x + b[2] + r * (w_h[2] * h))
+    return (1 - z) * n + z * h
+
+
+def _run(step, x, h, c, *weights):
+    """A step run over the scalars x from (h, c), its own states fed back: (hs, cs)."""
+    hs, cs = [], []
+    for x_t in x:
+        h, c = step(np.array([x_t]), h, c, *weights)
+        hs.append(float(h[0]))
+        cs.append(float(c[0]))
+    return np.array(hs), np.array(cs)
+
+
+_KEEP_ERASE = "write, keep, erase on a reset signal (LSTM)"
+_GRU_WORKED = "worked example (GRU): all weights 0.5, b = 0, x = 1, h₀ = 0.5"
+
+
+def test_gate_explorer_mine_correct_step_matches_everywhere():
+    app = dl.widgets.lstm_gate_explorer(mine=_my_lstm_step)
+    message = app.state()["mine"]
+    assert "all 24 values of h_t and c_t match dlcore's LSTM step" in message
+    assert "_my_lstm_step" in message
+    assert not app.mine_trace["differ"].any() and len(app.my_marks.get_xdata()) == 0
+    np.testing.assert_allclose(app.line_my_h.get_ydata(), app.line_h.get_ydata(), atol=1e-12)
+    np.testing.assert_allclose(app.line_my_c.get_ydata(), app.line_c.get_ydata(), atol=1e-12)
+    # the worked example by hand: h_1 = 0.439763
+    assert app.line_my_h.get_ydata()[1] == pytest.approx(0.439763, abs=1e-6)
+    labels = [t.get_text() for t in app.ax_states.get_legend().get_texts()]
+    assert "your h_t" in labels and "your c_t" in labels and "yours ≠ dlcore's" in labels
+
+
+def test_gate_explorer_mine_wrong_step_marks_the_steps_that_differ():
+    app = dl.widgets.lstm_gate_explorer(preset=_KEEP_ERASE, mine=_no_forget_step)
+    x = app.line_x.get_ydata()
+    weights = (np.array([8.0, 10.0, 3.0, 0.0]), np.zeros(4), np.array([-4.0, 4.0, 0.0, 2.0]))
+    zero = np.zeros(1)
+    h_ok, c_ok = _run(_my_lstm_step, x, zero, zero, *weights)
+    h_bad, c_bad = _run(_no_forget_step, x, zero, zero, *weights)
+    bad_h, bad_c = ~np.isclose(h_bad, h_ok), ~np.isclose(c_bad, c_ok)
+    n_bad = int(bad_h.sum() + bad_c.sum())
+    assert 0 < n_bad < 24
+    message = app.state()["mine"]
+    first = int(np.flatnonzero(bad_h | bad_c)[0]) + 1
+    assert f"{n_bad} of 24 values of h_t and c_t from _no_forget_step differ" in message
+    assert f"the first at t = {first}" in message and "largest error" in message
+    worst = int(np.argmax(np.abs(c_bad - c_ok)))
+    assert f"at c_{worst + 1}" in message          # without forgetting, the cell is worst
+    steps = np.flatnonzero(bad_h | bad_c) + 1
+    np.testing.assert_array_equal(app.my_marks.get_xdata(), steps)
+    np.testing.assert_allclose(app.line_my_c.get_ydata()[1:], c_bad)
+    np.testing.assert_allclose(app.line_c.get_ydata()[1:], c_ok)   # dlcore's stays drawn
+
+
+def test_gate_explorer_mine_raising_step_is_shown_and_the_widget_keeps_working():
+    def broken(x, h, c, w_x, w_h, b):
+        return h[3], c
+
+    app = dl.widgets.lstm_gate_explorer(mine=broken)
+    message = app.state()["mine"]
+    assert "broken raised IndexError" in message and "step t = 1: x_t = 1, h = 0.5" in message
+    assert app.mine_trace is None and len(app.line_my_h.get_xdata()) == 0
+    app.controls["b1"].value = 2.0                       # still answers its controls
+    assert app.gate_lines[1].get_ydata()[0] == pytest.approx(_sigma(0.75 + 2.0))
+    assert "broken raised IndexError" in app.state()["mine"]
+
+
+def test_gate_explorer_mine_blank_none_shape_and_not_a_function():
+    def blank(x, h, c, w_x, w_h, b):
+        raise NotImplementedError
+
+    assert "not written yet" in dl.widgets.lstm_gate_explorer(mine=blank).state()["mine"]
+    none = dl.widgets.lstm_gate_explorer(mine=lambda *args: None).state()["mine"]
+    assert "not written yet (it returns None)" in none
+    one = dl.widgets.lstm_gate_explorer(mine=lambda x, h, c, *w: h).state()["mine"]
+    assert "should return 2 results (h, c)" in one
+    shape = dl.widgets.lstm_gate_explorer(mine=lambda x, h, c, *w: (np.zeros(3), c))
+    assert "returned shape (3,) for h" in shape.state()["mine"]
+    with pytest.raises(TypeError, match="mine must be your LSTM step function"):
+        dl.widgets.lstm_gate_explorer(mine=_my_lstm_step(np.ones(1), np.ones(1), np.ones(1),
+                                                         np.ones(4), np.ones(4), np.ones(4)))
+    assert "mine" not in dl.widgets.lstm_gate_explorer().state()
+
+
+def test_gate_explorer_mine_gru_and_the_other_cell():
+    def cho(x, h, w_x, w_h, b):                          # z and 1 - z swapped
+        r = _sigma(w_x[0] * x + w_h[0] * h + b[0])
+        z = _sigma(w_x[1] * x + w_h[1] * h + b[1])
+        n = np.tanh(w_x[2] * x + b[2] + r * (w_h[2] * h))
+        return (1 - z) * h + z * n
+
+    app = dl.widgets.lstm_gate_explorer(preset=_GRU_WORKED, mine=_my_lstm_step,
+                                        mine_gru=_my_gru_step)
+    assert "all 12 values of h_t match dlcore's GRU step" in app.state()["mine"]
+    assert app.line_my_h.get_ydata()[1] == pytest.approx(0.527220, abs=1e-6)
+    app = dl.widgets.lstm_gate_explorer(preset=_GRU_WORKED, mine_gru=cho)
+    assert "12 of 12 values of h_t from cho differ" in app.state()["mine"]
+    assert app.line_my_h.get_ydata()[1] == pytest.approx(0.557625, abs=1e-6)  # Cho's form
+    app.controls["preset"].value = "leaky memory (LSTM, forget bias 0)"
+    assert "cho is a GRU step" in app.state()["mine"] and app.mine_trace is None
+    only_lstm = dl.widgets.lstm_gate_explorer(preset=_GRU_WORKED, mine=_my_lstm_step)
+    assert "_my_lstm_step is an LSTM step" in only_lstm.state()["mine"]
+    assert "mine_gru=my_gru_step" in only_lstm.state()["mine"]
+
+
+def test_gate_explorer_mine_fits_and_blits():
+    app = dl.widgets.lstm_gate_explorer(mine=_no_forget_step, preset=_KEEP_ERASE)
+    for width in (848, 400):
+        app.fit(width)
+        app.fig.canvas.draw()
+        w, _ = app.fig.get_size_inches() * app.fig.dpi
+        assert w <= width - 12 + 0.5
+    app.fit(848)
+    full, modes = blit_modes(app, [lambda v=v: setattr(app.controls["b1"], "value", v)
+                                   for v in (4.1, 4.0, 4.1)])
+    assert not full and modes == ["full"] * 3

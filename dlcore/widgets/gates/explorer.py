@@ -8,11 +8,14 @@ LSTM and 3 (r, z, n) for the GRU.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ... import recurrent
 from ..._checks import as_array
 from .._base import PALETTE, App, dropdown, human, int_slider, readout, slider, style_axes
+from .._mine import mine_name, require_function, run_mine
 from .._text import cached_text
 from ..sequences._common import (
     NARROW_PX,
@@ -107,10 +110,102 @@ def _listed(values) -> str:
     return "[" + ", ".join(human(float(v)) for v in values) + "]"
 
 
+def _fmt(v: float) -> str:
+    v = float(v)
+    return f"{v:.4g}" if np.isfinite(v) and v != 0 else ("0" if v == 0 else str(v))
+
+
+def _none_as_pair(fn):
+    """``fn`` returning (None, None) where it returns None, so that a step that returns
+    nothing yet is reported as not written rather than as a wrong number of results."""
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        got = fn(*args, **kwargs)
+        return (None, None) if got is None else got
+
+    return call
+
+
+def run_mine_cell(fn, cell: str, x, w_x, w_h, b, trace, h0=0.0, c0=0.0) -> dict:
+    """Run the learner's one-unit step ``fn`` over the scalars x (T,), feeding its own states
+    back, and compare each step with dlcore's ``trace`` (``run_cell``'s result).
+
+    The LSTM step is called as ``fn(x_t, h, c, w_x, w_h, b)`` -> (h, c), the GRU step as
+    ``fn(x_t, h, w_x, w_h, b)`` -> h, with x_t, h, c arrays (1,) and w_x, w_h, b (G,) in
+    PyTorch's gate order.  Returns {"message", and when every step ran: "h", "c" (LSTM)
+    (T,) the learner's states, "differ" (T,) True at the steps where h (or c) is not
+    dlcore's}.
+    """
+    lstm = cell == _LSTM
+    name = mine_name(fn)
+    if lstm:
+        fn = _none_as_pair(fn)
+    what = "LSTM" if lstm else "GRU"
+    ref_name = f"dlcore's {what} step"
+    fallback = f"the curves show dlcore's {what} only"
+    w_x, w_h, b = (np.asarray(v, dtype=np.float64) for v in (w_x, w_h, b))
+    h, c = np.array([float(h0)]), np.array([float(c0)])
+    hs, cs, bad, n_bad = [], [], [], 0
+    worst = (-1.0, "", 0.0, 0.0)
+    for k, x_t in enumerate(np.asarray(x, dtype=np.float64)):
+        where = f"step t = {k + 1}: x_t = {_fmt(x_t)}, h = {_fmt(h[0])}" + \
+            (f", c = {_fmt(c[0])}" if lstm else "")
+        xs = np.array([x_t])
+        if lstm:
+            ref = (trace["h"][k:k + 1], trace["c"][k:k + 1])
+            m = run_mine(fn, (xs, h, c, w_x, w_h, b), reference=ref, reference_name=ref_name,
+                         where=where, fallback=fallback, outputs=("h", "c"))
+        else:
+            ref = trace["h"][k:k + 1]
+            m = run_mine(fn, (xs, h, w_x, w_h, b), reference=ref, reference_name=ref_name,
+                         where=where, fallback=fallback, label="h")
+        if not m.used:
+            return {"message": m.message}
+        if lstm:
+            h, c = m.value
+            parts = (("h", h, ref[0], m.differ[0]), ("c", c, ref[1], m.differ[1]))
+        else:
+            h = m.value
+            parts = (("h", h, ref, m.differ),)
+        hs.append(float(h[0]))
+        cs.append(float(c[0]))
+        bad.append(bool(any(d.any() for *_, d in parts)))
+        n_bad += sum(int(d.sum()) for *_, d in parts)
+        for label, got, want, d in parts:
+            err = float(np.abs(got[0] - want[0])) if d.any() else -1.0
+            if not np.isfinite(err):
+                err = np.inf
+            if err > worst[0]:
+                worst = (err, f"{label}_{k + 1}", float(got[0]), float(want[0]))
+    T = len(hs)
+    n_values = T * (2 if lstm else 1)
+    values = "values of h_t and c_t" if lstm else "values of h_t"
+    states = "h and c" if lstm else "h"
+    differ = np.array(bad)
+    if not n_bad:
+        message = (f"Your steps drawn over dlcore's: {name} runs the {T} steps, and all "
+                   f"{n_values} {values} match {ref_name}.")
+    else:
+        first = int(np.flatnonzero(differ)[0]) + 1
+        message = (f"Your steps drawn over dlcore's: {n_bad} of {n_values} {values} from "
+                   f"{name} differ from {ref_name} (marked ×), the first at t = {first}; the "
+                   f"largest error is {_fmt(worst[0])} at {worst[1]}: yours {_fmt(worst[2])}, "
+                   f"correct {_fmt(worst[3])}. Each step is fed your own {states} from the "
+                   f"step before.")
+    out = {"message": message, "h": np.array(hs), "differ": differ}
+    if lstm:
+        out["c"] = np.array(cs)
+    return out
+
+
 class LSTMGateExplorer(LegendFits, FullFrames, App):
     """Top: gate activations per step; bottom: the input, the candidate and the states."""
 
-    def __init__(self, preset=None, x=None, t=1):
+    def __init__(self, preset=None, x=None, t=1, mine=None, mine_gru=None):
+        self.mine = require_function(mine, "my_lstm_step", "your LSTM step function")
+        self.mine_gru = require_function(mine_gru, "my_gru_step", "your GRU step function")
+        #: the learner's run over the sequence ("h", "c", "differ"), None when not shown
+        self.mine_trace = None
         presets = dict(_PRESETS)
         patterns = dict(_PATTERNS)
         if x is not None:
@@ -163,11 +258,23 @@ class LSTMGateExplorer(LegendFits, FullFrames, App):
                                  label="cell state c_t")
         self.line_h, = ax_s.plot([], [], "o-", color=PALETTE["black"], ms=4, lw=1.6,
                                  label="hidden state h_t")
+        # with mine=: the learner's states as hollow diamonds on dashed lines over dlcore's,
+        # and a cross on every step where they differ
+        self.line_my_c, = ax_s.plot([], [], "D--", color=PALETTE["orange"], ms=7, mfc="none",
+                                    mew=1.3, lw=1.0, label="your c_t")
+        self.line_my_h, = ax_s.plot([], [], "D--", color=PALETTE["sky"], ms=7, mfc="none",
+                                    mew=1.3, lw=1.0, label="your h_t")
+        self.my_marks, = ax_s.plot([], [], "x", color=PALETTE["vermillion"], ms=11, mew=2.5,
+                                   label="yours ≠ dlcore's")
+        self._has_mine = mine is not None or mine_gru is not None
+        for line in (self.line_my_c, self.line_my_h, self.my_marks):
+            line.set_visible(self._has_mine)
         style_axes(ax_s, "", "time step t (t = 0 is the initial state)", "value")
         self.cursors = [ax.axvline(1, color=PALETTE["sky"], lw=6, alpha=0.35)
                         for ax in (ax_g, ax_s)]
         self._ylim = None
-        readouts = {"gates": readout(), "flow": readout(), "weights": readout()}
+        readouts = {"gates": readout(), "flow": readout(), "weights": readout(),
+                    **({"mine": readout()} if self._has_mine else {})}
         super().__init__(controls, fig, readouts, title="LSTM and GRU gates over a sequence")
         control_rows(self, ["preset"], ["input", "amplitude"], ["b0", "b1"], ["b2", "b3"],
                      ["t"])
@@ -175,7 +282,8 @@ class LSTMGateExplorer(LegendFits, FullFrames, App):
         self._cell = None
         # Sliders move the curves and the cursor only (blitting on a cached background).
         self.set_dynamic(self.gate_lines + [self.same_note, self.line_x, self.line_cand,
-                                            self.line_c, self.line_h] + self.cursors)
+                                            self.line_c, self.line_h, self.line_my_c,
+                                            self.line_my_h, self.my_marks] + self.cursors)
         self.update()
 
     def _set_cell(self, cell: str) -> None:
@@ -201,6 +309,9 @@ class LSTMGateExplorer(LegendFits, FullFrames, App):
         gates = [ln for ln in self.gate_lines if ln.get_visible()]
         states = [self.line_x, self.line_cand] + ([self.line_c] if self._cell == _LSTM else []) \
             + [self.line_h]
+        if self._has_mine:
+            states += ([self.line_my_c] if self._cell == _LSTM else []) + [self.line_my_h,
+                                                                           self.my_marks]
         for ax in (self.ax_gates, self.ax_states):
             if ax.get_legend() is not None:
                 ax.get_legend().remove()
@@ -270,7 +381,9 @@ class LSTMGateExplorer(LegendFits, FullFrames, App):
         if cell == _LSTM:
             self.line_c.set_data(np.arange(T + 1), np.concatenate([[c0], tr["c"]]))
         self.line_h.set_data(np.arange(T + 1), np.concatenate([[h0], tr["h"]]))
-        values = np.concatenate([x, tr["h"], tr[cand], tr.get("c", [0.0]), [h0, c0]])
+        yours = self._draw_mine(cell, x, spec, b, tr, h0, c0) if self._has_mine else []
+        values = np.concatenate([x, tr["h"], tr[cand], tr.get("c", [0.0]), [h0, c0], *yours])
+        values = values[np.isfinite(values)]
         # Limits that stay while the curves fit: most key presses redraw only the curves.
         self._ylim = sticky_limits(self._ylim, float(values.min()), float(values.max()),
                                    fill=0.5, margin=0.12, min_span=1.0)
@@ -305,6 +418,38 @@ class LSTMGateExplorer(LegendFits, FullFrames, App):
                          f"input, candidate and states below; at the end {kept}.")
 
 
+    def _draw_mine(self, cell, x, spec, b, tr, h0, c0) -> list:
+        """Run the learner's step over the sequence; draw its states and mark the steps that
+        differ.  Returns the plotted values (for the axis limits)."""
+        fn = self.mine if cell == _LSTM else self.mine_gru
+        self.mine_trace = None
+        for line in (self.line_my_c, self.line_my_h, self.my_marks):
+            line.set_data([], [])
+        if fn is None:
+            other, kw = ("GRU", "mine_gru=my_gru_step") if cell == _GRU else \
+                ("LSTM", "mine=my_lstm_step")
+            given = mine_name(self.mine if cell == _GRU else self.mine_gru)
+            self.set_readout("mine", f"{given} is {'an LSTM' if cell == _GRU else 'a GRU'} step: "
+                                     f"choose a preset of that cell to compare it, or pass "
+                                     f"your {other} step too ({kw}); the curves show "
+                                     f"dlcore's {other}.")
+            return []
+        run = run_mine_cell(fn, cell, x, spec["w_x"], spec["w_h"], b, tr, h0, c0)
+        self.set_readout("mine", run["message"])
+        if "h" not in run:
+            return []
+        self.mine_trace = run
+        ts = np.arange(len(x) + 1)
+        self.line_my_h.set_data(ts, np.concatenate([[h0], run["h"]]))
+        plotted = [run["h"]]
+        if cell == _LSTM:
+            self.line_my_c.set_data(ts, np.concatenate([[c0], run["c"]]))
+            plotted.append(run["c"])
+        steps = np.flatnonzero(run["differ"]) + 1
+        self.my_marks.set_data(steps, run["h"][steps - 1])
+        return plotted
+
+
 def _coincide_note(trace, names) -> str:
     """'i = f = o at every step' when gate curves lie on top of each other, else ''."""
     groups: list[list[str]] = []
@@ -319,7 +464,8 @@ def _coincide_note(trace, names) -> str:
     return ("; ".join(same) + " at every step (the curves overlap)") if same else ""
 
 
-def lstm_gate_explorer(preset: str | None = None, x=None, t: int = 1) -> LSTMGateExplorer:
+def lstm_gate_explorer(preset: str | None = None, x=None, t: int = 1, mine=None,
+                       mine_gru=None) -> LSTMGateExplorer:
     """Presets of weights, an input sequence, gate biases -> the gate activations, candidate,
     cell and hidden state of a one-unit LSTM or GRU over the sequence
     (``dlcore.recurrent.lstm_gates`` / ``gru_gates``), with what step t writes, keeps and reads.
@@ -327,5 +473,14 @@ def lstm_gate_explorer(preset: str | None = None, x=None, t: int = 1) -> LSTMGat
     ``x`` (T,), 2 <= T <= 40: your own input sequence, offered first; ``t`` the step to read.
     The first preset is the lecture's worked example (gates 0.679179, c_1 = 0.770969,
     h_1 = 0.439763).
+
+    ``mine``: your one-unit LSTM step, called as ``mine(x_t, h, c, w_x, w_h, b)`` and
+    returning ``(h, c)``, like ``my_lstm_step`` of lecture 14 (x_t, h, c arrays (1,); w_x,
+    w_h, b (4,) in the order i, f, g, o).  On the LSTM presets the widget then runs the
+    sequence with your step, feeding your own h and c back, draws your states over dlcore's
+    (hollow diamonds), marks each step where they differ with a cross, and a readout counts the
+    values that differ with the largest error.  ``mine_gru``: the same for your GRU step,
+    ``mine_gru(x_t, h, w_x, w_h, b)`` -> h (gates r, z, n), on the GRU presets.  An error in
+    your function is shown in the readout and the curves stay dlcore's.
     """
-    return LSTMGateExplorer(preset=preset, x=x, t=t)
+    return LSTMGateExplorer(preset=preset, x=x, t=t, mine=mine, mine_gru=mine_gru)
