@@ -4,11 +4,15 @@ The worked chain (x = 1, y = 1, w1 = 0.5, b1 = 0, w2 = -1, w3 = 2) is the course
 give the chain without numbers.  Its values were computed independently of the notebook.
 """
 
+import math
+
 from tests.notebook_checks import close, equal, true
 
 PARAMETERS = {"EPOCHS": 300}  # the moons run of section 9
 
 CHAIN = "y_hat = (w3 * h2).sigmoid()"
+#: tanh's slope at n = 2 * (-3) + 0 * 1 + 6.88 = 0.88, the neuron of section 10.
+_TANH_SLOPE = 1.0 - math.tanh(0.88) ** 2
 
 EXPECTATIONS = [
     # Section 1: the worked chain, by dl.Value.
@@ -59,4 +63,13 @@ EXPECTATIONS = [
     # Section 9: the moons network learns (with the suite's 300 epochs).
     true("history.train_loss[-1] < history.train_loss[0]", after="history = dl.nn.fit"),
     true("acc > 0.9", after="history = dl.nn.fit"),
+    # Section 10 (your turn), shipped unanswered: the checks fail gracefully and the hand-run
+    # backward pass of the tanh neuron uses dlcore's rules.
+    true("not mul_check and not tanh_check", after="tanh_check = dl.check"),
+    true("mul_backward is dl.selfcheck.lec06.mul_backward "
+         "and tanh_backward is dl.selfcheck.lec06.tanh_backward", after="def tanh_neuron"),
+    close("[dw1, dw2, dn]", [2.0 * _TANH_SLOPE, 0.0, _TANH_SLOPE], atol=1e-12,
+          after="def tanh_neuron", why="dw1 = x1 tanh'(n), dw2 = x2 tanh'(n) = 0, db = tanh'(n)"),
+    true("abs(leaves['w1'].grad - dw1) < 1e-12", after="def tanh_neuron",
+         why="the rules by hand give what Value.backward gives"),
 ]
