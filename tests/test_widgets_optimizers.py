@@ -569,3 +569,94 @@ def test_figures_have_whole_pixel_sizes():
             app.fit(width)
             size = app.fig.get_size_inches() * app.fig.dpi
             np.testing.assert_allclose(size, np.round(size), atol=1e-6)
+
+
+# ---- optimizer_race(mine=...): the learner's Adam step beside dlcore's --------------------------
+
+def _my_adam_step(w, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad ** 2
+    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
+    return w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+
+
+def _uncorrected_adam_step(w, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad ** 2
+    return w - lr * m / (np.sqrt(v) + eps), m, v
+
+
+def _path_of(step, grad_fn, start, steps, lr, betas):
+    w, m, v, path = np.array(start, float), np.zeros(2), np.zeros(2), [np.array(start, float)]
+    for t in range(1, steps + 1):
+        w, m, v = step(w, grad_fn(w), m, v, t, lr=lr, beta1=betas[0], beta2=betas[1])
+        path.append(w)
+    return np.array(path)
+
+
+def test_race_with_a_correct_adam_step_matches_every_point():
+    app = O.optimizer_race("valley", steps=40, mine=_my_adam_step)
+    expected = _path_of(_my_adam_step, valley_grad(), app.surf.start, 40,
+                        app.controls["lr_adam"].value, (0.9, 0.999))
+    np.testing.assert_allclose(app.mine_path, expected, rtol=1e-9)
+    assert not app.mine_differ.any()
+    assert "all 41 points match dlcore's Adam" in app.state()["mine"]
+    assert app.mine_marks.get_xydata().size == 0 and app.mine_line.get_visible()
+    assert "yours (_my_adam_step)" in [t.get_text() for t in app.legend.get_texts()]
+
+
+def test_race_marks_the_points_where_a_wrong_adam_step_leaves_adams_path():
+    app = O.optimizer_race("quadratic", kappa=10.0, steps=30, mine=_uncorrected_adam_step)
+    lr, start = app.controls["lr_adam"].value, app.surf.start
+    reference = dl.optim.trajectory("adam", quad_grad(1.0, 10.0), start, 30, lr=lr)
+    wrong = _path_of(_uncorrected_adam_step, quad_grad(1.0, 10.0), start, 30, lr, (0.9, 0.999))
+    expected_bad = ~np.all(np.isclose(wrong, reference, rtol=1e-6, atol=1e-9), axis=1)
+    assert expected_bad[1] and not expected_bad[0]
+    np.testing.assert_array_equal(app.mine_differ, expected_bad)
+    state = app.state()["mine"]
+    assert f"{int(expected_bad.sum())} of 31 points differ from dlcore's Adam" in state
+    assert "the first at step 1" in state and "largest distance" in state
+    np.testing.assert_allclose(app.mine_marks.get_xydata(), wrong[expected_bad])
+    app.controls["step"].value = 3  # marks only up to the step shown
+    assert len(app.mine_marks.get_xydata()) == int(expected_bad[:4].sum())
+
+
+def test_race_shows_the_learners_error_and_keeps_racing():
+    def breaks_at_step_4(w, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+        if t == 4:
+            return w[10]
+        return _my_adam_step(w, grad, m, v, t, lr, beta1, beta2, eps)
+
+    app = O.optimizer_race("valley", steps=20, mine=breaks_at_step_4)
+    state = app.state()["mine"]
+    assert "raised IndexError" in state and "at step t = 4" in state
+    assert "all 4 points match" in state
+    assert np.isnan(app.mine_path[4:]).all()
+    old = app.paths["adam"].copy()
+    app.controls["lr_adam"].value = 0.05  # the race still answers its controls
+    assert not np.allclose(app.paths["adam"], old)
+    np.testing.assert_allclose(app.paths["adam"],
+                               dl.optim.trajectory("adam", valley_grad(), app.surf.start, 20,
+                                                   lr=app.controls["lr_adam"].value))
+    assert "raised IndexError" in app.state()["mine"]
+
+
+def test_race_with_a_blank_or_misshapen_adam_step_races_dlcores():
+    def blank(w, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+        raise NotImplementedError  # your code here
+
+    app = O.optimizer_race("valley", steps=10, optimizers=("gd",), mine=blank)
+    assert app.controls["use_adam"].value  # ticked for your step
+    assert "not written yet" in app.state()["mine"] and app.mine_path is None
+    assert not app.mine_line.get_visible()
+    assert "Adam: loss gap" in app.state()["race"]
+    two = O.optimizer_race("valley", steps=10, mine=lambda w, g, m, v, t, **k: (w, m))
+    assert "should return 3 results (w, m, v)" in two.state()["mine"]
+    flat = O.optimizer_race("valley", steps=10, mine=lambda w, g, m, v, t, **k: (w, m, v[:1]))
+    assert "returned shape (1,) for v" in flat.state()["mine"]
+    hidden = O.optimizer_race("valley", steps=10, mine=_my_adam_step)
+    hidden.controls["use_adam"].value = False
+    assert "Tick Adam to see it" in hidden.state()["mine"]
+    assert not hidden.mine_line.get_visible()
+    with pytest.raises(TypeError, match="mine must be your Adam step function"):
+        O.optimizer_race(mine=np.zeros(2))

@@ -1,7 +1,8 @@
 """``optimizer_race``: GD, momentum, Nesterov, Adagrad, RMSProp and Adam on one error surface.
 
 The paths are ``dlcore.optim.trajectory`` (the update rules torch.optim runs); the widget only
-draws them.  Shapes: a path is (S + 1, 2), row t the point theta_t = (x, y).
+draws them.  With ``mine=``, the learner's Adam step races too (``_yours``).  Shapes: a path is
+(S + 1, 2), row t the point theta_t = (x, y).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .._base import (
     style_axes,
     view,
 )
+from .._mine import mine_name, require_function
 from ._common import (
     ContourLines,
     check_point,
@@ -36,6 +38,7 @@ from ._common import (
     sticky_limits,
 )
 from ._race_inputs import LR_RANGE, PRESET_LR, _check_fraction, _check_lrs, _custom_surface
+from ._yours import adam_path, compare_paths
 
 __all__ = ["optimizer_race"]
 
@@ -55,8 +58,11 @@ class OptimizerRace(App):
     """Six optimizers from one start on one surface; see ``optimizer_race``."""
 
     def __init__(self, surface, custom, optimizers, lrs, momentum, alpha, betas, kappa, steps,
-                 start):
+                 start, mine=None):
         self._custom, self._start, self._lr_override = custom, start, lrs
+        self.mine = require_function(mine, "my_adam_step", "your Adam step function")
+        # with mine=: your path, how many of its points were computed, the steps that differ
+        self.mine_path, self.mine_rows, self.mine_differ, self._mine_text = None, 0, None, ""
         self._silent = True
         self.steps = steps
         options = ([("your function", "custom")] if custom is not None else []) + \
@@ -85,7 +91,8 @@ class OptimizerRace(App):
         row, controls["step"], self.play, self.step_button = step_row(steps)
 
         fig, (self.ax_path, self.ax_loss) = make_figure(1, 2, figsize=(10.5, 4.2))
-        readouts = {"race": readout(), "where": readout()}
+        readouts = {"race": readout(), "where": readout(),
+                    **({"mine": readout()} if mine is not None else {})}
         super().__init__(controls, fig, readouts, title="Optimizer race")
         c = self.controls
         # Rows that wrap: 2 optimizers a row at 848 px, 3 at 1488 px (the widget is shorter)
@@ -105,7 +112,7 @@ class OptimizerRace(App):
         self.update()
         self.set_dynamic([self._contours.lines, *self.lines.values(), *self.heads.values(),
                           *self.curves.values(), self.step_line, self.start_marker,
-                          self.minima_marker, self.ax_path.title])
+                          self.minima_marker, self.ax_path.title, *self._mine_artists()])
         ipympl_workarounds(self)
 
     # -- artists -----------------------------------------------------------------------------
@@ -132,6 +139,19 @@ class OptimizerRace(App):
         axl.set_xlim(0, self.steps)
         style_axes(ax, "Paths", "x (first parameter)", "y (second parameter)")
         self.legend = None
+        if self.mine is not None:
+            label = f"yours ({mine_name(self.mine)})"
+            self.mine_line, = ax.plot([], [], color=PALETTE["black"], linestyle=":",
+                                      linewidth=2.0, label=label, zorder=4)
+            self.mine_marks, = ax.plot([], [], marker="x", color=PALETTE["vermillion"],
+                                       markersize=5, markeredgewidth=1.2, linestyle="none",
+                                       zorder=6, label="yours ≠ Adam")
+            self.mine_curve, = axl.plot([], [], color=PALETTE["black"], linestyle=":",
+                                        linewidth=2.0, label=label)
+
+    def _mine_artists(self) -> list:
+        return [self.mine_line, self.mine_marks, self.mine_curve] if self.mine is not None \
+            else []
 
     # -- control logic -----------------------------------------------------------------------
 
@@ -250,6 +270,24 @@ class OptimizerRace(App):
                     self._paths_seen.clear()
                 self._paths_seen[key] = (path, loss if surf.lstar is None else loss - surf.lstar)
             self.paths[name], self.losses[name] = self._paths_seen[key]
+        if self.mine is not None and "adam" in (names or TRAJECTORY_NAMES):
+            self._compute_mine()
+
+    def _compute_mine(self) -> None:
+        """Your Adam step from the same start with Adam's η, β₁, β₂, set against Adam's path."""
+        surf, hyper = self.surf, self.hyper("adam")
+        path, rows, problem = adam_path(self.mine, surf.grad_fn, surf.start, self.steps,
+                                        hyper["lr"], hyper["betas"])
+        self.mine_path, self.mine_rows, self.mine_differ = path, rows, None
+        if path is None:
+            self._mine_text = problem
+            return
+        self.mine_differ, text = compare_paths(path, rows, self.paths["adam"],
+                                               mine_name(self.mine))
+        self._mine_text = text if problem is None else f"{text} But {problem}."
+        with np.errstate(all="ignore"):
+            loss = loss_on_points(surf.loss_fn, np.where(np.isfinite(path), path, np.nan))
+        self.mine_loss = loss if surf.lstar is None else loss - surf.lstar
 
     # -- drawing -----------------------------------------------------------------------------
 
@@ -267,10 +305,34 @@ class OptimizerRace(App):
             for artist in (self.lines[name], self.heads[name], self.curves[name]):
                 artist.set_visible(visible)
         self.step_line.set_xdata([k, k])
+        if self.mine is not None:
+            self._show_mine("adam" in shown, k)
         self._loss_limits(shown)
         if shown != self._shown:
             self._legend(shown)
         self._readouts(shown, k)
+
+    def _show_mine(self, visible: bool, k: int) -> None:
+        """Your path up to step k, a × on each point that is not Adam's, your loss curve."""
+        path = self.mine_path
+        visible = visible and path is not None
+        for artist in self._mine_artists():
+            artist.set_visible(visible)
+        text = self._mine_text
+        if path is not None and not visible:
+            text += " Tick Adam to see it: your step runs with Adam's η, β₁ and β₂."
+        self.set_readout("mine", text)
+        if path is None:
+            return
+        upto = min(k + 1, self.mine_rows)
+        part = path[:upto]
+        n_ok = finite_rows(part)
+        self.mine_line.set_data(part[:n_ok, 0], part[:n_ok, 1])
+        bad = part[self.mine_differ[:upto] & np.all(np.isfinite(part), axis=1)]
+        self.mine_marks.set_data(bad[:, 0], bad[:, 1])
+        curve = self.mine_loss[:upto]
+        y = curve if self.surf.lstar is None else np.where(curve > 0, curve, np.nan)
+        self.mine_curve.set_data(np.arange(curve.size), y)
 
     def _legend(self, shown) -> None:
         """One legend for both panels, under them (it covered the loss curves)."""
@@ -278,7 +340,10 @@ class OptimizerRace(App):
             self.legend.remove()
             self.legend = None
         if shown:
-            self.legend = self.fig.legend(handles=[self.lines[n] for n in shown],
+            handles = [self.lines[n] for n in shown]
+            if self.mine is not None and "adam" in shown:
+                handles += [self.mine_line, self.mine_marks]
+            self.legend = self.fig.legend(handles=handles,
                                           loc="outside lower center", ncol=self._legend_cols(),
                                           fontsize="small", frameon=False)
         if self._shown is not None:
@@ -353,7 +418,7 @@ class OptimizerRace(App):
 def optimizer_race(surface: str | None = None, *, optimizers=TRAJECTORY_NAMES, lrs=None,
                    momentum: float = 0.9, alpha: float = 0.99, betas=(0.9, 0.999),
                    kappa: float | None = None, steps: int = 300, start=None, loss_fn=None,
-                   grad_fn=None, xlim=None, ylim=None) -> OptimizerRace:
+                   grad_fn=None, xlim=None, ylim=None, mine=None) -> OptimizerRace:
     """Race GD, Momentum, Nesterov, Adagrad, RMSProp and Adam on one error surface, step by step.
 
     Controls: the surface ("quadratic", "valley", "rosenbrock", "saddle", "bumpy"), its
@@ -367,8 +432,17 @@ def optimizer_race(surface: str | None = None, *, optimizers=TRAJECTORY_NAMES, l
     ``kappa``, ``steps`` (length of every path), ``start`` (x, y).  A learner's own surface:
     ``loss_fn(theta) -> number`` (theta (2,), or vectorised over (..., 2)) and optionally
     ``grad_fn(theta) -> (2,)`` (central differences when omitted), drawn over ``xlim`` x
-    ``ylim`` (default (-2, 2) each).  Returns the widget.
+    ``ylim`` (default (-2, 2) each).
+
+    ``mine``: your own Adam step, ``mine(w, grad, m, v, t, lr=, beta1=, beta2=) -> (w, m, v)``
+    (exercise 09.8's ``my_adam_step``).  It races beside Adam, from the same start with Adam's
+    η, β₁ and β₂ (Adam is ticked for it): your path is drawn dotted over Adam's, each point
+    that is not Adam's is marked ×, and a readout counts them, with the first step that
+    differs and the largest distance.  An error in your function, a blank, None or a wrong
+    shape is shown in that readout, and the race goes on with dlcore's Adam.  Returns the
+    widget.
     """
+    mine = require_function(mine, "my_adam_step", "your Adam step function")
     custom = None
     if loss_fn is not None:
         custom = _custom_surface(loss_fn, grad_fn, xlim, ylim, start)
@@ -385,6 +459,8 @@ def optimizer_race(surface: str | None = None, *, optimizers=TRAJECTORY_NAMES, l
                          f"{surface!r}")
     if isinstance(optimizers, str):
         optimizers = (optimizers,)
+    if mine is not None and "adam" not in optimizers:
+        optimizers = (*optimizers, "adam")
     unknown = [n for n in optimizers if n not in TRAJECTORY_NAMES]
     if unknown:
         raise ValueError(f"optimizers must be names from {', '.join(TRAJECTORY_NAMES)}; got "
@@ -400,4 +476,4 @@ def optimizer_race(surface: str | None = None, *, optimizers=TRAJECTORY_NAMES, l
                          _check_fraction(alpha, "alpha", 0.5, 0.999),
                          (_check_fraction(betas[0], "betas[0]", 0.0, 0.99),
                           _check_fraction(betas[1], "betas[1]", 0.9, 0.9999)),
-                         kappa, check_steps(steps), start)
+                         kappa, check_steps(steps), start, mine=mine)
