@@ -449,3 +449,78 @@ def test_conv_matrix_with_a_non_square_kernel():
     np.testing.assert_allclose(_output_texts(app), _torch_conv(img, kernel, 1).ravel())
     assert app.ax_o.get_title() == "M vec(x) as 4x2"
     assert [t.get_text() for t in app.ax_m.get_yticklabels()][:3] == ["h11", "h12", "h21"]
+
+
+# ---------------------------------------------------------------- architecture_calculator(mine=)
+# The learner's counts are written here from the rule of lecture 11 (one filter: k x k x c_in
+# weights and one bias), not from dlcore; the expected numbers are the syllabus's AlexNet.
+
+def _my_conv_params(c_in, c_out, k, bias=True):
+    return (k * k * c_in + (1 if bias else 0)) * c_out
+
+
+def _no_bias(c_in, c_out, k, bias=True):
+    return k * k * c_in * c_out
+
+
+def test_calculator_mine_correct_counts_match():
+    app = W.architecture_calculator(architecture="alexnet_ungrouped", mine=_my_conv_params)
+    message = app.state()["mine"]
+    assert "_my_conv_params counted the 5 conv layers: all 5 counts match" in message
+    assert sorted(v for v, _ in app.mine_rows.values()) == sorted(
+        [34_944, 614_656, 885_120, 1_327_488, 884_992])
+    assert not any(d for _, d in app.mine_rows.values()) and "≠" not in app.state()["table"]
+    app.controls["bias"].value = False                   # now called with bias=False
+    assert "all 5 counts match" in app.state()["mine"]
+    assert sorted(v for v, _ in app.mine_rows.values())[0] == 34_848
+
+
+def test_calculator_mine_wrong_counts_are_marked():
+    app = W.architecture_calculator(architecture="alexnet_ungrouped", mine=_no_bias)
+    message = app.state()["mine"]
+    assert "5 of 5 counts differ from dl.counting.conv2d_params" in message
+    assert "conv1, conv2, conv3, conv4, conv5" in message
+    # the largest error is the largest number of filters: 384 biases (conv3 and conv4)
+    assert "the largest error is 384 at conv3: yours 884,736, correct 885,120" in message
+    table = app.state()["table"]
+    assert "34,848≠34,944" in table and "1,327,104≠1,327,488" in table
+    assert "62,378,344 parameters" in app.state()["totals"]  # the totals stay dlcore's
+    app.controls["bias"].value = False                       # without biases it is right
+    assert "all 5 counts match" in app.state()["mine"] and "≠" not in app.state()["table"]
+
+
+def test_calculator_mine_grouped_layers_and_other_networks():
+    seen = []
+
+    def spy(c_in, c_out, k, bias=True):
+        seen.append((c_in, c_out, k))
+        return _my_conv_params(c_in, c_out, k, bias)
+
+    app = W.architecture_calculator(architecture="alexnet", mine=spy)
+    assert "all 5 counts match" in app.state()["mine"]
+    assert (48, 256, 5) in seen                 # conv2 of the two-GPU AlexNet: 96 / 2 channels
+    app.controls["network"].value = "vgg16"
+    assert "counted the 13 conv layers: all 13 counts match" in app.state()["mine"]
+
+
+def test_calculator_mine_raising_blank_and_not_a_function():
+    def broken(c_in, c_out, k, bias=True):
+        return k[0] * c_in
+
+    app = W.architecture_calculator(mine=broken)
+    message = app.state()["mine"]
+    assert "broken raised TypeError" in message and "layer conv1: c_in=3, c_out=96, k=11" in message
+    assert "34,944" in app.state()["table"] and "≠" not in app.state()["table"]
+    app.controls["network"].value = "lenet5"               # still answers its controls
+    assert "61,750 parameters" in app.state()["totals"]
+    assert "broken raised TypeError" in app.state()["mine"]
+
+    def blank(c_in, c_out, k, bias=True):
+        raise NotImplementedError
+
+    assert "not written yet" in W.architecture_calculator(mine=blank).state()["mine"]
+    none = W.architecture_calculator(mine=lambda c_in, c_out, k, bias=True: None)
+    assert "not written yet (it returns None)" in none.state()["mine"]
+    with pytest.raises(TypeError, match="mine must be your parameter-count function"):
+        W.architecture_calculator(mine=_my_conv_params(3, 96, 11))
+    assert "mine" not in W.architecture_calculator().state()

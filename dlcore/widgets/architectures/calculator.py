@@ -16,6 +16,7 @@ from ... import counting as _counting
 from ...counting import split_by_kind, weighted_rows
 from ...viz import architectures as _va
 from .._base import App, checkbox, dropdown, make_figure, readout
+from .._mine import mine_name, require_function, run_mine
 from ..conv._redraw import GridApp
 from ._common import CUSTOM
 
@@ -41,7 +42,21 @@ def _strip_biases(layers):
             for layer in layers]
 
 
-def _html_table(summary, compact: bool) -> str:
+def _count(v: float) -> str:
+    v = float(v)
+    return f"{v:,.0f}" if v.is_integer() else f"{v:,.6g}"
+
+
+def _params_cell(r, mine) -> str:
+    """The parameters of row ``r``; "yours≠correct" in colour where the learner's count
+    differs (``mine``: row index -> (yours, differ))."""
+    if mine and r.index in mine and mine[r.index][1]:
+        return (f"<span style='color:#D55E00;font-weight:bold' title='your count ≠ the "
+                f"correct one'>{_count(mine[r.index][0])}≠{r.params:,}</span>")
+    return f"{r.params:,}"
+
+
+def _html_table(summary, compact: bool, mine=None) -> str:
     tp, tm = max(summary.total_params, 1), max(summary.total_macs, 1)
     head = ("<tr><th align='left'>layer</th><th align='left'>type</th>"
             "<th align='left'>output shape</th><th align='right'>weights</th>"
@@ -57,7 +72,8 @@ def _html_table(summary, compact: bool) -> str:
         shape = "x".join(str(s) for s in r.output_shape)
         body.append(f"<tr><td>{html.escape(r.name)}</td><td>{r.kind}</td><td>{shape}</td>"
                     f"<td align='right'>{r.weights:,}</td><td align='right'>{r.biases:,}</td>"
-                    f"<td align='right'>{r.params:,}</td><td align='right'>{r.macs:,}</td>"
+                    f"<td align='right'>{_params_cell(r, mine)}</td>"
+                    f"<td align='right'>{r.macs:,}</td>"
                     f"<td align='right'>{100 * r.params / tp:.1f}</td>"
                     f"<td align='right'>{100 * r.macs / tm:.1f}</td></tr>")
     foot = (f"<tr><th align='left'>total</th><th></th><th></th>"
@@ -75,11 +91,14 @@ def _html_table(summary, compact: bool) -> str:
 
 
 class _Calculator(GridApp):
-    def __init__(self, architecture, layers, input_shape, bias):
+    def __init__(self, architecture, layers, input_shape, bias, mine=None):
         from matplotlib.collections import PolyCollection
         from matplotlib.patches import Patch
 
         options = dict(_NETWORKS)
+        self.mine = mine
+        #: with mine=: conv row index -> (your count, True where it differs from dlcore's)
+        self.mine_rows = None
         self.custom = None
         if layers is not None:
             self.custom = (tuple(layers), tuple(input_shape))
@@ -114,8 +133,9 @@ class _Calculator(GridApp):
         self.summary_table = None
         table = readout()
         table.layout = W.Layout(max_height=f"{TABLE_PX}px", overflow="auto")
-        super().__init__(controls, fig, readouts={"totals": readout(), "table": table},
-                         title="Architecture calculator")
+        readouts = {"totals": readout(), **({"mine": readout()} if mine is not None else {}),
+                    "table": table}
+        super().__init__(controls, fig, readouts=readouts, title="Architecture calculator")
         c = self.controls
         self.arrange([c["network"], W.HBox([c["bias"], c["compact"]],
                                            layout=W.Layout(flex_flow="row wrap"))])
@@ -153,7 +173,10 @@ class _Calculator(GridApp):
         parts = split_by_kind(summ)
         tp, tm = max(summ.total_params, 1), max(summ.total_macs, 1)
         fc_p, conv_m = 100 * parts["params"]["fc"] / tp, 100 * parts["macs"]["conv"] / tm
-        self.readouts["table"].value = _html_table(summ, self.controls["compact"].value)
+        if self.mine is not None:
+            self._compare_mine(layers, summ)
+        self.readouts["table"].value = _html_table(summ, self.controls["compact"].value,
+                                                   self.mine_rows)
         biases = "with biases" if self.controls["bias"].value else "weights only"
         self.set_readout("totals", f"{name}, input {'x'.join(map(str, shape))}: "
                          f"{summ.total_params:,} parameters ({biases}); "
@@ -167,8 +190,58 @@ class _Calculator(GridApp):
         self.use_dynamic([self.bars_p, self.bars_m])
 
 
+    def _compare_mine(self, layers, summ) -> None:
+        """Count each conv layer's parameters with the learner's function and compare them
+        with dlcore's (the table's); the first error stops the comparison."""
+        self.mine_rows = None
+        name = mine_name(self.mine)
+        fallback = "the table shows dl.counting.conv2d_params"
+        found, bad, worst = {}, [], None
+        shapes = [summ.input_shape] + [r.output_shape for r in summ.rows]
+        for r in summ.rows:
+            if r.kind != "Conv2d":
+                continue
+            layer = layers[r.index]
+            g, c_in = layer.groups, shapes[r.index][0]
+            kh, kw = layer.kernel_size
+            k = kh if kh == kw else (kh, kw)
+            args = (c_in // g, layer.out_channels, k)
+            where = (f"layer {r.name}: c_in={c_in // g}, c_out={layer.out_channels}, k={k}, "
+                     f"bias={layer.bias}" + (f"; each filter sees {c_in // g} of the {c_in} "
+                                             f"input channels (groups={g})" if g > 1 else ""))
+            m = run_mine(self.mine, args, {"bias": layer.bias}, reference=r.params,
+                         reference_name="dl.counting.conv2d_params", where=where,
+                         fallback=fallback, entries="counts", label=r.name)
+            if not m.used:
+                self.set_readout("mine", m.message)
+                return
+            yours = float(m.value)
+            found[r.index] = (yours, bool(m.differ))
+            if m.differ:
+                bad.append(r.name)
+                err = abs(yours - r.params)
+                if worst is None or not err <= worst[0]:
+                    worst = (err, r.name, yours, r.params)
+        self.mine_rows = found
+        n = len(found)
+        if not n:
+            self.set_readout("mine", f"this network has no conv layer: nothing for {name} to "
+                                     f"count.")
+        elif not bad:
+            self.set_readout("mine", f"{name} counted the {n} conv layers: all {n} counts match "
+                                     f"dl.counting.conv2d_params.")
+        else:
+            self.set_readout("mine", f"{name} counted the {n} conv layers: {len(bad)} of {n} "
+                                     f"counts differ from dl.counting.conv2d_params (marked "
+                                     f"yours≠correct in the parameters column: "
+                                     f"{', '.join(bad)}); the largest error is "
+                                     f"{_count(worst[0])} at {worst[1]}: yours "
+                                     f"{_count(worst[2])}, correct {worst[3]:,}. The totals and "
+                                     f"the bars are dlcore's.")
+
+
 def architecture_calculator(architecture: str = "alexnet", layers=None, input_shape=None,
-                            bias: bool = True) -> App:
+                            bias: bool = True, mine=None) -> App:
     """Per-layer output shapes, parameters and multiply-adds of a network, with bars of where
     the parameters and the compute live (``counting.summarize``).
 
@@ -176,7 +249,15 @@ def architecture_calculator(architecture: str = "alexnet", layers=None, input_sh
     alexnet_torchvision, alexnet_khapra, zfnet, vgg16); ``layers`` your own list of
     ``dlcore.counting`` specs (Conv2d, MaxPool2d, Flatten, Linear, ...) with ``input_shape``
     (C, H, W) or (D,).  ``bias=False`` counts weights only.
+
+    ``mine``: your parameter count of a conv layer, called as ``mine(c_in, c_out, k,
+    bias=...)`` like ``my_conv_params`` of lecture 11 (``k`` the side of a square kernel, a
+    pair (KH, KW) otherwise; for a grouped layer ``c_in`` is the number of channels each
+    filter sees).  Each conv row's parameter count is then compared with yours: a count that
+    differs is shown as ``yours≠correct`` and a readout names those layers with the largest
+    error.  An error in your function is shown in the readout and the table stays dlcore's.
     """
+    mine = require_function(mine, "my_conv_params", "your parameter-count function")
     if not isinstance(bias, bool):
         raise TypeError(f"bias must be True or False; got {bias!r}")
     if layers is not None:
@@ -188,6 +269,6 @@ def architecture_calculator(architecture: str = "alexnet", layers=None, input_sh
                          f"{', '.join(_NETWORKS.values())}")
     elif input_shape is not None:
         raise ValueError("input_shape is only used with layers=[...]")
-    return _Calculator(architecture, layers, input_shape, bias)
+    return _Calculator(architecture, layers, input_shape, bias, mine)
 
 
