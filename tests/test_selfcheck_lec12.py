@@ -165,3 +165,104 @@ def test_exercise_12_4_has_three_tied_windows():
     """The notebook's prompt says three of A4's 2x2 windows hold a tie for the maximum."""
     windows = [A4[i:i + 2, j:j + 2].ravel() for i in (0, 2) for j in (0, 2)]
     assert sum(int((w == w.max()).sum() > 1) for w in windows) == 3
+
+
+# ---- "your turn" 12.9 and 12.10: functions the learner writes --------------------------------
+
+def my_maxpool_backward(dout, x, size=2, stride=2):
+    """Written out: each window's first maximum (row-major) collects its gradient."""
+    dx = np.zeros(np.shape(x))
+    for i in range(dout.shape[0]):
+        for j in range(dout.shape[1]):
+            best = (i * stride, j * stride)
+            for a in range(size):
+                for b in range(size):
+                    if x[i * stride + a, j * stride + b] > x[best]:
+                        best = (i * stride + a, j * stride + b)
+            dx[best] += dout[i, j]
+    return dx
+
+
+def my_conv_backward(dout, x, w):
+    """Written out from Z[i, j] = sum_ab X[i + a, j + b] W[a, b]."""
+    kh, kw = w.shape
+    dx, dw = np.zeros(np.shape(x)), np.zeros(np.shape(w))
+    for i in range(dout.shape[0]):
+        for j in range(dout.shape[1]):
+            for a in range(kh):
+                for b in range(kw):
+                    dx[i + a, j + b] += dout[i, j] * w[a, b]
+                    dw[a, b] += dout[i, j] * x[i + a, j + b]
+    return dx, dw
+
+
+def test_your_turn_right_functions_pass(capsys):
+    assert dl.check("12.9", my_maxpool_backward).passed
+    assert dl.check("12.10", my_conv_backward).passed
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+def test_your_turn_slips_get_their_hints(capsys):
+    def last_of_ties(dout, x, size=2, stride=2):
+        dx = np.zeros(np.shape(x))
+        for i in range(dout.shape[0]):
+            for j in range(dout.shape[1]):
+                best = (i * stride, j * stride)
+                for a in range(size):
+                    for b in range(size):
+                        if x[i * stride + a, j * stride + b] >= x[best]:
+                            best = (i * stride + a, j * stride + b)
+                dx[best] += dout[i, j]
+        return dx
+
+    def overwriting(dout, x, size=2, stride=2):
+        dx = np.zeros(np.shape(x))
+        for i in range(dout.shape[0]):
+            for j in range(dout.shape[1]):
+                win = x[i * stride:i * stride + size, j * stride:j * stride + size]
+                a, b = np.unravel_index(np.argmax(win), win.shape)
+                dx[i * stride + a, j * stride + b] = dout[i, j]
+        return dx
+
+    def convolved_dw(dout, x, w):
+        dx, dw = my_conv_backward(dout, x, w)
+        return dx, dw[::-1, ::-1]
+
+    def valid_dx(dout, x, w):
+        dx, dw = my_conv_backward(dout, x, w)
+        return dx[:dout.shape[0], :dout.shape[1]], dw
+
+    msg = dl.check("12.9", last_of_ties, quiet=True).message
+    assert "the last of the tied maxima" in msg and "ties: two equal maxima" in msg
+    assert "add into dx" in dl.check("12.9", overwriting, quiet=True).message
+    assert "rotated by 180 degrees" in dl.check("12.10", convolved_dw, quiet=True).message
+    msg = dl.check("12.10", valid_dx, quiet=True).message
+    assert "dx of your my_conv_backward has shape (2, 2); it should have shape (3, 3)" in msg
+
+
+def test_your_turn_backward_is_set_against_central_differences():
+    def half_dx(dout, x, w):
+        dx, dw = my_conv_backward(dout, x, w)
+        return dx / 2, dw
+
+    msg = dl.check("12.10", half_dx, quiet=True).message
+    # the smallest case: x 2x2, w = [[2]], dout [[1, -1], [2, 0.5]] -> dx = 2 dout
+    assert "the dx of your my_conv_backward is not the gradient" in msg
+    assert "central differences of the forward pass give np.array([[ 2., -2.], [ 4.,  1.]])" \
+        in msg
+
+
+def test_your_turn_tie_convention_is_the_first_maximum():
+    """dlcore's and torch's convention, on the case the check uses: the first maximum."""
+    from dlcore.selfcheck.lec12 import _TIE
+    ref = dl.selfcheck.exercises()["12.9"].checker.reference
+    routed = ref(np.array([[1.0, 2.0], [3.0, 4.0]]), _TIE)
+    assert routed[0, 1] == 1 and routed[1, 0] == 0      # 4 at (0, 1) and (1, 0): the first
+    assert routed[0, 2] == 2 and routed[0, 3] == 0      # 2 at (0, 2) and (0, 3)
+    assert routed[2, 0] == 3 and routed[2, 1] == routed[3, 0] == 0
+    assert routed[2, 3] == 4 and routed[3, 2] == 0
+    torch = pytest.importorskip("torch")
+    t = torch.tensor(_TIE[None, None], requires_grad=True)
+    out = torch.nn.functional.max_pool2d(t, 2)
+    out.backward(torch.tensor([[[[1.0, 2.0], [3.0, 4.0]]]], dtype=t.dtype))
+    np.testing.assert_array_equal(t.grad[0, 0].numpy(), routed)

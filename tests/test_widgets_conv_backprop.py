@@ -257,6 +257,94 @@ def test_router_own_activations_and_bad_input():
     assert app.state()["route"].startswith("Error:")
 
 
+# ---- pooling_router(mine=...): the learner's max-pooling backward beside dlcore's ----------
+
+def _my_maxpool_backward(dout, x, size=2, stride=2):
+    """Written out here: each window's first maximum (row-major) collects its gradient."""
+    dx = np.zeros(np.shape(x))
+    for i in range(dout.shape[0]):
+        for j in range(dout.shape[1]):
+            best = None
+            for a in range(size):
+                for b in range(size):
+                    r, q = i * stride + a, j * stride + b
+                    if best is None or x[r, q] > x[best]:
+                        best = (r, q)
+            dx[best] += dout[i, j]
+    return dx
+
+
+def _every_tie(dout, x, size=2, stride=2):
+    """A slip: every cell equal to its window's maximum gets the gradient."""
+    dx = np.zeros(np.shape(x))
+    for i in range(dout.shape[0]):
+        for j in range(dout.shape[1]):
+            window = x[i * stride:i * stride + size, j * stride:j * stride + size]
+            dx[i * stride:i * stride + size, j * stride:j * stride + size] += \
+                dout[i, j] * (window == window.max())
+    return dx
+
+
+def test_router_mine_a_correct_function_matches_every_cell():
+    app = wb.pooling_router(mine=_my_maxpool_backward)
+    assert "all 16 cells match dl.conv.max_pool2d_backward" in app.state()["mine"]
+    assert app.mismatch is not None and not app.mismatch.any()
+    np.testing.assert_allclose(_image(app.grids[3]), ROUTED)
+    assert "≠" not in " ".join(app.grids[3].labels())
+    app.controls["preset"].value = next(k for k in app.controls["preset"].options
+                                        if "overlapping" in k)
+    assert app.controls["stride"].value == 1
+    assert "all 16 cells match" in app.state()["mine"]
+
+
+def test_router_mine_a_wrong_function_marks_the_cells_that_differ():
+    app = wb.pooling_router(preset="tie", mine=_every_tie)
+    # upstream 1..4 on [[1, 3, 3, 0], [2, 0, 1, 1], [0, 5, 2, 2], [5, 1, 2, 2]]: the 3s of
+    # window (0, 0), the 5s of window (1, 0) and the four 2s of window (1, 1) are ties
+    x = np.array([[1.0, 3, 3, 0], [2, 0, 1, 1], [0, 5, 2, 2], [5, 1, 2, 2]])
+    yours = _every_tie(np.arange(1.0, 5.0).reshape(2, 2), x)
+    right = _my_maxpool_backward(np.arange(1.0, 5.0).reshape(2, 2), x)
+    differ = ~np.isclose(yours, right)
+    assert int(differ.sum()) == 4            # x[2, 3], x[3, 0], x[3, 2], x[3, 3]
+    np.testing.assert_array_equal(app.mismatch, differ)
+    np.testing.assert_allclose(_image(app.grids[3]), yours)     # the panel shows yours
+    state = app.state()["mine"]
+    assert "4 of 16 cells differ" in state and "largest error is 4 at dx[2, 3]" in state
+    labels = app.grids[3].labels()
+    assert labels[2 * 4 + 3] == "4≠0" and labels[3 * 4 + 0] == "3≠0"
+    assert sum("≠" in t for t in labels) == 4
+    assert "(yours)" in app.axes[3].get_title()
+    app.controls["mode"].value = "avg"       # average pooling: nothing to compare
+    assert "choose max pooling to compare it" in app.state()["mine"]
+    assert app.mismatch is None and "≠" not in " ".join(app.grids[3].labels())
+
+
+def test_router_mine_errors_are_shown_and_the_widget_keeps_working():
+    def broken(dout, x, size=2, stride=2):
+        return x[size * 10]
+
+    app = wb.pooling_router(mine=broken)
+    state = app.state()["mine"]
+    assert "broken raised IndexError" in state and "size 2, stride 2" in state
+    np.testing.assert_allclose(_image(app.grids[3]), ROUTED)   # dlcore's routing instead
+    app.controls["step"].value = 3                              # still answers the controls
+    assert "window (1, 1)" in app.state()["route"]
+    app.controls["stride"].value = 1
+    assert "stride 1" in app.state()["mine"] and app.mismatch is None
+
+    def blank(dout, x, size=2, stride=2):
+        raise NotImplementedError
+
+    assert "not written yet" in wb.pooling_router(mine=blank).state()["mine"]
+    assert "not written yet (it returns None)" in wb.pooling_router(
+        mine=lambda dout, x, size=2, stride=2: None).state()["mine"]
+    assert "returned shape (2, 2)" in wb.pooling_router(
+        mine=lambda dout, x, size=2, stride=2: dout).state()["mine"]
+    assert "mine" not in wb.pooling_router().state()
+    with pytest.raises(TypeError, match="mine must be your max-pooling backward function"):
+        wb.pooling_router(mine=ROUTED)
+
+
 # ---- gradcheck_panel ---------------------------------------------------------------------------
 
 def test_gradcheck_conv_passes_and_the_planted_bug_fails():

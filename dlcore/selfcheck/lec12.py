@@ -14,6 +14,7 @@ import numpy as np
 from .. import conv
 from ..conv import conv_terms
 from ._answers import number as _number
+from ._functions import Case, Gradients, implement
 from ._registry import exercise
 
 __all__: list[str] = []
@@ -331,3 +332,241 @@ def _check_recall(answer):
     if np.isclose(got, CM8[2, 2] / CM8.sum(), atol=1e-3):
         return "divide by the number of true 8s (their row), not by all images"
     return "the fraction of the true 8s (rows are the true class) predicted as 8"
+
+
+# "Your turn": the learner writes max pooling's and the convolution's backward passes -------
+#
+# One channel, plain arrays: x (H, W); dout (H_out, W_out); w (KH, KW).  The references wrap
+# dlcore's batched layers (which take an (N, C, H, W) batch and a cache object).
+
+def maxpool_backward_reference(dout, x, size=2, stride=2):
+    """dL/dx of max pooling on one channel: x (H, W), dout (H_out, W_out) -> dx (H, W)."""
+    x = np.asarray(x, dtype=np.float64)
+    _, cache = conv.max_pool2d_forward(x[None, None], kernel_size=size, stride=stride)
+    return conv.max_pool2d_backward(np.asarray(dout, dtype=np.float64)[None, None], cache)[0, 0]
+
+
+def _windows(x, size, stride):
+    """(i, j, rows, cols) of every pooling window of x (H, W)."""
+    ho = (x.shape[0] - size) // stride + 1
+    wo = (x.shape[1] - size) // stride + 1
+    for i in range(ho):
+        for j in range(wo):
+            yield i, j, slice(i * stride, i * stride + size), slice(j * stride, j * stride + size)
+
+
+def _pool_to_every_tie(dout, x, size=2, stride=2):
+    dx = np.zeros(x.shape)
+    for i, j, rows, cols in _windows(x, size, stride):
+        window = x[rows, cols]
+        dx[rows, cols] += dout[i, j] * (window == window.max())
+    return dx
+
+
+def _pool_to_whole_window(dout, x, size=2, stride=2):
+    dx = np.zeros(x.shape)
+    for i, j, rows, cols in _windows(x, size, stride):
+        dx[rows, cols] += dout[i, j]
+    return dx
+
+
+def _pool_to_last_tie(dout, x, size=2, stride=2):
+    dx = np.zeros(x.shape)
+    for i, j, rows, cols in _windows(x, size, stride):
+        flipped = x[rows, cols][::-1, ::-1]          # the last maximum is the first of these
+        a, b = np.unravel_index(np.argmax(flipped), (size, size))
+        dx[rows.start + size - 1 - a, cols.start + size - 1 - b] += dout[i, j]
+    return dx
+
+
+def _pool_overwrites(dout, x, size=2, stride=2):
+    dx = np.zeros(x.shape)
+    for i, j, rows, cols in _windows(x, size, stride):
+        a, b = np.unravel_index(np.argmax(x[rows, cols]), (size, size))
+        dx[rows.start + a, cols.start + b] = dout[i, j]
+    return dx
+
+
+def _pool_without_stride(dout, x, size=2, stride=2):
+    dx = np.zeros(x.shape)
+    for i, j, _, _ in _windows(x, size, stride):
+        window = x[i:i + size, j:j + size]
+        a, b = np.unravel_index(np.argmax(window), window.shape)
+        dx[i + a, j + b] += dout[i, j]
+    return dx
+
+
+_TIE = np.array([[1.0, 4.0, 2.0, 2.0], [4.0, 0.0, 1.0, 0.5], [3.0, 3.0, 0.0, 6.0],
+                 [3.0, 1.0, 6.0, 5.0]])
+
+implement(
+    "12.9", "Write max pooling's backward pass", reference=maxpool_backward_reference,
+    name="my_maxpool_backward",
+    reference_name="dlcore's max-pooling backward (dl.conv.max_pool2d_backward on one channel)",
+    cases=[
+        Case("one 2x2 window", (np.array([[5.0]]), np.array([[1.0, 3.0], [2.0, 0.0]]))),
+        Case("4x4, 2x2 windows at stride 2", (np.array([[1.0, -2.0], [0.5, 3.0]]),
+                                              np.array([[0.1, 0.9, 0.3, 0.2],
+                                                        [0.4, 0.2, 0.8, 0.7],
+                                                        [0.6, 0.5, 0.1, 0.3],
+                                                        [0.2, 0.7, 0.4, 0.0]]))),
+        Case("ties: two equal maxima in every window", (np.array([[1.0, 2.0], [3.0, 4.0]]),
+                                                        _TIE)),
+        Case("overlapping windows: stride 1", (np.array([[1.0, 2.0], [3.0, 4.0]]),
+                                               np.array([[0.0, 1.0, 0.0], [2.0, 9.0, 3.0],
+                                                         [0.0, 4.0, 0.0]])),
+             {"size": 2, "stride": 1}),
+        Case("stride 2 that does not tile 5x5", (np.array([[1.0, 2.0], [-1.0, 0.5]]),
+                                                 np.arange(25.0).reshape(5, 5) % 7)),
+        Case("3x3 windows at stride 2 on 5x5", (np.array([[2.0, -1.0], [1.0, 3.0]]),
+                                                np.array([[1.0, 0.0, 2.0, 1.0, 0.0],
+                                                          [0.0, 3.0, 1.0, 0.0, 2.0],
+                                                          [2.0, 1.0, 5.0, 1.0, 0.0],
+                                                          [1.0, 0.0, 1.0, 4.0, 1.0],
+                                                          [0.0, 2.0, 0.0, 1.0, 3.0]])),
+             {"size": 3, "stride": 2}),
+    ],
+    mistakes=[
+        (_pool_to_whole_window, "every cell of the window got the upstream gradient; only the "
+                                "cell that won the window in the forward pass (its maximum) "
+                                "gets it, the others get 0"),
+        (_pool_to_every_tie, "with a tie the gradient went to every tied maximum, so the window "
+                             "passes on more than it received; it goes to one cell only, the "
+                             "first maximum in row-major order"),
+        (_pool_to_last_tie, "with a tie the gradient went to the last of the tied maxima; "
+                            "the convention (dlcore's and PyTorch's) is the first one in "
+                            "row-major order: keep a later cell only when it is strictly "
+                            "larger"),
+        (_pool_overwrites, "where windows overlap, one cell can be the maximum of several "
+                           "windows: its gradient is the sum of theirs, so add into dx "
+                           "(+=) instead of assigning"),
+        (_pool_without_stride, "the stride is not used: window (i, j) starts at row i*stride "
+                               "and column j*stride, not at (i, j)"),
+    ],
+    hints=(
+        "Start from dx = zeros like x. Each upstream value dout[i, j] belongs to one window: "
+        "which cells of x did that window read?",
+        "Window (i, j) covers rows i*stride to i*stride + size - 1 and the same columns. Find "
+        "where its maximum is: `np.argmax` on the window gives the first maximum in row-major "
+        "order, and `np.unravel_index` turns it into (row, column).",
+        "Add dout[i, j] at that cell: `dx[i*stride + a, j*stride + b] += dout[i, j]`, with "
+        "`+=` because overlapping windows can share a maximum.",
+    ),
+    solution=r"""
+Each window passed on only its maximum, so its upstream gradient goes back to that one cell;
+every other cell gets 0:
+
+```python
+def my_maxpool_backward(dout, x, size=2, stride=2):
+    dx = np.zeros(x.shape)
+    H_out, W_out = dout.shape
+    for i in range(H_out):
+        for j in range(W_out):
+            window = x[i * stride:i * stride + size, j * stride:j * stride + size]
+            a, b = np.unravel_index(np.argmax(window), window.shape)
+            dx[i * stride + a, j * stride + b] += dout[i, j]
+    return dx
+```
+
+`np.argmax` picks the first maximum in row-major order, the convention of dlcore and PyTorch,
+so a tie sends the gradient to one cell; `+=` adds the gradients of overlapping windows that
+share a maximum.
+""")
+
+
+def conv_backward_reference(dout, x, w):
+    """dL/dx and dL/dw of the valid cross-correlation ``correlate2d(x, w)`` (stride 1, one
+    channel): dout (H - KH + 1, W - KW + 1), x (H, W), w (KH, KW) -> (dx (H, W), dw (KH, KW))."""
+    x, w = np.asarray(x, dtype=np.float64), np.asarray(w, dtype=np.float64)
+    _, cache = conv.conv2d_forward(x[None, None], w[None, None])
+    dx, dw, _ = conv.conv2d_backward(np.asarray(dout, dtype=np.float64)[None, None], cache)
+    return dx[0, 0], dw[0, 0]
+
+
+def _conv_forward(x, w):
+    return conv.correlate2d(x, w)
+
+
+def _dw_flipped(dout, x, w):
+    dx, dw = conv_backward_reference(dout, x, w)
+    return dx, conv.rot180(dw)
+
+
+def _dx_unrotated(dout, x, w):
+    kh, kw = np.shape(w)
+    full = conv.correlate2d(np.pad(dout, ((kh - 1, kh - 1), (kw - 1, kw - 1))), w)
+    return full, conv_backward_reference(dout, x, w)[1]
+
+
+def _dx_unpadded(dout, x, w):
+    return conv.correlate2d(dout, conv.rot180(w)), conv_backward_reference(dout, x, w)[1]
+
+
+def _dw_without_upstream(dout, x, w):
+    return conv_backward_reference(dout, x, w)[0], conv.correlate2d(x, np.ones(np.shape(dout)))
+
+
+implement(
+    "12.10", "Write the convolution's backward pass: dX and dW", reference=conv_backward_reference,
+    name="my_conv_backward", outputs=("dx", "dw"),
+    gradients=Gradients(_conv_forward, wrt=(1, 2)),
+    reference_name="dlcore's conv backward (dl.conv.conv2d_backward on one channel)",
+    cases=[
+        Case("a 1x1 kernel on 2x2", (np.array([[1.0, -1.0], [2.0, 0.5]]),
+                                     np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[2.0]]))),
+        Case("a 2x2 kernel on 3x3, dout all ones", (np.ones((2, 2)), np.arange(9.0).reshape(3, 3),
+                                                    np.array([[1.0, 2.0], [0.0, -1.0]]))),
+        Case("a 2x2 kernel on 4x4", (np.array([[1.0, 0.0, -1.0], [2.0, 1.0, 0.0],
+                                               [0.0, -2.0, 1.0]]),
+                                     np.arange(16.0).reshape(4, 4) % 5,
+                                     np.array([[1.0, -1.0], [3.0, 0.5]]))),
+        Case("a kernel as large as the input", (np.array([[2.0]]),
+                                                np.array([[1.0, 0.0, 2.0], [-1.0, 3.0, 1.0],
+                                                          [0.0, 1.0, 1.0]]),
+                                                np.array([[0.5, -1.0, 0.0], [1.0, 2.0, 0.0],
+                                                          [0.0, 1.0, -2.0]]))),
+        Case("a 2x3 kernel on 4x5", (np.array([[1.0, -1.0, 2.0], [0.5, 0.0, 1.0],
+                                               [-2.0, 1.0, 0.0]]),
+                                     np.arange(20.0).reshape(4, 5) % 3 - 1.0,
+                                     np.array([[1.0, 0.0, 2.0], [-1.0, 1.0, 0.5]]))),
+    ],
+    mistakes=[
+        (_dw_flipped, "dw is rotated by 180 degrees: dL/dW[u, v] pairs dout[i, j] with the "
+                      "input cell x[i + u, j + v] that weight met in the forward pass, which "
+                      "is a cross-correlation of x with dout, not a convolution"),
+        (_dx_unrotated, "dx uses the kernel as it is; seen from an input cell the kernel "
+                        "runs backwards, so the full correlation needs the kernel rotated by "
+                        "180 degrees"),
+        (_dx_unpadded, "dx has the shape of the valid correlation; it must have the input's "
+                       "shape: pad dout by KH - 1 rows and KW - 1 columns on each side first, "
+                       "so that the border cells, which meet fewer windows, get their share"),
+        (_dw_without_upstream, "dw leaves out the upstream gradient: every product x[i + u, "
+                               "j + v] is weighted by dout[i, j] of its output cell"),
+    ],
+    hints=(
+        "In the forward pass, out[i, j] = sum over a, b of x[i + a, j + b] w[a, b]. Each "
+        "product sends dout[i, j] back to both of its factors.",
+        "So loop over the output cells: the window x[i:i + KH, j:j + KW] adds "
+        "dout[i, j] * window to dw, and dout[i, j] * w to the same window of dx.",
+        "`dw += dout[i, j] * x[i:i + KH, j:j + KW]` and `dx[i:i + KH, j:j + KW] += dout[i, j] "
+        "* w`, starting from zeros of the shapes of w and x.",
+    ),
+    solution=r"""
+Every output cell $(i, j)$ multiplied the window $x[i:i+K_H,\ j:j+K_W]$ by $w$; its upstream
+gradient flows back to both factors, and the contributions add up:
+
+```python
+def my_conv_backward(dout, x, w):
+    KH, KW = w.shape
+    dx, dw = np.zeros(x.shape), np.zeros(w.shape)
+    for i in range(dout.shape[0]):
+        for j in range(dout.shape[1]):
+            dw += dout[i, j] * x[i:i + KH, j:j + KW]
+            dx[i:i + KH, j:j + KW] += dout[i, j] * w
+    return dx, dw
+```
+
+Written with whole arrays, the loop is section 2's and section 3's result:
+$\partial L/\partial W = \operatorname{xcorr}(X, G)$ and $\partial L/\partial X$ the full
+cross-correlation of $G$ with $\operatorname{rot180}(W)$.
+""")

@@ -15,6 +15,7 @@ from ..._checks import as_array
 from ...conv.sizes import torch_keywords
 from ...data.slide_examples import SLIDE_EXAMPLES as SE
 from .._base import PALETTE, dropdown, int_slider, play_controls, readout
+from .._mine import mine_name, require_function, run_mine
 from ..conv._grid import fmt, in_range, parse_matrix
 from ..conv._presets import pick
 from ._common import CellGrid, GridApp, Panels, controls_row, grid_text
@@ -43,7 +44,12 @@ class PoolingRouter(GridApp):
     """Activations, pooled map, upstream gradient and routed gradient, with arrows from the
     selected window's gradient to the cells it reaches."""
 
-    def __init__(self, x=None, upstream=None, mode="max", size=2, stride=None, preset=None):
+    def __init__(self, x=None, upstream=None, mode="max", size=2, stride=None, preset=None,
+                 mine=None):
+        self.mine = require_function(mine, "my_maxpool_backward",
+                                     "your max-pooling backward function")
+        self.mismatch = None  # cells where your routed gradient differs from dlcore's (mine=)
+        self.reference_dx = None
         presets = dict(PRESETS)
         if x is not None:
             own = as_array(x, "x", ndim=2, spec="(H, W)")
@@ -95,7 +101,8 @@ class PoolingRouter(GridApp):
                                     color=PALETTE["vermillion"], visible=False, zorder=6)
             fig.add_artist(arrow)
             self.arrows.append(arrow)
-        readouts = {"route": readout(), "totals": readout(), "params": readout()}
+        readouts = {"route": readout(), "totals": readout(), "params": readout(),
+                    **({"mine": readout()} if mine is not None else {})}
         super().__init__(controls, fig, readouts, title="Pooling backward: routing gradients")
         c = self.controls
         self.arrange([controls_row(c["preset"], c["mode"]),
@@ -154,9 +161,31 @@ class PoolingRouter(GridApp):
         for arrow in self.arrows:
             arrow.set_visible(False)
         self.grids_shown()
-        self.dx = self.pooled = None
+        self.dx = self.pooled = self.reference_dx = self.mismatch = None
+        if self.mine is not None:
+            self.set_readout("mine", "")
         self.set_readout("route", f"Error: {message}")
         self.set_summary(f"No routing: {message}")
+
+    def _compare_mine(self, g, x, k, s, mode):
+        """Your routed gradient, compared with dlcore's; dlcore's when it cannot be used."""
+        fallback = "the routed gradient shows dl.conv.max_pool2d_backward"
+        if mode != "max":
+            self.set_readout("mine", f"{mine_name(self.mine)} is max pooling's backward: "
+                                     f"choose max pooling to compare it; the routed gradient "
+                                     f"shows dl.conv.avg_pool2d_backward.")
+            return self.reference_dx
+        where = (f"activations {x.shape[0]}×{x.shape[1]}, upstream {g.shape[0]}×{g.shape[1]}, "
+                 f"size {k}, stride {s}")
+        mine = run_mine(self.mine, (g, x), {"size": k, "stride": s},
+                        reference=self.reference_dx,
+                        reference_name="dl.conv.max_pool2d_backward", where=where,
+                        fallback=fallback, entries="cells", label="dx")
+        self.set_readout("mine", mine.message)
+        if not mine.used:
+            return self.reference_dx
+        self.mismatch = mine.differ
+        return mine.value
 
     def update(self) -> None:
         c = self.controls
@@ -175,7 +204,10 @@ class PoolingRouter(GridApp):
         bwd = conv.max_pool2d_backward if mode == "max" else conv.avg_pool2d_backward
         out, cache = fwd(x[None, None], size=k, stride=s)
         self.pooled = out[0, 0]
-        self.dx = bwd(g[None, None], cache)[0, 0]
+        self.dx = self.reference_dx = bwd(g[None, None], cache)[0, 0]
+        self.mismatch = None
+        if self.mine is not None:
+            self.dx = self._compare_mine(g, x, k, s, mode)
         ho, wo = shape
         c["step"].max = self._play.max = ho * wo - 1
         n = min(c["step"].value, ho * wo - 1)
@@ -200,8 +232,18 @@ class PoolingRouter(GridApp):
         self.grids[0].show(x, mask=win)
         self.grids[1].show(self.pooled, mask=cell)
         self.grids[2].show(g, mask=cell)
-        self.grids[3].show(self.dx, mask=hit)
+        labels = None
+        if self.mismatch is not None and self.mismatch.any():
+            # your value, and dlcore's where they differ ("0.5≠0")
+            labels = [[fmt(self.dx[r, q]) + (f"≠{fmt(self.reference_dx[r, q])}"
+                                             if self.mismatch[r, q] else "")
+                       for q in range(x.shape[1])] for r in range(x.shape[0])]
+        self.grids[3].show(self.dx, mask=hit, labels=labels)
         self.grids_shown()
+        title3 = "routed dL/dx" + (" (yours)" if self.mismatch is not None else "")
+        if self.axes[3].get_title() != title3:
+            self.axes[3].set_title(title3, fontsize=11)
+            self.stale()
         title = f"{'max' if mode == 'max' else 'average'} pooled"
         if self.axes[1].get_title() != title:
             self.axes[1].set_title(title, fontsize=11)
@@ -223,6 +265,9 @@ class PoolingRouter(GridApp):
             r, q = targets[0]
             route = (f"window ({i}, {j}): its maximum {fmt(x[r, q])} sits at x[{r}, {q}], so "
                      f"the gradient {fmt(gv)} goes there and the other {k * k - 1} cells get 0")
+            if self.mismatch is not None and self.mismatch.any():
+                route += (f" (yours gives x[{r}, {q}] {fmt(self.dx[r, q])})"
+                          if self.mismatch[r, q] else "")
         else:
             route = (f"window ({i}, {j}): every one of its {k * k} cells gets "
                      f"{fmt(gv)}/{k * k} = {fmt(gv / (k * k))}")
@@ -245,7 +290,7 @@ class PoolingRouter(GridApp):
 
 @torch_keywords
 def pooling_router(x=None, upstream=None, *, mode="max", kernel_size=2, stride=None,
-                   preset=None) -> PoolingRouter:
+                   preset=None, mine=None) -> PoolingRouter:
     """Max or average pooling, window size, stride and editable upstream gradients -> the
     pooled map and the routed gradient dL/dx, with arrows from the selected window's gradient
     to the cell(s) it reaches (``dlcore.conv.max_pool2d_backward`` / ``avg_pool2d_backward``).
@@ -254,6 +299,14 @@ def pooling_router(x=None, upstream=None, *, mode="max", kernel_size=2, stride=N
     layer" (``dl.data.SLIDE_EXAMPLES``).  ``x`` (H, W), at most 6x6, adds your own activations
     (and ``upstream``, of the pooled shape, its gradient); ``preset`` picks a preset by name or
     a word in it.
+
+    ``mine``: your own max-pooling backward, called as ``mine(dout, x, size=k, stride=s)``
+    with the upstream gradient (H_out, W_out) and the activations (H, W), returning dL/dx
+    (H, W), like ``dl.conv.max_pool2d_backward`` on one channel.  With max pooling the routed
+    panel then shows your gradient, marks each cell that differs from dlcore's as
+    ``yours≠correct``, and a readout counts them with the largest error; an error in your
+    function (or a blank, None or a wrong shape) is shown in that readout and the panel shows
+    dlcore's.
     """
     return PoolingRouter(x=x, upstream=upstream, mode=mode, size=kernel_size, stride=stride,
-                         preset=preset)
+                         preset=preset, mine=mine)
