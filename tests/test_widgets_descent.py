@@ -432,3 +432,83 @@ def test_readouts_use_numbers_as_people_write_them():
     assert app.limit_line.get_label() == "2/Σx² = 0.0171"
     app = descent.error_surface(lr=0.5, steps=5)
     assert "with η = 0.5 from" in app.summary
+
+
+# ---- error_surface(mine=...): the learner's gradient-descent step beside dlcore's ----------
+
+def _my_gd_step(w, b, X, y, lr):
+    f = sig(X @ w + b)
+    d = (f - y) * f * (1 - f)
+    return w - lr * (X.T @ d), b - lr * np.sum(d)
+
+
+def test_error_surface_with_a_correct_step_matches_every_step():
+    app = descent.error_surface(mine=_my_gd_step)
+    assert "all 1000 steps match dlcore's gradient-descent step" in app.state()["mine"]
+    np.testing.assert_allclose(app.path, dl.optim.trajectory("gd", grad, [-2.0, -2.0], 1000,
+                                                             lr=1.0), atol=1e-10)
+    assert app.mine_wrong == []
+    app.controls["t"].value = 1000
+    assert len(app.wrong2d.get_xdata()) == 0
+    np.testing.assert_allclose(app.ref2d.get_xydata(), app.path, atol=1e-10)
+
+
+def test_error_surface_marks_the_steps_a_wrong_step_gets_wrong():
+    def lr_missing(w, b, X, y, lr):  # the learning rate left out
+        return _my_gd_step(w, b, X, y, 1.0)
+
+    app = descent.error_surface(mine=lr_missing, lr=0.1, steps=30)
+    # the learner's own path, and the correct step from each of its points
+    path = [np.array([-2.0, -2.0])]
+    for _ in range(30):
+        w, b = _my_gd_step(path[-1][:1], path[-1][1], X[:, None], Y, 1.0)
+        path.append(np.array([w[0], b]))
+    path = np.array(path)
+    np.testing.assert_allclose(app.path, path, atol=1e-12)
+    correct = path[:-1] - 0.1 * np.array([grad(p) for p in path[:-1]])
+    bad = [t + 1 for t in range(30) if not np.allclose(path[t + 1], correct[t], rtol=1e-6,
+                                                         atol=1e-9)]
+    assert len(bad) == 30 and app.mine_wrong == bad
+    message = app.state()["mine"]
+    assert "30 of 30 steps differ from dlcore's gradient-descent step" in message
+    errors = np.abs(path[1:] - correct).max(axis=1)
+    worst = int(np.argmax(errors))
+    assert f"the largest error is {errors[worst]:.4g} at step {worst + 1}" in message
+    app.controls["t"].value = 7
+    np.testing.assert_allclose(app.wrong2d.get_xydata(), path[1:8])
+    # dlcore's own path from the same start, dashed beside the learner's
+    np.testing.assert_allclose(app.ref2d.get_xydata(),
+                               dl.optim.trajectory("gd", grad, [-2.0, -2.0], 30, lr=0.1)[:8])
+    full, diff = blit_check(app, lambda: setattr(app.controls["t"], "value", 12))
+    assert full == 0 and diff == 0
+
+
+def test_error_surface_shows_the_learners_error_and_keeps_working():
+    def broken(w, b, X, y, lr):
+        return w[3], b
+
+    def blank(w, b, X, y, lr):
+        raise NotImplementedError
+
+    app = descent.error_surface(mine=broken, steps=40)
+    message = app.state()["mine"]
+    assert "broken raised IndexError" in message and "step 1, from (w, b) = (-2, -2)" in message
+    assert app.mine_wrong is None
+    np.testing.assert_allclose(app.path, dl.optim.trajectory("gd", grad, [-2.0, -2.0], 40,
+                                                             lr=1.0))
+    app.controls["lr"].value = 10.0  # still answers its controls, with dlcore's path
+    np.testing.assert_allclose(app.path, dl.optim.trajectory("gd", grad, [-2.0, -2.0], 40,
+                                                             lr=10.0))
+    assert "raised IndexError" in app.state()["mine"]
+    assert "not written yet" in descent.error_surface(mine=blank).state()["mine"]
+    none = descent.error_surface(mine=lambda w, b, X, y, lr: None)
+    assert "should return 2 results (w, b)" in none.state()["mine"]  # a None for both
+    half = descent.error_surface(mine=lambda w, b, X, y, lr: (w, None))
+    assert "not written yet (it returns None)" in half.state()["mine"]
+    shape = descent.error_surface(mine=lambda w, b, X, y, lr: (np.zeros(2), b))
+    assert "returned shape (2,) for w" in shape.state()["mine"]
+    with pytest.raises(TypeError, match="mine must be your gradient-descent step function"):
+        descent.error_surface(mine=_my_gd_step(np.zeros(1), 0.0, X[:, None], Y, 1.0))
+    with pytest.raises(ValueError, match="leave grad_fn and loss_fn out"):
+        descent.error_surface(mine=_my_gd_step, grad_fn=grad)
+    assert "mine" not in descent.error_surface(steps=5).readouts

@@ -435,3 +435,88 @@ def test_plane_keeps_its_designed_size_when_controls_go_above():
     assert w == pytest.approx(460) and h == pytest.approx(460)
     app.fit(400)
     assert app.fig.get_figwidth() * app.fig.dpi <= 388 + 0.5
+
+
+# ---- perceptron_trainer(mine=...): the learner's step beside the rule's -----------------
+
+def _my_perceptron_step(w, x, y):
+    y_hat = 1 if w @ x >= 0 else -1
+    mistake = float(y_hat != y)
+    return (w + y * x if mistake else w.copy()), mistake
+
+
+@lec03
+def test_trainer_with_a_correct_step_matches_every_visit():
+    app = perceptron_trainer(data="blobs", mine=_my_perceptron_step)
+    X, y = dl.data.blobs(20, centers=np.array([[1.0, 1.0], [3.0, 3.0]]), std=0.5, labels="pm",
+                         seed=0)
+    w, errors = dl.neurons.train_perceptron(with_bias(X), y)
+    n = 20 * len(errors)
+    assert f"all {n} visits match dl.neurons.perceptron_step" in app.state()["mine"]
+    app.controls["step"].value = app.controls["step"].max
+    np.testing.assert_allclose(app.weights(), w)
+    assert app.state()["rows"].count("≠") == 1  # only the header's 1[y ≠ ŷ]
+    assert len(app.wrong.get_offsets()) == 0
+    assert "mine" not in perceptron_trainer().readouts
+
+
+@lec03
+def test_trainer_marks_the_visits_a_wrong_step_gets_wrong():
+    def numpy_sign(w, x, y):  # np.sign(0) = 0: a point on the boundary is always a mistake
+        wrong = np.sign(w @ x) != y
+        return (w + y * x if wrong else w.copy()), float(wrong)
+
+    app = perceptron_trainer(data="XOR", mine=numpy_sign, max_epochs=3)
+    # the learner's own run on XOR with the bias feature, and where the course rule differs
+    X, y = dl.data.boolean_table("XOR", labels="pm")
+    w, bad, visits = np.zeros(3), [], []
+    for _ in range(3):
+        for x, label in zip(with_bias(X), y):
+            visits.append(x[:2])
+            if w @ x == 0 and label == 1:  # the course: a match; np.sign: a mistake
+                bad.append(len(visits))
+            w = numpy_sign(w, x, label)[0]
+    assert bad  # the boundary is met on XOR
+    message = app.state()["mine"]
+    assert f"{len(bad)} of {len(visits)} visits differ from dl.neurons.perceptron_step" in message
+    assert "largest error" in message
+    app.controls["step"].value = app.controls["step"].max
+    np.testing.assert_allclose(app.weights(), w)
+    np.testing.assert_allclose(app.wrong.get_offsets(), [visits[t - 1] for t in bad])
+    app.controls["step"].value = bad[0]
+    assert "1≠0" in app.state()["rows"]  # the mistake flag, yours≠correct
+    # with numpy's rule chosen as the reference, the same step matches every visit
+    app.controls["sign0"].value = 0
+    assert "visits match the np.sign rule" in app.state()["mine"]
+
+
+@lec03
+def test_trainer_shows_the_learners_error_and_keeps_working():
+    def broken(w, x, y):
+        return w[7], 0.0
+
+    def blank(w, x, y):
+        raise NotImplementedError
+
+    app = perceptron_trainer(data="blobs", mine=broken)
+    message = app.state()["mine"]
+    assert "broken raised IndexError" in message and "visit t = 1: w = (0, 0, 0)" in message
+    assert app.mine_wrong is None
+    X, y = dl.data.blobs(20, centers=np.array([[1.0, 1.0], [3.0, 3.0]]), std=0.5, labels="pm",
+                         seed=0)
+    app.controls["step"].value = app.controls["step"].max  # dlcore's run
+    np.testing.assert_allclose(app.weights(), dl.neurons.train_perceptron(with_bias(X), y).w)
+    app.controls["data"].value = "slide example"  # still answers its controls
+    app.controls["next"].click()
+    np.testing.assert_allclose(app.weights(), [-1.0, 1.0])
+    assert "raised IndexError" in app.state()["mine"]
+    assert "not written yet" in perceptron_trainer(mine=blank).state()["mine"]
+    shape = perceptron_trainer(mine=lambda w, x, y: (np.zeros(5), 0.0))
+    assert "returned shape (5,) for w" in shape.state()["mine"]
+    one = perceptron_trainer(mine=lambda w, x, y: w)
+    assert "should return 2 results (w, mistake)" in one.state()["mine"]
+    with pytest.raises(TypeError, match="mine must be your perceptron step function"):
+        perceptron_trainer(mine=_my_perceptron_step(np.zeros(2), np.ones(2), 1))
+    app = perceptron_trainer(data="blobs", mine=_my_perceptron_step)
+    full, diff = blit_check(app, lambda: app.controls["next"].click())
+    assert full == 0 and diff == 0

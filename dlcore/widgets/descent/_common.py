@@ -43,6 +43,28 @@ def toy_grad(theta) -> np.ndarray:
     return np.array([np.sum(dz * X), np.sum(dz)])
 
 
+def toy_data():
+    """The two-point toy ``X, Y`` (2,), (2,), as ``data.two_point_toy()`` gives them."""
+    return data.two_point_toy()
+
+
+def toy_steps(points: np.ndarray, lr: float) -> np.ndarray:
+    """One gradient-descent step of the toy from each row of ``points`` (P, 2): (P, 2).
+
+    The arithmetic of ``toy_gd_path`` (stable sigmoid, ``d_i = (f_i - y_i) f_i (1 - f_i)``),
+    for many starting points at once.
+    """
+    X, Y = data.two_point_toy()
+    points = np.asarray(points, dtype=float)
+    with np.errstate(all="ignore"):
+        z = points[:, :1] * X[None, :] + points[:, 1:2]
+        e = np.exp(-np.abs(z))
+        f = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+        d = (f - Y[None, :]) * f * (1.0 - f)
+        return points - lr * np.stack([np.sum(d * X[None, :], axis=1), np.sum(d, axis=1)],
+                                      axis=1)
+
+
 def toy_gd_path(theta0, steps: int, lr: float) -> np.ndarray:
     """``optim.trajectory("gd", toy_grad, theta0, steps, lr=lr)`` for the default toy, fast.
 

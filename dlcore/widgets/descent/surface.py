@@ -1,6 +1,10 @@
 """Widgets on the error surface L(w, b): random search, and gradient descent step by step.
 
 Shapes: theta (2,) = (w, b); T random guesses drawn so far; S steps of a descent path.
+
+``error_surface(mine=...)`` runs the learner's gradient-descent step ``mine(w, b, X, y, lr)``
+(w (1,), X (2, 1) on the toy) and sets each of its steps against dlcore's step from the same
+point.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from .._base import (
     style_axes,
     view,
 )
+from .._mine import mine_name, require_function, run_mine
 from ..milestones._common import legend_below, row, steady_limits
 from . import _common as C
 
@@ -150,8 +155,12 @@ class ErrorSurface(C.DescentApp):
 
     inputs = ("lr", "w0", "b0")
 
-    def __init__(self, start, lr, lrs, steps, grad_fn, loss_fn, window):
+    def __init__(self, start, lr, lrs, steps, grad_fn, loss_fn, window, mine=None):
         self.grad_fn, self.loss_fn, self.window, self.steps = grad_fn, loss_fn, window, steps
+        self.mine = mine
+        #: With mine=: the steps t (1..S) whose point your step got wrong; None when the path
+        #: shown is dlcore's.
+        self.mine_wrong = None
         self._paths: dict = {}
         self._loss_lim = None
         play, t = play_controls(steps, interval_ms=60, description="step t")
@@ -191,6 +200,14 @@ class ErrorSurface(C.DescentApp):
                                 label="start")
         self.now2d, = ax.plot([], [], "*", color=PALETTE["yellow"], markersize=13,
                               markeredgecolor=PALETTE["black"], label="θ at step t")
+        # With mine=: dlcore's own path from the same start, and the points of your path
+        # that your step got wrong.
+        self.ref2d, = ax.plot([], [], "--", color=PALETTE["black"], linewidth=1.0,
+                              label="dlcore's path" if mine is not None else "_nolegend_")
+        self.wrong2d, = ax.plot([], [], "X", color=PALETTE["orange"], markersize=8,
+                                markeredgecolor=PALETTE["black"], markeredgewidth=0.6,
+                                label="your step ≠ dlcore's" if mine is not None
+                                else "_nolegend_")
         ax.set_xlim(window[0], window[1])
         ax.set_ylim(window[2], window[3])
         legend_below(ax, 3, handlelength=1.2, columnspacing=0.8)
@@ -206,14 +223,15 @@ class ErrorSurface(C.DescentApp):
         ax_loss.set_xlim(0, steps)
         legend_below(ax_loss, 2)
         self.ax, self.ax3, self.ax_loss = ax, ax3, ax_loss
-        readouts = {"point": readout(), "grad": readout()}
+        readouts = {"point": readout(), "grad": readout(),
+                    **({"mine": readout()} if mine is not None else {})}
         super().__init__(controls, fig, readouts, title="Gradient descent on the error surface")
         self.arrange([row(controls["w0"], controls["b0"]), view(controls["lr"]),
                       row(controls["play"], controls["t"], controls["next"])])
         controls["next"].on_click(lambda _b: self.step_once())
         self._cid = fig.canvas.mpl_connect("button_press_event", self._on_click)
-        self.set_dynamic([self.path2d, self.start2d, self.now2d, self.path3d, self.now3d,
-                          self.loss_all, self.loss_now, self.loss_dot])
+        self.set_dynamic([self.path2d, self.start2d, self.now2d, self.ref2d, self.wrong2d,
+                          self.path3d, self.now3d, self.loss_all, self.loss_now, self.loss_dot])
         self.blit_axes([ax_loss.yaxis])  # a new loss range: only that axis is redrawn
         self.recompute()
         self.update()
@@ -237,10 +255,76 @@ class ErrorSurface(C.DescentApp):
             self._paths[key] = (path, losses)
         return self._paths[key]
 
+    def _mine_path(self, lr: float, ref_path: np.ndarray):
+        """Your path from the same start (S + 1, 2), the steps it got wrong and a readout;
+        (None, None, message) when your step cannot be used."""
+        X, Y = C.toy_data()
+        Xc = X[:, None]
+        name, path = mine_name(self.mine), np.empty_like(ref_path)
+        path[0] = ref_path[0]
+
+        def checked(t):
+            """Step t through run_mine: its result, or the message that says why not."""
+            w, b = path[t - 1]
+            ref = C.toy_steps(path[t - 1:t], lr)[0]
+            mine = run_mine(self.mine, (np.array([w]), float(b), Xc, Y, lr),
+                            reference=(ref[:1], float(ref[1])), outputs=("w", "b"),
+                            reference_name="dlcore's step",
+                            where=f"step {t}, from (w, b) = ({w:.4g}, {b:.4g}), η = {lr:g}",
+                            fallback="the plots show dlcore's gradient descent")
+            return (float(mine.value[0][0]), float(mine.value[1])) if mine.used \
+                else mine.message
+
+        with np.errstate(all="ignore"):
+            for t in range(1, self.steps + 1):
+                got = None
+                if t > 1:  # the first step (and any odd one) goes through run_mine
+                    try:
+                        w, b = path[t - 1]
+                        gw, gb = self.mine(np.array([w]), float(b), Xc.copy(), Y.copy(), lr)
+                        gw, gb = np.asarray(gw, dtype=float), np.asarray(gb, dtype=float)
+                        if gw.shape == (1,) and gb.shape == ():
+                            got = float(gw[0]), float(gb)
+                    except Exception:  # noqa: BLE001 - run_mine reports it below
+                        got = None
+                if got is None:
+                    got = checked(t)
+                    if isinstance(got, str):
+                        return None, None, got
+                path[t] = got
+            refs = C.toy_steps(path[:-1], lr)
+            differ = ~np.all(np.isclose(path[1:], refs, rtol=1e-6, atol=1e-9), axis=1)
+        wrong = [int(t) for t in np.flatnonzero(differ) + 1]
+        if not wrong:
+            return path, [], (f"This is {name}'s path: all {self.steps} steps match dlcore's "
+                              f"gradient-descent step from the same point.")
+        err = np.where(differ, np.max(np.abs(path[1:] - refs), axis=1), -1.0)
+        k = int(np.argmax(err))
+        yours, ref = path[k + 1], refs[k]
+        return path, wrong, (
+            f"This is {name}'s path: {len(wrong)} of {self.steps} steps differ from dlcore's "
+            f"gradient-descent step from the same point (marked × on the contours; dlcore's "
+            f"own path is dashed); the largest error is {err[k]:.4g} at step {k + 1}: yours "
+            f"(w, b) = ({yours[0]:.6g}, {yours[1]:.6g}), correct ({ref[0]:.6g}, "
+            f"{ref[1]:.6g}).")
+
     def recompute(self) -> None:
         lr = self.controls["lr"].value
         theta0 = [self.controls["w0"].value, self.controls["b0"].value]
         self.path, self.losses = self._path(lr, theta0)
+        self.ref_path = self.path
+        if self.mine is not None:
+            key = ("mine", float(lr), float(theta0[0]), float(theta0[1]))
+            if key not in self._paths:
+                path, wrong, message = self._mine_path(lr, self.path)
+                losses = None if path is None else C.toy_losses(path)
+                if len(self._paths) >= 64:
+                    self._paths.pop(next(iter(self._paths)))
+                self._paths[key] = (path, losses, wrong, message)
+            path, losses, self.mine_wrong, message = self._paths[key]
+            self.set_readout("mine", message)
+            if path is not None:
+                self.path, self.losses = path, losses
         self.loss_all.set_data(np.arange(self.losses.size), self.losses)
         finite = self.losses[np.isfinite(self.losses)]
         top = float(finite.max()) if finite.size else 1.0
@@ -276,6 +360,11 @@ class ErrorSurface(C.DescentApp):
         self.path2d.set_data(pts[:, 0], pts[:, 1])
         self.start2d.set_data(self.path[:1, 0], self.path[:1, 1])
         self.now2d.set_data(pts[-1:, 0], pts[-1:, 1])
+        if self.mine is not None:
+            ref = self.ref_path[: t + 1]
+            self.ref2d.set_data(ref[:, 0], ref[:, 1])
+            bad = [k for k in (self.mine_wrong or ()) if k <= t]
+            self.wrong2d.set_data(self.path[bad, 0], self.path[bad, 1])
         self.path3d.set_data_3d(pts[:, 0], pts[:, 1], ls)
         self.now3d.set_data_3d(pts[-1:, 0], pts[-1:, 1], ls[-1:])
         self.loss_now.set_data(np.arange(t + 1), ls)
@@ -300,15 +389,30 @@ class ErrorSurface(C.DescentApp):
 
 
 def error_surface(start=(-2.0, -2.0), lr: float = 1.0, steps: int = 1000, grad_fn=None,
-                  loss_fn=None, lrs=(0.1, 1.0, 10.0), window=C.WINDOW) -> ErrorSurface:
+                  loss_fn=None, lrs=(0.1, 1.0, 10.0), window=C.WINDOW,
+                  mine=None) -> ErrorSurface:
     """Start point and η -> the GD path on contours and in 3-D, and the loss per step.
 
     start: (w, b) in the window; lr: one of ``lrs`` (a new value is added to them); steps:
     path length S; grad_fn: theta (2,) -> (2,), e.g. the learner's own gradient (default: the
     toy's); loss_fn: theta (2,) -> float (default: the toy's); window: (w_min, w_max, b_min,
     b_max).
+
+    ``mine``: your own gradient-descent step, called as ``mine(w, b, X, y, lr)`` and returning
+    ``(w_new, b_new)`` like exercise 04.7, with the toy's data as ``X`` (2, 1) and ``y`` (2,)
+    and ``w`` of shape (1,).  The path, the 3-D path and the loss curve are then your
+    function's; each of its steps is set against dlcore's step from the same point, the
+    points where they differ are marked × on the contours (dlcore's own path dashed beside
+    them) and a readout counts them with the largest error.  If your step raises, returns
+    None or the wrong shape, the readout says so (with the step) and the plots show dlcore's
+    path.  It runs on the toy only: leave ``grad_fn`` and ``loss_fn`` out.
     """
     from ...optim.surfaces import check_window
+
+    require_function(mine, "my_gd_step", "your gradient-descent step function")
+    if mine is not None and (grad_fn is not None or loss_fn is not None):
+        raise ValueError("mine= runs your step on the toy's data: leave grad_fn and loss_fn "
+                         "out")
 
     window = check_window(window)
     start = C.point(start, "start", window)
@@ -321,4 +425,4 @@ def error_surface(start=(-2.0, -2.0), lr: float = 1.0, steps: int = 1000, grad_f
     loss_fn = C.checked_fn(loss_fn, "loss_fn", C.toy_loss)
     C.grad_at(grad_fn, start)
     C.loss_at(loss_fn, start)
-    return ErrorSurface(start, lr, lrs, steps, grad_fn, loss_fn, window)
+    return ErrorSurface(start, lr, lrs, steps, grad_fn, loss_fn, window, mine=mine)

@@ -2,6 +2,10 @@
 
 Shapes: X (N, 2) points as shown; the model sees (N, D) with D = 3 when a constant-1 bias
 feature is appended, D = 2 otherwise; y (N,) labels in {-1, +1}; w (D,).
+
+With ``mine=`` the run is made with the learner's step ``mine(w, x, y) -> (w_new, mistake)``;
+each visit is set against the rule's own step from the same weights, and the visits that
+differ are marked in the table (``yours≠correct``) and on the plot.
 """
 
 from __future__ import annotations
@@ -26,8 +30,15 @@ from .._base import (
     readout,
     style_axes,
 )
+from .._mine import mine_name, require_function, run_mine
 from ..milestones._common import ImageFirst, html_table, row
-from ._common import errors_per_epoch, fmt_vec, half_plane_polygon, perceptron_trace
+from ._common import (
+    TraceRow,
+    errors_per_epoch,
+    fmt_vec,
+    half_plane_polygon,
+    perceptron_trace,
+)
 
 __all__ = ["PerceptronTrainer", "perceptron_trainer", "SLIDE_EXAMPLE"]
 
@@ -43,6 +54,11 @@ def _label(v: int) -> str:
     return f"{v:+d}" if v else "0"
 
 
+def _predict_sign(score: float, sign_zero: int) -> int:
+    """The prediction of a score: sign(0) = +1 (course) or np.sign's 0."""
+    return (1 if score >= 0 else -1) if sign_zero == 1 else int(np.sign(score))
+
+
 def _pm_labels(y, n: int) -> np.ndarray:
     y = as_array(y, "y", ndim=1, spec="(N,)")
     if y.shape[0] != n:
@@ -56,7 +72,11 @@ class PerceptronTrainer(ImageFirst, App):
     """Points, boundary and w arrow at each update; mistakes per epoch alongside."""
 
     def __init__(self, data=None, X=None, y=None, sign_zero=1, max_epochs=10, bias=None,
-                 n_samples=20, centers=((1.0, 1.0), (3.0, 3.0)), std=0.5, seed=0):
+                 n_samples=20, centers=((1.0, 1.0), (3.0, 3.0)), std=0.5, seed=0, mine=None):
+        self.mine = require_function(mine, "my_perceptron_step", "your perceptron step function")
+        #: With mine=: per visit of the run, None where your step agrees with the rule's, else
+        #: the rule's (w_new, mistake) from the same weights; None when the run is dlcore's.
+        self.mine_wrong = None
         options = dict(DATASETS)
         if X is not None or y is not None:
             if X is None or y is None:
@@ -101,7 +121,8 @@ class PerceptronTrainer(ImageFirst, App):
                                       gridspec_kw={"width_ratios": (1.35, 1.0)})
         self.ax, self.ax_e = ax, ax_e
         self._build_plots()
-        readouts = {"step": readout(), "rows": readout(), "status": readout()}
+        readouts = {"step": readout(), "rows": readout(), "status": readout(),
+                    **({"mine": readout()} if mine is not None else {})}
         self._busy = False
         super().__init__(controls, fig, readouts, title="Perceptron trainer")
         self.arrange([row(controls["data"], controls["bias"]),
@@ -111,7 +132,8 @@ class PerceptronTrainer(ImageFirst, App):
         # What a step changes is blitted over the cached axes (the limits change only with
         # the data); the points are redrawn too, so the region never covers them.
         self.set_dynamic([self.region_pos, self.region_neg, self.pos, self.neg, self.line,
-                          self.ring, self.arrow, self.delta, self.ax.title, self.err_line])
+                          self.ring, self.wrong, self.arrow, self.delta, self.ax.title,
+                          self.err_line])
         play.unobserve(self._on_change, names="value")  # the linked step slider redraws
         for name in ("data", "bias", "sign0", "max_epochs"):
             controls[name].unobserve(self._on_change, names="value")
@@ -142,6 +164,11 @@ class PerceptronTrainer(ImageFirst, App):
                               zorder=3)
         self.ring = ax.scatter([], [], s=280, facecolors="none", edgecolors=PALETTE["black"],
                                linewidths=2, label="point visited", zorder=4)
+        # With mine=: the points whose visit (up to step t) your step got wrong.
+        self.wrong = ax.scatter([], [], s=150, marker="X", color=PALETTE["orange"],
+                                edgecolors=PALETTE["black"], linewidths=0.8, zorder=6,
+                                label="your step ≠ the rule's" if self.mine is not None
+                                else "_nolegend_")
         self.line = ax.plot([], [], color=PALETTE["black"], lw=2, label="boundary w · x = 0")[0]
         self.arrow = ax.add_patch(FancyArrowPatch((0, 0), (0, 0), arrowstyle="-|>",
                                                   mutation_scale=18, color=PALETTE["green"],
@@ -191,6 +218,8 @@ class PerceptronTrainer(ImageFirst, App):
         X, y, Xm = self.dataset()
         self.trace = perceptron_trace(Xm, y, max_epochs=self.controls["max_epochs"].value,
                                       sign_zero=self.controls["sign0"].value)
+        if self.mine is not None:
+            self._run_mine(Xm, y)
         n = len(self.trace)
         for name in ("play", "step"):
             self.controls[name].max = n
@@ -205,6 +234,57 @@ class PerceptronTrainer(ImageFirst, App):
         self.ax.set_ylim(lo[1], hi[1])
         self.ax_e.set_xlim(0.5, self.trace[-1].epoch + 0.5)
         self.ax_e.set_ylim(-0.3, errors_per_epoch(self.trace).max() + 0.7)
+
+    def _run_mine(self, Xm, y) -> None:
+        """The run made with your step; dlcore's run (and why) when your step cannot be used."""
+        sign_zero = self.controls["sign0"].value
+        rule = "dl.neurons.perceptron_step" if sign_zero == 1 else "the np.sign rule"
+        fallback = f"the trainer shows the run of {rule}"
+        w = np.zeros(Xm.shape[1])
+        rows, wrong, t = [], [], 0
+        worst = None  # (error, t, yours, correct)
+        for epoch in range(1, self.controls["max_epochs"].value + 1):
+            mistakes = 0
+            for i, (x, label) in enumerate(zip(Xm, y)):
+                t += 1
+                score = float(w @ x)
+                y_hat = int(_predict_sign(score, sign_zero))
+                ref_flag = float(label != y_hat)
+                ref_w = w + label * x if ref_flag else w.copy()
+                mine = run_mine(self.mine, (w, x, int(label)), reference=(ref_w, ref_flag),
+                                reference_name=rule, outputs=("w", "mistake"),
+                                where=f"visit t = {t}: w = {fmt_vec(w)}, x = {fmt_vec(x)}, "
+                                      f"y = {int(label):+d}", fallback=fallback)
+                if not mine.used:
+                    self.mine_wrong = None
+                    self.set_readout("mine", mine.message)
+                    return
+                w_new, flag = mine.value
+                flag = bool(float(flag) != 0)
+                if mine.n_differ:
+                    wrong.append((ref_w, ref_flag))
+                    err = max(float(np.max(np.abs(w_new - ref_w))), abs(flag - ref_flag))
+                    if worst is None or err > worst[0]:
+                        worst = (err, t, (w_new, flag), (ref_w, ref_flag))
+                else:
+                    wrong.append(None)
+                mistakes += flag
+                rows.append(TraceRow(t, epoch, i, x, int(label), score, y_hat, flag, w, w_new))
+                w = w_new
+            if mistakes == 0:
+                break
+        self.trace, self.mine_wrong = rows, wrong
+        name, n_bad = mine_name(self.mine), sum(r is not None for r in wrong)
+        if not n_bad:
+            text = f"This is {name}'s run: all {len(rows)} visits match {rule}."
+        else:
+            err, tt, (yw, yf), (cw, cf) = worst
+            text = (f"This is {name}'s run: {n_bad} of {len(rows)} visits differ from {rule} "
+                    f"from the same weights (marked yours≠correct in the table and × on the "
+                    f"plot); the largest error is {err:.3g} at visit t = {tt}: yours w = "
+                    f"{fmt_vec(yw)}, mistake {int(yf)}; correct w = {fmt_vec(cw)}, mistake "
+                    f"{int(cf)}.")
+        self.set_readout("mine", text)
 
     def _advance(self) -> None:
         step = self.controls["step"]
@@ -235,6 +315,9 @@ class PerceptronTrainer(ImageFirst, App):
         self.ax.set_title(f"Perceptron after step t = {t}")
         counts = errors_per_epoch(self.trace, t)
         self.err_line.set_data(np.arange(1, len(counts) + 1), counts)
+        X_shown = self.dataset()[0]
+        bad = [r.index for r, c in zip(self.trace[:t], self.mine_wrong or ()) if c is not None]
+        self.wrong.set_offsets(X_shown[bad] if bad else np.empty((0, 2)))
         if t == 0:
             self.ring.set_offsets(np.empty((0, 2)))
             self.delta.set_visible(False)
@@ -258,8 +341,7 @@ class PerceptronTrainer(ImageFirst, App):
         reset.tooltip = "already at t = 0, w = 0" if reset.disabled else "start again from w = 0"
         first = max(0, t - 6)
         rows = [(r.t, r.epoch, fmt_vec(r.w_old), fmt_vec(r.x), f"{r.y:+d}", f"{r.score:.3g}",
-                 _label(r.y_hat), int(r.mistake), fmt_vec(r.w_new))
-                for r in self.trace[first:t]]
+                 _label(r.y_hat), *self._yours(r)) for r in self.trace[first:t]]
         self.readouts["rows"].value = html_table(
             ("t", "epoch", "w old", "x", "y", "w · x", "ŷ", "1[y ≠ ŷ]", "w new"), rows,
             bold_row=len(rows) - 1)
@@ -267,6 +349,18 @@ class PerceptronTrainer(ImageFirst, App):
         mistakes = int(counts.sum())
         self.set_summary(f"Step {t} of {len(self.trace)}: w = {fmt_vec(w)}, {mistakes} "
                          f"mistakes so far; blue region: ŷ = +1.")
+
+    def _yours(self, r) -> tuple:
+        """The flag and new weights of visit r, as 'yours≠correct' where your step differs."""
+        correct = self.mine_wrong[r.t - 1] if self.mine_wrong else None
+        flag, w_new = str(int(r.mistake)), fmt_vec(r.w_new)
+        if correct is None:
+            return flag, w_new
+        if int(correct[1]) != int(r.mistake):
+            flag += f"≠{int(correct[1])}"
+        if not np.allclose(correct[0], r.w_new):
+            w_new += f"≠{fmt_vec(correct[0])}"
+        return flag, w_new
 
     def _status(self, t: int) -> str:
         last = self.trace[-1]
@@ -290,7 +384,7 @@ class PerceptronTrainer(ImageFirst, App):
 def perceptron_trainer(data: str | None = None, X=None, y=None, sign_zero: int = 1,
                        max_epochs: int = 10, bias: bool | None = None, n_samples: int = 20,
                        centers=((1.0, 1.0), (3.0, 3.0)), std: float = 0.5,
-                       seed=0) -> PerceptronTrainer:
+                       seed=0, mine=None) -> PerceptronTrainer:
     """Step or play through ``w <- w + y x 1[y != sign(w . x)]`` on 2-D data.
 
     data: "slide example" (default: the two points of the IFT6758 slides, no bias), "blobs"
@@ -298,7 +392,15 @@ def perceptron_trainer(data: str | None = None, X=None, y=None, sign_zero: int =
     ``std`` and random ``seed``; separable by default, 4 epochs), "XOR", or your own points
     with ``X`` (N, 2) and ``y`` (N,) in {-1, +1}.  sign_zero: 1 (course) or 0 (numpy's np.sign).
     bias: append a constant-1 feature (default: False for the slide example, True otherwise).
+
+    ``mine``: your own step, called as ``mine(w, x, y)`` and returning ``(w_new, mistake)``
+    (the new weights (D,) and 1 for a mistake, 0 for a match), like exercise 03.6.  The run
+    is then made with your step: at each visit it is set against the rule's step from the
+    same weights (the sign(0) menu chooses the rule), a visit where they differ is marked
+    ``yours≠correct`` in the table and with a × on the plot, and a readout counts them with
+    the largest error.  If your step raises, returns None or the wrong shape, the readout
+    says so (with the visit) and the trainer shows dlcore's run.
     """
     return PerceptronTrainer(data=data, X=X, y=y, sign_zero=sign_zero, max_epochs=max_epochs,
                              bias=bias, n_samples=n_samples, centers=centers, std=std,
-                             seed=seed)
+                             seed=seed, mine=mine)
