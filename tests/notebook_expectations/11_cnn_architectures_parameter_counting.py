@@ -81,4 +81,11 @@ EXPECTATIONS = [
     equal("[f.size for f in alex_fields]", [11, 19, 51, 67, 99, 131, 163, 195]),
     equal("list(h11_field)", [2, 1]),
     equal("[vgg_fields[-1].size, plain_18.size]", [212, 1 + 18 * 2]),
+    # 10. your turn, run as shipped (unanswered): the walk through VGG-16 falls back on
+    # dlcore's functions and gets the published numbers
+    true("conv_params is not my_conv_params and receptive_field is not my_receptive_field",
+         why="the exercises are not written: or_reference() gives dlcore's functions"),
+    equal("vgg_conv_total", 138_357_544 - (25_088 * 4096 + 4096) - (4096 * 4096 + 4096)
+          - (4096 * 1000 + 1000), why="VGG-16's total minus its three FC layers"),
+    equal("[vgg_pool5_field, list(shape)]", [212, [512, 7, 7]]),
 ]
