@@ -5,7 +5,9 @@ E = w^2, the stability limits 2 and 2(1 + beta)), closed forms written out here 
 ascent 1.2^t, Nesterov's iterates by hand, Adagrad's and RMSProp's steps, Adam's first step, the
 valley's Hessian R diag(1, 50) R^T with R a 30-degree rotation, the contraction factor
 1 - eta mean(x^2) of batch descent on the linear toy) and the bounds the teaching cells used
-to assert.  The training run is checked at the suite's length (NUM_EPOCHS = 4).
+to assert.  The training run is checked at the suite's length (NUM_EPOCHS = 4).  The "your
+turn" section is checked as shipped (unanswered): its demo falls back to dlcore's Adam step,
+whose 20 steps on E = c w^2 / 2 are written out here.
 """
 
 import numpy as np
@@ -17,6 +19,20 @@ PARAMETERS = {"NUM_EPOCHS": 4}
 _C, _S, _KAPPA = np.cos(np.pi / 6), np.sin(np.pi / 6), 50.0
 _VALLEY_HESSIAN = [[_C * _C + _KAPPA * _S * _S, _C * _S * (1 - _KAPPA)],
                    [_C * _S * (1 - _KAPPA), _S * _S + _KAPPA * _C * _C]]  # 13.25, -21.2176, 37.75
+
+
+
+def _adam_w20(c, lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8):
+    """w after 20 Adam steps from w = 1 on E = c w^2 / 2, written out."""
+    w, m, v = 1.0, 0.0, 0.0
+    for t in range(1, 21):
+        g = c * w
+        m, v = beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g * g
+        w -= lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps)
+    return w
+
+
+_SCALES = (0.001, 1.0, 1000.0)
 
 EXPECTATIONS = [
     # 1. the update rule and its sign
@@ -88,4 +104,14 @@ EXPECTATIONS = [
          why="the plot's claim: momentum and Adam lower the loss faster"),
     true("test_accuracy['SGD + momentum 0.9, η = 0.05'] > 0.85 and "
          "test_accuracy['Adam, η = 0.005'] > 0.85 and test_accuracy['SGD, η = 0.05'] > 0.5"),
+    # 10. your turn (shipped unanswered: the demo uses dlcore's Adam step)
+    true("not result and adam_step is dl.selfcheck.exercises()['09.8'].checker.reference",
+         after="adam_step = result.or_reference()",
+         why="an unwritten my_adam_step falls back to dlcore's Adam step"),
+    close("[adam_end[c] for c in (0.001, 1.0, 1000.0)]", [_adam_w20(c) for c in _SCALES],
+          atol=1e-9, rtol=1e-9, after="adam_step = result.or_reference()",
+          why="20 Adam steps with bias correction, written out"),
+    close("[gd_end[c] for c in (0.001, 1.0, 1000.0)]", [(1 - 0.1 * c) ** 20 for c in _SCALES],
+          rtol=1e-9, after="adam_step = result.or_reference()",
+          why="gradient descent multiplies w by 1 - eta c per step"),
 ]
