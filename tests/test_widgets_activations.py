@@ -224,6 +224,74 @@ def test_softmax_temperature_bad_presets():
         softmax_temperature(temperature=0.0)
 
 
+# softmax_temperature(mine=...): the learner's cross-entropy beside dlcore's -------------------
+
+
+def _stable_ce(logits, targets):
+    s = logits - logits.max(axis=1, keepdims=True)
+    log_p = s - np.log(np.exp(s).sum(axis=1, keepdims=True))
+    return float(-(targets * log_p).sum(axis=1).mean())
+
+
+def _naive_ce(logits, targets):  # exp of the raw logits: overflows for large ones
+    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    return float(-(targets * np.log(p)).sum(axis=1).mean())
+
+
+def test_softmax_temperature_with_a_correct_cross_entropy():
+    app = softmax_temperature(mine=_stable_ce)
+    assert app.mismatch is False
+    assert "matches dlcore's (0 of 1 values differ)" in app.state()["mine"]
+    assert "0.417030;" in app.state()["loss"] and "≠" not in app.state()["loss"]
+    app.controls["shift"].value = 1000.0
+    app.controls["target"].value = 2
+    e = np.exp(np.array([2.0, 1.0, 0.1]))
+    assert f"{-np.log(e[2] / e.sum()):.6f};" in app.state()["loss"]
+    assert app.mismatch is False
+    assert "mine" not in softmax_temperature().state()
+
+
+def test_softmax_temperature_marks_a_wrong_cross_entropy():
+    app = softmax_temperature(mine=_naive_ce)
+    assert app.mismatch is False  # small logits: the naive formula is right
+    app.controls["shift"].value = 1000.0  # exp(1002) overflows
+    assert app.mismatch is True
+    state = app.state()
+    assert "1 of 1 values differs" in state["mine"] and "yours nan" in state["mine"]
+    assert "exp overflowed" in state["mine"]
+    assert "nan≠0.417030" in state["loss"]
+
+    def log10_ce(logits, targets):
+        return _stable_ce(logits, targets) / np.log(10.0)
+
+    app = softmax_temperature(mine=log10_ce)
+    want = -np.log10(np.exp(2.0) / np.exp([2.0, 1.0, 0.1]).sum())
+    assert f"{want:.6f}≠0.417030" in app.state()["loss"]
+    assert "the error is 0.2359:" in app.state()["mine"]  # 0.417030 - 0.181114
+
+
+def test_softmax_temperature_shows_an_error_in_the_learners_function():
+    def broken(logits, targets):
+        return logits[3]
+
+    def blank(logits, targets):
+        raise NotImplementedError
+
+    app = softmax_temperature(mine=broken)
+    assert "broken raised IndexError" in app.state()["mine"]
+    assert "one-hot target for class 0" in app.state()["mine"]
+    assert "0.417030;" in app.state()["loss"] and app.mismatch is None
+    app.controls["temperature"].value = 2.0  # still answers its controls
+    e = np.exp(np.array([2.0, 1.0, 0.1]) / 2.0)
+    assert f"{-np.log(e[0] / e.sum()):.6f};" in app.state()["loss"]
+    assert "not written yet" in softmax_temperature(mine=blank).state()["mine"]
+    assert "not written yet" in softmax_temperature(mine=lambda z, t: None).state()["mine"]
+    assert "returned shape (3,)" in \
+        softmax_temperature(mine=lambda z, t: np.zeros(3)).state()["mine"]
+    with pytest.raises(TypeError, match="mine must be your cross-entropy function"):
+        softmax_temperature(mine=0.4)
+
+
 # activation_histograms -----------------------------------------------------------------------
 
 

@@ -23,6 +23,7 @@ from .._base import (
     slider,
     style_axes,
 )
+from .._mine import mine_name, require_function, run_mine
 from .._text import cached_text
 from ..mlp._common import readable, row
 
@@ -126,7 +127,11 @@ def loss_explorer(y: int = 1, y_hat: float = 0.3, threshold: float = 0.0, extra=
 
 
 class _SoftmaxTemperature(App):
-    def __init__(self, logits, temperature, target):
+    def __init__(self, logits, temperature, target, mine=None):
+        self.mine = require_function(mine, "my_cross_entropy", "your cross-entropy function")
+        #: With mine=: True when your cross-entropy differs from dlcore's at the current
+        #: controls (None without mine=, or when your function's result cannot be used).
+        self.mismatch = None
         self.logits = as_array(logits, "logits", ndim=1, spec="(C,)")
         c = self.logits.size
         if c < 2:
@@ -156,7 +161,8 @@ class _SoftmaxTemperature(App):
         # Key presses step the exponent by 0.05 from the minimum: start the grid at 10^-1.3
         # (not log10(0.05) = -1.30103), so that T = 1 (and 0.1, 10) can be reached exactly.
         controls["temperature"].min = -1.3
-        readouts = {"probs": readout(), "loss": readout(), "naive": readout()}
+        readouts = {"probs": readout(), "loss": readout(), "naive": readout(),
+                    **({"mine": readout()} if mine is not None else {})}
         super().__init__(controls, fig, readouts, title="Softmax temperature")
         self.arrange([row(controls["temperature"], controls["shift"]), controls["target"]])
         # The controls change the bars, their labels and the title only (blitting).
@@ -181,8 +187,13 @@ class _SoftmaxTemperature(App):
         ok = bool(np.all(np.isfinite(naive)))
         self.ax.set_title(f"softmax((z + {shift:g}) / T), T = {human(t)}")
         self.set_readout("probs", "probabilities: " + ", ".join(f"{v:.6f}" for v in p))
+        shown = f"{ce:.6f}"
+        if self.mine is not None:
+            yours = self._compare_mine(z, target, ce)
+            if yours is not None:
+                shown = f"{yours:.6f}" + (f"≠{ce:.6f}" if self.mismatch else "")
         self.set_readout("loss", f"cross-entropy for class {target}: -log p[{target}] = "
-                         f"{ce:.6f};  entropy of the distribution {entropy:.4f} nats")
+                         f"{shown};  entropy of the distribution {entropy:.4f} nats")
         self.set_readout("naive", "without subtracting max z, exp(z) "
                          + ("stays finite here" if ok else "overflows: the naive softmax "
                             "gives NaN"))
@@ -191,7 +202,46 @@ class _SoftmaxTemperature(App):
                          f"one-hot, a high T flattens towards uniform.")
 
 
+    def _compare_mine(self, z, target, ce):
+        """Your cross-entropy of these logits (None when it cannot be used), against dlcore's."""
+        self.mismatch = None
+        targets = np.zeros((1, z.size))
+        targets[0, target] = 1.0
+        logits = ", ".join(f"{v:.4g}" for v in z)
+        with np.errstate(all="ignore"):  # an overflow is reported in the readout instead
+            mine = run_mine(self.mine, (z[None, :], targets), reference=ce,
+                            reference_name="dlcore's cross-entropy",
+                            where=f"logits [[{logits}]] (shifted and divided by T), one-hot "
+                                  f"target for class {target}",
+                            fallback="the loss readout shows dlcore's", entries="values",
+                            label="loss")
+        if not mine.used:
+            self.set_readout("mine", mine.message)
+            return None
+        yours, name = float(mine.value), mine_name(self.mine)
+        self.mismatch = bool(mine.differ)
+        if not self.mismatch:
+            self.set_readout("mine", f"The loss readout shows {name}'s cross-entropy: it "
+                                     f"matches dlcore's (0 of 1 values differ).")
+        else:
+            hint = (" NaN or inf: exp overflowed, or log met a probability rounded to 0; work "
+                    "with the logits minus their maximum." if not np.isfinite(yours) else "")
+            self.set_readout("mine", f"The loss readout shows {name}'s cross-entropy: 1 of 1 "
+                                     f"values differs from dlcore's (marked yours≠correct); "
+                                     f"the error is {readable(abs(yours - ce), 4)}: yours "
+                                     f"{yours:.6g}, correct {ce:.6g}.{hint}")
+        return yours
+
+
 def softmax_temperature(logits=(2.0, 1.0, 0.1), temperature: float = 1.0,
-                        target: int = 0) -> App:
-    """Slide the temperature T (and a common shift of the logits); see ``softmax(z / T)``."""
-    return _SoftmaxTemperature(logits, temperature, target)
+                        target: int = 0, *, mine=None) -> App:
+    """Slide the temperature T (and a common shift of the logits); see ``softmax(z / T)``.
+
+    ``mine``: your own cross-entropy on logits, called as ``mine(logits, targets)`` with
+    logits of shape (1, C) (shifted and divided by T) and a one-hot target row (1, C), like
+    ``my_cross_entropy`` of lecture 7.  The loss readout then shows your value, written
+    ``yours≠correct`` when it differs from dlcore's, and a readout says whether it matches;
+    shift the logits by ±1000 to see whether it overflows.  An error in your function is shown
+    in that readout and the loss readout keeps dlcore's value.
+    """
+    return _SoftmaxTemperature(logits, temperature, target, mine)
