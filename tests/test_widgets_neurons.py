@@ -437,6 +437,70 @@ def test_plane_keeps_its_designed_size_when_controls_go_above():
     assert app.fig.get_figwidth() * app.fig.dpi <= 388 + 0.5
 
 
+# ---- mp_neuron_playground(mine=...): the learner's unit beside dlcore's --------------------
+
+def _my_mp_neuron(X, threshold, inhibitory=()):
+    X = np.asarray(X, dtype=float)
+    fires = X.sum(axis=1) >= threshold
+    for i in inhibitory:
+        fires &= X[:, i] == 0
+    return fires.astype(float)
+
+
+@lec02
+def test_playground_with_a_correct_unit_matches_every_row():
+    app = mp_neuron_playground(threshold=2, inhibitory=(1,), mine=_my_mp_neuron)
+    assert "all 8 rows match dl.neurons.mp_neuron" in app.state()["mine"]
+    expected = [dl.neurons.mp_neuron(x, 2, inhibitory=(1,)) for x in X3]
+    np.testing.assert_array_equal(fired_rows(app), expected)
+    assert not app.mismatch.any() and "≠" not in app.state()["table"]
+    assert "mine" not in mp_neuron_playground().readouts
+
+
+@lec02
+def test_playground_marks_the_rows_a_wrong_unit_gets_wrong():
+    def strict(X, threshold, inhibitory=()):  # '>' instead of '>='
+        return (np.asarray(X).sum(axis=1) > threshold).astype(float)
+
+    app = mp_neuron_playground(threshold=2, mine=strict)
+    bad = X3.sum(axis=1) == 2  # the sums equal to θ
+    np.testing.assert_array_equal(app.mismatch, bad)
+    assert f"{int(bad.sum())} of 8 rows differ from dl.neurons.mp_neuron" in app.state()["mine"]
+    np.testing.assert_array_equal(fired_rows(app), X3.sum(axis=1) > 2)  # the learner's unit
+    assert [bool(b.get_hatch()) for b in app.rows] == bad.tolist()
+    assert app.state()["table"].count("0≠1") == int(bad.sum())
+    app.controls["x1"].value = False  # x = (1, 0, 1): sum 2 = θ
+    assert "That is your unit's output; dl.neurons.mp_neuron gives 1" in \
+        app.state()["decision"]
+    full, diff = blit_check(app, lambda: setattr(app.controls["theta"], "value", 1.0))
+    assert full == 0 and diff == 0
+    np.testing.assert_array_equal(app.mismatch, X3.sum(axis=1) == 1)
+
+
+@lec02
+def test_playground_shows_the_learners_error_and_keeps_working():
+    def broken(X, threshold, inhibitory=()):
+        return X[:, 5]
+
+    app = mp_neuron_playground(mine=broken)
+    message = app.state()["mine"]
+    assert "broken raised IndexError" in message and "threshold 3" in message
+    np.testing.assert_array_equal(fired_rows(app), [0] * 7 + [1])  # dlcore's unit
+    app.controls["preset_0"].click()  # still answers its controls
+    np.testing.assert_array_equal(fired_rows(app), [1] * 8)
+    app.controls["w0"].value = 2.0
+    assert "set every weight to 1 to compare it" in app.state()["mine"]
+
+    def blank(X, threshold, inhibitory=()):
+        raise NotImplementedError
+
+    assert "not written yet" in mp_neuron_playground(mine=blank).state()["mine"]
+    shape = mp_neuron_playground(mine=lambda X, threshold, inhibitory=(): np.zeros(3))
+    assert "returned shape (3,)" in shape.state()["mine"]
+    with pytest.raises(TypeError, match="mine must be your McCulloch-Pitts unit"):
+        mp_neuron_playground(mine=_my_mp_neuron(X3, 2))
+
+
 # ---- perceptron_trainer(mine=...): the learner's step beside the rule's -----------------
 
 def _my_perceptron_step(w, x, y):

@@ -1,6 +1,10 @@
 """MP neuron playground: binary inputs, weights, threshold and inhibitory inputs -> decision.
 
 Shapes: x (n,) binary inputs, w (n,) weights; the truth table has 2**n rows (n <= 4).
+
+With ``mine=`` the truth table is computed by the learner's unit ``mine(X, threshold,
+inhibitory=...)`` on all 2**n rows at once (X (2**n, n)), while every weight is 1, and set
+against dlcore's; the rows that differ are marked.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from .._base import (
     style_axes,
     text_width,
 )
+from .._mine import mine_name, require_function, run_mine
 from .._text import cached_text
 from ..milestones._common import (
     BlitsAxes,
@@ -47,7 +52,11 @@ class MPNeuronPlayground(ImageFirst, FitsLegends, BlitsAxes, App):
     """A threshold unit ``y = 1[w . x >= theta]`` with McCulloch-Pitts inhibitory inputs."""
 
     def __init__(self, n_inputs=3, threshold=3.0, weights=None, inhibitory=(), x=None,
-                 names=None):
+                 names=None, mine=None):
+        self.mine = require_function(mine, "my_mp_neuron", "your McCulloch-Pitts unit")
+        #: With mine=: True for each truth-table row where your unit differs from dlcore's
+        #: (None when the table shown is dlcore's).
+        self.mismatch = None
         n = check_int(n_inputs, "n_inputs", minimum=1)
         if n > 4:
             raise ValueError(f"n_inputs must be between 1 and 4 (the truth table has 2**n "
@@ -96,7 +105,8 @@ class MPNeuronPlayground(ImageFirst, FitsLegends, BlitsAxes, App):
         fig, axes = make_figure(1, ncols, figsize=(11.5, 4.8) if n == 2 else (8.4, 3.8))
         self._ylim = self._tlim = None
         self._build_plots(axes)
-        readouts = {"decision": readout(), "table": readout()}
+        readouts = {"decision": readout(), "table": readout(),
+                    **({"mine": readout()} if mine is not None else {})}
         if n == 2:
             readouts["function"] = readout()
         super().__init__(controls, fig, readouts, title="McCulloch-Pitts neuron playground")
@@ -181,6 +191,26 @@ class MPNeuronPlayground(ImageFirst, FitsLegends, BlitsAxes, App):
         _, y = neurons.truth_table(lambda row: self.output(row, w, theta, inh), self.n)
         return self.X, self.X @ w, np.asarray(y)
 
+    def _compare_mine(self, w, theta, inh, ys):
+        """Your unit's truth column, compared with dlcore's ``ys``; dlcore's when it fails."""
+        self.mismatch = None
+        fallback = "the table shows dlcore's unit"
+        if not np.all(w == 1):
+            self.set_readout("mine", f"{mine_name(self.mine)} is the McCulloch-Pitts unit, "
+                                     f"whose weights are all 1: set every weight to 1 to "
+                                     f"compare it; {fallback}.")
+            return ys
+        where = (f"{len(self.X)} rows of the truth table, threshold {theta:g}, inhibitory "
+                 f"{tuple(inh)}")
+        mine = run_mine(self.mine, (self.X, theta), {"inhibitory": tuple(inh)},
+                        reference=ys.astype(float), reference_name="dl.neurons.mp_neuron",
+                        where=where, fallback=fallback, entries="rows", label="y")
+        self.set_readout("mine", mine.message)
+        if not mine.used:
+            return ys
+        self.mismatch = mine.differ
+        return np.where(mine.value != 0, 1, 0)
+
     def update(self) -> None:
         x, w, theta, inh = self.values()
         contrib = w * x
@@ -193,8 +223,14 @@ class MPNeuronPlayground(ImageFirst, FitsLegends, BlitsAxes, App):
                 rect.set_y(neg[i] - contrib[i])
             rect.set_height(contrib[i])
         s = float(contrib.sum())
-        y = self.output(x, w, theta, inh)
-        vetoed = bool(inh) and bool(np.any(x[list(inh)] == 1))
+        X, sums, ys = self.table()
+        current = int(np.dot(x.astype(int), 1 << np.arange(self.n - 1, -1, -1)))
+        reference = ys
+        if self.mine is not None:
+            ys = self._compare_mine(w, theta, inh, ys)
+        y = int(ys[current])
+        # (an active inhibitory input silences the unit; your unit may disagree)
+        vetoed = bool(inh) and bool(np.any(x[list(inh)] == 1)) and y == 0
         self.total.set_ydata([s, s])
         self.theta_line.set_ydata([theta, theta])
         # Limits that change only when the bars leave them or fill too little of them: most
@@ -206,13 +242,15 @@ class MPNeuronPlayground(ImageFirst, FitsLegends, BlitsAxes, App):
         word = "vetoed, y = 0" if vetoed else ("fires, y = 1" if y else "silent, y = 0")
         self.verdict.set_text(f"x = {''.join(str(int(v)) for v in x)}: {word}")
         self.verdict.set_position((0, max(s, theta, float(pos[-1])) + 0.15))
-        X, sums, ys = self.table()
-        current = int(np.dot(x.astype(int), 1 << np.arange(self.n - 1, -1, -1)))
+        wrong = self.mismatch if self.mismatch is not None else np.zeros(len(ys), bool)
         for r, bar in enumerate(self.rows):
             bar.set_width(sums[r])
             bar.set_color(FIRE if ys[r] else SILENT)
-            bar.set_edgecolor(PALETTE["black"] if r == current else "none")
-            bar.set_linewidth(2.5 if r == current else 0)
+            # a row where your unit differs from dlcore's: hatched, in the mark colour
+            bar.set_hatch("xx" if wrong[r] else None)
+            bar.set_edgecolor(PALETTE["black"] if r == current else
+                              (PALETTE["orange"] if wrong[r] else "none"))
+            bar.set_linewidth(2.5 if r == current or wrong[r] else 0)
         self.theta_v.set_xdata([theta, theta])
         span = max(np.abs(sums).max(), abs(theta)) + 1
         self._tlim = steady_limits(self._tlim, -span, span, pad=0.0, headroom=0.1, slack=1.8)
@@ -233,13 +271,17 @@ class MPNeuronPlayground(ImageFirst, FitsLegends, BlitsAxes, App):
             text += f"Inhibitory input {on} is on, so y = 0 whatever the sum."
         else:
             text += f"y = {y} ({'fires' if y else 'silent'})."
+        if self.mismatch is not None and self.mismatch[current]:
+            text += (f" That is your unit's output; dl.neurons.mp_neuron gives "
+                     f"{int(reference[current])}.")
         self.set_readout("decision", text)
         # The truth table on its side (one column per input), so 16 inputs stay 3 lines high.
         inputs = ["".join(str(int(v)) for v in X[r]) for r in range(len(X))]
         self.readouts["table"].value = html_columns(
             [("x = " + "".join(f"x{i + 1}" for i in range(self.n)), *inputs),
              ("Σ wᵢxᵢ", *(f"{v + 0.0:g}" for v in sums)),
-             ("y", *(int(v) for v in ys))], bold_col=current)
+             ("y", *(f"{int(v)}≠{int(c)}" if bad else int(v)
+                     for v, c, bad in zip(ys, reference, wrong)))], bold_col=current)
         n_fire = int(ys.sum())
         summary = (f"Weighted sum {s:g} against threshold {theta:g}: "
                    f"{'vetoed' if vetoed else ('fires' if y else 'silent')}. "
@@ -257,12 +299,19 @@ class MPNeuronPlayground(ImageFirst, FitsLegends, BlitsAxes, App):
 
 
 def mp_neuron_playground(n_inputs: int = 3, threshold: float = 3.0, weights=None,
-                         inhibitory=(), x=None, names=None) -> MPNeuronPlayground:
+                         inhibitory=(), x=None, names=None, mine=None) -> MPNeuronPlayground:
     """Threshold unit with checkboxes for the inputs: sum against θ, decision, truth table.
 
     Defaults to Khapra's movie neuron (3 inputs, unit weights, θ = 3).  With
     ``n_inputs=2`` a third panel marks which of the 16 two-input functions a single unit
     realises.  weights: (n_inputs,) in [-3, 3]; inhibitory: input indices; x: initial inputs.
+
+    ``mine``: your own unit, called as ``mine(X, threshold, inhibitory=...)`` on all 2**n
+    inputs at once (X (2**n, n)) and returning their outputs (2**n,), like exercise 02.6.
+    While every weight is 1 the truth table, the bars and the decision are then your unit's:
+    a row where it differs from ``dl.neurons.mp_neuron`` is hatched and shown as
+    ``yours≠correct`` in the table, and a readout counts them.  If your unit raises, returns
+    None or the wrong shape, the readout says so and the playground shows dlcore's unit.
     """
     return MPNeuronPlayground(n_inputs=n_inputs, threshold=threshold, weights=weights,
-                              inhibitory=inhibitory, x=x, names=names)
+                              inhibitory=inhibitory, x=x, names=names, mine=mine)
