@@ -170,6 +170,64 @@ def test_dropout_explorer_masks_and_resampling():
     np.testing.assert_allclose(app.inv_line.get_ydata(), app.h)
 
 
+# dropout_explorer(mine=...): the learner's inverted dropout on the same masks ------------------
+
+def _my_dropout_forward(x, mask, keep_prob):
+    return x * mask / keep_prob
+
+
+def test_dropout_explorer_with_a_correct_function_matches_every_output():
+    app = dropout_explorer(p=0.3, n_samples=500, mine=_my_dropout_forward)
+    assert app.mismatch is not None and not app.mismatch.any()
+    assert "all 5000 outputs match dl.layers.dropout_forward" in app.state()["mine"]
+    assert app.mine_marks.get_xydata().size == 0
+    _, _, mask, _ = app.sample()
+    np.testing.assert_allclose(app.mine_line.get_ydata(), (app.h * mask / 0.7).mean(axis=0))
+
+
+def test_dropout_explorer_marks_the_outputs_a_wrong_function_gets_wrong():
+    def unscaled(x, mask, keep_prob):  # the slides' original dropout: no 1 / keep_prob
+        return x * mask
+
+    app = dropout_explorer(p=0.5, n_samples=200, n_show=12, mine=unscaled)
+    _, _, mask, _ = app.sample()
+    expected_bad = mask > 0  # a kept unit is worth h, not 2 h; a dropped one is 0 either way
+    np.testing.assert_array_equal(app.mismatch, expected_bad)
+    state = app.state()["mine"]
+    assert f"{int(expected_bad.sum())} of 2000 outputs differ" in state
+    assert "largest error" in state and "a red × on the masks shown" in state
+    rows, cols = np.nonzero(expected_bad[:12])
+    np.testing.assert_array_equal(app.mine_marks.get_xydata(), np.column_stack([cols, rows]))
+    np.testing.assert_allclose(app.mine_line.get_ydata(), (app.h * mask).mean(axis=0))
+    app.controls["p"].value = 0.0  # nothing dropped: keep_prob = 1, the slip is invisible
+    assert not app.mismatch.any()
+
+
+def test_dropout_explorer_shows_the_learners_error_and_keeps_working():
+    def broken(x, mask, keep_prob):
+        return x * mask / (keep_prob - 0.5) if keep_prob > 0.6 else x[:, :3]
+
+    def blank(x, mask, keep_prob):
+        raise NotImplementedError  # your code here
+
+    app = dropout_explorer(p=0.5, n_samples=100, mine=broken)
+    assert "returned shape (100, 3)" in app.state()["mine"] and app.mismatch is None
+    _, out, _, _ = app.sample()
+    np.testing.assert_allclose(app.mine_line.get_ydata(), out.mean(axis=0))  # dlcore's
+    app.controls["p"].value = 0.2  # still answers its controls
+    assert "of 1000 outputs differ" in app.state()["mine"]
+
+    def raising(x, mask, keep_prob):
+        raise ZeroDivisionError("keep_prob")
+
+    state = dropout_explorer(mine=raising).state()["mine"]
+    assert "raised ZeroDivisionError: keep_prob" in state and "keep_prob = 0.50" in state
+    assert "not written yet" in dropout_explorer(mine=blank).state()["mine"]
+    assert "not written yet" in dropout_explorer(mine=lambda x, m, k: None).state()["mine"]
+    with pytest.raises(TypeError, match="mine must be your inverted-dropout function"):
+        dropout_explorer(mine="x * mask")
+
+
 def test_dropout_explorer_bad_presets():
     with pytest.raises(ValueError, match=r"\[0, 0.9\]"):
         dropout_explorer(p=1.0)

@@ -1,7 +1,9 @@
 """``dropout_explorer`` and ``batchnorm_explorer``: two layers that behave differently in training.
 
 Shapes: dropout acts on one activation vector h (Hd,), repeated for S Monte-Carlo samples
-(S, Hd); batch norm on a batch of pre-activations z (N, 1) of one feature.
+(S, Hd); batch norm on a batch of pre-activations z (N, 1) of one feature.  With ``mine=``,
+the dropout explorer also runs the learner's ``my_dropout_forward(x, mask, keep_prob)`` on the
+same masks (exercise 08.6).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from .._base import (
     slider,
     style_axes,
 )
+from .._mine import mine_name, require_function, run_mine
 from ..optimizers._common import ipympl_workarounds, sticky_limits
 
 __all__ = ["dropout_explorer", "batchnorm_explorer"]
@@ -48,7 +51,10 @@ _WARMUP_TIP = "how many batches updated the running statistics (each moves them 
 
 
 class _DropoutExplorer(App):
-    def __init__(self, p, n_units, n_samples, n_show, seed):
+    def __init__(self, p, n_units, n_samples, n_show, seed, mine=None):
+        self.mine = require_function(mine, "my_dropout_forward",
+                                     "your inverted-dropout function")
+        self.mismatch = None  # (S, Hd): where your outputs differ from dlcore's (with mine=)
         p = _in_range(p, "p (the drop probability)", 0.0, 0.9)
         self.n_units = check_int(n_units, "n_units", minimum=1)
         if self.n_units > 20:
@@ -73,6 +79,12 @@ class _DropoutExplorer(App):
                                     label="slides' test output (1−p)·h")
         self.keep_line, = ax_v.plot(x, self.h, "s", color=CYCLE[1], ms=5,
                                     label="MC mean, slides' form: h·m")
+        self.mine_line = self.mine_marks = None
+        if mine is not None:
+            self.mine_line, = ax_v.plot(x, self.h, "x", color=PALETTE["black"], ms=8, mew=2,
+                                        label=f"MC mean, yours: {mine_name(mine)}(h, m, 1−p)")
+            self.mine_marks, = ax_m.plot([], [], "x", color=PALETTE["vermillion"], ms=7,
+                                         mew=2, linestyle="none", label="yours ≠ correct")
         ax_v.set_ylim(0, 2.4)
         ax_v.set_xticks(x)
         # under the axes (inside, it covered the markers of the first units)
@@ -89,11 +101,12 @@ class _DropoutExplorer(App):
         }
         controls["samples"].continuous_update = False
         controls["resample"].on_click(self._resample)
-        readouts = {"keep": readout(), "error": readout()}
+        readouts = {"keep": readout(), "error": readout(),
+                    **({"mine": readout()} if mine is not None else {})}
         super().__init__(controls, fig, readouts, title="Dropout: masks and expectations")
         self.update()
         self.set_dynamic([self.image, self.eval_line, self.inv_line, self.keep_test,
-                          self.keep_line])
+                          self.keep_line, self.mine_line, self.mine_marks])
         ipympl_workarounds(self)
 
     def _resample(self, _button=None):
@@ -117,6 +130,7 @@ class _DropoutExplorer(App):
         for key, tip in (("samples", _SAMPLES_TIP), ("resample", _RESAMPLE_TIP)):
             self.controls[key].disabled = p == 0
             self.controls[key].tooltip = _NO_DROP if p == 0 else tip
+        top = self._compare_mine(p, mask, out) if self.mine is not None else 0.0
         inv_mean = out.mean(axis=0)
         keep_mean = (out * (1.0 - p)).mean(axis=0)  # h * m: the slides' training output
         keep_test = (1.0 - p) * self.h  # the slides' test output: scaled by keep probability
@@ -125,7 +139,8 @@ class _DropoutExplorer(App):
         self.inv_line.set_ydata(inv_mean)
         self.keep_line.set_ydata(keep_mean)
         self.keep_test.set_ydata(keep_test)
-        sticky_limits(self.ax_v, 0.0, max(2.4, float(inv_mean.max()) * 1.15), pad=0.0)
+        top = max(float(inv_mean.max()), top if np.isfinite(top) else 0.0)
+        sticky_limits(self.ax_v, 0.0, max(2.4, top * 1.15), pad=0.0)
         n = self.n_units
         self.set_readout("keep", f"p = {p:.2f} drops, so the keep probability is {1 - p:.2f}; "
                          f"{n} units give 2^{n} = {2 ** n:,} thinned networks; "
@@ -139,17 +154,48 @@ class _DropoutExplorer(App):
                          f"conventions (largest gap {max(err_inv, err_keep):.3f}); inverted "
                          f"dropout needs no change at evaluation.")
 
+    def _compare_mine(self, p, mask, reference) -> float:
+        """Your dropout on the same samples and masks: its mean (×) and the cells that differ;
+        returns the largest mean, so that the axis shows it."""
+        self.mismatch = None
+        batch = np.broadcast_to(self.h, reference.shape)
+        mine = run_mine(self.mine, (np.array(batch), mask, 1.0 - p), reference=reference,
+                        reference_name="dl.layers.dropout_forward",
+                        where=f"{reference.shape[0]:,} samples of h ({self.n_units} units), "
+                              f"keep_prob = {1.0 - p:.2f}",
+                        fallback="the × show dl.layers.dropout_forward's mean", entries="outputs")
+        self.set_readout("mine", mine.message.replace("(marked yours≠correct)",
+                                                      "(a red × on the masks shown)"))
+        shown = mine.value if mine.used else reference
+        mean = shown.mean(axis=0)
+        self.mine_line.set_ydata(mean)
+        rows = cols = np.array([], dtype=int)
+        if mine.used:
+            self.mismatch = mine.differ
+            rows, cols = np.nonzero(mine.differ[:self.n_show])
+        self.mine_marks.set_data(cols, rows)
+        return float(np.max(mean, initial=0.0))
+
 
 def dropout_explorer(p: float = 0.5, n_units: int = 10, n_samples: int = 1000, n_show: int = 12,
-                     seed: int = 0) -> App:
+                     seed: int = 0, mine=None) -> App:
     """Slide the drop probability p; see sampled masks and Monte-Carlo means vs. eval output.
 
     Inverted dropout (``dlcore.layers.dropout_forward``, the course's form) scales kept units
     by 1/(1 - p) in training, so the mean equals the evaluation output h.  The slides' form keeps
     units unscaled (h·m) and multiplies by the keep probability 1 - p at test time; both have
     the same expectation.
+
+    ``mine``: your own inverted dropout with a given mask, called as
+    ``mine(x, mask, keep_prob)`` like exercise 08.6's ``my_dropout_forward``, on the same
+    samples and masks as dlcore's (x (S, Hd), mask of 0s and 1s, keep_prob = 1 - p).  The
+    right panel adds the Monte-Carlo mean of your outputs (black ×), the masks get a red ×
+    on each shown cell where your output differs from dlcore's, and a readout counts the
+    differing outputs with the largest error.  An error in your function, a blank, None or
+    a wrong shape is shown in that readout; the black × then show dlcore's mean.
     """
-    return _DropoutExplorer(p, n_units, n_samples, n_show, seed)
+    mine = require_function(mine, "my_dropout_forward", "your inverted-dropout function")
+    return _DropoutExplorer(p, n_units, n_samples, n_show, seed, mine=mine)
 
 
 _GAMMA, _BETA, _BIN = (0.1, 3.0), (-3.0, 3.0), 0.4
