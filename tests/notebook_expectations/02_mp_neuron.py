@@ -34,4 +34,11 @@ EXPECTATIONS = [
     equal("len(found)", 14),
     equal("sorted(set(range(16)) - found)", [6, 9]),
     true("code_of(y_xor) not in found and code_of(y_xnor) not in found"),
+    # section 6 (your turn), shipped unanswered: the check fails gracefully and the demo runs
+    # on dlcore's unit
+    true("not result and mp is dl.selfcheck.exercises()['02.6'].checker.reference",
+         after="mp = result.or_reference()",
+         why="my_mp_neuron is not written: or_reference() gives dlcore's unit"),
+    equal("y_no_thriller.tolist()", [0, 0, 0, 0, 0, 1, 0, 0], after="mp = result.or_reference()",
+          why="θ = 2 with the thriller vetoing: only (1, 0, 1)"),
 ]
