@@ -25,6 +25,9 @@ _I = _sigma(0.75 + 0.5 * 0.5)
 _C1 = _I * 0.5 + _I * tanh(0.75)
 _O_NEW, _O_OLD = _sigma(0.75 + 0.5 * _C1), _sigma(0.75 + 0.5 * 0.5)
 
+# section 9: the pulse the explorer's "write once, then keep" presets write at t = 3
+_WRITTEN = _sigma(8.0 - 4.0) * tanh(3.0)
+
 EXPECTATIONS = [
     # section 1: the whiteboard
     equal("[ac, bd, bd_a]", [5, 33, 34], after="bd_a = bd + a"),
@@ -66,4 +69,12 @@ EXPECTATIONS = [
     true("largest <= 1.0", why="a coupled cell is a weighted average: it stays in [-1, 1]"),
     # section 8: NaN from one unclipped step, finite states after clipping
     true("norm > 1e10 and broken > 0.5 and np.isfinite(hs_clipped).all()"),
+    # section 9, run as shipped (unanswered): the steps fall back on dlcore's, and the pulse
+    # is written as i g = sigma(8 - 4) tanh(3), then kept with f = sigma(4) or f = sigma(0)
+    true("lstm_step is not my_lstm_step and gru_step is not my_gru_step",
+         why="the exercises are not written: or_reference() gives dlcore's steps"),
+    close("kept", [0.0, 0.0] + [_WRITTEN * _sigma(4.0) ** k for k in range(10)], atol=1e-12),
+    close("leaky", [0.0, 0.0] + [_WRITTEN * 0.5 ** k for k in range(10)], atol=1e-12),
+    close("gru_kept", [0.0, 0.0] + [_WRITTEN * _sigma(4.0) ** k for k in range(10)],
+          atol=1e-12, why="z = sigma(-8 x + 4) plays the part of f: 1 - z writes, z keeps"),
 ]
