@@ -99,6 +99,72 @@ def test_xor_network_bad_presets():
         dl.widgets.xor_network(output_bias=float("inf"))
 
 
+# xor_network(mine=...): the learner's forward pass beside dlcore's ---------------------------
+
+def _my_threshold_forward(X, W1, b1, W2, b2):
+    return _step(_step(X @ W1.T + b1) @ W2.T + b2).astype(float)
+
+
+def _strict_forward(X, W1, b1, W2, b2):  # step(0) = 0: a sum of exactly 0 does not fire
+    strict = lambda z: (np.asarray(z) > 0).astype(float)  # noqa: E731
+    return strict(strict(X @ W1.T + b1) @ W2.T + b2)
+
+
+def test_xor_network_with_a_correct_forward_pass():
+    app = dl.widgets.xor_network(mine=_my_threshold_forward)
+    assert app.mismatch is not None and not app.mismatch.any()
+    assert "all 4 outputs match" in app.state()["mine"]
+    np.testing.assert_array_equal(app.output, [0, 1, 1, 0])
+    assert len(app.bad_in.get_offsets()) == 0 and "≠" not in app.state()["table"]
+    np.testing.assert_array_equal(app.img_in.get_array().ravel(), _xor_net(1, -1, -0.5,
+                                                                            app._grid))
+    assert "mine" not in dl.widgets.xor_network().state()
+
+
+def test_xor_network_marks_the_inputs_a_wrong_forward_pass_gets_wrong():
+    app = dl.widgets.xor_network(mine=_strict_forward)
+    assert not app.mismatch.any()  # the sums are +-0.5 here: step(0) never matters
+    app.controls["bias"].value = 0.0
+    # output sums v_or h_or + v_and h_and + 0: 0 on (0,0) and on (1,1), where step(0) = 1
+    np.testing.assert_array_equal(app.mismatch, [True, False, False, True])
+    assert "2 of 4 outputs differ" in app.state()["mine"]
+    np.testing.assert_array_equal(app.output, [0, 1, 1, 0])
+    np.testing.assert_array_equal(app.bad_in.get_offsets(), [[0, 0], [1, 1]])
+    assert len(app.bad_h.get_offsets()) == 2
+    table = app.state()["table"]
+    assert table.count("0≠1") == 2
+    (w1, b1), (w2, b2) = app.layers()
+    shading = app.img_in.get_array().ravel()  # the input-space shading is your network's too
+    np.testing.assert_array_equal(shading, _strict_forward(app._grid, w1, b1, w2, b2)[:, 0])
+    assert not np.array_equal(shading, _xor_net(1, -1, 0.0, app._grid))
+    colours = [to_rgba(c) for c in app.pts_in.get_facecolors()]
+    assert colours == [BLUE, ORANGE, ORANGE, BLUE]  # your outputs, crossed where wrong
+    assert redraw_matches_full_draw(app, ("bias", -0.5), ("bias", 0.0)) == 0
+
+
+def test_xor_network_shows_an_error_and_keeps_working():
+    def broken(X, W1, b1, W2, b2):
+        return X @ W2  # (4, 2) @ (1, 2): the shapes do not fit
+
+    def blank(X, W1, b1, W2, b2):
+        raise NotImplementedError
+
+    app = dl.widgets.xor_network(mine=broken)
+    message = app.state()["mine"]
+    assert "broken raised ValueError" in message and "output unit (1, -1), bias -0.5" in message
+    assert app.mismatch is None
+    np.testing.assert_array_equal(app.output, [0, 1, 1, 0])  # dlcore's
+    app.controls["v_and"].value = 0.0  # still answers the sliders: OR
+    np.testing.assert_array_equal(app.output, [0, 1, 1, 1])
+    assert "not written yet" in dl.widgets.xor_network(mine=blank).state()["mine"]
+    assert "not written yet" in \
+        dl.widgets.xor_network(mine=lambda X, W1, b1, W2, b2: None).state()["mine"]
+    shape = dl.widgets.xor_network(mine=lambda X, W1, b1, W2, b2: X @ W1.T).state()["mine"]
+    assert "returned shape (4, 2)" in shape and "correct shape is (4, 1)" in shape
+    with pytest.raises(TypeError, match="mine must be your forward function"):
+        dl.widgets.xor_network(mine=[0, 1, 1, 0])
+
+
 # layer_counter -------------------------------------------------------------------------------
 
 def test_layer_counter_default_is_the_3_4_2_example():
