@@ -42,4 +42,11 @@ EXPECTATIONS = [
     true("errors.min() > 0", after="X_xor1 = np.hstack"),
     true("issubclass(caught[0].category, dl.neurons.DidNotConverge)"),
     true("len(set(ends)) < len(ends)"),
+    # section 7 (your turn), shipped unanswered: the check fails gracefully and the demo runs
+    # on dlcore's prediction; at w = 0 every point is predicted +1
+    true("not result and predict is dl.selfcheck.exercises()['03.5'].checker.reference",
+         after="predict = result.or_reference()",
+         why="my_predict is not written: or_reference() gives dlcore's prediction"),
+    equal("[wrong_at_zero, wrong_trained]", [10, 0], after="predict = result.or_reference()",
+          why="the ten y = -1 blobs are wrong at w = 0; the trained perceptron separates all"),
 ]
