@@ -4,6 +4,7 @@ Expected values are the syllabus numbers or independent arithmetic (never the ch
 output).
 """
 
+import numpy as np
 import pytest
 
 import dlcore as dl
@@ -87,3 +88,147 @@ def test_solution_text_exists(exercise_id, capsys):
 def test_last_resort_hint_does_not_repeat_the_verdict(exercise_id):
     hint = exercises()[exercise_id].checker(1)
     assert hint and not hint.lower().startswith("not yet"), hint
+
+
+# ------------------------------------------------------------------ hint ladders (11.1-11.5)
+
+@pytest.mark.parametrize("exercise_id", sorted(RIGHT))
+def test_hint_ladders_never_give_the_number(exercise_id, monkeypatch, capsys):
+    from dlcore.selfcheck import _registry
+
+    monkeypatch.setattr(_registry, "_HINTS_SHOWN", {})
+    hints = exercises()[exercise_id].hints
+    assert 2 <= len(hints) <= 4
+    for k in range(len(hints)):
+        dl.hint(exercise_id)
+        out = capsys.readouterr().out
+        assert f"Hint {k + 1} of {len(hints)}" in out
+        assert str(RIGHT[exercise_id]) not in out and f"{RIGHT[exercise_id]:,}" not in out
+
+
+# ------------------------------------------------------------------ your turn: 11.6-11.8
+# The learner's functions are written here from the rules of the lecture; the numbers are the
+# syllabus's (456 for six 5x5 filters on RGB, AlexNet's 96x55x55, three 3x3 convs see 7x7).
+
+def _solution_code(exercise_id):
+    text = exercises()[exercise_id].solution
+    return text.split("```python", 1)[1].split("```", 1)[0]
+
+
+@pytest.mark.parametrize("exercise_id, name", [("11.6", "my_conv_params"),
+                                               ("11.7", "my_conv_output_shape"),
+                                               ("11.8", "my_receptive_field")])
+def test_the_worked_solution_passes(exercise_id, name):
+    scope = {}
+    exec(_solution_code(exercise_id), scope)  # noqa: S102 - the course's own solution text
+    assert dl.check(exercise_id, scope[name], quiet=True)
+
+
+def test_conv_params_syllabus_numbers_and_answers_as_floats():
+    ref = exercises()["11.6"].checker.reference
+    assert ref(3, 6, 5) == 456 and ref(1, 6, 5, bias=False) == 150
+    assert ref(3, 96, 11) == 34_944
+
+    def as_float(c_in, c_out, k, bias=True):
+        return float((k * k * c_in + bias) * c_out)
+
+    assert dl.check("11.6", as_float, quiet=True)
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (lambda c_in, c_out, k, bias=True: (k * k + 1) * c_out, "spans every input channel"),
+    (lambda c_in, c_out, k, bias=True: k * k * c_in * c_out, "the biases are missing"),
+    (lambda c_in, c_out, k, bias=True: 2 * k * k * c_in * c_out, "one bias per filter"),
+    (lambda c_in, c_out, k, bias=True: (k * c_in + bias) * c_out, "k squared"),
+    (lambda c_in, c_out, k, bias=True: k * k * c_in * c_out + c_out,
+     "bias=False is not followed"),
+])
+def test_conv_params_slips_get_their_hint(wrong, hint):
+    result = dl.check("11.6", wrong, quiet=True)
+    assert not result and hint in result.message
+
+
+def test_conv_params_other_mistake_shows_the_case():
+    result = dl.check("11.6", lambda c_in, c_out, k, bias=True: c_in + c_out + k, quiet=True)
+    assert "one 1x1 filter on one channel: (1, 1, 1)" in result.message
+    assert "your my_conv_params returned" in result.message
+    assert "the correct result is" in result.message
+
+
+def test_output_shape_syllabus_numbers_and_return_types():
+    ref = exercises()["11.7"].checker.reference
+    assert tuple(ref((3, 227, 227), 96, 11, stride=4)) == (96, 55, 55)
+    assert tuple(ref((3, 32, 32), 6, 5)) == (6, 28, 28)
+
+    def as_list(input_shape, c_out, k, stride=1, padding=0):
+        _, h, w = input_shape
+        return [c_out, (h + 2 * padding - k) // stride + 1, (w + 2 * padding - k) // stride + 1]
+
+    assert dl.check("11.7", as_list, quiet=True)
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (lambda s, c_out, k, stride=1, padding=0: (s[0], (s[1] + 2 * padding - k) // stride + 1,
+                                               (s[2] + 2 * padding - k) // stride + 1),
+     "the number of filters"),
+    (lambda s, c_out, k, stride=1, padding=0: (c_out, (s[1] + padding - k) // stride + 1,
+                                               (s[2] + padding - k) // stride + 1),
+     "padded height is H + 2p"),
+    (lambda s, c_out, k, stride=1, padding=0: (c_out, (s[1] + 2 * padding - k) // stride,
+                                               (s[2] + 2 * padding - k) // stride),
+     "one position is missing"),
+    (lambda s, c_out, k, stride=1, padding=0: (
+        c_out, int(np.ceil((s[1] + 2 * padding - k) / stride)) + 1,
+        int(np.ceil((s[2] + 2 * padding - k) / stride)) + 1), "round (H + 2p - k) / s down"),
+])
+def test_output_shape_slips_get_their_hint(wrong, hint):
+    result = dl.check("11.7", wrong, quiet=True)
+    assert not result and hint in result.message
+
+
+def test_output_shape_height_and_width_swapped_is_caught():
+    def swapped(input_shape, c_out, k, stride=1, padding=0):
+        _, h, w = input_shape
+        return (c_out, (w + 2 * padding - k) // stride + 1, (h + 2 * padding - k) // stride + 1)
+
+    result = dl.check("11.7", swapped, quiet=True)
+    assert not result and "a 12x9 input" in result.message
+
+
+def test_receptive_field_syllabus_numbers():
+    ref = exercises()["11.8"].checker.reference
+    assert ref([(3, 1)] * 3) == 7 and ref([]) == 1
+    assert ref([(3, 1), (2, 2), (3, 1), (3, 1)]) == 12        # exercise 11.4's stack
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (lambda layers: 1 + sum(k - 1 for k, _ in layers), "not k - 1"),
+    (lambda layers: sum(k for k, _ in layers), "adding the kernel sizes"),
+])
+def test_receptive_field_slips_get_their_hint(wrong, hint):
+    result = dl.check("11.8", wrong, quiet=True)
+    assert not result and hint in result.message
+
+
+def test_receptive_field_jump_updated_first_gets_its_hint():
+    def jump_first(layers):
+        r, j = 1, 1
+        for k, s in layers:
+            j = j * s
+            r = r + (k - 1) * j
+        return r
+
+    result = dl.check("11.8", jump_first, quiet=True)
+    assert not result and "does not widen its own window" in result.message
+
+
+def test_receptive_field_empty_stack_is_an_edge_case():
+    def no_start(layers):
+        r, j = 0, 1
+        for k, s in layers:
+            r = (r or 1) + (k - 1) * j
+            j *= s
+        return r
+
+    result = dl.check("11.8", no_start, quiet=True)
+    assert not result and "no layer at all" in result.message
