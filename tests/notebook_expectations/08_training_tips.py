@@ -3,6 +3,8 @@
 The slides give no numbers here; the parameter count of the 3072-50-10 net (154,160) and the
 batch norm of [1, 2, 3, 4] were computed independently of the notebook.  The training runs are
 shortened (``PARAMETERS``); the bounds on them hold for those lengths and for the defaults.
+The "your turn" section is checked as shipped (unanswered): its demo falls back to dlcore's
+batch norm, whose moments are the closed forms beta and gamma sqrt(var / (var + eps)).
 """
 
 from tests.notebook_checks import close, equal, true
@@ -15,6 +17,7 @@ WIDE, REG, SMALL = ("trials['width 64, λ = 0'][1]", "trials['width 64, λ = 1e-
                     "trials['width 2, λ = 0'][1]")
 BN = "y_bias, _ = dl.layers.batchnorm_forward"
 RUNNING = "bn = dl.nn.BatchNorm1d(3)"
+YOURS = "bn_forward = result.or_reference()"
 
 EXPECTATIONS = [
     # Section 1: the split of the 1,797 digits, standardised with training statistics.
@@ -68,4 +71,13 @@ EXPECTATIONS = [
     true("np.allclose(out.mean(axis=(0, 2, 3)), 0)"
          " and np.allclose(out.var(axis=(0, 2, 3)), 1, atol=1e-4)", after="bn2 = "),
     true("bn2.weight.shape == (3,) and bn2.num_parameters() == 6", after="bn2 = "),
+    # Section 7 (your turn, unanswered): the demo uses dlcore's batch norm.
+    true("not result and bn_forward is dl.selfcheck.exercises()['08.7'].checker.reference",
+         after=YOURS, why="an unwritten my_batchnorm_forward falls back to dlcore's"),
+    true("np.allclose(y_two.mean(axis=0), [0.0, 3.0])", after=YOURS, why="the means are beta"),
+    true("np.allclose(y_two.std(axis=0), [1.0, 0.5] * np.sqrt(z_two.var(axis=0)"
+         " / (z_two.var(axis=0) + 1e-5)))", after=YOURS,
+         why="the stds are gamma sqrt(var / (var + eps))"),
+    true("0.45 < y_two.std(axis=0)[1] < 0.49", after=YOURS,
+         why="the narrative: a little below gamma = 0.5, because eps is a tenth of the variance"),
 ]
