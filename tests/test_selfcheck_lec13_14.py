@@ -126,3 +126,78 @@ def test_rounded_answers_are_accepted(capsys):
     assert dl.check("14.5", " b ").passed is True
     assert dl.check("13.6", (3.0, 4.0)).passed is True
     assert dl.check("13.6", np.array([3, 4])).passed is True
+
+
+# ---- "your turn" 13.7 and 13.8: functions the learner writes --------------------------------
+
+def my_rnn_step(x_t, h_prev, w_ih, w_hh, b):
+    """Written out unit by unit: h[n, i] = tanh(sum_d w_ih[i, d] x[n, d] + sum_j w_hh[i, j]
+    h_prev[n, j] + b[i])."""
+    N, H = h_prev.shape
+    out = np.zeros((N, H))
+    for n in range(N):
+        for i in range(H):
+            a = b[i] + sum(w_ih[i, d] * x_t[n, d] for d in range(x_t.shape[1]))
+            a += sum(w_hh[i, j] * h_prev[n, j] for j in range(H))
+            out[n, i] = np.tanh(a)
+    return out
+
+
+def my_bptt(dhs, x, h0, w_ih, w_hh, b):
+    """BPTT written with column vectors: h_t = tanh(W_hh h_(t-1) + W_ih x_t + b)."""
+    hs = [h0]
+    for x_t in x:
+        hs.append(np.tanh(w_hh @ hs[-1] + w_ih @ x_t + b))
+    dw_hh, back = np.zeros_like(w_hh), np.zeros_like(h0)
+    for t in range(len(x), 0, -1):                 # hs[t] is h_t, hs[0] is h0
+        da = (dhs[t - 1] + back) * (1 - hs[t] ** 2)
+        dw_hh += da[:, None] * hs[t - 1][None, :]
+        back = w_hh.T @ da
+    return dw_hh, back
+
+
+def test_your_turn_right_functions_pass(capsys):
+    assert dl.check("13.7", my_rnn_step).passed is True
+    assert dl.check("13.8", my_bptt).passed is True
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+def test_your_turn_slips_get_their_hints(capsys):
+    def sigmoid_step(x_t, h_prev, w_ih, w_hh, b):
+        return 1 / (1 + np.exp(-(x_t @ w_ih.T + h_prev @ w_hh.T + b)))
+
+    def untransposed(x_t, h_prev, w_ih, w_hh, b):
+        return np.tanh(x_t @ w_ih.T + h_prev @ w_hh + b)
+
+    def no_carry(dhs, x, h0, w_ih, w_hh, b):
+        dw = np.zeros_like(w_hh)
+        hs = [h0]
+        for x_t in x:
+            hs.append(np.tanh(w_hh @ hs[-1] + w_ih @ x_t + b))
+        dh0 = np.zeros_like(h0)
+        for t in range(len(x), 0, -1):
+            da = dhs[t - 1] * (1 - hs[t] ** 2)                 # the carried part forgotten
+            dw += np.outer(da, hs[t - 1])
+            dh0 = w_hh.T @ da
+        return dw, dh0
+
+    msg = dl.check("13.7", sigmoid_step, quiet=True).message
+    assert "on the case one unit, one input, a batch of 1" in msg and "the correct" in msg
+    assert "uses W_hh as it is" in dl.check("13.7", untransposed, quiet=True).message
+    msg = dl.check("13.8", no_carry, quiet=True).message
+    assert "comes back from step t + 1" in msg and "two steps, a loss on the last" in msg
+
+
+def test_your_turn_bptt_is_set_against_central_differences():
+    def doubled_dh0(dhs, x, h0, w_ih, w_hh, b):
+        dw, dh0 = my_bptt(dhs, x, h0, w_ih, w_hh, b)
+        return dw, 2 * dh0
+
+    msg = dl.check("13.8", doubled_dh0, quiet=True).message
+    assert "on the case one step (T = 1)" in msg
+    assert "the dh0 of your my_bptt is not the gradient: central differences" in msg
+    # the numbers of that case, by hand: h_1 = tanh(W_hh h0 + W_ih x_1 + b)
+    w_hh = np.array([[0.5, -0.7], [0.3, 0.4]])
+    h1 = np.tanh(w_hh @ np.array([0.3, -0.6]) + np.array([0.8 * 0.5, -0.4 * 0.5]) + [0.1, 0.0])
+    dh0 = w_hh.T @ (np.array([1.0, -2.0]) * (1 - h1 ** 2))
+    assert f"{dh0[0]:.4f}"[:5] in msg

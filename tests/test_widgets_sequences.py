@@ -254,6 +254,77 @@ def test_gradient_flow_clipping_scales_but_keeps_the_shape():
     assert not app.line_clip.get_visible()
 
 
+# bptt_gradient_flow(mine=...): the learner's RNN step beside dlcore's ---------------------
+
+def _my_rnn_step(x_t, h_prev, w_ih, w_hh, b):
+    return np.tanh(x_t @ w_ih.T + h_prev @ w_hh.T + b)
+
+
+def _untransposed_step(x_t, h_prev, w_ih, w_hh, b):
+    """A slip: W_hh used without its transpose."""
+    return np.tanh(x_t @ w_ih.T + h_prev @ w_hh + b)
+
+
+def test_gradient_flow_mine_a_correct_step_lies_on_dlcores_curve():
+    app = dl.widgets.bptt_gradient_flow(T=30, norm=1.0, mine=_my_rnn_step)
+    assert "all 480 state entries of the 30 steps match" in app.state()["mine"]
+    assert app.mismatch.shape == (30, 16) and not app.mismatch.any()
+    expected = _torch_flow(30, 1.0, "tanh")
+    np.testing.assert_allclose(app.line_mine.get_ydata(), expected, rtol=1e-9)
+    assert app.line_mine.get_visible() and not app.marks_mine.get_visible()
+    assert "mine" not in dl.widgets.bptt_gradient_flow().state()
+
+
+def test_gradient_flow_mine_a_wrong_step_marks_the_steps_that_differ():
+    from dlcore.widgets.sequences.flow import flow_weights
+
+    T = 12
+    app = dl.widgets.bptt_gradient_flow(T=T, norm=1.5, mine=_untransposed_step)
+    x, w_ih, w_hh, _ = flow_weights(T, 1.5)
+    # your states, step by step, against the right step on the same inputs
+    h, bad = np.zeros((1, 16)), []
+    for t in range(T):
+        right = _my_rnn_step(x[:, t], h, w_ih, w_hh, 0.0)
+        h = _untransposed_step(x[:, t], h, w_ih, w_hh, 0.0)
+        bad.append(~np.isclose(h, right, rtol=1e-6, atol=1e-9)[0])
+    bad = np.array(bad)
+    assert not bad[0].any() and bad[1:].any(axis=1).all()   # h_prev = 0 at the first step
+    np.testing.assert_array_equal(app.mismatch, bad)
+    state = app.state()["mine"]
+    assert f"{int(bad.sum())} of {bad.size} state entries differ" in state
+    assert f"at {T - 1} of the {T} steps (k = 2, 3, 4, 5, 6, 7, ...; marked ×)" in state
+    assert "largest error is" in state
+    np.testing.assert_array_equal(app.marks_mine.get_xdata(), np.arange(2, T + 1))
+    assert app.marks_mine.get_visible()
+    assert not np.allclose(app.line_mine.get_ydata(), app.line.get_ydata())
+    app.controls["activation"].value = "relu"                 # not a tanh step: no comparison
+    assert "choose the tanh activation" in app.state()["mine"]
+    assert not app.line_mine.get_visible() and not app.marks_mine.get_visible()
+
+
+def test_gradient_flow_mine_errors_are_shown_and_the_widget_keeps_working():
+    def broken(x_t, h_prev, w_ih, w_hh, b):
+        return h_prev[3]
+
+    app = dl.widgets.bptt_gradient_flow(T=20, mine=broken)
+    state = app.state()["mine"]
+    assert "broken raised IndexError" in state and "step 1 of 20" in state
+    assert not app.line_mine.get_visible()
+    app.controls["T"].value = 25                          # still answers the controls
+    assert "step 1 of 25" in app.state()["mine"] and "25 steps" in app.state()["flow"]
+
+    def blank(x_t, h_prev, w_ih, w_hh, b):
+        raise NotImplementedError
+
+    assert "not written yet" in dl.widgets.bptt_gradient_flow(mine=blank).state()["mine"]
+    assert "not written yet (it returns None)" in dl.widgets.bptt_gradient_flow(
+        mine=lambda x_t, h_prev, w_ih, w_hh, b: None).state()["mine"]
+    assert "returned shape (16,)" in dl.widgets.bptt_gradient_flow(
+        mine=lambda x_t, h_prev, w_ih, w_hh, b: h_prev[0]).state()["mine"]
+    with pytest.raises(TypeError, match="mine must be your RNN step function"):
+        dl.widgets.bptt_gradient_flow(mine=np.zeros(3))
+
+
 def test_gradient_flow_bad_presets():
     with pytest.raises(ValueError, match="activation must be one of"):
         dl.widgets.bptt_gradient_flow(activation="gelu")

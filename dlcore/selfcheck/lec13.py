@@ -14,6 +14,7 @@ import numpy as np
 from ._answers import close
 from ._answers import number as _number
 from ._answers import numbers as _numbers
+from ._functions import Case, Gradients, implement
 from ._registry import exercise
 
 __all__: list[str] = []
@@ -237,3 +238,231 @@ def _check_13_6(answer):
                "loss keeps k steps (when there are that many before it)"
     return "find the chunk that holds step 7, then count the steps from its start to step 7; " \
            "for the window per loss, count k = 4 steps back from step 7"
+
+
+# "Your turn": the learner writes one RNN step and the BPTT loop of one sequence ------------
+#
+# 13.7 in the course's row layout: x_t (N, D), h_prev (N, H), w_ih (H, D), w_hh (H, H), b (H,).
+# 13.8 on one sequence (no batch axis): x (T, D), h0 (H,), dhs (T, H).  The references wrap
+# dlcore.recurrent (which returns caches and PyTorch's two biases).
+
+def rnn_step_reference(x_t, h_prev, w_ih, w_hh, b):
+    """h_t = tanh(x_t w_ih^T + h_prev w_hh^T + b): x_t (N, D), h_prev (N, H) -> h (N, H)."""
+    from .. import recurrent
+
+    return recurrent.rnn_step_forward(x_t, h_prev, w_ih, w_hh, b)[0]
+
+
+def _step_without_bias(x_t, h_prev, w_ih, w_hh, b):
+    return np.tanh(x_t @ w_ih.T + h_prev @ w_hh.T)
+
+
+def _step_untransposed(x_t, h_prev, w_ih, w_hh, b):
+    return np.tanh(x_t @ w_ih.T + h_prev @ w_hh + b)
+
+
+def _step_without_tanh(x_t, h_prev, w_ih, w_hh, b):
+    return x_t @ w_ih.T + h_prev @ w_hh.T + b
+
+
+def _step_without_state(x_t, h_prev, w_ih, w_hh, b):
+    return np.tanh(x_t @ w_ih.T + b)
+
+
+_W3 = np.array([[0.5, -1.0, 0.2], [0.3, 0.1, -0.4], [-0.6, 0.8, 0.0]])
+
+implement(
+    "13.7", "Write one RNN step", reference=rnn_step_reference, name="my_rnn_step",
+    reference_name="dlcore's RNN step (dl.recurrent.rnn_step_forward)",
+    cases=[
+        Case("one unit, one input, a batch of 1", (np.array([[2.0]]), np.array([[0.5]]),
+                                                   np.array([[0.3]]), np.array([[-0.8]]),
+                                                   np.array([0.1]))),
+        Case("the first step: h_prev = 0", (np.array([[1.0, -1.0, 2.0], [0.0, 0.5, 1.0]]),
+                                            np.zeros((2, 2)),
+                                            np.array([[0.2, 0.4, -0.1], [-0.3, 0.1, 0.5]]),
+                                            np.array([[0.9, -0.2], [0.4, 0.6]]),
+                                            np.array([0.1, -0.2]))),
+        Case("a batch of 2, W_hh not symmetric", (np.array([[1.0, 0.0], [-0.5, 2.0]]),
+                                                  np.array([[0.2, -0.4, 0.6],
+                                                            [-0.1, 0.3, 0.9]]),
+                                                  np.array([[0.5, -0.2], [0.1, 0.4],
+                                                            [-0.3, 0.2]]),
+                                                  _W3, np.array([0.0, 0.1, -0.1]))),
+        Case("large pre-activations: tanh saturates", (np.array([[3.0, -4.0]]),
+                                                       np.array([[1.0, -1.0, 0.5]]),
+                                                       np.array([[2.0, -1.0], [-1.5, 1.0],
+                                                                 [0.5, 2.0]]),
+                                                       2 * _W3, np.array([1.0, -1.0, 0.0]))),
+    ],
+    mistakes=[
+        (_step_without_bias, "the bias b is missing: it is added to the pre-activation of "
+                             "every sample, before the tanh"),
+        (_step_untransposed, "the recurrent term uses W_hh as it is; in the row layout a "
+                             "state h_prev (a row) is mapped by h_prev W_hh^T, like the input "
+                             "x_t W_ih^T"),
+        (_step_without_tanh, "the tanh is missing: the new state is tanh of the pre-activation, "
+                             "which keeps every entry between -1 and 1"),
+        (_step_without_state, "the previous state is not used: without the term h_prev W_hh^T "
+                              "the network forgets everything between steps"),
+    ],
+    hints=(
+        "The pre-activation has three parts: one from the input x_t, one from the previous "
+        "state h_prev, and the bias. Which weight goes with which?",
+        "In the row layout each sample is a row, so a weight of shape (H, D) acts as "
+        "x_t @ w_ih.T, and the (H, H) recurrent weight as h_prev @ w_hh.T; the bias (H,) adds "
+        "to every row.",
+        "`np.tanh(x_t @ w_ih.T + h_prev @ w_hh.T + b)`.",
+    ),
+    solution=r"""
+The new state is the tanh of an affine map of the input and the previous state:
+
+```python
+def my_rnn_step(x_t, h_prev, w_ih, w_hh, b):
+    return np.tanh(x_t @ w_ih.T + h_prev @ w_hh.T + b)
+```
+
+With rows as samples, $h_t = \tanh(x_t W_{ih}^\top + h_{t-1} W_{hh}^\top + b)$; with one
+sample as a column vector the same step reads $\tanh(W_{hh} h_{t-1} + W_{ih} x_t + b)$.
+""")
+
+
+def _rnn_states(x, h0, w_ih, w_hh, b):
+    """The hidden states (T, H) of one sequence x (T, D) from h0 (H,)."""
+    h, states = h0, []
+    for x_t in x:
+        h = np.tanh(x_t @ w_ih.T + h @ w_hh.T + b)
+        states.append(h)
+    return np.array(states)
+
+
+def bptt_reference(dhs, x, h0, w_ih, w_hh, b):
+    """BPTT on one sequence: dhs (T, H), x (T, D), h0 (H,) -> (dw_hh (H, H), dh0 (H,))."""
+    from .. import recurrent
+
+    _, cache = recurrent.rnn_forward(np.asarray(x)[None], np.asarray(h0)[None], w_ih, w_hh, b)
+    grads = recurrent.rnn_backward(np.asarray(dhs)[None], cache)
+    return grads[3], grads[1][0]
+
+
+def _bptt(dhs, x, h0, w_ih, w_hh, b, *, carry=True, carry_tanh=True, dw_state="prev",
+          outer_order="da_h", carry_matrix="w_hh"):
+    """BPTT with switches that reproduce typical slips (the defaults are right)."""
+    hs = _rnn_states(x, h0, w_ih, w_hh, b)
+    dw_hh, dnext = np.zeros_like(w_hh), np.zeros_like(h0)
+    for t in range(len(x) - 1, -1, -1):
+        h, h_prev = hs[t], (hs[t - 1] if t > 0 else h0)
+        if carry_tanh:
+            da = (dhs[t] + (dnext if carry else 0.0)) * (1 - h ** 2)
+        else:
+            da = dhs[t] * (1 - h ** 2) + (dnext if carry else 0.0)
+        other = h_prev if dw_state == "prev" else h
+        dw_hh += np.outer(da, other) if outer_order == "da_h" else np.outer(other, da)
+        dnext = da @ (w_hh if carry_matrix == "w_hh" else w_hh.T)
+    return dw_hh, dnext
+
+
+def _bptt_no_carry(dhs, x, h0, w_ih, w_hh, b):
+    return _bptt(dhs, x, h0, w_ih, w_hh, b, carry=False)
+
+
+def _bptt_carry_skips_tanh(dhs, x, h0, w_ih, w_hh, b):
+    return _bptt(dhs, x, h0, w_ih, w_hh, b, carry_tanh=False)
+
+
+def _bptt_current_state(dhs, x, h0, w_ih, w_hh, b):
+    return _bptt(dhs, x, h0, w_ih, w_hh, b, dw_state="current")
+
+
+def _bptt_transposed_outer(dhs, x, h0, w_ih, w_hh, b):
+    return _bptt(dhs, x, h0, w_ih, w_hh, b, outer_order="h_da")
+
+
+def _bptt_transposed_carry(dhs, x, h0, w_ih, w_hh, b):
+    return _bptt(dhs, x, h0, w_ih, w_hh, b, carry_matrix="w_hh_T")
+
+
+_WHH2 = np.array([[0.5, -0.7], [0.3, 0.4]])
+_WHH3 = np.array([[0.4, -0.3, 0.2], [0.6, 0.1, -0.5], [-0.2, 0.5, 0.3]])
+
+implement(
+    "13.8", "Write BPTT for one sequence: dW_hh and dh_0", reference=bptt_reference,
+    name="my_bptt", outputs=("dw_hh", "dh0"),
+    gradients=Gradients(_rnn_states, wrt=(4, 2)),
+    reference_name="dlcore's BPTT (dl.recurrent.rnn_backward on one sequence)",
+    cases=[
+        Case("one step (T = 1)", (np.array([[1.0, -2.0]]), np.array([[0.5]]),
+                                  np.array([0.3, -0.6]), np.array([[0.8], [-0.4]]), _WHH2,
+                                  np.array([0.1, 0.0]))),
+        Case("two steps, a loss on the last state only", (np.array([[0.0, 0.0], [1.0, -1.0]]),
+                                                          np.array([[1.0], [-0.5]]),
+                                                          np.array([0.2, 0.4]),
+                                                          np.array([[0.6], [0.9]]), _WHH2,
+                                                          np.array([0.0, -0.1]))),
+        Case("three steps, a loss on every state", (np.array([[0.5, -1.0], [1.0, 0.5],
+                                                              [-0.5, 2.0]]),
+                                                    np.array([[1.0, 0.0], [0.5, -1.0],
+                                                              [0.0, 2.0]]),
+                                                    np.array([-0.3, 0.5]),
+                                                    np.array([[0.4, -0.3], [0.2, 0.5]]),
+                                                    _WHH2, np.array([0.1, -0.1]))),
+        Case("four steps, three hidden units", (np.array([[0.2, -0.5, 1.0], [0.0, 1.0, -1.0],
+                                                          [0.5, 0.5, 0.0], [1.0, -1.0, 0.5]]),
+                                                np.array([[1.0, -1.0], [0.5, 0.5],
+                                                          [-1.0, 0.0], [0.0, 1.0]]),
+                                                np.array([0.1, -0.2, 0.3]),
+                                                np.array([[0.5, -0.2], [0.1, 0.4],
+                                                          [-0.3, 0.3]]),
+                                                _WHH3, np.array([0.0, 0.1, -0.1]))),
+    ],
+    mistakes=[
+        (_bptt_no_carry, "only each step's own loss term reaches h_t; the gradient that comes "
+                         "back from step t + 1 (da_(t+1) @ w_hh) must be added to it before "
+                         "going through step t"),
+        (_bptt_carry_skips_tanh, "the gradient carried back from step t + 1 skips the tanh "
+                                 "of step t: add it to dhs[t] first, then multiply the sum by "
+                                 "1 - h_t^2"),
+        (_bptt_current_state, "dW_hh pairs da_t with h_t; the weight W_hh multiplied the "
+                              "previous state in step t, so the term is outer(da_t, h_(t-1)), "
+                              "with h_(-1) = h0 at the first step"),
+        (_bptt_transposed_outer, "dW_hh is transposed: entry [i, j] links unit i of the new "
+                                 "state to unit j of the previous one, so the term is "
+                                 "outer(da_t, h_(t-1)), not outer(h_(t-1), da_t)"),
+        (_bptt_transposed_carry, "the gradient is carried back with W_hh^T; the forward pass "
+                                 "used h_(t-1) @ w_hh.T, so the step back is da_t @ w_hh "
+                                 "(exercise 13.5)"),
+    ],
+    hints=(
+        "Run the forward pass first and keep every state h_0, ..., h_(T-1) (they are needed "
+        "backwards). Then loop over t from the last step down to 0, carrying one vector, the "
+        "gradient that comes back from step t + 1 (zeros at the start).",
+        "At step t: the gradient reaching h_t is dhs[t] plus the carried one; through the "
+        "tanh, da = (that sum) * (1 - h_t^2). Then dW_hh collects outer(da, h_(t-1)) and the "
+        "carried gradient becomes da @ w_hh.",
+        "`da = (dhs[t] + dnext) * (1 - hs[t] ** 2)`, `dw_hh += np.outer(da, h_prev)`, "
+        "`dnext = da @ w_hh`, with h_prev = hs[t - 1], or h0 when t = 0; after the loop, "
+        "dnext is dh0.",
+    ),
+    solution=r"""
+Forward once, keeping the states, then walk back: at each step the gradient on $h_t$ is its
+own loss term plus what comes back from step $t+1$, and it passes through the tanh before it
+feeds $dW_{hh}$ and the step further back:
+
+```python
+def my_bptt(dhs, x, h0, w_ih, w_hh, b):
+    hs, h = [], h0
+    for x_t in x:                                  # forward, keeping every state
+        h = np.tanh(x_t @ w_ih.T + h @ w_hh.T + b)
+        hs.append(h)
+    dw_hh, dnext = np.zeros_like(w_hh), np.zeros_like(h0)
+    for t in reversed(range(len(x))):
+        h_prev = hs[t - 1] if t > 0 else h0
+        da = (dhs[t] + dnext) * (1 - hs[t] ** 2)   # through the tanh
+        dw_hh += np.outer(da, h_prev)              # W_hh met h_(t-1) in step t
+        dnext = da @ w_hh                          # to h_(t-1)
+    return dw_hh, dnext
+```
+
+One backward pass visits every step once and still sums every path of section 5: the
+carried gradient holds all the implicit terms of the later steps.
+""")

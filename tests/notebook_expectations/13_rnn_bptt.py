@@ -71,4 +71,11 @@ EXPECTATIONS = [
     close("g", [0.6, 0.8], atol=1e-6),
     close("by_value", [0.6, -0.7], atol=1e-8),
     close("by_norm", [0.42, -0.56], atol=1e-6),
+    # section 8, your turn: shipped unanswered, the demo runs on dlcore's step and BPTT
+    true("rnn_step is dl.selfcheck.exercises()['13.7'].checker.reference and "
+         "bptt is dl.selfcheck.exercises()['13.8'].checker.reference",
+         why="a blank exercise falls back to dlcore's function"),
+    close("np.abs(np.array(demo_states) - whole[0]).max()", 0.0, atol=1e-12),
+    true("all(reach[t] <= 0.9 ** t for t in reach)", why="the bound (gamma lambda)^T holds"),
+    true("reach[40] < 1e-6 * reach[5]", why="the text says: orders of magnitude"),
 ]

@@ -27,6 +27,7 @@ from .._base import (
     slider,
     style_axes,
 )
+from .._mine import mine_name, require_function, run_mine
 from ._common import (
     FullFrames,
     LegendFits,
@@ -142,7 +143,10 @@ class BPTTGradientFlow(LegendFits, FullFrames, App):
     ||W_hh||_2, the spectral radius for comparison, and the effect of clipping."""
 
     def __init__(self, T=40, norm=1.0, activation="tanh", clip=1.0, clipping=False, seed=0,
-                 matrix="orthogonal"):
+                 matrix="orthogonal", mine=None):
+        self.mine = require_function(mine, "my_rnn_step", "your RNN step function")
+        self.mine_norms = None  # the gradient norms through your states (with mine=)
+        self.mismatch = None    # (T, H): the state entries where your step differs
         T = in_range(T, "T", 2, _T_FLOW)
         norm = real_in_range(norm, "norm", 0.1, 3.0)
         activation = choice(activation, "activation", _GAMMA)
@@ -173,22 +177,99 @@ class BPTTGradientFlow(LegendFits, FullFrames, App):
                                         label="(γρ)^(T−k): no bound")
         self.line_clip, = ax.semilogy([], [], ":", color=PALETTE["green"], lw=2.2,
                                       label="clipped by norm")
+        name = mine_name(mine) if mine is not None else ""
+        self.line_mine, = ax.semilogy([], [], "--", color=PALETTE["orange"], lw=1.8,
+                                      label=f"‖∂L/∂h_k‖ with {name}", visible=False)
+        self.marks_mine, = ax.semilogy([], [], "x", color=PALETTE["black"], ms=7, mew=1.8,
+                                       label="h_k differs (yours≠correct)", visible=False)
         style_axes(ax, "", "time step k (the loss is at k = T)", "gradient norm (log scale)")
         self._place_legend(False)
-        readouts = {"flow": readout(), "bound": readout(), "clipped": readout()}
+        readouts = {"flow": readout(), "bound": readout(), "clipped": readout(),
+                    **({"mine": readout()} if mine is not None else {})}
         super().__init__(controls, fig, readouts, title="Gradient flow through time")
         control_rows(self, ["T", "norm"], ["activation", "matrix"], ["clipping", "clip"])
         self.norms = np.zeros(T + 1)
         self._xlim = self._ylim = None
         self.set_dynamic([self.line, self.line_bound, self.line_radius, self.line_clip,
-                          ax.title])
+                          self.line_mine, self.marks_mine, ax.title])
         self.update()
 
     def _place_legend(self, below: bool) -> None:
+        mine = [self.line_mine, self.marks_mine] if self.mine is not None else []
         figure_legend(self.ax.figure, [self.line, self.line_bound, self.line_radius,
-                                       self.line_clip], below=below, ncol=2)
+                                       self.line_clip, *mine], below=below, ncol=2)
         if hasattr(self, "norms"):
             self.update()  # the title follows the width
+
+    def _compare_mine(self, T, norm, act, matrix):
+        """Run your RNN step over the widget's sequence; draw the gradient norms through your
+        states and mark the steps whose state differs from dlcore's step on the same inputs.
+        Returns the finite positive norms drawn (None when your step is not used)."""
+        self.mine_norms = self.mismatch = None
+        for artist in (self.line_mine, self.marks_mine):
+            artist.set_visible(False)
+        name = mine_name(self.mine)
+        fallback = "the plot shows dlcore's curve only"
+        if act != "tanh":
+            self.set_readout("mine", f"{name} is a tanh step: choose the tanh activation to "
+                                     f"compare it; {fallback}.")
+            return None
+        x, w_ih, w_hh, u = flow_weights(T, norm, self._seed, matrix=matrix)
+        H, D = w_ih.shape
+        b = np.zeros(H)  # this RNN has no bias
+        states, differ, refs = [np.zeros((1, H))], [], []
+        for t in range(T):
+            h_prev = states[-1]
+            ref = recurrent.rnn_step_forward(x[:, t], h_prev, w_ih, w_hh)[0]
+            where = (f"inputs of step {t + 1} of {T}: x_t (1, {D}), h_prev (1, {H}), "
+                     f"w_ih ({H}, {D}), w_hh ({H}, {H}), b zeros ({H},)")
+            with np.errstate(all="ignore"):
+                got = run_mine(self.mine, (x[:, t], h_prev, w_ih, w_hh, b), reference=ref,
+                               reference_name="dl.recurrent.rnn_step_forward", where=where,
+                               fallback=fallback, entries="state entries", label=f"h_{t + 1}")
+            if not got.used:
+                self.set_readout("mine", got.message)
+                return None
+            states.append(got.value)
+            differ.append(got.differ[0])
+            refs.append(ref[0])
+        hs = np.array([s[0] for s in states])       # (T + 1, H): h_0 = 0, ..., h_T
+        self.mismatch = np.array(differ)             # (T, H): row t is h_(t+1)
+        with np.errstate(all="ignore"):
+            yours = np.zeros(T + 1)
+            yours[T] = 1.0
+            dh = u[0]
+            for t in range(T, 0, -1):
+                dh = (dh * (1 - hs[t] ** 2)) @ w_hh
+                yours[t - 1] = np.linalg.norm(dh)
+        self.mine_norms = yours
+        drawn = np.where(np.isfinite(yours) & (yours > 0), yours, np.nan)
+        ks = np.arange(T + 1)
+        self.line_mine.set_data(ks, drawn)
+        self.line_mine.set_visible(True)
+        steps = np.flatnonzero(self.mismatch.any(axis=1)) + 1
+        self.marks_mine.set_data(steps, drawn[steps])
+        self.marks_mine.set_visible(bool(steps.size))
+        n_bad, n = int(self.mismatch.sum()), self.mismatch.size
+        if not n_bad:
+            self.set_readout("mine", f"This is {name}'s result: all {n} state entries of the "
+                                     f"{T} steps match dl.recurrent.rnn_step_forward, so the "
+                                     f"dashed curve lies on dlcore's.")
+        else:
+            errors = np.where(self.mismatch, np.abs(hs[1:] - np.array(refs)), -1.0)
+            errors = np.where(np.isnan(errors), np.inf, errors)
+            t, j = np.unravel_index(int(np.argmax(errors)), errors.shape)
+            listed = ", ".join(map(str, steps[:6])) + (", ..." if steps.size > 6 else "")
+            self.set_readout("mine", f"This is {name}'s result: {n_bad} of {n} state entries "
+                                     f"differ from dl.recurrent.rnn_step_forward on the same "
+                                     f"inputs, at {steps.size} of the {T} steps (k = {listed}; "
+                                     f"marked ×); the largest error is "
+                                     f"{num(abs(hs[t + 1, j] - refs[t][j]))} at h_{t + 1}[{j}]: "
+                                     f"yours {num(hs[t + 1, j])}, correct {num(refs[t][j])}. "
+                                     f"The dashed curve is the gradient through your states"
+                                     + (" (where it overflows, it is not drawn)."
+                                        if not np.all(np.isfinite(yours)) else "."))
+        return drawn[np.isfinite(drawn)]
 
     def update(self) -> None:
         c = self.controls
@@ -218,6 +299,10 @@ class BPTTGradientFlow(LegendFits, FullFrames, App):
             shown = np.concatenate([shown, radius_curve[radius_curve > 0]])
         if c["clipping"].value:
             shown = np.concatenate([shown, norms[norms > 0] * coef])
+        if self.mine is not None:
+            yours = self._compare_mine(T, c["norm"].value, act, matrix)
+            if yours is not None:
+                shown = np.concatenate([shown, np.clip(yours, 1e-300, 1e300)])
         lo, hi = max(float(shown.min()), 1e-300), float(shown.max())
         # Limits that stay put while the curves fit (and fill them): most key presses then
         # redraw only the curves (blitting), not the axes.
@@ -264,7 +349,7 @@ class BPTTGradientFlow(LegendFits, FullFrames, App):
 
 def bptt_gradient_flow(T: int = 40, norm: float = 1.0, activation: str = "tanh",
                        clip: float = 1.0, clipping: bool = False, seed: int = 0,
-                       matrix: str = "orthogonal") -> BPTTGradientFlow:
+                       matrix: str = "orthogonal", mine=None) -> BPTTGradientFlow:
     """Sequence length, the largest singular value lambda = ||W_hh||_2 of the recurrent weights,
     the kind of W_hh, the activation and a clipping threshold -> the norm of the gradient
     reaching every time step of an unrolled RNN (log scale) with the bound
@@ -276,6 +361,15 @@ def bptt_gradient_flow(T: int = 40, norm: float = 1.0, activation: str = "tanh",
 
     T in [2, 80]; norm in [0.1, 3]; activation "tanh", "sigmoid" or "relu"; matrix
     "orthogonal" or "non-normal"; clip in [0.01, 100].
+
+    ``mine``: your own tanh RNN step, called as ``mine(x_t, h_prev, w_ih, w_hh, b)`` with rows
+    x_t (1, D), h_prev (1, H), w_ih (H, D), w_hh (H, H) and b (H,) (zeros: this RNN has no
+    bias), returning h_t (1, H) like ``dl.recurrent.rnn_step_forward``.  With the tanh
+    activation the widget runs the sequence with your step, draws the gradient norms through
+    your states as a dashed curve over dlcore's, marks (×) each step whose state differs from
+    dlcore's step on the same inputs, and a readout counts the differing entries with the
+    largest error; an error in your function (or a blank, None or a wrong shape) is shown in
+    that readout, with the step it happened at, and the plot shows dlcore's curve.
     """
     return BPTTGradientFlow(T=T, norm=norm, activation=activation, clip=clip,
-                            clipping=clipping, seed=seed, matrix=matrix)
+                            clipping=clipping, seed=seed, matrix=matrix, mine=mine)
