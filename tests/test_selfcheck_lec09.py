@@ -1,4 +1,5 @@
-"""Self-checks 09.1-09.5: right answers pass, catalogued mistakes get their hint.
+"""Self-checks 09.1-09.5: right answers pass, catalogued mistakes get their hint; their hint
+ladders; and the your-turn exercises 09.6-09.8, whose steps are written here from the slides.
 
 Expected values are derived here by hand (the course map's momentum table, closed-form stability
 limits, Adam's first step written out), not taken from the checkers.
@@ -8,6 +9,7 @@ import numpy as np
 import pytest
 
 import dlcore as dl
+from dlcore.selfcheck import _registry
 
 pytestmark = pytest.mark.lec09
 
@@ -154,3 +156,125 @@ def test_09_5_noise_factor(capsys):
         assert not ok and "below 1" in out
     ok, out = verdict(capsys, "09.5", 0.7)
     assert not ok and "square root" in out
+
+
+# ---- hint ladders and the your-turn exercises 09.6-09.8 -------------------------------------
+
+# what each ladder must never give away: the final answers, written out by hand
+ANSWERS = {"09.1": ("theta - lr * grad",), "09.2": ("-0.58042", "-0.5804"),
+           "09.3": ("0.19",), "09.4": ("0.0099999", "0.00999"), "09.5": ("0.5 ", "= 0.5", "1/2")}
+
+
+@pytest.mark.parametrize("exercise_id", sorted(ANSWERS))
+def test_hint_ladders_climb_to_the_solution_without_the_answer(exercise_id, monkeypatch,
+                                                              capsys):
+    monkeypatch.setattr(_registry, "_HINTS_SHOWN", {})
+    hints = dl.selfcheck.exercises()[exercise_id].hints
+    assert 2 <= len(hints) <= 4
+    for k in range(len(hints)):
+        dl.hint(exercise_id)
+        text = capsys.readouterr().out
+        assert f"Hint {k + 1} of {len(hints)}" in text
+        for value in ANSWERS[exercise_id]:
+            assert value not in text.split("\n", 1)[1], (exercise_id, value)
+    dl.hint(exercise_id)
+    assert "worked solution" in capsys.readouterr().out
+
+
+def _my_momentum_step(w, delta, grad, lr, momentum):
+    new_delta = lr * grad + momentum * delta
+    return w - new_delta, new_delta
+
+
+def _my_nag_step(w, u, grad_fn, lr, momentum):
+    new_u = momentum * u + lr * grad_fn(w - momentum * u)
+    return w - new_u, new_u
+
+
+def _my_adam_step(w, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad ** 2
+    return w - lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps), m, v
+
+
+def test_the_momentum_reference_walks_the_slides_table():
+    """The course map's table on E = w^2 (eta 0.1, gamma 0.9): w = 0.8, 0.46, 0.062, -0.3086,
+    -0.58042 and Delta w = 0.2, 0.34, 0.398, 0.3706, 0.27182."""
+    step = dl.selfcheck.exercises()["09.6"].checker.reference
+    w, delta, ws, deltas = np.array([1.0]), np.zeros(1), [], []
+    for _ in range(5):
+        w, delta = step(w, delta, 2 * w, 0.1, 0.9)
+        ws.append(w[0])
+        deltas.append(delta[0])
+    np.testing.assert_allclose(ws, [0.8, 0.46, 0.062, -0.3086, -0.58042], atol=1e-12)
+    np.testing.assert_allclose(deltas, [0.2, 0.34, 0.398, 0.3706, 0.27182], atol=1e-12)
+    w, delta = step(np.array([1.0, -2.0]), np.array([0.5, 0.5]), np.array([1.0, 1.0]), 0.2, 0.0)
+    np.testing.assert_allclose(delta, [0.2, 0.2])  # momentum 0 forgets the old velocity
+    np.testing.assert_allclose(w, [0.8, -2.2])
+
+
+def test_the_nesterov_reference_looks_ahead():
+    """By hand on E = w^2: u_1 = 0.2, w_1 = 0.8; the look-ahead point 0.8 - 0.9 * 0.2 = 0.62
+    gives u_2 = 0.18 + 0.1 * 1.24 = 0.304 and w_2 = 0.496 (heavy ball: 0.34 and 0.46)."""
+    step = dl.selfcheck.exercises()["09.7"].checker.reference
+    w, u = step(np.array([1.0]), np.zeros(1), lambda p: 2 * p, 0.1, 0.9)
+    assert (w[0], u[0]) == pytest.approx((0.8, 0.2))
+    w, u = step(w, u, lambda p: 2 * p, 0.1, 0.9)
+    assert (w[0], u[0]) == pytest.approx((0.496, 0.304))
+
+
+def test_the_adam_reference_corrects_the_first_step():
+    """At t = 1 the corrected moments are g and g^2: the step is lr g / (|g| + eps), and the
+    returned moments are the raw 0.1 g and 0.001 g^2."""
+    step = dl.selfcheck.exercises()["09.8"].checker.reference
+    g = np.array([100.0, -0.01])
+    w, m, v = step(np.zeros(2), g, np.zeros(2), np.zeros(2), 1, lr=0.1)
+    np.testing.assert_allclose(w, -0.1 * g / (np.abs(g) + 1e-8), rtol=1e-12)
+    np.testing.assert_allclose(m, 0.1 * g)
+    np.testing.assert_allclose(v, 0.001 * g ** 2)
+
+
+@pytest.mark.parametrize("exercise_id, fn", [("09.6", _my_momentum_step),
+                                             ("09.7", _my_nag_step),
+                                             ("09.8", _my_adam_step)])
+def test_a_learners_step_written_from_the_slides_passes(exercise_id, fn, capsys):
+    ok, out = verdict(capsys, exercise_id, fn)
+    assert ok, out
+
+
+def test_the_your_turn_checks_name_the_slips(capsys):
+    def torch_form(w, delta, grad, lr, momentum):  # returns torch's buffer as the velocity
+        buf = momentum * delta + grad
+        return w - lr * buf, buf
+
+    ok, out = verdict(capsys, "09.6", torch_form)
+    assert not ok and "mixes two forms" in out and "first step on E = w²" in out
+
+    def heavy_ball(w, u, grad_fn, lr, momentum):
+        new_u = momentum * u + lr * grad_fn(w)
+        return w - new_u, new_u
+
+    ok, out = verdict(capsys, "09.7", heavy_ball)
+    assert not ok and "heavy-ball" in out and "the second step on E = w²" in out
+
+    def no_correction(w, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+        m = beta1 * m + (1 - beta1) * grad
+        v = beta2 * v + (1 - beta2) * grad ** 2
+        return w - lr * m / (np.sqrt(v) + eps), m, v
+
+    ok, out = verdict(capsys, "09.8", no_correction)
+    assert not ok and "bias correction is missing" in out and "t = 1" in out
+
+    def off_by_one(w, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+        return _my_adam_step(w, grad, m, v, t + 1, lr, beta1, beta2, eps)
+
+    ok, out = verdict(capsys, "09.8", off_by_one)  # not catalogued: the case and the numbers
+    assert not ok and "the first step (t = 1)" in out and "the correct result is" in out
+
+    def blank(w, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+        raise NotImplementedError
+
+    ok, out = verdict(capsys, "09.8", blank)
+    assert not ok and "my_adam_step is not written yet" in out
+    ok, out = verdict(capsys, "09.8", lambda w, g, m, v, t, **k: w)
+    assert not ok and "should return the 3 results (w, m, v)" in out

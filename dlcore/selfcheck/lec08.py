@@ -188,7 +188,8 @@ def _dropout_times_keep(x, mask, keep_prob):
 
 
 def _dropout_over_drop(x, mask, keep_prob):
-    return np.asarray(x) * np.asarray(mask) / (1.0 - keep_prob)
+    with np.errstate(divide="ignore", invalid="ignore"):  # keep_prob = 1 divides by 0
+        return np.asarray(x) * np.asarray(mask) / (1.0 - keep_prob)
 
 
 def _dropout_inverted_mask(x, mask, keep_prob):
