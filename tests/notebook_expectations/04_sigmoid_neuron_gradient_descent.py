@@ -67,4 +67,12 @@ EXPECTATIONS = [
     true("abs(batch_runs[0.99][-1] - w_ls) < abs(w_ls) < abs(batch_runs[1.01][-1] - w_ls)"),
     close("abs(batch_runs[1.0][-1] - w_ls)", 1.004691, atol=1e-6,
           why="at the limit itself the error flips sign and keeps its size: no convergence"),
+    # 9. your turn, shipped unanswered: the checks fail gracefully and section 7's run is
+    # repeated with dlcore's step
+    true("not result and gd_step is dl.selfcheck.exercises()['04.7'].checker.reference",
+         after="gd_step = result.or_reference()",
+         why="my_gd_step is not written: or_reference() gives dlcore's step"),
+    close("[w_run[0], b_run]", [1.79172, -2.28212], atol=5e-6,
+          after="gd_step = result.or_reference()",
+          why="1000 steps with eta = 1 from (-2, -2), as in section 7"),
 ]
