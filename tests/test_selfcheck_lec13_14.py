@@ -201,3 +201,40 @@ def test_your_turn_bptt_is_set_against_central_differences():
     h1 = np.tanh(w_hh @ np.array([0.3, -0.6]) + np.array([0.8 * 0.5, -0.4 * 0.5]) + [0.1, 0.0])
     dh0 = w_hh.T @ (np.array([1.0, -2.0]) * (1 - h1 ** 2))
     assert f"{dh0[0]:.4f}"[:5] in msg
+
+
+def my_clip_by_norm(dw_ih, dw_hh, db, max_norm):
+    """Written out: one norm over every entry of the three arrays."""
+    total = 0.0
+    for g in (dw_ih, dw_hh, db):
+        for v in np.ravel(g):
+            total += v * v
+    norm = total ** 0.5
+    if norm <= max_norm:
+        return dw_ih, dw_hh, db
+    return tuple(np.asarray(g) * (max_norm / norm) for g in (dw_ih, dw_hh, db))
+
+
+def test_clipping_by_global_norm_passes_and_its_slips_get_hints(capsys):
+    assert dl.check("13.9", my_clip_by_norm).passed is True
+    assert "Correct" in capsys.readouterr().out
+
+    def always(dw_ih, dw_hh, db, max_norm):
+        norm = np.sqrt(np.sum(dw_ih ** 2) + np.sum(dw_hh ** 2) + np.sum(db ** 2))
+        return dw_ih * max_norm / norm, dw_hh * max_norm / norm, db * max_norm / norm
+
+    def each_alone(dw_ih, dw_hh, db, max_norm):
+        return tuple(g * min(1.0, max_norm / np.linalg.norm(g)) if np.any(g) else g
+                     for g in (dw_ih, dw_hh, db))
+
+    def two_results(dw_ih, dw_hh, db, max_norm):
+        return dw_ih, dw_hh
+
+    msg = dl.check("13.9", always, quiet=True).message
+    assert "below the threshold" in msg and "a norm below the threshold: nothing" in msg
+    assert "its own norm" in dl.check("13.9", each_alone, quiet=True).message
+    msg = dl.check("13.9", two_results, quiet=True).message
+    assert "should return the 3 results (dw_ih, dw_hh, db)" in msg
+    # the edge case by hand: norm 0.5 below tau = 1, so the first case comes back as it is
+    case = dl.selfcheck.exercises()["13.9"].checker.cases[0]
+    assert np.sqrt(sum(np.sum(np.square(a)) for a in case.args[:3])) == pytest.approx(0.5)

@@ -466,3 +466,105 @@ def my_bptt(dhs, x, h0, w_ih, w_hh, b):
 One backward pass visits every step once and still sums every path of section 5: the
 carried gradient holds all the implicit terms of the later steps.
 """)
+
+
+def clip_reference(dw_ih, dw_hh, db, max_norm):
+    """Clipped copies of the three gradients, by their global norm (one norm for all)."""
+    from .. import recurrent
+
+    grads = [np.array(g, dtype=np.float64) for g in (dw_ih, dw_hh, db)]
+    recurrent.clip_grad_norm(grads, max_norm)
+    return tuple(grads)
+
+
+def _clip_each_alone(dw_ih, dw_hh, db, max_norm):
+    out = []
+    for g in (dw_ih, dw_hh, db):
+        norm = np.sqrt(np.sum(g * g))
+        out.append(g * max_norm / norm if norm > max_norm else g)
+    return tuple(out)
+
+
+def _global(dw_ih, dw_hh, db):
+    return np.sqrt(sum(np.sum(g * g) for g in (dw_ih, dw_hh, db)))
+
+
+def _clip_squared_norm(dw_ih, dw_hh, db, max_norm):
+    squared = _global(dw_ih, dw_hh, db) ** 2
+    scale = max_norm / squared if squared > max_norm else 1.0
+    return tuple(g * scale for g in (dw_ih, dw_hh, db))
+
+
+def _clip_always(dw_ih, dw_hh, db, max_norm):
+    scale = max_norm / _global(dw_ih, dw_hh, db)
+    return tuple(g * scale for g in (dw_ih, dw_hh, db))
+
+
+def _clip_by_value(dw_ih, dw_hh, db, max_norm):
+    return tuple(np.clip(g, -max_norm, max_norm) for g in (dw_ih, dw_hh, db))
+
+
+def _clip_to_unit(dw_ih, dw_hh, db, max_norm):
+    norm = _global(dw_ih, dw_hh, db)
+    scale = 1.0 / norm if norm > max_norm else 1.0
+    return tuple(g * scale for g in (dw_ih, dw_hh, db))
+
+
+implement(
+    "13.9", "Clip the RNN's gradients by their global norm", reference=clip_reference,
+    name="my_clip_by_norm", outputs=("dw_ih", "dw_hh", "db"), rtol=1e-5,
+    reference_name="dlcore's clipping (dl.recurrent.clip_grad_norm, on copies)",
+    cases=[
+        Case("a norm below the threshold: nothing changes", (np.array([[0.3]]),
+                                                             np.array([[-0.4]]),
+                                                             np.array([0.0]), 1.0)),
+        Case("one norm for all three", (np.array([[1.0, 2.0], [2.0, 0.0]]),
+                                        np.array([[0.0, 4.0], [0.0, 0.0]]),
+                                        np.array([0.0, 12.0]), 2.6)),
+        Case("all of the norm in one array", (np.zeros((2, 1)), np.array([[6.0, -8.0],
+                                                                          [0.0, 0.0]]),
+                                              np.zeros(2), 5.0)),
+        Case("a large gradient, a small threshold", (np.array([[50.0, -20.0], [10.0, 40.0],
+                                                               [0.0, 30.0]]),
+                                                     np.array([[100.0, 0.0, -40.0],
+                                                               [20.0, 60.0, 0.0],
+                                                               [-10.0, 0.0, 80.0]]),
+                                                     np.array([5.0, -5.0, 25.0]), 1.5)),
+    ],
+    mistakes=[
+        (_clip_always, "the gradient was rescaled although its norm was below the threshold; "
+                       "clipping only shrinks: when ||g|| <= tau the gradients stay as they "
+                       "are"),
+        (_clip_each_alone, "each array was clipped by its own norm; clipping by the global norm "
+                           "uses one norm over all the entries of the three arrays together, "
+                           "and one factor for all of them, so the direction is kept"),
+        (_clip_squared_norm, "the gradients were divided by the squared norm, the sum of "
+                             "squares; the norm is its square root"),
+        (_clip_by_value, "that is clipping by value (every entry clamped to [-tau, tau]); "
+                         "clipping by norm multiplies every entry by the same factor "
+                         "tau / ||g||"),
+        (_clip_to_unit, "the gradients were rescaled to length 1; they should get length "
+                        "tau, the threshold"),
+    ],
+    hints=(
+        "First one number for all three arrays: the global norm, the square root of the sum "
+        "of the squares of every entry of dw_ih, dw_hh and db.",
+        "If that norm is at most max_norm, return the three arrays unchanged. Otherwise "
+        "multiply all three by the same factor max_norm / norm.",
+        "`norm = np.sqrt(sum(np.sum(g ** 2) for g in (dw_ih, dw_hh, db)))`, then "
+        "`scale = min(1.0, max_norm / norm)` and return each array times scale.",
+    ),
+    solution=r"""
+One norm over all the parameters' gradients, and one factor, applied only when the norm is
+too large:
+
+```python
+def my_clip_by_norm(dw_ih, dw_hh, db, max_norm):
+    norm = np.sqrt(sum(np.sum(g ** 2) for g in (dw_ih, dw_hh, db)))
+    scale = max_norm / norm if norm > max_norm else 1.0
+    return dw_ih * scale, dw_hh * scale, db * scale
+```
+
+Scaling every array by the same factor keeps the direction of the whole gradient, which is
+what makes clipping by norm safer than clipping entry by entry.
+""")
