@@ -1,4 +1,4 @@
-"""Self-checks 01.1-01.4, 02.1-02.5, 03.1-03.4: right answers pass and catalogued mistakes get
+"""Self-checks 01.1-01.4, 02.1-02.7, 03.1-03.6: right answers pass and catalogued mistakes get
 their hint (what every exercise shares is in ``test_selfcheck_registry.py``).
 
 Expected values are derived here independently (the syllabus numbers, hand counts, a
@@ -215,3 +215,94 @@ def test_03_4_update_function(capsys):
     assert not ok and "function" in out
 
 
+
+
+# ---- hint ladders and the "your turn" exercises 02.6, 02.7, 03.5, 03.6 ------------------------
+
+@pytest.mark.parametrize("exercise_id, answer", [("02.2", "-3"), ("02.3", "0.75"),
+                                                 ("03.2", "11"), ("03.3", "746")])
+def test_hint_ladders_stop_short_of_the_answer(exercise_id, answer, capsys):
+    """2-3 hints, then the worked solution; no hint gives the number away."""
+    hints = dl.selfcheck.exercises()[exercise_id].hints
+    assert 2 <= len(hints) <= 3
+    assert not any(answer in h for h in hints)
+    dl.selfcheck._registry._HINTS_SHOWN.pop(exercise_id, None)
+    for k in range(len(hints)):
+        dl.hint(exercise_id)
+        assert f"Hint {k + 1} of {len(hints)}" in capsys.readouterr().out
+    dl.hint(exercise_id)
+    assert f"Solution to {exercise_id}" in capsys.readouterr().out
+
+
+@lec02
+def test_02_6_a_loop_written_unit_passes_and_a_half_veto_is_shown(capsys):
+    def mine(X, threshold, inhibitory=()):
+        out = []
+        for row in X:
+            vetoed = any(row[i] == 1 for i in inhibitory)
+            out.append(0.0 if vetoed else float(sum(row) >= threshold))
+        return np.array(out)
+
+    ok, out = verdict(capsys, "02.6", mine)
+    assert ok, out
+
+    def first_veto_only(X, threshold, inhibitory=()):  # looks at the first inhibitory input only
+        return mine(X, threshold, tuple(inhibitory)[:1])
+
+    ok, out = verdict(capsys, "02.6", first_veto_only)
+    # (0, 0, 1) is vetoed by x3: the learner's unit fires there
+    assert not ok and "on the case three inputs, θ = 1, x1 and x3 inhibitory" in out
+    assert "the correct result is np.array([0., 0., 1., 0., 0., 0., 0., 0.])" in out
+
+
+@lec02
+def test_02_7_thresholds_by_hand(capsys):
+    def mine(y):
+        n = int(np.log2(len(y)))
+        counts = np.array([bin(r).count("1") for r in range(len(y))])
+        for theta in range(n + 2):
+            if np.array_equal((counts >= theta).astype(int), np.asarray(y, int)):
+                return theta
+        return None
+
+    ok, out = verdict(capsys, "02.7", mine)
+    assert ok, out
+    ok, out = verdict(capsys, "02.7", lambda y: 2.0)
+    # AND of two inputs needs 2 (θ = 2 is right there): the first wrong case is y = x1 (θ = 1)
+    assert not ok and "on the case one input, y = x1" in out
+    assert "returned np.array(2.); the correct result is np.array(1.)" in out
+
+
+@lec03
+def test_03_5_prediction_by_hand(capsys):
+    def mine(w, X):
+        return np.array([1.0 if x @ w >= 0 else -1.0 for x in X])
+
+    ok, out = verdict(capsys, "03.5", mine)
+    assert ok, out
+    ok, out = verdict(capsys, "03.5", lambda w, X: np.sign(X @ w))
+    assert not ok and "np.sign(0) is 0" in out and "w = 0: every score is 0" in out
+    ok, out = verdict(capsys, "03.5", lambda w, X: np.where(X @ w >= 0, 1.0, -1.0)[:, None])
+    assert not ok and "has shape (2, 1); it should have shape (2,)" in out
+
+
+@lec03
+def test_03_6_step_with_its_flag(capsys):
+    def mine(w, x, y):
+        wrong = sign_plus(w @ x) != y
+        if wrong:
+            w = w + y * x
+        return w, wrong  # a bool flag is fine
+
+    ok, out = verdict(capsys, "03.6", mine)
+    assert ok, out
+    ok, out = verdict(capsys, "03.6", lambda w, x, y: mine(w, x, y)[0])
+    assert not ok and "should return the 2 results (w, mistake), in that order" in out
+
+    def negative_flag(w, x, y):  # an uncatalogued slip: -1 for a mistake
+        w_new, wrong = mine(w, x, y)
+        return w_new, -float(wrong)
+
+    ok, out = verdict(capsys, "03.6", negative_flag)
+    assert not ok and "on the case w = 0 and y = -1: a mistake on the boundary" in out
+    assert "the mistake of your my_perceptron_step returned np.array(-1.)" in out

@@ -1,4 +1,4 @@
-"""Self-checks 04.1-04.5: right answers pass, catalogued mistakes get their hint.
+"""Self-checks 04.1-04.7: right answers pass, catalogued mistakes get their hint.
 
 Expected values are derived independently here (closed forms, hand-written numpy), not taken
 from the checkers.
@@ -121,3 +121,59 @@ def test_04_5_solution_says_the_boundary_does_not_converge():
     solution = dl.selfcheck.exercises()["04.5"].solution
     assert "least upper bound" in solution and "does not converge" in solution
     assert "largest learning rate" not in solution
+
+
+# ---- hint ladders and the "your turn" exercises 04.6, 04.7 ----------------------------------
+
+@pytest.mark.parametrize("exercise_id, answer", [("04.1", "0.019"), ("04.2", "0.0294"),
+                                                 ("04.3", "1.79"), ("04.4", "1.004"),
+                                                 ("04.5", "0.017")])
+def test_hint_ladders_stop_short_of_the_answer(exercise_id, answer):
+    hints = dl.selfcheck.exercises()[exercise_id].hints
+    assert 2 <= len(hints) <= 3 and not any(answer in h for h in hints)
+
+
+def my_neuron_grad(w, b, X, y):
+    f = sig(X @ w + b)
+    d = (f - y) * f * (1 - f)
+    return X.T @ d, d.sum()
+
+
+def numeric_grad(w, b, X, y, h=1e-6):
+    def loss_at(w, b):
+        return 0.5 * np.sum((sig(X @ w + b) - y) ** 2)
+
+    dw = np.array([(loss_at(w + h * e, b) - loss_at(w - h * e, b)) / (2 * h)
+                   for e in np.eye(len(w))])
+    return dw, (loss_at(w, b + h) - loss_at(w, b - h)) / (2 * h)
+
+
+def test_04_6_a_hand_written_gradient_passes_and_a_wrong_one_meets_differences(capsys):
+    ok, out = verdict(capsys, "04.6", my_neuron_grad)
+    assert ok, out
+    # the toy at (1, -1) as a table with one column: the gradient of exercise 04.2
+    dw, db = my_neuron_grad(np.array([1.0]), -1.0, X[:, None], Y)
+    np.testing.assert_allclose([dw[0], db], [-0.00987, 0.02943], atol=5e-5)
+
+    def doubled(w, b, X, y):  # the 2 of the square kept, the 1/2 forgotten: not catalogued
+        dw, db = my_neuron_grad(w, b, X, y)
+        return 2 * dw, 2 * db
+
+    ok, out = verdict(capsys, "04.6", doubled)
+    assert not ok and "the dw of your my_neuron_grad is not the gradient" in out
+    num_dw, _ = numeric_grad(np.array([0.5]), 0.0, np.array([[0.5]]), np.array([0.2]))
+    assert f"central differences of the forward pass give np.array([{num_dw[0]:.4f}])" in out
+
+
+def test_04_7_one_step_by_hand(capsys):
+    def my_gd_step(w, b, X, y, lr):
+        dw, db = my_neuron_grad(w, b, X, y)
+        return w - lr * dw, b - lr * db
+
+    ok, out = verdict(capsys, "04.7", my_gd_step)
+    assert ok, out
+    # the toy's first step from (-2, -2) with eta = 1 (the error surface's first step)
+    w1, b1 = my_gd_step(np.array([-2.0]), -2.0, X[:, None], Y, 1.0)
+    np.testing.assert_allclose([w1[0], b1], [-1.994508, -1.992289], atol=1e-6)
+    ok, out = verdict(capsys, "04.7", lambda w, b, X, y, lr: (w, b))
+    assert not ok and "on the case the toy from (-2, -2), η = 0.5" in out
