@@ -7,7 +7,9 @@
 - ``random_search``: a button that draws random (w, b) -> the best point on the contours and the
   best loss against the number of guesses.
 - ``error_surface``: start point and learning rate -> the gradient-descent path on contours and
-  in 3-D, with step/play controls and the loss per step; accepts the learner's ``grad_fn``.
+  in 3-D, with step/play controls and the loss per step; accepts the learner's ``grad_fn``,
+  or with ``mine=`` runs the learner's gradient-descent step (exercise 04.7) and marks the
+  steps that differ from dlcore's.
 - ``taylor_direction``: angle beta between a direction and the gradient -> the first-order
   change ``eta k cos(beta)`` against the true change.
 - ``step_size_limit``: learning rate on the linear toy ``y_hat = w x`` -> convergence or

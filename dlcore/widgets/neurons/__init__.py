@@ -10,6 +10,9 @@
   ``X, y``), sign(0) convention, bias feature -> step/play through the learning rule: the
   visited point, the w arrow, the boundary, ŷ, the update row and the mistakes per epoch.
 
+With ``mine=`` the playground and the trainer run the learner's own function (exercises 02.6
+and 03.6) and mark where it differs from dlcore's.
+
 The math is ``dlcore.neurons`` (``step``, ``mp_neuron``, ``truth_table``, ``sign_pm``,
 ``perceptron_step``); the widgets only evaluate and draw it.
 """
