@@ -149,3 +149,75 @@ def test_06_3_dense_backward(capsys):
         assert not ok and hint in out, (hint, out)
 
 
+
+
+# Your turn (05.5, 05.6, 06.6, 06.7): functions written here pass; slips get their hints ---------
+
+def test_05_5_a_loop_written_threshold_network_passes(capsys):
+    def my_threshold_forward(X, W1, b1, W2, b2):
+        out = []
+        for x in X:  # unit by unit, with the course's step(0) = 1
+            h = [1.0 if w @ x + b >= 0 else 0.0 for w, b in zip(W1, b1)]
+            out.append([1.0 if v @ np.array(h) + c >= 0 else 0.0 for v, c in zip(W2, b2)])
+        return np.array(out)
+
+    ok, out = _verdict(capsys, "05.5", my_threshold_forward)
+    assert ok, out
+
+    def strict(X, W1, b1, W2, b2):
+        return (((X @ W1.T + b1 > 0) @ W2.T + b2) > 0).astype(float)
+
+    ok, out = _verdict(capsys, "05.5", strict)
+    assert not ok and "step(0) is 1 in this course" in out
+    assert "sums that are exactly 0" in out  # the case that shows it
+
+
+def test_05_6_a_tower_from_math_exp_passes_and_an_upside_down_one_does_not(capsys):
+    def my_tower(x, m1, m2, k):
+        return np.array([_sig(k * (v - m1)) - _sig(k * (v - m2)) if abs(k * (v - m2)) < 700
+                         else float(k * (v - m1) > 0) - float(k * (v - m2) > 0) for v in x])
+
+    ok, out = _verdict(capsys, "05.6", my_tower)
+    assert ok, out
+    ok, out = _verdict(capsys, "05.6", lambda x, m1, m2, k: -my_tower(x, m1, m2, k))
+    assert not ok and "upside down" in out
+
+
+def _torch_local_grads(op, *values):
+    """Gradients of sum(dout * op(inputs)) by torch's autograd; the last value is dout."""
+    *inputs, dout = values
+    ts = [torch.tensor(float(v), dtype=torch.float64, requires_grad=True) for v in inputs]
+    op(*ts).backward(torch.tensor(float(dout), dtype=torch.float64))
+    return tuple(t.grad.item() for t in ts)
+
+
+def test_06_6_and_06_7_torch_autograd_gives_the_same_rules(capsys):
+    ok, out = _verdict(capsys, "06.6",
+                       lambda a, b, dout: _torch_local_grads(torch.mul, a, b, dout))
+    assert ok, out
+    ok, out = _verdict(capsys, "06.7",
+                       lambda x, dout: _torch_local_grads(torch.tanh, x, dout)[0])
+    assert ok, out
+
+
+def test_06_7_an_uncatalogued_slip_is_set_against_central_differences(capsys):
+    ok, out = _verdict(capsys, "06.7", lambda x, dout: (1 - math.tanh(x) ** 2) * dout * 2)
+    assert not ok and "is not the gradient: central differences of the forward pass give" in out
+    assert "x = 0, upstream 1" in out  # the smallest case already shows it
+    ok, out = _verdict(capsys, "06.6", lambda a, b, dout: (b * dout, a))
+    assert not ok and "the db of your my_mul_backward is not the gradient" in out
+
+
+def test_hint_ladders_of_lectures_5_and_6_end_with_the_solution(capsys, monkeypatch):
+    from dlcore.selfcheck import _registry as R
+
+    monkeypatch.setattr(R, "_HINTS_SHOWN", {})
+    for exercise_id in [f"05.{k}" for k in range(1, 7)] + [f"06.{k}" for k in range(1, 8)]:
+        n = len(dl.selfcheck.exercises()[exercise_id].hints)
+        assert 2 <= n <= 4, exercise_id
+        for k in range(1, n + 1):
+            dl.hint(exercise_id)
+            assert f"Hint {k} of {n} for {exercise_id}" in capsys.readouterr().out
+        dl.hint(exercise_id)
+        assert "That was the last hint; here is the worked solution." in \
+            capsys.readouterr().out

@@ -153,3 +153,55 @@ def test_a_malformed_answer_is_reported(capsys):
     assert not ok and "expected 4 numbers" in out
     ok, out = _verdict("07.3", lambda z: z[None], capsys)
     assert not ok and "same shape" in out
+
+
+# Your turn 07.6 and 07.7 (lecture 7): torch agrees, unstable versions are caught -------------
+
+def test_07_6_and_07_7_torch_cross_entropy_with_probability_targets_passes(capsys):
+    torch = pytest.importorskip("torch")
+
+    def loss_and_grad(logits, targets):
+        z = torch.tensor(logits, dtype=torch.float64, requires_grad=True)
+        loss = torch.nn.functional.cross_entropy(z, torch.tensor(targets, dtype=torch.float64))
+        loss.backward()
+        return loss.item(), z.grad.numpy()
+
+    ok, out = _verdict("07.6", lambda z, t: loss_and_grad(z, t)[0], capsys)
+    assert ok, out
+    ok, out = _verdict("07.7", lambda z, t: loss_and_grad(z, t)[1], capsys)
+    assert ok, out
+
+
+def test_07_6_unstable_cross_entropies_fail_on_the_large_logits(capsys):
+    def naive(logits, targets):  # exp of the raw logits
+        p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+        return float(-(targets * np.log(p)).sum(axis=1).mean())
+
+    def log_of_softmax(logits, targets):  # stable softmax, but log(0) = -inf
+        return float(-(targets * np.log(_softmax_ok(logits))).sum(axis=1).mean())
+
+    with np.errstate(all="ignore"):
+        ok, out = _verdict("07.6", naive, capsys)
+        assert not ok and "large logits (exp(1000) overflows)" in out and "nan" in out
+        ok, out = _verdict("07.6", log_of_softmax, capsys)
+    assert not ok and "softmax rounds the true class to 0" in out and "inf" in out
+    assert "the correct result is np.array(1000.)" in out  # -log softmax([0, 1000])[0]
+
+
+def test_07_7_a_gradient_without_the_mean_gets_its_hint(capsys):
+    ok, out = _verdict("07.7", lambda z, t: _softmax_ok(z) - t, capsys)
+    assert not ok and "divided by N" in out and "a batch of 2" in out
+
+
+def test_hint_ladders_of_lecture_7(capsys, monkeypatch):
+    from dlcore.selfcheck import _registry as R
+
+    monkeypatch.setattr(R, "_HINTS_SHOWN", {})
+    for exercise_id in [f"07.{k}" for k in range(1, 8)]:
+        n = len(dl.selfcheck.exercises()[exercise_id].hints)
+        assert 2 <= n <= 4, exercise_id
+        for k in range(1, n + 1):
+            dl.hint(exercise_id)
+            assert f"Hint {k} of {n} for {exercise_id}" in capsys.readouterr().out
+        dl.hint(exercise_id)
+        assert "here is the worked solution" in capsys.readouterr().out
