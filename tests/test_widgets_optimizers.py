@@ -360,6 +360,74 @@ def test_momentum_explorer_bad_presets():
         O.momentum_explorer(momentum=1.0)
 
 
+# ---- momentum_explorer(mine=...): the learner's momentum step beside dlcore's ------------------
+
+def _my_momentum_step(w, delta, grad, lr, momentum):
+    new_delta = lr * grad + momentum * delta
+    return w - new_delta, new_delta
+
+
+def test_momentum_explorer_with_a_correct_step_matches_every_point():
+    app = O.momentum_explorer(lr=0.003, momentum=0.6, mine=_my_momentum_step)
+    w, delta, path = np.array([-1.0, 0.4]), np.zeros(2), [np.array([-1.0, 0.4])]
+    for _ in range(150):  # the slides' form by hand on E = (10 x^2 + 400 y^2) / 2
+        w, delta = _my_momentum_step(w, delta, quad_grad(10.0, 400.0)(w), 0.003, 0.6)
+        path.append(w)
+    np.testing.assert_allclose(app.mine_path, np.array(path), rtol=1e-9, atol=1e-12)
+    assert not app.mine_differ.any()
+    assert "all 151 points match dlcore's momentum" in app.state()["mine"]
+    app.controls["momentum"].value = 0.0  # plain descent: still compared
+    assert "all 151 points match" in app.state()["mine"]
+
+
+def test_momentum_explorer_marks_where_a_wrong_step_leaves_the_path():
+    def old_velocity(w, delta, grad, lr, momentum):  # steps by the previous delta
+        return w - delta, lr * grad + momentum * delta
+
+    app = O.momentum_explorer(lr=0.003, momentum=0.5, steps=40, mine=old_velocity)
+    reference = dl.optim.trajectory("momentum", quad_grad(10.0, 400.0), (-1.0, 0.4), 40,
+                                    lr=0.003, momentum=0.5)
+    w, delta, wrong = np.array([-1.0, 0.4]), np.zeros(2), [np.array([-1.0, 0.4])]
+    for _ in range(40):
+        w, delta = old_velocity(w, delta, quad_grad(10.0, 400.0)(w), 0.003, 0.5)
+        wrong.append(w)
+    wrong = np.array(wrong)
+    expected_bad = ~np.all(np.isclose(wrong, reference, rtol=1e-6, atol=1e-9), axis=1)
+    np.testing.assert_array_equal(app.mine_differ, expected_bad)
+    state = app.state()["mine"]
+    assert f"{int(expected_bad.sum())} of 41 points differ from dlcore's momentum" in state
+    assert "the first at step 1" in state
+    np.testing.assert_allclose(app.mine_marks.get_xydata(), wrong[expected_bad])
+    app.controls["method"].value = "nag"  # a heavy-ball step is not Nesterov's
+    assert "choose 'heavy ball" in app.state()["mine"] and not app.mine_line.get_visible()
+    app.controls["method"].value = "momentum"
+    assert app.mine_line.get_visible()
+
+
+def test_momentum_explorer_shows_the_learners_error_and_keeps_working():
+    def breaks(w, delta, grad, lr, momentum):
+        if np.abs(w[1]) < 0.3:
+            raise FloatingPointError("too close")
+        return _my_momentum_step(w, delta, grad, lr, momentum)
+
+    def blank(w, delta, grad, lr, momentum):
+        raise NotImplementedError  # your code here
+
+    app = O.momentum_explorer(lr=0.001, momentum=0.0, mine=breaks)
+    state = app.state()["mine"]
+    assert "raised FloatingPointError: too close at step t = " in state
+    rows = app.mine_rows
+    assert np.isnan(app.mine_path[rows:]).all() and np.isfinite(app.mine_path[:rows]).all()
+    app.controls["lr"].value = 0.002  # the widget still answers its controls
+    np.testing.assert_allclose(app.path, dl.optim.trajectory("gd", quad_grad(10.0, 400.0),
+                                                             (-1.0, 0.4), 150, lr=0.002))
+    assert "not written yet" in O.momentum_explorer(mine=blank).state()["mine"]
+    one = O.momentum_explorer(mine=lambda w, d, g, lr, mu: w - lr * g)
+    assert "should return 2 results (w, delta)" in one.state()["mine"]
+    with pytest.raises(TypeError, match="mine must be your momentum step function"):
+        O.momentum_explorer(mine=0.9)
+
+
 # ---- adaptive_steps ------------------------------------------------------------------------
 
 def test_adaptive_steps_adagrad_rates_are_lr_over_root_sum():

@@ -1,9 +1,16 @@
-"""The learner's Adam step in ``optimizer_race(mine=...)``: its path and how it differs.
+"""The learner's optimizer step in a widget (``mine=``): its path and how it differs.
 
-``mine(w, grad, m, v, t, lr=, beta1=, beta2=) -> (w, m, v)`` has the signature of exercise
-09.8 (``my_adam_step``).  ``adam_path`` runs it from the race's start for the race's steps,
-with the η, β₁ and β₂ of the Adam controls; ``compare_paths`` sets the path against dlcore's
-Adam path (``dlcore.optim.trajectory("adam")``) point by point.  Shapes: a path is (S + 1, 2).
+- ``optimizer_race(mine=...)``: ``mine(w, grad, m, v, t, lr=, beta1=, beta2=) -> (w, m, v)``,
+  the signature of exercise 09.8 (``my_adam_step``); ``adam_path`` runs it from the race's
+  start with the η, β₁ and β₂ of the Adam controls.
+- ``momentum_explorer(mine=...)``: ``mine(w, delta, grad, lr, momentum) -> (w, delta)``, the
+  slides' momentum step of exercise 09.6 (``my_momentum_step``); ``momentum_path`` runs it.
+
+The first step goes through ``widgets._mine.run_mine`` (not written yet, an error, None, the
+wrong number of results or shapes: the message the widget shows); the rest of the path is
+run step by step, and an error there stops the path at that step.  ``compare_paths`` sets a
+path against dlcore's (``dlcore.optim.trajectory``) point by point.  Shapes: a path is
+(S + 1, 2).
 """
 
 from __future__ import annotations
@@ -12,10 +19,11 @@ import copy
 
 import numpy as np
 
-from ...optim import adam_update
+from ...optim import adam_update, sgd_update
 from .._mine import mine_name, run_mine
 
 REFERENCE = "dlcore's Adam"
+MOMENTUM_REFERENCE = "dlcore's momentum"
 
 
 def _fmt(x: float) -> str:
@@ -31,11 +39,9 @@ def adam_path(mine, grad_fn, start, steps: int, lr: float, betas: tuple):
     """``(path, rows, message)``: the learner's path, how many of its rows were computed (the
     rest are NaN: after an error, or after the path overflowed), and what went wrong (None
     when nothing did).  A first step that cannot be used gives ``(None, 0, message)``."""
-    name = mine_name(mine)
     beta1, beta2 = betas
     hyper = {"lr": lr, "beta1": beta1, "beta2": beta2}
     w = np.array(start, dtype=np.float64)
-    fallback = "the race shows dlcore's Adam only"
     with np.errstate(all="ignore"):
         g = np.asarray(grad_fn(w.copy()), dtype=np.float64)
         theta1, state = adam_update(w, g, {}, lr=lr, betas=betas)
@@ -43,38 +49,64 @@ def adam_path(mine, grad_fn, start, steps: int, lr: float, betas: tuple):
                      reference=(theta1, state["exp_avg"], state["exp_avg_sq"]),
                      reference_name=f"{REFERENCE}'s first step",
                      where=f"first step, t = 1, from w = {_point(w)} with grad = {_point(g)}",
-                     fallback=fallback, entries="numbers", outputs=("w", "m", "v"))
+                     fallback="the race shows dlcore's Adam only", entries="numbers",
+                     outputs=("w", "m", "v"))
     if not first.used:
         return None, 0, first.message
+    return _run(mine, grad_fn, w, steps, (np.zeros(2), np.zeros(2)), ("w", "m", "v"),
+                lambda w, g, state, t: ((w, g, *state, t), hyper))
+
+
+def momentum_path(mine, grad_fn, start, steps: int, lr: float, momentum: float):
+    """``(path, rows, message)`` of the learner's momentum step, as ``adam_path``."""
+    w = np.array(start, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        g = np.asarray(grad_fn(w.copy()), dtype=np.float64)
+        w1, _ = sgd_update(w, g, lr=lr, momentum=momentum)
+    first = run_mine(mine, (w, np.zeros(2), g, lr, momentum), reference=(w1, w - w1),
+                     reference_name=f"{MOMENTUM_REFERENCE}'s first step",
+                     where=f"first step from w = {_point(w)} with delta = (0, 0) and grad = "
+                           f"{_point(g)}",
+                     fallback="the path shown is dlcore's", entries="numbers",
+                     outputs=("w", "delta"))
+    if not first.used:
+        return None, 0, first.message
+    return _run(mine, grad_fn, w, steps, (np.zeros(2),), ("w", "delta"),
+                lambda w, g, state, t: ((w, state[0], g, lr, momentum), {}))
+
+
+def _run(mine, grad_fn, w, steps: int, state: tuple, labels: tuple, call):
+    """Run ``mine`` for ``steps`` steps from ``w``: ``call(w, grad, state, t)`` gives its
+    ``(args, kwargs)``, and it returns ``(w, *state)``, named by ``labels``."""
+    name = mine_name(mine)
     path = np.full((steps + 1, 2), np.nan)
     path[0] = w
-    m, v = np.zeros(2), np.zeros(2)
     with np.errstate(all="ignore"):
         for t in range(1, steps + 1):
-            if t > 1:
-                g = np.asarray(grad_fn(w.copy()), dtype=np.float64)
-            args = (w, g, m, v, t)
+            g = np.asarray(grad_fn(w.copy()), dtype=np.float64)
+            args, kwargs = call(w, g, state, t)
             try:
-                got = mine(*copy.deepcopy(args), **hyper)
+                got = mine(*copy.deepcopy(args), **kwargs)
             except Exception as exc:  # the learner's code: shown in the widget, never raised
                 return path, t, (f"{name} raised {type(exc).__name__}: {exc} at step t = {t} "
-                              f"(w = {_point(w)}, grad = {_point(g)}); your path stops there")
-            problem = _problem(got)
+                                 f"(w = {_point(w)}, grad = {_point(g)}); your path stops "
+                                 f"there")
+            problem = _problem(got, labels)
             if problem is not None:
                 return path, t, f"{name} {problem} at step t = {t}; your path stops there"
-            w, m, v = (np.asarray(a, dtype=np.float64).copy() for a in got)
+            w, *state = (np.asarray(a, dtype=np.float64).copy() for a in got)
             path[t] = w
             if not np.all(np.isfinite(w)):
                 return path, t + 1, None
     return path, steps + 1, None
 
 
-def _problem(got) -> str | None:
-    if not isinstance(got, (tuple, list)) or len(got) != 3:
+def _problem(got, labels: tuple) -> str | None:
+    if not isinstance(got, (tuple, list)) or len(got) != len(labels):
         kind = f"{len(got)} results" if isinstance(got, (tuple, list)) else \
             f"a {type(got).__name__}"
-        return f"returned {kind} instead of (w, m, v)"
-    for label, part in zip(("w", "m", "v"), got):
+        return f"returned {kind} instead of ({', '.join(labels)})"
+    for label, part in zip(labels, got):
         if part is None:
             return f"returned None as {label}"
         try:
@@ -86,7 +118,8 @@ def _problem(got) -> str | None:
     return None
 
 
-def compare_paths(mine_path: np.ndarray, rows: int, reference: np.ndarray, name: str):
+def compare_paths(mine_path: np.ndarray, rows: int, reference: np.ndarray, name: str,
+                  reference_name: str = REFERENCE):
     """``(differ, message)``: True for each step whose point is not dlcore's, and a sentence.
 
     Only the ``rows`` points the learner's path reached are compared; a point that overflowed
@@ -98,11 +131,12 @@ def compare_paths(mine_path: np.ndarray, rows: int, reference: np.ndarray, name:
                                            atol=1e-9, equal_nan=True), axis=1)
         dist = np.linalg.norm(mine_path - reference, axis=1)
     if not differ.any():
-        return differ, f"This is {name}'s path (dotted): all {rows} points match {REFERENCE}."
+        return differ, (f"This is {name}'s path (dotted): all {rows} points match "
+                        f"{reference_name}.")
     dist = np.where(differ, np.where(np.isfinite(dist), dist, np.inf), -1.0)
     worst = int(np.argmax(dist))
     first = int(np.argmax(differ))
     return differ, (f"This is {name}'s path (dotted): {int(differ.sum())} of {rows} points "
-                    f"differ from {REFERENCE} (marked ×), the first at step {first}; the "
+                    f"differ from {reference_name} (marked ×), the first at step {first}; the "
                     f"largest distance is {_fmt(dist[worst])} at step {worst}: yours "
                     f"{_point(mine_path[worst])}, correct {_point(reference[worst])}.")

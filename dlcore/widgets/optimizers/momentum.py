@@ -4,7 +4,8 @@ The surface is :math:`E = \tfrac12 (h_1 x^2 + h_2 y^2)` (``dlcore.optim.surface(
 scaled by :math:`h_1`); the path is ``dlcore.optim.trajectory`` and the boundary
 ``dlcore.optim.stability_limit``.  The per-step contraction is the largest root modulus of the
 iteration's characteristic polynomial (heavy ball :math:`z^2 - (1 + \beta - \eta h) z + \beta`,
-Nesterov :math:`z^2 - (1 + \beta)(1 - \eta h) z + \beta (1 - \eta h)`).
+Nesterov :math:`z^2 - (1 + \beta)(1 - \eta h) z + \beta (1 - \eta h)`).  With ``mine=``, the
+learner's momentum step (exercise 09.6) walks its own path beside dlcore's (``_yours``).
 Shapes: a path is (S + 1, 2).
 """
 
@@ -30,6 +31,7 @@ from .._base import (
     style_axes,
     view,
 )
+from .._mine import mine_name, require_function
 from .._text import cached_text
 from ._common import (
     ContourLines,
@@ -41,6 +43,7 @@ from ._common import (
     step_row,
     sticky_limits,
 )
+from ._yours import MOMENTUM_REFERENCE, compare_paths, momentum_path
 
 __all__ = ["momentum_explorer"]
 
@@ -72,7 +75,10 @@ def contraction(h: float, lr: float, beta: float, method: str = "momentum") -> f
 class MomentumExplorer(App):
     """Path, loss and stability region of heavy-ball or Nesterov momentum; see the factory."""
 
-    def __init__(self, lr, momentum, method, curvatures, start, steps):
+    def __init__(self, lr, momentum, method, curvatures, start, steps, mine=None):
+        self.mine = require_function(mine, "my_momentum_step", "your momentum step function")
+        # with mine=: your path, how many of its points were computed, the steps that differ
+        self.mine_path, self.mine_rows, self.mine_differ = None, 0, None
         self.h = curvatures
         self.steps, self.start = steps, start
         base_loss, _ = surface("quadratic", kappa=curvatures[1] / curvatures[0])
@@ -93,7 +99,8 @@ class MomentumExplorer(App):
         human_readout(controls["lr"])  # 0.003, not 0.0030
         row, controls["step"], self.play, self.step_button = step_row(steps)
         fig, (self.ax_path, self.ax_loss, self.ax_stab) = make_figure(1, 3, figsize=(12, 3.9))
-        readouts = {"stability": readout(), "rate": readout(), "position": readout()}
+        readouts = {"stability": readout(), "rate": readout(), "position": readout(),
+                    **({"mine": readout()} if mine is not None else {})}
         super().__init__(controls, fig, readouts, title="Momentum explorer")
         c = self.controls
         self.arrange([W.HBox([view(c["lr"]), c["momentum"]],
@@ -104,7 +111,7 @@ class MomentumExplorer(App):
         # markers that sit over the path are redrawn with it, on top; the stable region
         # changes with the momentum form only (a full draw)
         self.set_dynamic([self.path_line, self.head, self.min_marker, self.start_marker,
-                          self.loss_line, self.step_line, self.point])
+                          self.loss_line, self.step_line, self.point, *self._mine_artists()])
         ipympl_workarounds(self)
 
     def _build_artists(self) -> None:
@@ -124,8 +131,17 @@ class MomentumExplorer(App):
                                        markeredgecolor=PALETTE["black"], linestyle="none",
                                        zorder=5)
         style_axes(self.ax_path, f"Path on E = ½({self.h[0]:g}x² + {self.h[1]:g}y²)", "x", "y")
+        if self.mine is not None:
+            self.mine_line, = self.ax_path.plot([], [], color=PALETTE["black"], linestyle=":",
+                                                linewidth=2.0, zorder=4)
+            self.mine_marks, = self.ax_path.plot([], [], marker="x", markersize=5,
+                                                 markeredgewidth=1.2, linestyle="none",
+                                                 color=PALETTE["vermillion"], zorder=6)
 
         self.loss_line, = self.ax_loss.plot([], [], color=PALETTE["orange"], linewidth=1.5)
+        if self.mine is not None:
+            self.mine_curve, = self.ax_loss.plot([], [], color=PALETTE["black"], linestyle=":",
+                                                 linewidth=2.0)
         self.step_line = self.ax_loss.axvline(self.steps, color=PALETTE["grey"], linewidth=1)
         self.ax_loss.set_yscale("log")
         self.ax_loss.set_xlim(0, self.steps)
@@ -150,6 +166,45 @@ class MomentumExplorer(App):
             cached_text(self.ax_stab, 0.97, 0.35, "unstable", transform=self.ax_stab.transAxes,
                         color=PALETTE["vermillion"], fontsize=10, ha="right", va="center")]
 
+    def _mine_artists(self) -> list:
+        return [self.mine_line, self.mine_marks, self.mine_curve] if self.mine is not None \
+            else []
+
+    def _compute_mine(self, lr: float, beta: float) -> None:
+        """Your momentum step from the same start, set against dlcore's heavy-ball path."""
+        self.mine_path, self.mine_rows, self.mine_differ = None, 0, None
+        if self.method == "nag":
+            self.set_readout("mine", f"{mine_name(self.mine)} takes the heavy-ball step: choose "
+                                     f"'{METHODS['momentum']}' as the momentum form (or β = 0) "
+                                     f"to compare it with {MOMENTUM_REFERENCE}.")
+            return
+        path, rows, problem = momentum_path(self.mine, self.grad_fn, self.start, self.steps,
+                                            lr, beta)
+        if path is None:
+            self.set_readout("mine", problem)
+            return
+        self.mine_path, self.mine_rows = path, rows
+        self.mine_differ, text = compare_paths(path, rows, self.path, mine_name(self.mine),
+                                               MOMENTUM_REFERENCE)
+        self.set_readout("mine", text if problem is None else f"{text} But {problem}.")
+        with np.errstate(all="ignore"):
+            self.mine_loss = self.loss_fn(np.where(np.isfinite(path), path, np.nan))
+
+    def _show_mine(self, k: int) -> None:
+        path = self.mine_path
+        for artist in self._mine_artists():
+            artist.set_visible(path is not None)
+        if path is None:
+            return
+        upto = min(k + 1, self.mine_rows)
+        part = path[:upto]
+        n_ok = finite_rows(part)
+        self.mine_line.set_data(part[:n_ok, 0], part[:n_ok, 1])
+        bad = part[self.mine_differ[:upto] & np.all(np.isfinite(part), axis=1)]
+        self.mine_marks.set_data(bad[:, 0], bad[:, 1])
+        loss = self.mine_loss[:upto]
+        self.mine_curve.set_data(np.arange(loss.size), np.where(loss > 0, loss, np.nan))
+
     def _on_change(self, change=None) -> None:
         owner = None if change is None else change["owner"]
         if owner is self.controls["step"]:
@@ -171,6 +226,8 @@ class MomentumExplorer(App):
         self.path = trajectory(self.method, self.grad_fn, self.start, self.steps, **hyper)
         with np.errstate(all="ignore"):
             self.loss = self.loss_fn(self.path)
+        if self.mine is not None:
+            self._compute_mine(lr, beta)
         limits = np.array([stability_limit(self.h[1], form, b) for b in _BETAS])
         self.region.set_xy(np.vstack([[0.0, 0.0], np.column_stack([limits, _BETAS]),
                                       [0.0, _BETAS[-1]]]))
@@ -208,6 +265,8 @@ class MomentumExplorer(App):
         loss = self.loss[:k + 1]
         self.loss_line.set_data(np.arange(loss.size), np.where(loss > 0, loss, np.nan))
         self.step_line.set_xdata([k, k])
+        if self.mine is not None:
+            self._show_mine(k)
         lr, beta = self.controls["lr"].value, self.controls["momentum"].value
         if n_ok <= k:
             where = f"the path overflowed at step {n_ok}"
@@ -222,7 +281,7 @@ class MomentumExplorer(App):
 
 def momentum_explorer(lr: float = 0.003, momentum: float = 0.0, *, method: str = "momentum",
                       curvatures=(10.0, 400.0), start=(-1.0, 0.4),
-                      steps: int = 150) -> MomentumExplorer:
+                      steps: int = 150, mine=None) -> MomentumExplorer:
     """Explore step size α and momentum β on ``E = ½(h₁x² + h₂y²)`` (default h = 10, 400).
 
     The defaults α = 0.003, β = 0.0 are where the optimizer demo embedded in Kiran's slides
@@ -230,8 +289,18 @@ def momentum_explorer(lr: float = 0.003, momentum: float = 0.0, *, method: str =
     loss against the step; right: the stable region 0 < α h_max < 2(1 + β) (Nesterov:
     2(1 + β)/(1 + 2β)) in the (α, β) plane with your setting marked.  ``method`` is
     "momentum" (heavy ball) or "nag"; ``curvatures`` two curvatures h₁ < h₂; ``start`` (x, y);
-    ``steps`` the path length.  Returns the widget.
+    ``steps`` the path length.
+
+    ``mine``: your own momentum step in the slides' form,
+    ``mine(w, delta, grad, lr, momentum) -> (w, delta)`` (exercise 09.6's
+    ``my_momentum_step``).  It walks its own path from the same start with the α and β of the
+    sliders (heavy-ball form; β = 0 is plain descent): the path and loss are drawn dotted over
+    dlcore's, each point that differs is marked ×, and a readout counts them, with the first
+    step that differs and the largest distance.  An error in your function, a blank, None or a
+    wrong shape is shown in that readout; the widget goes on with dlcore's path.  Returns the
+    widget.
     """
+    mine = require_function(mine, "my_momentum_step", "your momentum step function")
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(map(repr, METHODS))}; got "
                          f"{method!r}")
@@ -247,4 +316,4 @@ def momentum_explorer(lr: float = 0.003, momentum: float = 0.0, *, method: str =
                 or not lo <= value <= hi:
             raise ValueError(f"{name} must be a number in [{lo:.4g}, {hi:.4g}]; got {value!r}")
     return MomentumExplorer(float(lr), float(momentum), method, h, check_point(start),
-                            check_steps(steps, hi=1000))
+                            check_steps(steps, hi=1000), mine=mine)
