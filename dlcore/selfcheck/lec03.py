@@ -282,11 +282,11 @@ implement(
     reference_name="dlcore's perceptron step (dl.neurons.perceptron_step, with the flag "
                    "1[y ≠ ŷ])",
     cases=[
+        Case("a clear match", (np.array([-1.0, 1.0]), np.array([-1.0, 2.0]), 1)),
         Case("w = 0 and y = +1: a match on the boundary", (np.zeros(2), np.array([1.0, -1.0]),
                                                            1)),
         Case("w = 0 and y = -1: a mistake on the boundary", (np.zeros(2), np.array([1.0, -1.0]),
                                                              -1)),
-        Case("a clear match", (np.array([-1.0, 1.0]), np.array([-1.0, 2.0]), 1)),
         Case("a mistake with y = +1, bias feature last", (np.array([1.0, 0.0, -0.5]),
                                                           np.array([-2.0, 1.0, 1.0]), 1)),
     ],
