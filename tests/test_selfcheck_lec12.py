@@ -167,7 +167,7 @@ def test_exercise_12_4_has_three_tied_windows():
     assert sum(int((w == w.max()).sum() > 1) for w in windows) == 3
 
 
-# ---- "your turn" 12.9 and 12.10: functions the learner writes --------------------------------
+# ---- "your turn" 12.9-12.11: functions the learner writes -----------------------------------
 
 def my_maxpool_backward(dout, x, size=2, stride=2):
     """Written out: each window's first maximum (row-major) collects its gradient."""
@@ -198,7 +198,7 @@ def my_conv_backward(dout, x, w):
 
 def test_your_turn_right_functions_pass(capsys):
     assert dl.check("12.9", my_maxpool_backward).passed
-    assert dl.check("12.10", my_conv_backward).passed
+    assert dl.check("12.11", my_conv_backward).passed
     assert capsys.readouterr().out.count("Correct") == 2
 
 
@@ -235,8 +235,8 @@ def test_your_turn_slips_get_their_hints(capsys):
     msg = dl.check("12.9", last_of_ties, quiet=True).message
     assert "the last of the tied maxima" in msg and "ties: two equal maxima" in msg
     assert "add into dx" in dl.check("12.9", overwriting, quiet=True).message
-    assert "rotated by 180 degrees" in dl.check("12.10", convolved_dw, quiet=True).message
-    msg = dl.check("12.10", valid_dx, quiet=True).message
+    assert "rotated by 180 degrees" in dl.check("12.11", convolved_dw, quiet=True).message
+    msg = dl.check("12.11", valid_dx, quiet=True).message
     assert "dx of your my_conv_backward has shape (2, 2); it should have shape (3, 3)" in msg
 
 
@@ -245,7 +245,7 @@ def test_your_turn_backward_is_set_against_central_differences():
         dx, dw = my_conv_backward(dout, x, w)
         return dx / 2, dw
 
-    msg = dl.check("12.10", half_dx, quiet=True).message
+    msg = dl.check("12.11", half_dx, quiet=True).message
     # the smallest case: x 2x2, w = [[2]], dout [[1, -1], [2, 0.5]] -> dx = 2 dout
     assert "the dx of your my_conv_backward is not the gradient" in msg
     assert "central differences of the forward pass give np.array([[ 2., -2.], [ 4.,  1.]])" \
@@ -266,3 +266,35 @@ def test_your_turn_tie_convention_is_the_first_maximum():
     out = torch.nn.functional.max_pool2d(t, 2)
     out.backward(torch.tensor([[[[1.0, 2.0], [3.0, 4.0]]]], dtype=t.dtype))
     np.testing.assert_array_equal(t.grad[0, 0].numpy(), routed)
+
+
+def test_your_turn_average_pooling_backward():
+    def my_avgpool_backward(dout, x, size=2, stride=2):
+        dx = np.zeros(np.shape(x))
+        for i in range(dout.shape[0]):
+            for j in range(dout.shape[1]):
+                for a in range(size):
+                    for b in range(size):
+                        dx[i * stride + a, j * stride + b] += dout[i, j] / (size * size)
+        return dx
+
+    def forgets_the_mean(dout, x, size=2, stride=2):
+        return my_avgpool_backward(dout, x, size, stride) * size * size
+
+    def assigns(dout, x, size=2, stride=2):
+        dx = np.zeros(np.shape(x))
+        for i in range(dout.shape[0]):
+            for j in range(dout.shape[1]):
+                dx[i * stride:i * stride + size, j * stride:j * stride + size] = \
+                    dout[i, j] / size ** 2
+        return dx
+
+    assert dl.check("12.10", my_avgpool_backward, quiet=True).passed
+    assert "each cell gets dout / (k*k)" in dl.check("12.10", forgets_the_mean,
+                                                     quiet=True).message
+    msg = dl.check("12.10", assigns, quiet=True).message
+    assert "add into dx (+=)" in msg and "overlapping windows: stride 1" in msg
+    # the overlapping case by hand: the centre of a 3x3 map lies in all four 2x2 windows
+    ref = dl.selfcheck.exercises()["12.10"].checker.reference
+    dx = ref(np.array([[1.0, 2.0], [3.0, 4.0]]), np.ones((3, 3)), size=2, stride=1)
+    assert dx[1, 1] == pytest.approx((1 + 2 + 3 + 4) / 4) and dx[0, 0] == pytest.approx(0.25)

@@ -1,5 +1,5 @@
 """Self-checks of lecture 12 (backprop through convolution and pooling, and training a CNN):
-exercises 12.1-12.5 (notebook 12) and 12.6-12.8 (notebook 12b).
+exercises 12.1-12.5 and the "your turn" 12.9-12.11 (notebook 12), 12.6-12.8 (notebook 12b).
 
 Shape legend: input X (H, W), kernel W (KH, KW), G = dL/dZ (H_out, W_out); dL/dW (KH, KW),
 dL/dX (H, W); pooled maps (H_out, W_out); a confusion matrix (C, C), rows the true class.
@@ -474,6 +474,93 @@ share a maximum.
 """)
 
 
+def avgpool_backward_reference(dout, x, size=2, stride=2):
+    """dL/dx of average pooling on one channel: x (H, W), dout (H_out, W_out) -> dx (H, W)."""
+    x = np.asarray(x, dtype=np.float64)
+    _, cache = conv.avg_pool2d_forward(x[None, None], kernel_size=size, stride=stride)
+    return conv.avg_pool2d_backward(np.asarray(dout, dtype=np.float64)[None, None], cache)[0, 0]
+
+
+def _avgpool_forward(x, size=2, stride=2):
+    return conv.avg_pool2d_forward(np.asarray(x)[None, None], kernel_size=size,
+                                   stride=stride)[0][0, 0]
+
+
+def _avg_undivided(dout, x, size=2, stride=2):
+    return avgpool_backward_reference(dout, x, size, stride) * size * size
+
+
+def _avg_divided_by_k(dout, x, size=2, stride=2):
+    return avgpool_backward_reference(dout, x, size, stride) * size
+
+
+def _avg_overwrites(dout, x, size=2, stride=2):
+    dx = np.zeros(np.shape(x))
+    for i, j, rows, cols in _windows(np.asarray(x), size, stride):
+        dx[rows, cols] = dout[i, j] / size ** 2
+    return dx
+
+
+def _avg_without_stride(dout, x, size=2, stride=2):
+    dx = np.zeros(np.shape(x))
+    for i, j, _, _ in _windows(np.asarray(x), size, stride):
+        dx[i:i + size, j:j + size] += dout[i, j] / size ** 2
+    return dx
+
+
+implement(
+    "12.10", "Write average pooling's backward pass", reference=avgpool_backward_reference,
+    name="my_avgpool_backward", gradients=Gradients(_avgpool_forward, wrt=(1,)),
+    reference_name="dlcore's average-pooling backward (dl.conv.avg_pool2d_backward on one "
+                   "channel)",
+    cases=[
+        Case("one 2x2 window", (np.array([[8.0]]), np.array([[1.0, 3.0], [2.0, 0.0]]))),
+        Case("4x4, 2x2 windows at stride 2", (np.array([[1.0, -2.0], [0.5, 3.0]]),
+                                              np.arange(16.0).reshape(4, 4))),
+        Case("overlapping windows: stride 1", (np.array([[1.0, 2.0], [3.0, 4.0]]),
+                                               np.ones((3, 3))), {"size": 2, "stride": 1}),
+        Case("stride 2 that does not tile 5x5", (np.array([[4.0, -4.0], [2.0, 8.0]]),
+                                                 np.arange(25.0).reshape(5, 5))),
+        Case("3x3 windows at stride 2 on 5x5", (np.array([[9.0, -9.0], [1.0, 3.0]]),
+                                                np.zeros((5, 5))), {"size": 3, "stride": 2}),
+    ],
+    mistakes=[
+        (_avg_undivided, "each cell got the whole upstream value; the window's output is the "
+                         "mean of its k*k cells, so each cell gets dout / (k*k)"),
+        (_avg_divided_by_k, "the upstream value was divided by k; a k x k window has k*k cells, "
+                            "and each gets dout / (k*k)"),
+        (_avg_overwrites, "where windows overlap, a cell belongs to several windows and gets "
+                          "a share from each: add into dx (+=) instead of assigning"),
+        (_avg_without_stride, "the stride is not used: window (i, j) starts at row i*stride "
+                              "and column j*stride, not at (i, j)"),
+    ],
+    hints=(
+        "Each output was the mean of its window, (1/k^2) times the sum of k*k cells: how much "
+        "does each of those cells change the output?",
+        "So every cell of window (i, j) receives dout[i, j] / k^2, and a cell in several "
+        "windows (stride < size) receives a share from each.",
+        "`dx[i*stride:i*stride + size, j*stride:j*stride + size] += dout[i, j] / size**2` in "
+        "two loops over the output cells, starting from zeros like x.",
+    ),
+    solution=r"""
+Every cell of a window contributed $1/k^2$ of its mean, so every cell gets $1/k^2$ of the
+window's upstream gradient; overlapping windows add their shares:
+
+```python
+def my_avgpool_backward(dout, x, size=2, stride=2):
+    dx = np.zeros(x.shape)
+    for i in range(dout.shape[0]):
+        for j in range(dout.shape[1]):
+            dx[i * stride:i * stride + size, j * stride:j * stride + size] += (
+                dout[i, j] / size ** 2)
+    return dx
+```
+
+The values of `x` do not matter, only its shape: average pooling is linear, so its backward
+pass is the same wherever it is taken.
+""")
+
+
 def conv_backward_reference(dout, x, w):
     """dL/dx and dL/dw of the valid cross-correlation ``correlate2d(x, w)`` (stride 1, one
     channel): dout (H - KH + 1, W - KW + 1), x (H, W), w (KH, KW) -> (dx (H, W), dw (KH, KW))."""
@@ -507,7 +594,7 @@ def _dw_without_upstream(dout, x, w):
 
 
 implement(
-    "12.10", "Write the convolution's backward pass: dX and dW", reference=conv_backward_reference,
+    "12.11", "Write the convolution's backward pass: dX and dW", reference=conv_backward_reference,
     name="my_conv_backward", outputs=("dx", "dw"),
     gradients=Gradients(_conv_forward, wrt=(1, 2)),
     reference_name="dlcore's conv backward (dl.conv.conv2d_backward on one channel)",

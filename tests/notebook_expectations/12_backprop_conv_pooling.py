@@ -82,7 +82,7 @@ EXPECTATIONS = [
     true("res_torch.ok and max(res_torch.torch.values()) < 1e-10"),
     # 8. your turn: shipped unanswered, the chain runs on dlcore's backward passes
     true("maxpool_backward is dl.selfcheck.exercises()['12.9'].checker.reference and "
-         "conv_backward is dl.selfcheck.exercises()['12.10'].checker.reference",
+         "conv_backward is dl.selfcheck.exercises()['12.11'].checker.reference",
          why="a blank exercise falls back to dlcore's function"),
     equal("int(np.count_nonzero(dz))", 4, why="one routed cell per pooling window"),
     close("dz.sum()", 1.0 - 2.0 + 0.5 + 3.0, atol=1e-12, why="max pooling passes U on whole"),
