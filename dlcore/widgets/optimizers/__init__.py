@@ -8,6 +8,10 @@
 - ``adaptive_steps``: Adagrad, RMSProp or Adam; the effective step size of each coordinate.
 - ``batch_noise``: mini-batch size against the spread of mini-batch gradients on the digits.
 
+With ``mine=`` the race runs the learner's Adam step (exercise 09.8) beside dlcore's Adam, and
+the momentum explorer the learner's momentum step (exercise 09.6); both mark the points where
+the learner's path leaves dlcore's.
+
 The math is ``dlcore.optim`` (update rules, ``trajectory``, ``surface``, ``stability_limit``)
 and ``dlcore.nn``; these modules draw it.  One module per widget; this package re-exports the
 factories so the public path stays ``dlcore.widgets.optimizers``.

@@ -8,6 +8,9 @@
   the evaluation output, for inverted dropout and for the slides' keep-probability form.
 - ``batchnorm_explorer``: gamma, beta, train/eval; see the batch-norm output histogram.
 
+With ``mine=`` the dropout explorer runs the learner's inverted dropout with a given mask
+(exercise 08.6) on its own masks and marks the outputs that differ from dlcore's.
+
 The math comes from ``dlcore.layers``, ``dlcore.nn`` (with its experiments, ``lr_trial`` and
 ``regularization_trial``), ``dlcore.optim`` and ``dlcore.data`` (``spirals_prepared``).
 """
