@@ -1,5 +1,6 @@
 """Lecture 14's hands-on part: the hint ladders of 14.1-14.5, and the exercises 14.6 (one LSTM
-step) and 14.7 (one GRU step) where the learner writes the function.
+step), 14.7 (one GRU step) and 14.8 (the backward pass of the cell update) where the learner
+writes the function.
 
 The learner's steps are written here from the equations of the lecture (never from dlcore);
 the numbers are the lecture's worked examples (LSTM c_1 = 0.770969, h_1 = 0.439763; GRU
@@ -79,7 +80,8 @@ def test_steps_written_from_the_equations_pass(capsys):
 
 
 @pytest.mark.parametrize("exercise_id, name", [("14.6", "my_lstm_step"),
-                                               ("14.7", "my_gru_step")])
+                                               ("14.7", "my_gru_step"),
+                                               ("14.8", "my_lstm_cell_backward")])
 def test_the_worked_solution_passes(exercise_id, name):
     text = dl.selfcheck.exercises()[exercise_id].solution
     scope = {"np": np}
@@ -196,3 +198,66 @@ def test_gru_a_mistake_off_the_catalogue_shows_the_case_and_the_values():
     result = dl.check("14.7", r_and_z_swapped, quiet=True)
     assert not result and "two cells, different gate weights" in result.message
     assert "the correct result is" in result.message and "largest difference" in result.message
+
+
+# --- 14.8: the backward pass of the cell update -------------------------------------------------
+
+def _cell_backward(dh, dc, c_prev, i, f, g, o):
+    tanh_c = np.tanh(f * c_prev + i * g)
+    dc_t = dc + dh * o * (1 - tanh_c ** 2)
+    return dc_t * f, dc_t * g, dc_t * c_prev, dc_t * i, dh * tanh_c
+
+
+def test_cell_backward_written_from_the_chain_rule_passes():
+    assert dl.check("14.8", _cell_backward, quiet=True)
+
+
+def test_cell_backward_reference_agrees_with_dlcores_lstm_step_backward():
+    """The gradient dlcore's full LSTM step sends to c_(t-1) is the reference's dc_prev, for the
+    gates that step computed."""
+    rng = np.random.default_rng(3)
+    x_t, h_prev, c_prev = rng.normal(size=(2, 3)), rng.normal(size=(2, 4)), rng.normal(size=(2, 4))
+    w_ih, w_hh = rng.normal(size=(16, 3)), rng.normal(size=(16, 4))
+    _, _, cache = dl.recurrent.lstm_step_forward(x_t, h_prev, c_prev, w_ih, w_hh)
+    dh, dc = rng.normal(size=(2, 4)), rng.normal(size=(2, 4))
+    dc_prev = dl.recurrent.lstm_step_backward(dh, dc, cache)[2]
+    gates = dl.recurrent.lstm_gates(cache)
+    ref = dl.selfcheck.exercises()["14.8"].checker.reference
+    args = [a.ravel() for a in (dh, dc, c_prev, gates["i"], gates["f"], gates["g"], gates["o"])]
+    np.testing.assert_allclose(ref(*args)[0], dc_prev.ravel(), rtol=1e-12)
+
+
+def test_cell_path_with_no_gradient_on_h_is_a_product_with_f():
+    ref = dl.selfcheck.exercises()["14.8"].checker.reference
+    f = np.array([0.5, 0.982, 1.0])
+    dc_prev = ref(np.zeros(3), np.ones(3), np.ones(3), np.full(3, 0.3), f, np.full(3, 0.2),
+                  np.full(3, 0.6))[0]
+    np.testing.assert_allclose(dc_prev, f)
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (lambda dh, dc, c_prev, i, f, g, o: _cell_backward(dh, dc, c_prev, i, f, g, o)[:4]
+     + (dh * (f * c_prev + i * g),), "not c: do = dh * tanh(c)"),
+    (lambda dh, dc, c_prev, i, f, g, o: (dc + dh * o,) + _cell_backward(dh, dc, c_prev, i, f,
+                                                                        g, o)[1:],
+     None),
+    (lambda dh, dc, c_prev, i, f, g, o: _cell_backward(dh, 0 * dc, c_prev, i, f, g, o),
+     "the gradient dc that comes from the next step is lost"),
+])
+def test_cell_backward_slips(wrong, hint):
+    result = dl.check("14.8", wrong, quiet=True)
+    assert not result
+    if hint is not None:
+        assert hint in result.message
+    else:  # off the catalogue: named against central differences, with the gradient's name
+        assert "the dc_prev of your my_lstm_cell_backward is not the gradient" in result.message
+        assert "central differences" in result.message
+
+
+def test_cell_backward_that_forgets_tanh_prime_is_named():
+    def no_tanh_prime(dh, dc, c_prev, i, f, g, o):
+        dc_t = dc + dh * o
+        return dc_t * f, dc_t * g, dc_t * c_prev, dc_t * i, dh * np.tanh(f * c_prev + i * g)
+
+    result = dl.check("14.8", no_tanh_prime, quiet=True)
+    assert not result and "with the derivative of tanh" in result.message

@@ -1,5 +1,6 @@
-"""Self-checks of lecture 14 (LSTM and GRU), exercises 14.1-14.5, and 14.6-14.7 where the
-learner writes one step of a one-unit LSTM and of a one-unit GRU.
+"""Self-checks of lecture 14 (LSTM and GRU), exercises 14.1-14.5, and 14.6-14.8 where the
+learner writes one step of a one-unit LSTM and of a one-unit GRU, and the backward pass of the
+LSTM's cell update.
 
 Shape legend: one-unit cells in the hand calculations (D = H = 1); weights in PyTorch's gate
 order, LSTM (i, f, g, o) and GRU (r, z, n).  In 14.6-14.7, x, h and c are (N,): N one-unit
@@ -12,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._answers import number as _number
-from ._functions import Case, implement
+from ._functions import Case, Gradients, implement
 from ._registry import exercise
 
 __all__: list[str] = []
@@ -391,4 +392,99 @@ def my_gru_step(x, h, w_x, w_h, b):
 
 The form of Cho et al. swaps $z$ and $1 - z$; both learn equally well, but weights trained in
 one form do not work in the other.
+""")
+
+
+# 14.8 -- your turn: the backward pass of the cell update and the read ------------------------
+
+def _cell_backward(dh, dc, c_prev, i, f, g, o):
+    """Gradients of sum(dh * h + dc * c) for c = f c_prev + i g, h = o tanh(c), with respect
+    to c_prev and the four gate values (i, f, g, o) (after their squashing)."""
+    dh, dc, c_prev, i, f, g, o = (np.asarray(v, dtype=np.float64)
+                                  for v in (dh, dc, c_prev, i, f, g, o))
+    tanh_c = np.tanh(f * c_prev + i * g)
+    dc_t = dc + dh * o * (1.0 - tanh_c ** 2)
+    return dc_t * f, dc_t * g, dc_t * c_prev, dc_t * i, dh * tanh_c
+
+
+def _cell_objective(dh, dc, c_prev, i, f, g, o):
+    c = f * c_prev + i * g
+    return float(np.sum(dh * o * np.tanh(c)) + np.sum(dc * c))
+
+
+def _bw_no_tanh_grad(dh, dc, c_prev, i, f, g, o):
+    tanh_c = np.tanh(f * c_prev + i * g)
+    dc_t = dc + dh * o
+    return dc_t * f, dc_t * g, dc_t * c_prev, dc_t * i, dh * tanh_c
+
+
+def _bw_no_forget(dh, dc, c_prev, i, f, g, o):
+    out = _cell_backward(dh, dc, c_prev, i, f, g, o)
+    return (out[0] / f,) + out[1:]
+
+
+def _bw_drops_dc(dh, dc, c_prev, i, f, g, o):
+    return _cell_backward(dh, np.zeros_like(np.asarray(dc, dtype=np.float64)), c_prev, i, f,
+                          g, o)
+
+
+def _bw_do_without_tanh(dh, dc, c_prev, i, f, g, o):
+    out = _cell_backward(dh, dc, c_prev, i, f, g, o)
+    return out[:4] + (dh * (f * c_prev + i * g),)
+
+
+def _bw_swapped_i_g(dh, dc, c_prev, i, f, g, o):
+    dc_prev, di, df, dg, do = _cell_backward(dh, dc, c_prev, i, f, g, o)
+    return dc_prev, dg, df, di, do
+
+
+implement(
+    "14.8", "Write the backward pass of the cell update", reference=_cell_backward,
+    name="my_lstm_cell_backward", outputs=("dc_prev", "di", "df", "dg", "do"),
+    reference_name="dlcore's backward of c = f c_prev + i g, h = o tanh(c) (as in "
+                   "dl.recurrent.lstm_step_backward)",
+    gradients=Gradients(_cell_objective, wrt=(2, 3, 4, 5, 6), dout=None),
+    cases=[
+        Case("one cell, no gradient from the next step (dc = 0)",
+             (_V([1.0]), _V([0.0]), _V([0.5]), _V([0.6]), _V([0.7]), _V([0.3]), _V([0.8]))),
+        Case("two cells, gradients on h and on c",
+             (_V([0.5, -1.0]), _V([0.2, 0.4]), _V([1.0, -0.5]), _V([0.3, 0.9]), _V([0.95, 0.1]),
+              _V([-0.6, 0.4]), _V([0.5, 0.7]))),
+        Case("three cells, no gradient on h (dh = 0)",
+             (_V([0.0, 0.0, 0.0]), _V([1.0, -2.0, 0.5]), _V([0.3, 2.0, -1.5]), _V([0.1, 0.5, 0.9]),
+              _V([0.98, 0.5, 0.2]), _V([0.7, -0.9, 0.0]), _V([0.4, 0.6, 0.99]))),
+    ],
+    mistakes=[
+        (_bw_no_tanh_grad, "h = o * tanh(c): the gradient reaching c through h is "
+                           "dh * o * (1 - tanh(c)^2), with the derivative of tanh"),
+        (_bw_no_forget, "the old cell reaches the new one through f (c = f * c_prev + ...): "
+                        "dc_prev is the cell's gradient times f"),
+        (_bw_drops_dc, "the gradient dc that comes from the next step is lost: the cell's "
+                       "gradient is dc plus what comes through h"),
+        (_bw_do_without_tanh, "o multiplies tanh(c), not c: do = dh * tanh(c)"),
+        (_bw_swapped_i_g, "di and dg are swapped: the gradient of i * g with respect to i is g, "
+                          "and with respect to g it is i"),
+    ],
+    hints=(
+        "Work in two stages. First the gradient of the cell c itself: it arrives from the "
+        "next step (dc) and through h = o * tanh(c).",
+        "dc_t = dc + dh * o * (1 - tanh(c)^2), with c = f * c_prev + i * g recomputed. Then "
+        "each input of c = f * c_prev + i * g gets dc_t times the factor it is multiplied by.",
+        "`dc_prev = dc_t * f`, `di = dc_t * g`, `df = dc_t * c_prev`, `dg = dc_t * i`, and "
+        "`do = dh * np.tanh(c)`.",
+    ),
+    solution=r"""
+The cell's gradient collects what comes from the next step and what comes through $h$; then
+each product hands it on, times the other factor:
+
+```python
+def my_lstm_cell_backward(dh, dc, c_prev, i, f, g, o):
+    c = f * c_prev + i * g
+    tanh_c = np.tanh(c)
+    dc_t = dc + dh * o * (1 - tanh_c ** 2)
+    return dc_t * f, dc_t * g, dc_t * c_prev, dc_t * i, dh * tanh_c
+```
+
+`dc_prev = dc_t * f` is the cell path of section 3: an elementwise product with the forget
+gate, with no weight matrix and no $\tanh'$ in it.
 """)

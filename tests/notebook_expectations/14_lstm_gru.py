@@ -77,4 +77,7 @@ EXPECTATIONS = [
     close("leaky", [0.0, 0.0] + [_WRITTEN * 0.5 ** k for k in range(10)], atol=1e-12),
     close("gru_kept", [0.0, 0.0] + [_WRITTEN * _sigma(4.0) ** k for k in range(10)],
           atol=1e-12, why="z = sigma(-8 x + 4) plays the part of f: 1 - z writes, z keeps"),
+    true("cell_backward is not my_lstm_cell_backward"),
+    close("[carried_back(kept, 4.0), carried_back(leaky, 0.0)]", [_sigma(4.0) ** 9, 0.5 ** 9],
+          atol=1e-12, why="with dh = 0 the cell path multiplies by f at each of the 9 steps"),
 ]
