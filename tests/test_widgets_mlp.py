@@ -383,6 +383,73 @@ def test_tower_builder_blits_and_keeps_its_axes_on_small_steps():
     redraw_matches_full_draw(app, ("tower_k", 300.0), ("b", -2.0))
 
 
+# tower_builder(mine=...): the sum of the learner's towers beside dlcore's ---------------------
+
+def _my_tower(x, m1, m2, k):
+    return 0.5 * (np.tanh(0.5 * k * (x - m1)) - np.tanh(0.5 * k * (x - m2)))  # sigma = tanh
+
+
+def _sin_towers(x, n, k, tower):
+    t = np.linspace(0, 2 * np.pi, n + 1)
+    h = np.sin((t[:-1] + t[1:]) / 2)
+    return sum(h[i] * tower(x, t[i], t[i + 1], k) for i in range(n))
+
+
+def test_tower_builder_with_a_correct_tower():
+    app = dl.widgets.tower_builder(mine=_my_tower)
+    assert app.mismatch is not None and not app.mismatch.any()
+    assert "all 500 points match the sum of dlcore's towers" in app.state()["mine"]
+    assert len(app.l_bad.get_xdata()) == 0 and len(app.l_ref.get_xdata()) == 0
+    x, y = app.l_fn.get_data()
+    np.testing.assert_allclose(y, _sin_towers(x, 8, 50.0, _my_tower), atol=1e-10)
+    assert "mine" not in dl.widgets.tower_builder().state()
+
+
+def test_tower_builder_marks_the_points_a_wrong_tower_gets_wrong():
+    def shift_not_scaled(x, m1, m2, k):  # sigma(k x - m1): the step sits at m1 / k
+        return _sig(k * x - m1) - _sig(k * x - m2)
+
+    app = dl.widgets.tower_builder(mine=shift_not_scaled, n_towers=2, tower_k=10.0)
+    x = app._x_fn
+    yours = _sin_towers(x, 2, 10.0, shift_not_scaled)
+    right = _sin_towers(x, 2, 10.0, _my_tower)
+    expected = ~np.isclose(yours, right, rtol=1e-6, atol=1e-9)
+    assert expected.any()
+    np.testing.assert_array_equal(app.mismatch, expected)
+    assert f"{int(expected.sum())} of 500 points differ" in app.state()["mine"]
+    np.testing.assert_allclose(app.l_fn.get_ydata(), yours, atol=1e-12)
+    np.testing.assert_allclose(app.l_ref.get_ydata(), right, atol=1e-10)  # dlcore's, dashed
+    marked = np.asarray(app.l_bad.get_xdata())
+    assert 0 < len(marked) <= 45 and np.all(np.isin(marked, x[expected]))
+    np.testing.assert_allclose(app.l_err.get_ydata(), np.abs(yours - np.sin(x)), atol=1e-12)
+    assert redraw_matches_full_draw(app, ("n_towers", 3), ("n_towers", 2)) == 0
+
+
+def test_tower_builder_shows_an_error_and_keeps_working():
+    def broken(x, m1, m2, k):
+        raise ZeroDivisionError("k")
+
+    def blank(x, m1, m2, k):
+        raise NotImplementedError
+
+    app = dl.widgets.tower_builder(mine=broken)
+    message = app.state()["mine"]
+    assert "broken raised ZeroDivisionError: k" in message and "8 towers of steepness 50" in \
+        message
+    assert app.mismatch is None
+    app.controls["n_towers"].value = 12  # still answers its sliders, with dlcore's towers
+    np.testing.assert_allclose(app.l_fn.get_ydata(), _sin_towers(app._x_fn, 12, 50.0,
+                                                                 _my_tower), atol=1e-10)
+    assert "12 towers" in app.state()["mine"]
+    assert "not written yet" in dl.widgets.tower_builder(mine=blank).state()["mine"]
+    assert "not written yet" in \
+        dl.widgets.tower_builder(mine=lambda x, m1, m2, k: None).state()["mine"]
+    assert "returned shape (3,)" in \
+        dl.widgets.tower_builder(mine=lambda x, m1, m2, k: x[:3]).state()["mine"]
+    with pytest.raises(TypeError, match="mine must be your tower function"):
+        dl.widgets.tower_builder(mine="my_tower")
+
+
 def test_tower_builder_weights_are_written_for_people():
     app = dl.widgets.tower_builder(tower_k=1000.0)
     towers = app.state()["towers"]

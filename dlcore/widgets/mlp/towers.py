@@ -10,6 +10,7 @@ import numpy as np
 from ..._checks import check_int, check_positive
 from ...nn import tower_mlp, tower_sum_errors, tower_sum_weights, tower_units, tower_weights
 from .._base import PALETTE, App, int_slider, log_slider, make_figure, readout, slider, style_axes
+from .._mine import mine_name, require_function, run_mine
 from ._common import DirtyRegions, below, readable, row, steady_limits
 
 __all__ = ["tower_builder"]
@@ -29,7 +30,11 @@ def _check_fn(fn, lo, hi):
 
 
 class TowerBuilder(DirtyRegions, App):
-    def __init__(self, a, b, c, k, m, n_towers, tower_k, fn, fn_name, lo, hi):
+    def __init__(self, a, b, c, k, m, n_towers, tower_k, fn, fn_name, lo, hi, mine=None):
+        self.mine = require_function(mine, "my_tower", "your tower function")
+        #: With mine=: True at each point of the towers' x grid where the sum of your towers
+        #: differs from dlcore's (None without mine=, or when your result cannot be used).
+        self.mismatch = None
         tower_weights(a, b, c, k, m)  # validates the presets
         n_towers = check_int(n_towers, "n_towers", minimum=1)
         if n_towers > _MAX_TOWERS:
@@ -50,7 +55,8 @@ class TowerBuilder(DirtyRegions, App):
             "tower_k": log_slider("tower steepness", tower_k, 1, 1000),
         }
         fig, axes = make_figure(2, 2, figsize=(9.6, 5.6))
-        readouts = {"steps": readout(), "towers": readout()}
+        readouts = {"steps": readout(), "towers": readout(),
+                    **({"mine": readout()} if mine is not None else {})}
         super().__init__(controls, fig, readouts, title="Sigmoid steps and towers")
         c = controls
         self.arrange([row(c["a"], c["b"]), row(c["c"], c["k"]), row(c["m1"], c["m2"]),
@@ -75,7 +81,13 @@ class TowerBuilder(DirtyRegions, App):
         self._target = np.asarray(fn(self._x_fn), dtype=float)
         ax = self.ax_fn
         ax.plot(self._x_fn, self._target, color=PALETTE["black"], lw=1.2, label=fn_name)
-        (self.l_fn,) = ax.plot([], [], color=PALETTE["blue"], lw=2, label="sum of towers")
+        (self.l_fn,) = ax.plot([], [], color=PALETTE["blue"], lw=2, label="sum of towers"
+                               + (" (yours)" if mine is not None else ""))
+        # With mine=: dlcore's sum under yours (dashed), and crosses where they differ.
+        (self.l_ref,) = ax.plot([], [], "--", color=PALETTE["grey"], lw=1.2,
+                                label="dlcore's sum" if mine is not None else None)
+        (self.l_bad,) = ax.plot([], [], "x", ms=7, mew=2, color=PALETTE["vermillion"],
+                                label="yours≠correct" if mine is not None else None)
         ax.set_xlim(self.lo, self.hi)
         pad = 0.2 * (np.ptp(self._target) + 1e-9)
         ax.set_ylim(self._target.min() - pad, self._target.max() + pad)
@@ -101,7 +113,8 @@ class TowerBuilder(DirtyRegions, App):
         # some of them: only those that changed are redrawn on the cached figure
         # (DirtyRegions: a step slider leaves the towers' panels alone).
         self.set_dynamic([self.l_out, self.l_h1, self.l_h2, *self.plateaus, self.l_c,
-                          self.ax_step.title, self.l_fn, self.ax_fn.title, self.l_err,
+                          self.ax_step.title, self.l_fn, self.l_ref, self.l_bad,
+                          self.ax_fn.title, self.l_err,
                           self.ax_err.title, self.l_n, self.l_now])
         self.update()
 
@@ -143,6 +156,8 @@ class TowerBuilder(DirtyRegions, App):
         n, tk = c["n_towers"].value, c["tower_k"].value
         weights = tower_sum_weights(self.fn, n, tk, self.lo, self.hi)
         approx = tower_mlp(*weights)(self._x_fn[:, None])[:, 0]
+        if self.mine is not None:
+            approx = self._compare_mine(n, tk, approx)
         err = np.abs(approx - self._target)
         self.l_fn.set_data(self._x_fn, approx)
         self.l_err.set_data(self._x_fn, err)
@@ -175,13 +190,56 @@ class TowerBuilder(DirtyRegions, App):
         self._fresh = False
 
 
+    def _compare_mine(self, n, k, reference):
+        """The sum of n of your towers on the x grid (dlcore's when yours cannot be used)."""
+        self.mismatch = None
+        self.l_ref.set_data([], [])
+        self.l_bad.set_data([], [])
+        edges = np.linspace(self.lo, self.hi, n + 1)
+        heights = np.asarray(self.fn((edges[:-1] + edges[1:]) / 2), dtype=float)
+        mine = self.mine
+
+        def towers(x):
+            total = np.zeros_like(x)
+            for h, m1, m2 in zip(heights, edges[:-1], edges[1:]):
+                one = mine(x.copy(), float(m1), float(m2), float(k))
+                if one is None or np.shape(one) != x.shape:
+                    return one  # reported as not written yet, or as the wrong shape
+                total = total + h * np.asarray(one, dtype=float)
+            return total
+
+        towers.__name__ = mine_name(mine)
+        with np.errstate(all="ignore"):  # a naive sigmoid overflows harmlessly for large k
+            result = run_mine(towers, (self._x_fn,), reference=reference,
+                              reference_name="the sum of dlcore's towers",
+                              where=f"{len(self._x_fn)} points x in [{self.lo:g}, "
+                                    f"{self.hi:g}], {n} towers of steepness {k:.3g}",
+                              fallback="the plot shows dlcore's towers", entries="points",
+                              label="y_hat")
+        self.set_readout("mine", result.message.replace("'s result", "'s towers", 1))
+        if not result.used:
+            return reference
+        self.mismatch = result.differ
+        if self.mismatch.any():
+            self.l_ref.set_data(self._x_fn, reference)
+            bad = np.flatnonzero(self.mismatch)[::max(1, int(self.mismatch.sum()) // 40)]
+            self.l_bad.set_data(self._x_fn[bad], result.value[bad])
+        return result.value
+
+
 def tower_builder(a=3.0, b=1.0, c=2.0, k=10.0, m=(-1.0, 1.0), n_towers: int = 8,
                   tower_k: float = 50.0, fn=np.sin, fn_name: str = "sin x", lo: float = 0.0,
-                  hi: float = 2 * np.pi) -> TowerBuilder:
+                  hi: float = 2 * np.pi, *, mine=None) -> TowerBuilder:
     """Sliders for the 1-2-1 step net (a, b, c, k, m1, m2) and for a sum of towers for ``fn``.
 
     Defaults reproduce the lecture's example (plateaus 1, 3, 4) and approximate sin on
     [0, 2 pi] with 8 towers; pass your own ``fn`` (array -> array) and ``fn_name`` to
     approximate another function on [lo, hi].
+
+    ``mine``: your own tower, called as ``mine(x, m1, m2, k)`` with x (N,) and numbers, like
+    ``my_tower`` of lecture 5 and ``dl.nn.sigmoid_tower``.  The sum of towers (top right) and
+    its error are then computed with your towers; where the sum differs from dlcore's, dlcore's
+    is drawn dashed underneath and crosses mark the points, and a readout counts them.  An
+    error in your function is shown in that readout and the plots use dlcore's towers.
     """
-    return TowerBuilder(a, b, c, k, m, n_towers, tower_k, fn, fn_name, lo, hi)
+    return TowerBuilder(a, b, c, k, m, n_towers, tower_k, fn, fn_name, lo, hi, mine)
