@@ -115,7 +115,7 @@ class MPNeuronPlayground(ImageFirst, FitsLegends, BlitsAxes, App):
                       for i in range(n)]
                      + [row(controls["theta"], controls["preset_0"], controls["preset_n"])])
         dynamic = [*self.stack, self.total, self.theta_line, self.verdict, *self.rows,
-                   self.zero_v, self.theta_v]
+                   self.zero_v, self.theta_v, self.wrong_marks]
         if n == 2:
             dynamic.append(self.highlight)
         self.set_dynamic(dynamic)
@@ -147,6 +147,10 @@ class MPNeuronPlayground(ImageFirst, FitsLegends, BlitsAxes, App):
         rows = 2 ** self.n
         self.rows = ax_t.barh(range(rows), [0.0] * rows, color=SILENT)
         self.theta_v = ax_t.axvline(0, color=PALETTE["vermillion"], ls="--", lw=2)
+        # With mine=: a × at the end of each row where your unit differs from dlcore's.
+        self.wrong_marks = ax_t.scatter(np.empty(0), np.empty(0), s=110, marker="X",
+                                        color=PALETTE["orange"], edgecolors=PALETTE["black"],
+                                        linewidths=0.8, zorder=5)
         self.zero_v = ax_t.axvline(0, color=PALETTE["black"], lw=0.5)
         ax_t.set_yticks(range(rows), ["".join(str(int(v)) for v in r) for r in self.X],
                         fontsize="small")
@@ -246,11 +250,11 @@ class MPNeuronPlayground(ImageFirst, FitsLegends, BlitsAxes, App):
         for r, bar in enumerate(self.rows):
             bar.set_width(sums[r])
             bar.set_color(FIRE if ys[r] else SILENT)
-            # a row where your unit differs from dlcore's: hatched, in the mark colour
-            bar.set_hatch("xx" if wrong[r] else None)
-            bar.set_edgecolor(PALETTE["black"] if r == current else
-                              (PALETTE["orange"] if wrong[r] else "none"))
-            bar.set_linewidth(2.5 if r == current or wrong[r] else 0)
+            bar.set_edgecolor(PALETTE["black"] if r == current else "none")
+            bar.set_linewidth(2.5 if r == current else 0)
+        bad = np.flatnonzero(wrong)
+        self.wrong_marks.set_offsets(np.column_stack([sums[bad], bad]) if bad.size
+                                     else np.empty((0, 2)))
         self.theta_v.set_xdata([theta, theta])
         span = max(np.abs(sums).max(), abs(theta)) + 1
         self._tlim = steady_limits(self._tlim, -span, span, pad=0.0, headroom=0.1, slack=1.8)
@@ -309,9 +313,10 @@ def mp_neuron_playground(n_inputs: int = 3, threshold: float = 3.0, weights=None
     ``mine``: your own unit, called as ``mine(X, threshold, inhibitory=...)`` on all 2**n
     inputs at once (X (2**n, n)) and returning their outputs (2**n,), like exercise 02.6.
     While every weight is 1 the truth table, the bars and the decision are then your unit's:
-    a row where it differs from ``dl.neurons.mp_neuron`` is hatched and shown as
-    ``yours≠correct`` in the table, and a readout counts them.  If your unit raises, returns
-    None or the wrong shape, the readout says so and the playground shows dlcore's unit.
+    a row where it differs from ``dl.neurons.mp_neuron`` is marked × in the right panel and
+    shown as ``yours≠correct`` in the table, and a readout counts them.  If your unit raises,
+    returns None or the wrong shape, the readout says so and the playground shows dlcore's
+    unit.
     """
     return MPNeuronPlayground(n_inputs=n_inputs, threshold=threshold, weights=weights,
                               inhibitory=inhibitory, x=x, names=names, mine=mine)
