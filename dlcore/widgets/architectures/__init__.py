@@ -8,7 +8,8 @@ tables are ``dlcore.counting.Summary`` rows with (C, H, W) or (D,) output shapes
 - ``connectivity_explorer``: dense / local / shared toggle -> connection graph, weight count.
 - ``conv_matrix_explorer``: kernel sliders -> the tied, masked matrix M and M vec(x) = conv.
 - ``architecture_calculator``: a built-in network or your own list of layer specs, bias
-  toggle -> per-layer table (shapes, parameters, multiply-adds) and where they live.
+  toggle -> per-layer table (shapes, parameters, multiply-adds) and where they live;
+  ``mine=my_conv_params`` checks your count of every conv layer against it.
 - ``receptive_field_explorer``: pick (or click) a unit -> the input pixels it sees.
 
 The math comes from ``dlcore.conv`` and ``dlcore.counting``; the drawing helpers from

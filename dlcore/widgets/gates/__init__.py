@@ -7,7 +7,8 @@ GRU (r, z, n).
 - ``whiteboard``: write, read and erase on 3 slots -> ac(bd + a) + ad = 181, each action as
   the LSTM gates that perform it.
 - ``lstm_gate_explorer``: presets, inputs, gate biases -> gates, candidate, cell and hidden
-  state over a sequence; what each step writes, keeps and reads.
+  state over a sequence; what each step writes, keeps and reads; ``mine=my_lstm_step`` (and
+  ``mine_gru=my_gru_step``) draws your own step's states over dlcore's.
 - ``forget_products``: T, forget bias -> prod f_t (cell path) vs prod w tanh' (RNN).
 - ``long_lag_recall``: cell choice, lag, train -> loss and accuracy on remembering the first
   symbol.
