@@ -313,7 +313,7 @@ def test_router_mine_a_wrong_function_marks_the_cells_that_differ():
     labels = app.grids[3].labels()
     assert labels[2 * 4 + 3] == "4≠0" and labels[3 * 4 + 0] == "3≠0"
     assert sum("≠" in t for t in labels) == 4
-    assert "(yours)" in app.axes[3].get_title()
+    assert app.axes[3].get_title() == "your dL/dx"
     app.controls["mode"].value = "avg"       # average pooling: nothing to compare
     assert "choose max pooling to compare it" in app.state()["mine"]
     assert app.mismatch is None and "≠" not in " ".join(app.grids[3].labels())

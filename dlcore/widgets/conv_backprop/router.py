@@ -240,7 +240,7 @@ class PoolingRouter(GridApp):
                        for q in range(x.shape[1])] for r in range(x.shape[0])]
         self.grids[3].show(self.dx, mask=hit, labels=labels)
         self.grids_shown()
-        title3 = "routed dL/dx" + (" (yours)" if self.mismatch is not None else "")
+        title3 = "your dL/dx" if self.mismatch is not None else "routed dL/dx"
         if self.axes[3].get_title() != title3:
             self.axes[3].set_title(title3, fontsize=11)
             self.stale()

@@ -177,11 +177,10 @@ class BPTTGradientFlow(LegendFits, FullFrames, App):
                                         label="(γρ)^(T−k): no bound")
         self.line_clip, = ax.semilogy([], [], ":", color=PALETTE["green"], lw=2.2,
                                       label="clipped by norm")
-        name = mine_name(mine) if mine is not None else ""
         self.line_mine, = ax.semilogy([], [], "--", color=PALETTE["orange"], lw=1.8,
-                                      label=f"‖∂L/∂h_k‖ with {name}", visible=False)
+                                      label="your step's ‖∂L/∂h_k‖", visible=False)
         self.marks_mine, = ax.semilogy([], [], "x", color=PALETTE["black"], ms=7, mew=1.8,
-                                       label="h_k differs (yours≠correct)", visible=False)
+                                       label="h_k: yours≠correct", visible=False)
         style_axes(ax, "", "time step k (the loss is at k = T)", "gradient norm (log scale)")
         self._place_legend(False)
         readouts = {"flow": readout(), "bound": readout(), "clipped": readout(),
