@@ -640,3 +640,12 @@ def test_input_gradient_figure_stops_growing_on_wide_screens():
     app.fit(1488)
     w, h = app.fig.get_size_inches() * app.fig.dpi
     assert w <= 900 and h <= 1.1 * h848
+
+
+@pytest.mark.parametrize("width", [400, 620, 848])
+def test_router_mine_fits_the_width(width):
+    app = wb.pooling_router(preset="tie", mine=_every_tie)
+    app.fit(width)
+    app.fig.canvas.draw()
+    box = app.fig.get_tightbbox(app.fig.canvas.get_renderer())
+    assert box.x0 >= -0.02 and box.x1 <= app.fig.get_figwidth() + 0.02

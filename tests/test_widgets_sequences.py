@@ -610,3 +610,12 @@ def test_sequence_architectures_title_shortens_when_narrow():
     assert app.ax.get_title().startswith("many-to-many (encoder-decoder):")
     app.fit(400)
     assert app.ax.get_title() == "3 input step(s) → 3 output step(s)"
+
+
+@pytest.mark.parametrize("width", [400, 848])
+def test_gradient_flow_mine_fits_the_width_with_its_longer_key(width):
+    app = dl.widgets.bptt_gradient_flow(mine=_untransposed_step)
+    app.fit(width)
+    app.fig.canvas.draw()
+    box = app.fig.get_tightbbox(app.fig.canvas.get_renderer())
+    assert box.x0 >= -0.02 and box.x1 <= app.fig.get_figwidth() + 0.02
