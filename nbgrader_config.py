@@ -17,7 +17,6 @@ from nbgrader.preprocessors import (
     CheckCellMetadata,
     ClearOutput,
     DeduplicateIds,
-    Execute,
     GetGrades,
     IgnorePattern,
     LimitOutput,
@@ -32,6 +31,7 @@ if importlib.util.find_spec("grader") is None:  # not installed, and started fro
 
 from grader.limits import timeout_for_command  # noqa: E402
 from grader.nbgrader_ext import IntegrityScan, LimitOutputSize, SanitizeFeedback  # noqa: E402
+from grader.sandbox import SandboxedExecute  # noqa: E402
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 
@@ -55,8 +55,12 @@ c.Autograde.sanitize_preprocessors = [
     ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata,
     IntegrityScan,
 ]
+# Each student's kernel runs in its own bubblewrap sandbox (grader/sandbox.py): no network, no
+# view of solutions/, the gradebook or other students, limits on memory and processes.
+# Without bubblewrap, autograde refuses to run (python -m grader grade --unsafe-no-sandbox
+# grades unprotected).
 c.Autograde.autograde_preprocessors = [
-    Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, LimitOutputSize,
+    SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, LimitOutputSize,
     SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
 ]
 c.LimitOutput.max_lines = 400

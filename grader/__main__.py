@@ -2,7 +2,8 @@
 
     python -m grader assignments [--course DIR] [--release-dir DIR] [ASSIGNMENT ...]
     python -m grader grade ASSIGNMENT [--course DIR] [--submissions DIR] [--output DIR]
-                           [--no-feedback]
+                           [--no-feedback] [--memory 2G] [--processes 64]
+                           [--unsafe-no-sandbox]
 
 The course directory (``--course``, default: the current directory) is a checkout of the
 course repository: its ``nbgrader_config.py`` and ``solutions/``.  ``assignments`` regenerates
@@ -19,9 +20,11 @@ import argparse
 import shutil
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from .batch import _api, format_summary, grade_batch, load_course, results_to_json
+from .sandbox import SandboxUnavailable
 
 
 def _assignments(args) -> int:
@@ -46,11 +49,33 @@ def _assignments(args) -> int:
     return 0
 
 
+def _size(text: str) -> int:
+    """'2G', '512M', '1.5g' or a number of bytes."""
+    t = text.strip().upper().removesuffix("B")
+    scale = {"K": 1024, "M": 1024 ** 2, "G": 1024 ** 3}.get(t[-1:], 1)
+    try:
+        value = float(t[:-1] if scale > 1 else t) * scale
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a size such as 2G or 512M; got {text!r}") \
+            from None
+    if value < 64 * 1024 ** 2:
+        raise argparse.ArgumentTypeError(f"a kernel needs at least 64M; got {text!r}")
+    return int(value)
+
+
 def _grade(args) -> int:
     course = load_course(args.course, args.assignment, course_root=args.output)
+    course.sandbox = not args.unsafe_no_sandbox
+    course.limits = replace(course.limits, **{k: v for k, v in (
+        ("memory_bytes", args.memory), ("processes", args.processes)) if v is not None})
     submissions = Path(args.submissions).resolve() if args.submissions else None
-    results = grade_batch(course, args.assignment, submissions, feedback=not args.no_feedback,
-                          export_to=course.root / "grades.csv")
+    try:
+        results = grade_batch(course, args.assignment, submissions,
+                              feedback=not args.no_feedback,
+                              export_to=course.root / "grades.csv")
+    except SandboxUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print()
     print(format_summary(args.assignment, results))
     summary = course.root / f"grading-summary-{args.assignment}.json"
@@ -81,6 +106,13 @@ def main(argv=None) -> int:
     g.add_argument("--output", type=Path, help="gradebook, nbgrader's folders and results here "
                                                "(default: the course directory)")
     g.add_argument("--no-feedback", action="store_true", help="skip generate_feedback")
+    g.add_argument("--memory", type=_size, help="memory limit of one submission's kernel, "
+                                                "e.g. 2G (default: grader/limits.py)")
+    g.add_argument("--processes", type=int, help="process limit of one submission's kernel "
+                                                 "(default: grader/limits.py)")
+    g.add_argument("--unsafe-no-sandbox", action="store_true",
+                   help="run student code WITHOUT the bubblewrap sandbox, as you, with your "
+                        "files and network (only for trusted submissions)")
     g.set_defaults(func=_grade)
     args = parser.parse_args(argv)
     args.course = args.course.resolve()

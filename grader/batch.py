@@ -23,7 +23,16 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .limits import timeout_for
+from .limits import SANDBOX_LIMITS, timeout_for
+from .sandbox import (
+    EVENTS,
+    UNSAFE_ENV,
+    Limits,
+    SandboxUnavailable,
+    prepare_runtime,
+    sandbox_status,
+    unsafe_warning,
+)
 
 __all__ = ["Course", "Result", "grade_batch", "load_course", "format_summary", "results_to_json"]
 
@@ -38,13 +47,23 @@ class Course:
     config_file: Path                # nbgrader_config.py to load
     source_dir: Path                 # the nbgrader source (solutions/)
     timeout: int                     # c.Execute.timeout for this assignment (seconds per cell)
+    sandbox: bool = True             # each kernel in a bubblewrap sandbox (grader.sandbox)
+    limits: Limits = field(default_factory=lambda: SANDBOX_LIMITS)
+    runtime: Path | None = None      # prepare_runtime's clean copy of dlcore, for the sandbox
 
     def overrides(self) -> dict:
-        return {
+        over = {
             "CourseDirectory": {"root": str(self.root), "source_directory": str(self.source_dir),
                                 "db_url": f"sqlite:///{self.root / 'gradebook.db'}"},
             "Execute": {"timeout": int(self.timeout)},
         }
+        if self.sandbox:
+            lim = self.limits
+            over["SandboxedKernelManager"] = {
+                "runtime_dir": str(self.runtime or ""), "memory_bytes": lim.memory_bytes,
+                "processes": lim.processes, "cpu_seconds": lim.cpu_seconds,
+                "file_bytes": lim.file_bytes, "tmp_bytes": lim.tmp_bytes}
+        return over
 
 
 @dataclass
@@ -218,13 +237,17 @@ _WORKER = "import sys; from grader.batch import _worker; _worker(sys.argv[1], sy
 def _worker(job_file: str, results_file: str) -> None:
     job = json.loads(Path(job_file).read_text())
     course = Course(Path(job["root"]), Path(job["config_file"]), Path(job["source_dir"]),
-                    job["timeout"])
+                    job["timeout"], sandbox=job["sandbox"], limits=Limits(**job["limits"]),
+                    runtime=Path(job["runtime"]) if job["runtime"] else None)
+    if not course.sandbox:
+        os.environ[UNSAFE_ENV] = "1"
     api = _api(course)
     with open(results_file, "a") as out:
         for student in job["students"]:
             out.write(json.dumps({"student": student, "event": "start"}) + "\n")
             out.flush()
             start = time.perf_counter()
+            EVENTS.clear()
             try:
                 res = api.autograde(job["assignment"], student, force=True, create=True)
             except Exception as exc:  # nbgrader itself blew up on this submission
@@ -232,6 +255,7 @@ def _worker(job_file: str, results_file: str) -> None:
             out.write(json.dumps({
                 "student": student, "event": "done", "success": bool(res.get("success")),
                 "error": res.get("error") or "", "log": (res.get("log") or "")[-20000:],
+                "sandbox": list(EVENTS),
                 "seconds": round(time.perf_counter() - start, 3)}) + "\n")
             out.flush()
 
@@ -248,6 +272,8 @@ def _run_workers(course: Course, assignment: str, students: list[str], student_l
             job.write_text(json.dumps({
                 "root": str(course.root), "config_file": str(course.config_file),
                 "source_dir": str(course.source_dir), "timeout": course.timeout,
+                "sandbox": course.sandbox, "limits": asdict(course.limits),
+                "runtime": str(course.runtime or ""),
                 "assignment": assignment, "students": remaining}))
             results.touch()
             env = dict(os.environ)
@@ -298,6 +324,13 @@ def grade_batch(course: Course, assignment: str, submissions: Path | None = None
                 student_limit: float | None = None, feedback: bool = True,
                 export_to: Path | None = None, log=print) -> list[Result]:
     """Autograde, generate feedback and export grades for every submission; return results."""
+    if course.sandbox:
+        ok, why = sandbox_status()
+        if not ok:
+            raise SandboxUnavailable(
+                f"refusing to grade without a sandbox: {why}. Student code would run as you, "
+                f"with your files and network. Install bubblewrap, or pass "
+                f"--unsafe-no-sandbox to grade unprotected.")
     expected = expected_notebooks(course, assignment)
     if not expected:
         raise ValueError(f"no assignment {assignment!r} in {course.source_dir} (expected a folder "
@@ -322,7 +355,20 @@ def grade_batch(course: Course, assignment: str, submissions: Path | None = None
     log(f"Autograding {len(gradable)} of {len(folders)} submissions of {assignment} "
         f"(cell timeout {course.timeout} s)")
     limit = student_limit or max(120.0, 8.0 * course.timeout)
-    outcomes = _run_workers(course, assignment, gradable, limit, log)
+    with tempfile.TemporaryDirectory(prefix="dlcore-runtime-") as runtime:
+        if course.sandbox:
+            course.runtime = prepare_runtime(Path(runtime) / "site")
+            log(f"Each submission runs in its own sandbox: {course.limits.describe()}; no "
+                f"network, no view of the course folder")
+        else:
+            log(unsafe_warning())
+        try:
+            outcomes = _run_workers(course, assignment, gradable, limit, log)
+        finally:
+            if course.runtime is not None:
+                for path in [course.runtime, *course.runtime.rglob("*")]:
+                    path.chmod(0o755 if path.is_dir() else 0o644)
+                course.runtime = None
     scores = _scores(course, assignment)
     for student in gradable:
         r, ev = results[student], outcomes.get(student, {})
@@ -333,9 +379,18 @@ def grade_batch(course: Course, assignment: str, submissions: Path | None = None
                 notes, failures = inspect_autograded(nb)
                 r.reasons.extend(notes)
                 r.failures.extend(failures)
+        limits_hit = [e["message"] for e in ev.get("sandbox", [])]
         if not ev.get("success"):
             r.status = "error"
-            r.reasons.insert(0, _classify_failure(f"{ev.get('error', '')}\n{ev.get('log', '')}"))
+            cause = _classify_failure(f"{ev.get('error', '')}\n{ev.get('log', '')}")
+            if limits_hit:
+                cause = f"{'; '.join(limits_hit)}: the kernel was stopped and the notebook " \
+                        f"could not be graded"
+            r.reasons.insert(0, cause)
+        elif limits_hit:
+            r.reasons.insert(0, "; ".join(limits_hit) + " (the kernel was stopped; later "
+                                                         "cells ran in a fresh kernel or not "
+                                                         "at all)")
         if student in scores:
             r.score, r.max_score, _ = scores[student]
     if feedback:

@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-__all__ = ["DEFAULT_TIMEOUT", "TIMEOUTS", "timeout_for", "timeout_for_command"]
+from .sandbox import GB, MB, Limits
+
+__all__ = ["DEFAULT_TIMEOUT", "TIMEOUTS", "timeout_for", "timeout_for_command", "SANDBOX_LIMITS"]
+
+#: What one submission's sandboxed kernel may use (``python -m grader grade --memory`` etc.
+#: override them for a run): memory and processes (a cgroup where the grader may create one),
+#: CPU seconds and the size of a written file (rlimits), and the size of HOME and /tmp.
+SANDBOX_LIMITS = Limits(memory_bytes=2 * GB, processes=64, cpu_seconds=900,
+                        file_bytes=256 * MB, tmp_bytes=256 * MB)
 
 #: Seconds a single cell may run during autograding, per assignment id.
 TIMEOUTS: dict[str, int] = {
