@@ -273,6 +273,12 @@ def _bn_eps_outside(x, gamma, beta, eps=1e-5):
     return gamma * centred / (np.sqrt(var) + eps) + beta
 
 
+def _bn_no_eps(x, gamma, beta, eps=1e-5):
+    centred, var = _bn_parts(x, eps)
+    with np.errstate(divide="ignore", invalid="ignore"):  # a constant feature divides 0 by 0
+        return gamma * centred / np.sqrt(var) + beta
+
+
 def _bn_swapped(x, gamma, beta, eps=1e-5):
     centred, var = _bn_parts(x, eps)
     return beta * centred / np.sqrt(var + eps) + gamma
@@ -302,6 +308,8 @@ implement(
                        "divides by N, as np.var does by default"),
         (_bn_eps_outside, "ε is added outside the square root: batch norm divides by "
                           "√(σ² + ε)"),
+        (_bn_no_eps, "ε is missing: divide by √(σ² + ε), not by σ; ε is what keeps a "
+                     "feature with variance 0 from dividing by zero"),
         (_bn_swapped, "γ and β are swapped: γ scales ẑ and β shifts it"),
     ],
     hints=(
