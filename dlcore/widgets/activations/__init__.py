@@ -2,7 +2,8 @@
 
 - ``activation_explorer``: pick an activation and a z; see f and f' with their values at z.
 - ``loss_explorer``: pick the label y; see L1, L2, hinge, 0-1 and logistic loss against y_hat.
-- ``softmax_temperature``: a temperature (and a shift of every logit); see the softmax bars.
+- ``softmax_temperature``: a temperature (and a shift of every logit); see the softmax bars;
+  ``mine=my_cross_entropy`` shows your cross-entropy beside dlcore's.
 - ``activation_histograms``: pick an activation; see its outputs (or derivatives) in 5 layers.
 
 The values come from ``dlcore.activations``, ``dlcore.losses`` and ``dlcore.nn``

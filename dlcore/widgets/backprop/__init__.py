@@ -1,7 +1,8 @@
 """Widgets of lecture 6 (backpropagation and computational graphs).
 
 - ``graph_stepper``: a Value expression (the thin chain, or your own) -> its backward pass,
-  one local backward per step, with node values, edge derivatives and cached products.
+  one local backward per step, with node values, edge derivatives and cached products;
+  ``mine=`` runs your local backward rules (``{"*": my_mul_backward, "tanh": ...}``) there.
 - ``path_sums``: a weight of a 2-2-2-1 net -> its paths to the loss, per-path products, sum.
 - ``vanishing_products``: depth of a thin sigmoid chain -> shrinking products of sigma'.
 - ``moons_trainer``: width, learning rate -> live decision boundary and loss on the moons.
