@@ -1,4 +1,4 @@
-"""Self-checks 01.1-01.4, 02.1-02.7, 03.1-03.6: right answers pass and catalogued mistakes get
+"""Self-checks 01.1-01.4, 02.1-02.7, 03.1-03.7: right answers pass and catalogued mistakes get
 their hint (what every exercise shares is in ``test_selfcheck_registry.py``).
 
 Expected values are derived here independently (the syllabus numbers, hand counts, a
@@ -306,3 +306,26 @@ def test_03_6_step_with_its_flag(capsys):
     ok, out = verdict(capsys, "03.6", negative_flag)
     assert not ok and "on the case w = 0 and y = -1: a mistake on the boundary" in out
     assert "the mistake of your my_perceptron_step returned np.array(-1.)" in out
+
+
+@lec03
+def test_03_7_epoch_by_hand(capsys):
+    def my_epoch(w, X, y):
+        w, mistakes = np.array(w, dtype=float), 0
+        for x, label in zip(X, y):
+            if sign_plus(w @ x) != label:
+                w, mistakes = w + label * x, mistakes + 1
+        return w, mistakes
+
+    ok, out = verdict(capsys, "03.7", my_epoch)
+    assert ok, out
+    # epochs on AND with the bias feature repeat until a clean one: 2, 3, 3, 2, 1, 0 mistakes
+    X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=float)
+    y = np.array([-1, -1, -1, 1])
+    w, counts = np.zeros(3), []
+    while not counts or counts[-1]:
+        w, m = my_epoch(w, X, y)
+        counts.append(m)
+    assert counts == [2, 3, 3, 2, 1, 0]
+    ok, out = verdict(capsys, "03.7", lambda w, X, y: (my_epoch(w, X, y)[0], 0))
+    assert not ok and "the mistakes of your my_perceptron_epoch returned np.array(0.)" in out

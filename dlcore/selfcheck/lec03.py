@@ -1,6 +1,6 @@
 """Self-checks of lecture 3 (the perceptron): exercises 03.1-03.4, and the "your
-turn" exercises 03.5 (the prediction of a batch) and 03.6 (one visit of the rule, with its
-mistake flag).
+turn" exercises 03.5 (the prediction of a batch), 03.6 (one visit of the rule, with its
+mistake flag) and 03.7 (one epoch).
 
 Course rule: ``w <- w + y x 1[y != sign(w . x)]`` with sign(0) = +1 (``neurons.sign_pm``).
 Expected values are computed here with ``dlcore.neurons`` and ``dlcore.data`` and never
@@ -320,4 +320,82 @@ def my_perceptron_step(w, x, y):
 
 The flags of one pass over the data add up to that epoch's mistakes, which is how training
 decides that an epoch was clean.
+""")
+
+
+def reference_epoch(w, X, y):
+    """dlcore's epoch: one pass of the rule over the rows of X, in order: (w (D,), mistakes)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", neurons.DidNotConverge)
+        result = neurons.train_perceptron(X, y, max_epochs=1, w0=np.asarray(w, float))
+    return result.w, float(result.errors_per_epoch[0])
+
+
+def _numpy_sign_epoch(w, X, y):
+    w, mistakes = np.asarray(w, float).copy(), 0
+    for x, label in zip(X, y):
+        if np.sign(w @ x) != label:
+            w, mistakes = w + label * x, mistakes + 1
+    return w, float(mistakes)
+
+
+def _batch_epoch(w, X, y):
+    w = np.asarray(w, float)
+    wrong = neurons.sign_pm(X @ w) != y
+    return w + (y[wrong, None] * X[wrong]).sum(axis=0), float(wrong.sum())
+
+
+def _from_zero_epoch(w, X, y):
+    return reference_epoch(np.zeros_like(np.asarray(w, float)), X, y)
+
+
+_AND_X = np.hstack([boolean_table("AND")[0], np.ones((4, 1))]).astype(float)
+_AND_Y = boolean_table("AND", labels="pm")[1]
+
+implement(
+    "03.7", "Write one epoch of perceptron training",
+    reference=reference_epoch, name="my_perceptron_epoch", outputs=("w", "mistakes"),
+    reference_name="dlcore's epoch (dl.neurons.train_perceptron with max_epochs=1 from w)",
+    cases=[
+        Case("the slides' two points from w = 0", (np.zeros(2), np.array([[1.0, -1.0],
+                                                                          [-1.0, 1.0]]),
+                                                   np.array([-1, 1]))),
+        Case("a boundary point with y = +1 first", (np.zeros(2), np.array([[1.0, 2.0],
+                                                                           [-1.0, 0.5]]),
+                                                    np.array([1, -1]))),
+        Case("AND with the bias feature, from w = 0", (np.zeros(3), _AND_X, _AND_Y)),
+        Case("AND again, from w = (1, 1, -1)", (np.array([1.0, 1.0, -1.0]), _AND_X, _AND_Y)),
+    ],
+    mistakes=[
+        (_numpy_sign_epoch, "np.sign(0) is 0, so a point on the boundary counts as a mistake "
+                            "even when its label is +1; the course's sign(0) is +1"),
+        (_batch_epoch, "all the predictions were made with the starting w; the perceptron "
+                       "updates after each point, and the next point is predicted with the "
+                       "new w"),
+        (_from_zero_epoch, "the epoch starts from the w it is given (the end of the previous "
+                           "epoch), not from zeros"),
+    ],
+    hints=(
+        "Loop over the rows of X and the labels together (`zip(X, y)`), keeping the current w "
+        "from one point to the next.",
+        "At each point call your `my_perceptron_step`: it gives the new w and the flag to add "
+        "to the count.",
+        "`for x, label in zip(X, y): w, m = my_perceptron_step(w, x, label); mistakes += m`, "
+        "then return `w, mistakes`.",
+    ),
+    solution=r"""
+Visit the points in order, each with the weights the previous visit left, and add up the
+flags:
+
+```python
+def my_perceptron_epoch(w, X, y):
+    mistakes = 0
+    for x, label in zip(X, y):
+        w, mistake = my_perceptron_step(w, x, label)
+        mistakes += mistake
+    return w, mistakes
+```
+
+Training repeats epochs until one returns 0 mistakes; on data that no line separates (XOR)
+that never happens.
 """)
