@@ -13,8 +13,20 @@ IMPLEMENTED = sorted(i for i, ex in dl.selfcheck.exercises().items()
                      if getattr(ex.checker, "reference", None) is not None)
 
 
-def test_the_course_has_function_exercises():
-    assert {"10.6", "10.7"} <= set(IMPLEMENTED)
+def test_every_lecture_from_2_to_14_has_hands_on_exercises():
+    """At least two "write it yourself" exercises in each of lectures 02-14, 30 or more."""
+    per_lecture = {f"{n:02d}": [i for i in IMPLEMENTED if i.startswith(f"{n:02d}.")]
+                   for n in range(2, 15)}
+    thin = {lec: ids for lec, ids in per_lecture.items() if len(ids) < 2}
+    assert not thin, thin
+    assert len(IMPLEMENTED) >= 30
+
+
+def test_every_exercise_has_a_hint_ladder():
+    """dl.hint gives at least two hints before the worked solution, for every exercise
+    from lecture 2 on (lecture 1's history questions included)."""
+    short = [i for i, ex in dl.selfcheck.exercises().items() if len(ex.hints) < 2]
+    assert not short, short
 
 
 @pytest.mark.parametrize("exercise_id", IMPLEMENTED)
@@ -74,7 +86,7 @@ def test_the_first_failing_case_is_shown_with_what_came_back(monkeypatch):
     assert "on the case a vector: (np.array([ 1. , -3. ,  0.5]))" in msg
     assert "returned np.array([ 2., -0.,  1.])" in msg
     assert "the correct result is np.array([ 2., -6.,  1.])" in msg
-    assert "the largest difference is at [1]: yours -0, correct -6" in msg
+    assert "the largest difference: at [1]: yours -0, correct -6" in msg
     assert "that adds 2 (seen on the case one number" in dl.check("99.5", lambda x: x + 2,
                                                                   quiet=True).message
     shape = dl.check("99.5", lambda x: np.zeros((2, 2)), quiet=True).message

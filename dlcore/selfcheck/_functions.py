@@ -99,6 +99,8 @@ class Gradients:
 
 
 def _short(value) -> str:
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = float(value)
     if isinstance(value, np.ndarray):
         return "np.array(" + np.array2string(value, separator=", ", precision=4,
                                              suppress_small=True).replace("\n", "") + ")"
@@ -145,8 +147,8 @@ def _worst(got: np.ndarray, want: np.ndarray, what: str = "correct") -> str:
     err = np.abs(got - want)
     err = np.where(np.isnan(err), np.inf, err)
     index = np.unravel_index(int(np.argmax(err)), err.shape) if err.ndim else ()
-    return f"{_place(index)}: yours {_short(float(got[index]))}, {what} " \
-           f"{_short(float(want[index]))}"
+    return f"{'at ' + _place(index) + ': ' if index else ''}yours " \
+           f"{_short(float(got[index]))}, {what} {_short(float(want[index]))}"
 
 
 class _Checker:
@@ -224,11 +226,11 @@ class _Checker:
             numeric = self.gradients.numerical(case)[k]
             return (f"on the case {case.describe()}, {which} is not the gradient: central "
                     f"differences of the forward pass give {_short(numeric)}, yours is "
-                    f"{_short(g)}; the largest difference is at "
+                    f"{_short(g)}; the largest difference: "
                     f"{_worst(g, numeric, 'differences')}")
         if g.size > 1:
             return (f"on the case {case.describe()}, {which} returned {_short(g)}; the "
-                    f"correct result is {_short(w)} (the largest difference is at "
+                    f"correct result is {_short(w)} (the largest difference: "
                     f"{_worst(g, w)})")
         return (f"on the case {case.describe()}, {which} returned {_short(g)}; the correct "
                 f"result is {_short(w)}")

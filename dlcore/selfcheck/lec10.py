@@ -41,7 +41,14 @@ def _smoother():
     return x, w, conv.correlate1d(x, w)
 
 
-@exercise("10.1", "The smoother's s_9 by hand", solution=r"""
+@exercise("10.1", "The smoother's s_9 by hand", hints=(
+    "The smoother has seven weights and each output sums seven products: s_9 covers the "
+    "readings x_3 ... x_9.",
+    "The weights are printed oldest first, w_-6 ... w_0: the newest reading x_9 goes with w_0, "
+    "the last weight printed, and x_3 with the first.",
+    "Section 1 computes s_6 term by term; shift every reading index by 3. In code, the outputs "
+    "of `dl.conv.correlate1d(x, w)` start at s_6.",
+), solution=r"""
 The weights are printed oldest first, $w_{-6},\dots,w_0$, so $s_9$ pairs $w_0$ with the newest
 reading $x_9$ and $w_{-6}$ with $x_3$:
 
@@ -71,7 +78,14 @@ def _check_smoother(answer):
     return "s_9 = x_9 w_0 + x_8 w_-1 + ... + x_3 w_-6, with x_0 the first reading"
 
 
-@exercise("10.2", "Output size with padding, stride and dilation", solution=r"""
+@exercise("10.2", "Output size with padding, stride and dilation", hints=(
+    "A dilated kernel spans more cells than it has taps: with dilation d, k taps cover "
+    "d (k - 1) + 1 cells.",
+    "Use n_out = floor((n + 2p - d (k - 1) - 1) / s) + 1 with n = 50, k = 5, d = 2, p = 2, "
+    "s = 2.",
+    "The fraction inside the floor is not a whole number: round it down before adding 1 "
+    "(`dl.conv.output_size` agrees).",
+), solution=r"""
 $n_{out} = \lfloor (n + 2p - d(k-1) - 1)/s \rfloor + 1
 = \lfloor (50 + 4 - 8 - 1)/2 \rfloor + 1 = \lfloor 22.5 \rfloor + 1 = 23$.
 
@@ -102,7 +116,13 @@ def _check_output_size(answer):
     return "use floor((n + 2p - d(k-1) - 1)/s) + 1 with n=50, k=5, p=2, s=2, d=2"
 
 
-@exercise("10.3", "A conv layer's output on a small example", solution=r"""
+@exercise("10.3", "A conv layer's output on a small example", hints=(
+    "A conv layer slides the kernel as written (no flip), multiplies it with each 2x2 window "
+    "and adds the bias b to every cell.",
+    "The top-left cell: 1*1 + 0*2 + 0*0 + 3*(-1) + 1. A 4x4 input and a 2x2 kernel at "
+    "stride 1 give a 3x3 output.",
+    "In code: `dl.conv.correlate2d(X, K) + b`.",
+), solution=r"""
 A conv layer computes cross-correlation plus the bias: the kernel is not flipped.  The
 first cell is $1\cdot1 + 0\cdot2 + 0\cdot0 + 3\cdot(-1) + 1 = -1$; sliding the 2x2 window one
 cell at a time over the 4x4 input gives a 3x3 output.
@@ -129,7 +149,13 @@ def _check_conv(answer):
     return "out[i, j] = sum over a, b of X[i + a, j + b] K[a, b], plus b"
 
 
-@exercise("10.4", "Shapes of a conv layer's weights and output", solution=r"""
+@exercise("10.4", "Shapes of a conv layer's weights and output", hints=(
+    "Each filter spans the full depth of its input: how many channels does the input have?",
+    "PyTorch stores the weights as (filters, channels, kernel height, kernel width), and each "
+    "filter gives one output channel.",
+    "Padding 2 with a 5x5 kernel at stride 1 keeps 64 x 64: check it with "
+    "floor((64 + 4 - 5) / 1) + 1.",
+), solution=r"""
 Each filter spans the full depth of the input, so a filter is 3x5x5 and the 16 filters stack
 to `w.shape = (16, 3, 5, 5)` (PyTorch: filters, channels, height, width).  Padding 2 with a
 5x5 kernel at stride 1 keeps the size ($\lfloor(64 + 4 - 4 - 1)/1\rfloor + 1 = 64$), and
@@ -162,7 +188,12 @@ def _check_shapes(answer):
     return "out_shape is (filters, H_out, W_out) with the output-size formula"
 
 
-@exercise("10.5", "Average pooling of a second 4x4 map from the slides", solution=r"""
+@exercise("10.5", "Average pooling of a second 4x4 map from the slides", hints=(
+    "2x2 windows at stride 2 tile the 4x4 map into four blocks that do not overlap.",
+    "Average pooling replaces each block by the mean of its 4 cells (not the largest one).",
+    "The top-left block holds 1, 2, 4 and 3. In code: "
+    "`dl.conv.avg_pool2d_forward(M[None, None], size=2)[0][0, 0]`.",
+), solution=r"""
 2x2 windows at stride 2 do not overlap; each output is the mean of its 4 cells:
 $(1 + 2 + 4 + 3)/4 = 2.5$, $(4 + 1 + 8 + 5)/4 = 4.5$, $(5 + 4 + 2 + 1)/4 = 3$,
 $(6 + 7 + 3 + 1)/4 = 4.25$.

@@ -97,6 +97,8 @@ def run_mine(fn: Callable, args: Sequence, kwargs: dict | None = None, *, refere
     except Exception as exc:  # the learner's code: shown in the widget, never raised
         return Mine(None, None, f"{name} raised {type(exc).__name__}: {exc} (on the {where});"
                                 f" {fallback}.")
+    if got is None:
+        return Mine(None, None, f"{name} is not written yet (it returns None): {fallback}.")
     several = isinstance(reference, tuple)
     refs = reference if several else (reference,)
     labels = tuple(outputs) if several else (label,)
