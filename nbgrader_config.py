@@ -20,7 +20,6 @@ from nbgrader.preprocessors import (
     GetGrades,
     IgnorePattern,
     LimitOutput,
-    OverwriteCells,
     OverwriteKernelspec,
     SaveAutoGrades,
 )
@@ -30,7 +29,12 @@ if importlib.util.find_spec("grader") is None:  # not installed, and started fro
     sys.path.append(HERE)
 
 from grader.limits import timeout_for_command  # noqa: E402
-from grader.nbgrader_ext import IntegrityScan, LimitOutputSize, SanitizeFeedback  # noqa: E402
+from grader.nbgrader_ext import (  # noqa: E402
+    IntegrityScan,
+    LimitOutputSize,
+    RestoreCells,
+    SanitizeFeedback,
+)
 from grader.sandbox import SandboxedExecute  # noqa: E402
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
@@ -48,11 +52,11 @@ c.Execute.timeout = timeout_for_command(sys.argv)
 c.Execute.interrupt_on_timeout = True
 
 # A student who deletes a test cell gets it back, and edited locked cells are restored.
-c.OverwriteCells.add_missing_cells = True
+c.OverwriteCells.add_missing_cells = True  # RestoreCells: answer cells too
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 
 c.Autograde.sanitize_preprocessors = [
-    ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata,
+    ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreCells, CheckCellMetadata,
     IntegrityScan,
 ]
 # Each student's kernel runs in its own bubblewrap sandbox (grader/sandbox.py): no network, no

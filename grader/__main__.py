@@ -4,14 +4,17 @@
     python -m grader grade ASSIGNMENT [--course DIR] [--submissions DIR] [--output DIR]
                            [--no-feedback] [--memory 2G] [--processes 64]
                            [--unsafe-no-sandbox]
+    python -m grader feedback ASSIGNMENT [--course DIR] [--output DIR]
 
 The course directory (``--course``, default: the current directory) is a checkout of the
 course repository: its ``nbgrader_config.py`` and ``solutions/``.  ``assignments`` regenerates
 the student versions from ``solutions/`` with nbgrader's generate_assignment (into the course's
 ``assignments/`` unless told otherwise).  ``grade`` runs autograde, generate_feedback and export
 over a folder of submissions (default: the course's ``submitted/``), prints a per-student
-summary and writes ``grades.csv`` and ``grading-summary-<ASSIGNMENT>.json`` in the course
-directory (or in ``--output``, with the gradebook and nbgrader's folders).
+summary and writes ``grades/grades.csv`` and ``grades/summary-<ASSIGNMENT>.json`` in the
+course directory (or in ``--output``, with the gradebook and nbgrader's folders); ``grades/``
+is git-ignored, so grades are never committed by accident.  ``feedback`` regenerates the
+feedback and ``grades.csv`` after manual grading (nbgrader keeps stale feedback otherwise).
 """
 
 from __future__ import annotations
@@ -23,7 +26,16 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from .batch import _api, format_summary, grade_batch, load_course, results_to_json
+from .batch import (
+    RESULTS_DIR,
+    _api,
+    export_grades,
+    format_summary,
+    grade_batch,
+    load_course,
+    regenerate_feedback,
+    results_to_json,
+)
 from .sandbox import SandboxUnavailable
 
 
@@ -69,19 +81,29 @@ def _grade(args) -> int:
     course.limits = replace(course.limits, **{k: v for k, v in (
         ("memory_bytes", args.memory), ("processes", args.processes)) if v is not None})
     submissions = Path(args.submissions).resolve() if args.submissions else None
+    out = course.root / RESULTS_DIR
     try:
         results = grade_batch(course, args.assignment, submissions,
-                              feedback=not args.no_feedback,
-                              export_to=course.root / "grades.csv")
+                              feedback=not args.no_feedback, export_to=out / "grades.csv")
     except SandboxUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print()
     print(format_summary(args.assignment, results))
-    summary = course.root / f"grading-summary-{args.assignment}.json"
+    summary = out / f"summary-{args.assignment}.json"
     summary.write_text(results_to_json(results))
-    print(f"\nFeedback: {course.root / 'feedback'}\nGrades:   {course.root / 'grades.csv'}\n"
+    print(f"\nFeedback: {course.root / 'feedback'}\nGrades:   {out / 'grades.csv'}\n"
           f"Summary:  {summary}")
+    return 0
+
+
+def _feedback(args) -> int:
+    """After manual grading: regenerate every student's feedback and grades.csv."""
+    course = load_course(args.course, args.assignment, course_root=args.output)
+    students = regenerate_feedback(course, args.assignment)
+    export_grades(course, course.root / RESULTS_DIR / "grades.csv")
+    print(f"Feedback regenerated for {len(students)} student(s) of {args.assignment}: "
+          f"{course.root / 'feedback'}\nGrades:   {course.root / RESULTS_DIR / 'grades.csv'}")
     return 0
 
 
@@ -114,6 +136,12 @@ def main(argv=None) -> int:
                    help="run student code WITHOUT the bubblewrap sandbox, as you, with your "
                         "files and network (only for trusted submissions)")
     g.set_defaults(func=_grade)
+    f = sub.add_parser("feedback", parents=[course],
+                       help="after manual grading: regenerate feedback and grades.csv")
+    f.add_argument("assignment")
+    f.add_argument("--output", type=Path, help="where grade put the gradebook and nbgrader's "
+                                               "folders (default: the course directory)")
+    f.set_defaults(func=_feedback)
     args = parser.parse_args(argv)
     args.course = args.course.resolve()
     if not (args.course / "nbgrader_config.py").is_file():

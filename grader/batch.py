@@ -34,7 +34,11 @@ from .sandbox import (
     unsafe_warning,
 )
 
-__all__ = ["Course", "Result", "grade_batch", "load_course", "format_summary", "results_to_json"]
+__all__ = ["Course", "Result", "grade_batch", "load_course", "format_summary", "results_to_json",
+           "export_grades", "regenerate_feedback", "RESULTS_DIR"]
+
+#: Folder (in the course's output directory) of grades.csv and the summaries: git-ignored.
+RESULTS_DIR = "grades"
 
 _PACKAGE_PARENT = Path(__file__).resolve().parents[1]
 
@@ -75,6 +79,7 @@ class Result:
     seconds: float | None = None
     reasons: list[str] = field(default_factory=list)    # why it errored, or notes on it
     failures: list[list[str]] = field(default_factory=list)  # [test cell id, hint]
+    pending: float = 0.0                 # points waiting for manual grading (not in score)
 
 
 def load_course(course_dir: Path, assignment: str, course_root: Path | None = None) -> Course:
@@ -179,8 +184,37 @@ def _classify_failure(text: str) -> str:
         return "the notebook file is not valid JSON"
     if "No notebooks were matched" in t or "No submitted file" in t:
         return "no notebook was found in the submission"
-    lines = [ln for ln in t.strip().splitlines() if ln.strip()]
+    cause = _real_cause(t)
+    if cause:
+        return f"nbgrader could not grade it: {cause}"
+    lines = [ln for ln in t.strip().splitlines() if ln.strip()
+             and "see the the above traceback" not in ln and "see the above traceback" not in ln]
     return "nbgrader could not grade it: " + (lines[-1][:200] if lines else "unknown error")
+
+
+_KNOWN_CAUSES = {
+    "MissingEntry": "the gradebook has no record of this notebook or one of its cells (was the "
+                    "assignment released from this solutions/ folder?)",
+    "checksum": "a locked cell's checksum does not match the one handed out",
+}
+
+
+def _real_cause(log: str) -> str:
+    """The exception at the bottom of the last traceback in nbgrader's log, in words
+    ("KeyError: 'ex2_code'"), instead of nbgrader's 'please see the above traceback'."""
+    import re
+
+    found = re.findall(r"^\s*((?:[\w.]+\.)?(\w*(?:Error|Exception|Entry|Exit)))(?::\s*(.*))?$",
+                       log, flags=re.M)
+    found = [f for f in found if f[1] not in ("Traceback",)]
+    if not found:
+        return ""
+    full, name, message = found[-1]
+    text = f"{name}: {message.strip()}" if message else name
+    for key, words in _KNOWN_CAUSES.items():
+        if key in name or key in message:
+            return f"{words} ({text[:200]})"
+    return text[:240]
 
 
 def inspect_autograded(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -218,15 +252,22 @@ def inspect_autograded(path: Path) -> tuple[list[str], list[list[str]]]:
     return notes, failures
 
 
-def _scores(course: Course, assignment: str) -> dict[str, tuple[float, float, bool]]:
+def _scores(course: Course, assignment: str | None = None
+            ) -> dict[str, tuple[float, float, float]]:
+    """student -> (score, max score, points still waiting for manual grading); with no
+    ``assignment``, keys are (assignment, student)."""
     from nbgrader.api import Gradebook
 
     _ensure_bin_on_path()
     out = {}
     with Gradebook(course.overrides()["CourseDirectory"]["db_url"]) as gb:
-        for sub in gb.assignment_submissions(assignment):
-            needs_manual = any(g.needs_manual_grade for nb in sub.notebooks for g in nb.grades)
-            out[sub.student.id] = (sub.score, sub.max_score, needs_manual)
+        ids = [assignment] if assignment else [a.name for a in gb.assignments]
+        for aid in ids:
+            for sub in gb.assignment_submissions(aid):
+                pending = sum(float(g.max_score) for nb in sub.notebooks for g in nb.grades
+                              if g.needs_manual_grade)
+                key = sub.student.id if assignment else (aid, sub.student.id)
+                out[key] = (sub.score, sub.max_score, pending)
     return out
 
 
@@ -392,7 +433,7 @@ def grade_batch(course: Course, assignment: str, submissions: Path | None = None
                                                          "cells ran in a fresh kernel or not "
                                                          "at all)")
         if student in scores:
-            r.score, r.max_score, _ = scores[student]
+            r.score, r.max_score, r.pending = scores[student]
     if feedback:
         for student in gradable:
             if (course.root / "autograded" / student / assignment).is_dir():
@@ -402,26 +443,62 @@ def grade_batch(course: Course, assignment: str, submissions: Path | None = None
     return [results[s] for s in sorted(results)]
 
 
+def regenerate_feedback(course: Course, assignment: str) -> list[str]:
+    """Feedback of every autograded student, made again (``force``): after manual grading,
+    nbgrader would otherwise keep the feedback it made before.  Returns the students."""
+    api = _api(course)
+    students = sorted(p.parent.name for p in (course.root / "autograded").glob(f"*/{assignment}")
+                      if p.is_dir())
+    for student in students:
+        res = api.generate_feedback(assignment, student, force=True)
+        if not res.get("success"):
+            raise RuntimeError(f"nbgrader generate_feedback failed for {student}: "
+                               f"{res.get('error')}")
+    return students
+
+
 def export_grades(course: Course, to: Path) -> None:
-    """nbgrader's CSV export of the whole gradebook."""
+    """nbgrader's CSV export of the whole gradebook, plus a column ``pending_manual_points``:
+    the points still waiting for manual grading (they are in ``max_score``, not in
+    ``score``)."""
+    import csv
+
     from nbgrader.api import Gradebook
     from nbgrader.plugins import CsvExportPlugin
 
+    to = Path(to)
+    to.parent.mkdir(parents=True, exist_ok=True)
     plugin = CsvExportPlugin(to=str(to))
     with Gradebook(course.overrides()["CourseDirectory"]["db_url"]) as gb:
         plugin.export(gb)
+    pending = _scores(course)
+    with open(to, newline="") as f:
+        rows = list(csv.DictReader(f))
+    fields = list(rows[0]) if rows else ["assignment", "student_id", "score", "max_score"]
+    with open(to, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields + ["pending_manual_points"])
+        writer.writeheader()
+        for row in rows:
+            key = (row.get("assignment"), row.get("student_id"))
+            writer.writerow({**row, "pending_manual_points": f"{pending.get(key, (0, 0, 0))[2]:g}"})
 
 
 def format_summary(assignment: str, results: list[Result]) -> str:
     lines = [f"Grades for {assignment}: {len(results)} submissions", ""]
+
+    def score(r: Result) -> str:
+        if r.score is None or r.status != "graded":
+            return "-"
+        text = f"{r.score:g} / {r.max_score:g}"
+        return text + (f" ({r.pending:g} pending)" if r.pending else "")
+
     width = max([len(r.student) for r in results] + [7])
-    lines.append(f"{'student':<{width}}  {'score':>11}  {'seconds':>7}  status")
+    swidth = max([len(score(r)) for r in results] + [5])
+    lines.append(f"{'student':<{width}}  {'score':>{swidth}}  {'seconds':>7}  status")
     for r in results:
-        score = (f"{r.score:g} / {r.max_score:g}" if r.score is not None and r.status == "graded"
-                 else "-")
         secs = f"{r.seconds:.1f}" if r.seconds is not None else "-"
         status = "graded" if r.status == "graded" else "ERROR"
-        lines.append(f"{r.student:<{width}}  {score:>11}  {secs:>7}  {status}")
+        lines.append(f"{r.student:<{width}}  {score(r):>{swidth}}  {secs:>7}  {status}")
     problems = [r for r in results if r.reasons or r.failures]
     if problems:
         lines += ["", "Details:"]
@@ -429,6 +506,12 @@ def format_summary(assignment: str, results: list[Result]) -> str:
         lines.append(f"- {r.student}:")
         lines += [f"    {reason}" for reason in r.reasons]
         lines += [f"    failed {cell}: {hint}" for cell, hint in r.failures]
+    waiting = [r for r in results if r.pending and r.status == "graded"]
+    if waiting:
+        lines += ["", f"Pending: {len(waiting)} submission(s) have points waiting for manual "
+                      f"grading; their score counts the autograded points only. Grade them in "
+                      f"nbgrader's formgrader, then run `python -m grader feedback "
+                      f"{assignment}` to update the feedback and grades.csv."]
     graded = [r.seconds for r in results if r.seconds is not None]
     if graded:
         lines += ["", f"Autograde time per submission: mean {sum(graded) / len(graded):.2f} s, "

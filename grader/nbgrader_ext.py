@@ -9,6 +9,9 @@
 - ``LimitOutputSize`` (autograde, after execution): truncates text outputs larger than
   ``max_chars`` and drops oversized rich outputs, so that megabytes of prints cannot bloat
   the autograded notebook or the feedback.
+- ``RestoreCells`` (autograde, sanitizing): nbgrader's OverwriteCells, which also puts back a
+  deleted answer cell (nbgrader fails on the whole notebook when an answer cell and its test
+  cell are both deleted).
 - ``SanitizeFeedback`` (generate_feedback): removes hidden-test regions from test cells and
   replaces the traceback of an error in a test cell by its last line (the hint), so feedback
   never shows hidden test code, hidden inputs or expected values.
@@ -20,7 +23,7 @@ import ast
 import re
 
 from nbformat.v4 import new_markdown_cell
-from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells
 from traitlets import Integer, Unicode
 
 REPORT_MARKER = "dlcore-integrity-report"
@@ -153,3 +156,65 @@ class SanitizeFeedback(NbGraderPreprocessor):
                 ename, evalue = out.get("ename", "Error"), out.get("evalue", "")
                 out["traceback"] = [f"{ename}: {evalue}"]
         return cell, resources
+
+
+class RestoreCells(OverwriteCells):
+    """nbgrader's OverwriteCells, which also puts back a deleted answer cell.
+
+    nbgrader restores a deleted test cell after the cell that came before it in the handed-out
+    notebook, and fails with a ``KeyError`` (the whole notebook then scores 0) when that cell
+    was deleted too: a student who deleted an exercise's answer cell and its test cell lost
+    every point of the assignment.  Here every missing answer or test cell is put back, in
+    the handed-out order, after the nearest earlier cell that is still there; an answer cell
+    comes back as it was handed out (so its exercise scores 0) and the rest is graded.
+    """
+
+    def add_missing_grade_cells(self, nb, resources):
+        source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
+        source_cells = list(source_nb.source_cells)
+        names = [c.name for c in source_cells]
+        grade_cells = {c.name: c for c in source_nb.grade_cells}
+        solution_ids = {c.name for c in source_nb.solution_cells}
+
+        def position() -> dict[str, int]:
+            out = {}
+            for i, c in enumerate(nb.cells):
+                meta = c.get("metadata", {}).get("nbgrader", {})
+                if "grade_id" in meta:
+                    out[meta["grade_id"]] = i
+            return out
+
+        for k, name in enumerate(names):
+            if name not in grade_cells and name not in solution_ids:
+                continue
+            where = position()
+            if name in where:
+                continue
+            before = next((where[p] for p in reversed(names[:k]) if p in where), -1)
+            source = source_cells[k]
+            if name in grade_cells:
+                cell = self.missing_cell_transform(source, grade_cells[name].max_score,
+                                                   is_solution=name in solution_ids)
+            else:
+                cell = _answer_cell(source, self.missing_cell_notification)
+            self.log.warning(f"Missing cell {name} encountered, adding it back")
+            nb.cells.insert(before + 1, cell)
+        return nb, resources
+
+
+def _answer_cell(source_cell, notification: str):
+    """A deleted answer cell, as it was handed out."""
+    from nbformat import from_dict
+
+    text = notification.format(cell_id=source_cell.name)
+    cell = {"cell_type": source_cell.cell_type,
+            "metadata": {"nbgrader": {"grade": False, "solution": True, "locked": False,
+                                      "grade_id": source_cell.name, "schema_version": 3}},
+            "source": text + source_cell.source}
+    if cell["cell_type"] == "code":
+        cell["execution_count"] = None
+        cell["outputs"] = []
+        cell["source"] = "".join("# " + line if line.strip() else line
+                                 for line in text.splitlines(keepends=True)) + \
+            source_cell.source
+    return from_dict(cell)

@@ -67,9 +67,14 @@ class Limits:
     tmp_bytes: int = 256 * MB
 
     def describe(self) -> str:
-        return (f"memory {_size(self.memory_bytes)}, {self.processes} processes, CPU time "
-                f"{self.cpu_seconds} s, files up to {_size(self.file_bytes)}, HOME and /tmp "
-                f"up to {_size(self.tmp_bytes)}")
+        """The limits and how each is enforced here ("memory 2 GB (cgroup)")."""
+        memory = "cgroup" if _own_cgroup("memory") else "address space: no cgroup here"
+        pids = ("cgroup" if _own_cgroup("pids") else
+                "rlimit; NOT enforced for root without a cgroup" if os.geteuid() == 0 else
+                "rlimit")
+        return (f"memory {_size(self.memory_bytes)} ({memory}), {self.processes} processes "
+                f"({pids}), CPU time {self.cpu_seconds} s, files up to "
+                f"{_size(self.file_bytes)}, HOME and /tmp up to {_size(self.tmp_bytes)}")
 
 
 def _size(n: int) -> str:

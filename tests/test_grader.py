@@ -134,7 +134,7 @@ def test_grader_runs_from_a_non_editable_install(tmp_path):
                    str(subs.parent), "--output", str(tmp_path / "out"), "--no-feedback"],
                   cwd=tmp_path, env=env)
     assert graded.returncode == 0, graded.stdout + graded.stderr
-    summary = (tmp_path / "out" / f"grading-summary-{AID}.json").read_text()
+    summary = (tmp_path / "out" / "grades" / f"summary-{AID}.json").read_text()
     (result,) = json.loads(summary)
     nb = nbformat.read(ROOT / "solutions" / AID / f"{AID}.ipynb", as_version=4)
     auto = sum(float(c.metadata["nbgrader"].get("points", 0)) for c in nb.cells

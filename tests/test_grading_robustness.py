@@ -40,6 +40,7 @@ def graded(tmp_path_factory):
         "sys_exit": variant(sol, append=["import sys\nsys.exit(3)"]),
         "deleted_test_cell": variant(sol, replace={"ex2_code": WRONG_STEP},
                                      delete=["ex2_test"]),
+        "deleted_answer_and_test": variant(sol, delete=["ex2_code", "ex2_test"]),
         "edited_test_cell": variant(sol, replace={"ex2_code": WRONG_STEP, "ex2_test": "pass"}),
         "monkeypatch": variant(sol, replace={"ex2_code": WRONG_STEP + (
             "\nnp.allclose = lambda *a, **k: True\nnp.array_equal = lambda *a, **k: True")}),
@@ -98,6 +99,34 @@ def test_deleted_and_edited_test_cells_are_restored(graded):
         assert r.score <= _full(pts) - pts["ex2_test"]
 
 
+def test_a_deleted_answer_cell_and_its_test_come_back_and_the_rest_is_graded(graded):
+    """nbgrader alone fails on the whole notebook (KeyError) and the student scores 0."""
+    results, course, pts = graded
+    r = results["deleted_answer_and_test"]
+    assert r.status == "graded", r
+    failed = {c for c, _ in r.failures}
+    assert "ex2_test" in failed and "ex1_test_values" not in failed
+    # train_perceptron calls perceptron_step, which is back as handed out (not implemented)
+    assert r.score == _full(pts) - pts["ex2_test"] - pts["ex3_test_separable"] - \
+        pts["ex3_test_xor"]
+    nb = json.loads((course.root / "autograded" / "deleted_answer_and_test" / AID /
+                     f"{AID}.ipynb").read_text())
+    ids = [c["metadata"].get("nbgrader", {}).get("grade_id") for c in nb["cells"]]
+    assert ids.index("ex2_code") + 1 == ids.index("ex2_test")
+
+
+def test_nbgraders_own_failures_are_reported_with_their_cause():
+    from grader.batch import _classify_failure
+
+    log = ("[ERROR] Traceback (most recent call last):\n  File \"x.py\", line 1, in f\n"
+           "    KeyError: 'ex2_code'\n[ERROR] Please see the the above traceback for details "
+           "on the specific errors on the above failures.\n")
+    assert _classify_failure(log) == "nbgrader could not grade it: KeyError: 'ex2_code'"
+    missing = "Traceback ...\nnbgrader.api.MissingEntry: No such grade cell ex9\n"
+    assert "the gradebook has no record" in _classify_failure(missing)
+    assert "ex9" in _classify_failure(missing)
+
+
 def test_monkeypatch_is_detected(graded):
     r = graded[0]["monkeypatch"]
     assert any("integrity" in reason and "np.allclose" in reason for reason in r.reasons)
@@ -142,7 +171,7 @@ def test_gradebook_is_intact(graded):
     csv = (course.root / "grades.csv").read_text()
     assert "good_after" in csv and "good_before" in csv
     summary = json.loads(json.dumps([r.__dict__ for r in results.values()]))
-    assert len(summary) == 14
+    assert len(summary) == 15
 
 
 def test_autograde_time_per_submission(graded):
