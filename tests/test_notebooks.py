@@ -113,6 +113,37 @@ def test_lecture_notebook_structure(path):
     assert n_turn <= MAX_YOUR_TURN_CELLS, f"{n_turn} cells in the hands-on section"
 
 
+HANDS_ON = [p for p in LECTURES if "02" <= p.name[:2] <= "14" and p.name[2] == "_"]
+
+
+def _your_turn_cells(nb) -> list:
+    cells, section = [], False
+    for c in nb.cells:
+        if c.cell_type == "markdown" and re.match(r"##\s", c.source):
+            section = bool(re.search(r"your turn", c.source.splitlines()[0], re.I))
+        if section:
+            cells.append(c)
+    return cells
+
+
+@pytest.mark.parametrize("path", HANDS_ON, ids=_rel)
+def test_each_lecture_has_a_hands_on_section_that_ends_in_a_widget_running_your_code(path):
+    """Lectures 2-14: a "Your turn" section with two or more write-it-yourself exercises
+    (each a function skeleton checked by dl.check), ending with a widget given mine=."""
+    import dlcore as dl
+
+    cells = _your_turn_cells(nbformat.read(path, as_version=4))
+    assert cells, "no 'Your turn' section"
+    code = [c.source for c in cells if c.cell_type == "code"]
+    ids = re.findall(r"dl\.check\(\s*[\"'](\d\d\.\d+)[\"']", "\n".join(code))
+    exercises = dl.selfcheck.exercises()
+    functions = [i for i in ids if getattr(exercises[i].checker, "reference", None)]
+    assert len(set(functions)) >= 2, ids
+    skeletons = [s for s in code if "raise NotImplementedError" in s and "def my_" in s]
+    assert len(skeletons) >= len(set(functions))
+    assert re.search(r"dl\.widgets\.\w+\(.*mine=", code[-1], re.S), code[-1]
+
+
 @pytest.mark.parametrize("path", LECTURES, ids=_rel)
 def test_teaching_cells_hold_no_test_code(path):
     """Changing an input and re-running shows a different result, never an AssertionError;
