@@ -1,6 +1,8 @@
 import os
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+# Hidden grading cases come from a fixed test secret, never from (or into) ~/.config/dlcore.
+os.environ.setdefault("DLCORE_GRADING_SECRET", "dlcore-test-suite-grading-secret")
 # The suite's dl.check calls (and the notebooks it runs) keep their progress in a scratch file,
 # not in the user's data folder.
 if "DLCORE_PROGRESS" not in os.environ:

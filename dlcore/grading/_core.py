@@ -15,6 +15,18 @@ function gets a clear message, not a NameError), verifies the environment (no mo
 numpy, see ``_integrity``), runs the student's code under the delegation profiler, and raises
 ``GradingError`` whose message is a hint: which misconception the answer matches, never the
 expected value.
+
+Hidden inputs are secret.  A visible case comes from ``case_rng(seed, hidden=False)``, exactly
+``np.random.default_rng(seed)``, so the student's notebook reproduces it.  A hidden case comes
+from ``case_rng(seed, hidden=True)``, seeded from the SHA-256 of the instructor's grading
+secret and the seed: the seeds ship in the package, the secret does not, so no student can
+compute the hidden inputs in advance (and hard-code their answers).  ``grading_secret`` reads
+it from ``DLCORE_GRADING_SECRET``, else from the file named by ``DLCORE_GRADING_SECRET_FILE``,
+else from ``$XDG_CONFIG_HOME/dlcore/grading-secret`` (``~/.config/dlcore/grading-secret``),
+which is created with a random secret (mode 0600) on first use.  Keep it outside the
+repository, and share it between the graders of one class so that everyone grades with the
+same hidden cases.  Losing it is harmless: a new secret only changes which hidden cases are
+drawn (the expected values are always computed from the references at check time).
 """
 
 from __future__ import annotations
@@ -22,6 +34,8 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
+import secrets
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +46,8 @@ from ._integrity import IntegrityError, calls_into, verify_environment
 
 __all__ = ["GradingError", "Exercise", "Assignment", "Context", "lookup", "call", "expect_shape",
            "expect_close", "expect_true", "expect_function", "variant_rng", "grading_student",
-           "close", "record_secret", "function_part", "matching_mistake"]
+           "close", "record_secret", "function_part", "matching_mistake", "case_rng",
+           "grading_secret"]
 
 
 class GradingError(AssertionError):
@@ -155,6 +170,87 @@ def variant_rng(student_id: str, assignment_id: str, salt: str) -> np.random.Gen
     """A generator seeded from the student id: the same numbers for a student, every time."""
     digest = hashlib.sha256(f"{assignment_id}/{salt}/{student_id}".encode()).digest()
     return np.random.default_rng(int.from_bytes(digest[:8], "little"))
+
+
+# -- hidden inputs are secret ------------------------------------------------------------------
+# The seeds of the hidden cases ship in the package; the instructor's secret does not.
+SECRET_ENV, SECRET_FILE_ENV = "DLCORE_GRADING_SECRET", "DLCORE_GRADING_SECRET_FILE"
+
+
+def grading_secret_path() -> Path:
+    """The file that holds the grading secret: ``DLCORE_GRADING_SECRET_FILE`` if set, else
+    ``$XDG_CONFIG_HOME/dlcore/grading-secret`` (``~/.config/dlcore/grading-secret``)."""
+    named = os.environ.get(SECRET_FILE_ENV)
+    if named:
+        return Path(named).expanduser()
+    config = os.environ.get("XDG_CONFIG_HOME")
+    base = Path(config) if config and os.path.isabs(config) else Path.home() / ".config"
+    return base / "dlcore" / "grading-secret"
+
+
+def grading_secret() -> str:
+    """The instructor's grading secret, from which every hidden case is drawn (``case_rng``).
+
+    ``DLCORE_GRADING_SECRET`` if set, else the contents of the file named by
+    ``DLCORE_GRADING_SECRET_FILE`` (which must exist), else of
+    ``$XDG_CONFIG_HOME/dlcore/grading-secret`` (``~/.config/dlcore/grading-secret``), which is
+    created on first use with ``secrets.token_hex(32)``, mode 0600, its folders as needed.
+    The secret keeps the hidden inputs out of a student's reach: keep it outside the
+    repository, and give the same secret to every grader of a class (set the variable, or copy
+    the file) so that everyone grades with the same hidden cases.  Losing it only changes
+    which hidden cases are drawn.
+    """
+    value = os.environ.get(SECRET_ENV, "").strip()
+    if value:
+        return value
+    path = grading_secret_path()
+    if not path.exists():
+        if os.environ.get(SECRET_FILE_ENV):
+            # a named file that is missing is a typo or an unmounted share: a new secret
+            # would silently grade with other hidden cases than the colleagues'
+            raise FileNotFoundError(
+                f"{SECRET_FILE_ENV} names {path}, which does not exist; copy the class's "
+                f"secret there, set {SECRET_ENV}, or unset {SECRET_FILE_ENV} to use (or "
+                f"create) ~/.config/dlcore/grading-secret")
+        _create_secret(path)
+    value = path.read_text(encoding="utf-8").strip()
+    if not value:
+        raise ValueError(f"the grading secret file {path} is empty")
+    return value
+
+
+def _create_secret(path: Path) -> None:
+    """Write a new random secret to ``path`` (mode 0600); if another process wins the race,
+    its secret is kept."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".grading-secret-")  # mode 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(secrets.token_hex(32) + "\n")
+        os.chmod(tmp, 0o600)
+        try:
+            os.link(tmp, path)  # atomic, and never replaces an existing secret
+        except FileExistsError:  # another grading process created it first: keep its secret
+            pass
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def case_rng(seed: int, hidden: bool) -> np.random.Generator:
+    """The generator of a test case: ``np.random.default_rng(seed)`` for a visible case (the
+    student's notebook draws the same numbers), and for a hidden case a generator seeded from
+    the SHA-256 of the instructor's ``grading_secret()`` and ``seed``, so that the hidden inputs
+    cannot be computed from the package.  The same secret gives the same hidden cases to every
+    grader; another secret gives other hidden cases (their expected values come from the
+    references at check time, so any secret grades correctly)."""
+    if not hidden:
+        return np.random.default_rng(seed)
+    digest = hashlib.sha256(f"dlcore-grading/{grading_secret()}/{int(seed)}".encode()).digest()
+    return np.random.default_rng(int.from_bytes(digest, "little"))
 
 
 def lookup(namespace: dict, name: str, kind: str = "function"):

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from ... import counting
-from .._core import Exercise, expect_function, lookup
+from .._core import Exercise, case_rng, expect_function, lookup
 
 EXERCISES: dict[str, Exercise] = {}
 
@@ -33,9 +31,11 @@ _COUNT_WRONG = [
 
 def _counts_values(ns, ctx, hidden):
     f = lookup(ns, "mlp_counts")
-    rng = np.random.default_rng(505)
-    lists = [[4, 6, 3]] if not hidden else \
-        [list(rng.integers(1, 50, size=int(rng.integers(2, 6)))) for _ in range(8)]
+    if hidden:
+        rng = case_rng(505, hidden=True)
+        lists = [list(rng.integers(1, 50, size=int(rng.integers(2, 6)))) for _ in range(8)]
+    else:
+        lists = [[4, 6, 3]]
     cases = [((tuple(int(v) for v in s),), {}) for s in lists]
     expect_function(f, "mlp_counts", _counts_ref, cases, _COUNT_WRONG,
                     forbidden=[counting.mlp_counts],

@@ -8,7 +8,7 @@ import numbers
 import numpy as np
 
 from ... import neurons
-from .._core import Exercise, GradingError, expect_function, lookup
+from .._core import Exercise, GradingError, case_rng, expect_function, lookup
 
 EXERCISES: dict[str, Exercise] = {}
 
@@ -51,7 +51,7 @@ def _mp_cases(hidden: bool):
         cases = [((row.astype(float), 2), {}) for row in X]
         cases += [((row.astype(float), 1, (0,)), {}) for row in X]
         return cases
-    rng = np.random.default_rng(101)
+    rng = case_rng(101, hidden=True)
     cases = []
     for _ in range(60):
         n = int(rng.integers(2, 7))

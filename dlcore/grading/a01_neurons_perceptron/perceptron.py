@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 
 from ... import neurons
-from .._core import Exercise, GradingError, call, function_part, lookup
+from .._core import Exercise, GradingError, call, case_rng, function_part, lookup
 
 EXERCISES: dict[str, Exercise] = {}
 
@@ -41,7 +41,7 @@ def _step_cases(hidden: bool):
         pts = [((0.0, 0.0, 0.0), (1, 1, -1), 1), ((1.0, 1.0, -1.0), (-1, 1, 1), -1),
                ((1.0, 1.0, -1.0), (1, -1, 1), -1), ((0.0, 2.0, -2.0), (1, 1, 1), 1)]
         return [((np.array(w), np.array(x, float), y), {}) for w, x, y in pts]
-    rng = np.random.default_rng(202)
+    rng = case_rng(202, hidden=True)
     cases = []
     for i in range(40):
         d = int(rng.integers(2, 6))
@@ -63,8 +63,7 @@ EXERCISES["perceptron_step"] = Exercise(
     "One perceptron update", {"values": _step_values})
 
 
-def _separable(seed: int, n: int = 40):
-    rng = np.random.default_rng(seed)
+def _separable(rng: np.random.Generator, n: int = 40):
     X = rng.uniform(-1, 1, size=(n, 2)) + np.array([3.0, -2.0])  # far from the origin
     w_true = np.array([1.0, 2.0])
     margin = X @ w_true - (np.array([3.0, -2.0]) @ w_true)
@@ -87,7 +86,7 @@ def _train(ns, X, y, max_epochs):
 def _train_separable(ns, ctx, hidden):
     seeds = [303, 304, 305] if hidden else [300]
     for seed in seeds:
-        X, y = _separable(seed)
+        X, y = _separable(case_rng(seed, hidden))
         w, errors, _ = _train(ns, X, y, 200)
         if w.shape == (X.shape[1],):
             raise GradingError("train_perceptron returned w with D entries: append a constant-1 "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...engine import Value
-from .._core import Exercise, GradingError, call, expect_function, lookup, record_secret
+from .._core import Exercise, GradingError, call, case_rng, expect_function, lookup, record_secret
 from .neuron import _GRADIENT_TOOLS, _floats, _sig
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
@@ -59,7 +59,7 @@ _CHAIN_CASE = (0.5, 0.2, 1.5, -0.5, 2.0, -1.0)  # x, y, w1, b1, w2, w3
 def _chain_cases(hidden: bool):
     if not hidden:
         return [(_CHAIN_CASE, {})]
-    rng = np.random.default_rng(1205)
+    rng = case_rng(1205, hidden=True)
     return [((float(rng.uniform(-2, 2)), float(rng.uniform(0, 1)))
              + tuple(float(v) for v in rng.uniform(-2.5, 2.5, size=4)), {}) for _ in range(6)]
 

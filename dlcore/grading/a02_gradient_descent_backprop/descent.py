@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...optim import optimizers, paths, rules
-from .._core import Exercise, GradingError, call, expect_function, function_part, lookup
+from .._core import Exercise, GradingError, call, case_rng, expect_function, function_part, lookup
 from .neuron import TOY_X, TOY_Y, toy_grad_reference
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
@@ -71,7 +71,7 @@ def _quadratic(A, c):
 def _gd_cases(hidden: bool):
     if not hidden:
         return [((_toy_grad_fn(TOY_X, TOY_Y), np.array([1.0, 1.0]), 0.5, 20), {})]
-    rng = np.random.default_rng(1203)
+    rng = case_rng(1203, hidden=True)
     Q = rng.normal(size=(3, 3))
     A = Q @ Q.T + np.eye(3)
     X, Y = rng.uniform(-2, 2, size=3), rng.uniform(0.1, 0.9, size=3)
@@ -137,7 +137,7 @@ _OPT_WRONG = [
 def _optimum(ns, ctx, hidden):
     f = lookup(ns, "toy_optimum")
     if hidden:
-        rng = np.random.default_rng(1204)
+        rng = case_rng(1204, hidden=True)
         pairs = [(rng.uniform(-3, 3, size=2), rng.uniform(0.05, 0.95, size=2)) for _ in range(6)]
         cases = [((X, Y), {}) for X, Y in pairs if abs(X[1] - X[0]) > 0.3]
     else:

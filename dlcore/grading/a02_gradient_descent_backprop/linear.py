@@ -11,7 +11,7 @@ import numpy as np
 
 from ... import layers
 from ...nn.layers import Linear
-from .._core import Exercise, GradingError, call, close, lookup, record_secret
+from .._core import Exercise, GradingError, call, case_rng, close, lookup, record_secret
 from .neuron import _GRADIENT_TOOLS, ATOL
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
@@ -25,7 +25,7 @@ _SWAP = ("w and w.T are swapped: x @ w is the row-vector form x U of some texts,
 
 def _lin_cases(hidden: bool):
     """(x, w, b, dout) cases; hidden ones include M == D and N == M."""
-    rng = np.random.default_rng(1206 if hidden else 1200)
+    rng = case_rng(1206 if hidden else 1200, hidden)
     sizes = [(4, 3, 2)] if not hidden else [(5, 3, 2), (3, 3, 3), (2, 4, 2), (1, 2, 1)]
     return [(rng.normal(size=(n, d)), rng.normal(size=(m, d)), rng.normal(size=m),
              rng.normal(size=(n, m))) for n, d, m in sizes]

@@ -20,7 +20,7 @@ import numpy as np
 
 from ... import activations, gradcheck, losses
 from ...engine import Value
-from .._core import Exercise, GradingError, call, expect_function, lookup
+from .._core import Exercise, GradingError, call, case_rng, expect_function, lookup
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
 
@@ -80,7 +80,7 @@ def _loss_cases(hidden: bool):
         return [((np.array([0.3, -1.2, 2.0, 0.5]), np.array([0.0, -1.0, 2.5, 1.5])), {}),
                 ((np.array([[1.0, 2.0], [0.5, -0.5], [3.0, 0.0]]),
                   np.array([[0.0, 2.5], [1.0, 0.5], [2.0, 1.0]])), {})]
-    rng = np.random.default_rng(1201)
+    rng = case_rng(1201, hidden=True)
     shapes = [(7,), (3, 4), (2, 3, 2), (1,), (5, 1)]
     return [((rng.normal(size=s), rng.normal(size=s)), {}) for s in shapes]
 
@@ -162,7 +162,7 @@ def _toy_cases(hidden: bool):
         return [((w, b, TOY_X.copy(), TOY_Y.copy()), {})
                 for w, b in ((0.0, 0.0), (1.0, -1.0), (-2.0, 0.5))] + \
             [((0.5, -0.5, np.array([-1.0, 0.5, 2.5]), np.array([0.3, 0.5, 0.8])), {})]
-    rng = np.random.default_rng(1202)
+    rng = case_rng(1202, hidden=True)
     cases = []
     for _ in range(8):
         n = int(rng.integers(2, 6))

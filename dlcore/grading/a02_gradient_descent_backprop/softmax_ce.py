@@ -10,7 +10,16 @@ from __future__ import annotations
 import numpy as np
 
 from ... import activations, losses
-from .._core import Exercise, GradingError, call, close, expect_function, lookup, record_secret
+from .._core import (
+    Exercise,
+    GradingError,
+    call,
+    case_rng,
+    close,
+    expect_function,
+    lookup,
+    record_secret,
+)
 from .neuron import _GRADIENT_TOOLS, ATOL
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
@@ -42,7 +51,7 @@ def _ce_cases(hidden: bool):
     if not hidden:
         return [((np.array([[1.0, -0.5, 2.0], [0.2, 0.3, -1.0], [3.0, 0.0, 0.5],
                             [-1.0, 1.5, 0.0]]), np.array([2, 0, 0, 1])), {})]
-    rng = np.random.default_rng(1207)
+    rng = case_rng(1207, hidden=True)
     return [((rng.normal(scale=2, size=(n, c)), rng.integers(0, c, size=n)), {})
             for n, c in ((6, 4), (1, 3), (10, 2), (5, 7))]
 
@@ -85,7 +94,7 @@ def _ce_gradients(ns, ctx, hidden):
 
 def _ce_stable(ns, ctx, hidden):
     run = _ce_part(lookup(ns, "softmax_cross_entropy"), None)
-    rng = np.random.default_rng(1208 if hidden else 1209)
+    rng = case_rng(1208 if hidden else 1209, hidden)
     near = 1000.0 + rng.normal(scale=3.0, size=(4, 3))
     # each true class (labels 1, 0, 2) some 800 below the two largest logits: p underflows to 0
     far = np.array([[800.0, 0.0, 798.0], [0.0, 799.0, 800.0], [801.0, 800.0, 0.0]]) \

@@ -15,7 +15,7 @@ from functools import partial
 import numpy as np
 
 from ...optim import optimizers, paths, rules
-from .._core import GradingError, call, close, lookup, record_secret
+from .._core import GradingError, call, case_rng, close, lookup, record_secret
 
 _OPT_FORBIDDEN = [rules.sgd_update, rules.adagrad_update, rules.rmsprop_update,
                   rules.adam_update, rules._sgd, rules._adagrad, rules._rmsprop, rules._adam,
@@ -120,9 +120,9 @@ def _grads(rng, shape, steps: int, scales=None) -> np.ndarray:
     return g * np.asarray(scales, dtype=float) if scales is not None else g
 
 
-def _cases(seed: int, specs):
-    """specs: (shape, steps, hyper, scales of the last axis or None) -> (theta0, grads, hyper)."""
-    rng = np.random.default_rng(seed)
+def _cases(rng: np.random.Generator, specs):
+    """specs: (shape, steps, hyper, scales of the last axis or None) -> (theta0, grads, hyper),
+    drawn from ``rng`` (``case_rng(seed, hidden)``)."""
     return [(rng.normal(size=shape), _grads(rng, shape, steps, scales), hyper)
             for shape, steps, hyper, scales in specs]
 
@@ -137,7 +137,7 @@ def _contract(name: str, hyper: dict, keys: tuple, seed: int):
     """Part "shape": the pair, theta's shape, the state's keys, no argument changed in place."""
     def part(ns, ctx, hidden):
         f = lookup(ns, name)
-        rng = np.random.default_rng(seed + int(hidden))
+        rng = case_rng(seed + int(hidden), hidden)
         for shape in ([(5,), (2, 3, 2)] if hidden else [(3, 4)]):
             theta, state = rng.normal(size=shape), {}
             for t in (1, 2):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...optim import rules
-from .._core import Exercise
+from .._core import Exercise, case_rng
 from ._common import _cases, _contract, _mistakes, _path_part
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
@@ -55,11 +55,12 @@ ADAGRAD_WRONG = _mistakes(_adagrad_like, {
 
 
 def _adagrad_cases(hidden: bool):
+    rng = case_rng(3301 if hidden else 3300, hidden)
     if not hidden:
-        return _cases(3300, [((2, 3), 10, {"lr": 0.1, "eps": 1e-10}, [1.0, 1e-2, 1e-4])])
-    return _cases(3301, [((5,), 40, {"lr": 0.5, "eps": 1e-3}, None),
-                         ((3, 4), 30, {"lr": 0.05, "eps": 1e-10}, [1.0, 1e-3, 1e-5, 10.0]),
-                         ((4,), 50, {"lr": 1.0, "eps": 1e-6}, [1e-2])])
+        return _cases(rng, [((2, 3), 10, {"lr": 0.1, "eps": 1e-10}, [1.0, 1e-2, 1e-4])])
+    return _cases(rng, [((5,), 40, {"lr": 0.5, "eps": 1e-3}, None),
+                        ((3, 4), 30, {"lr": 0.05, "eps": 1e-10}, [1.0, 1e-3, 1e-5, 10.0]),
+                        ((4,), 50, {"lr": 1.0, "eps": 1e-6}, [1e-2])])
 
 
 _DIVISION_BY_ZERO = ": look for a division by zero (is eps added to the denominator?)"
@@ -109,13 +110,14 @@ RMSPROP_WRONG = _mistakes(_rmsprop_like, {
 
 
 def _rmsprop_cases(hidden: bool):
+    rng = case_rng(3401 if hidden else 3400, hidden)
     if not hidden:
-        return _cases(3400, [((2, 3), 10, {"lr": 0.01, "alpha": 0.9, "eps": 1e-8},
-                              [1.0, 1e-3, 1e-5])])
-    return _cases(3401, [((5,), 40, {"lr": 0.01, "alpha": 0.99, "eps": 1e-8}, None),
-                         ((3, 4), 30, {"lr": 0.001, "alpha": 0.95, "eps": 1e-6},
-                          [1.0, 1e-2, 1e-4, 10.0]),
-                         ((4,), 60, {"lr": 0.05, "alpha": 0.8, "eps": 1e-8}, [1e-3])])
+        return _cases(rng, [((2, 3), 10, {"lr": 0.01, "alpha": 0.9, "eps": 1e-8},
+                             [1.0, 1e-3, 1e-5])])
+    return _cases(rng, [((5,), 40, {"lr": 0.01, "alpha": 0.99, "eps": 1e-8}, None),
+                        ((3, 4), 30, {"lr": 0.001, "alpha": 0.95, "eps": 1e-6},
+                         [1.0, 1e-2, 1e-4, 10.0]),
+                        ((4,), 60, {"lr": 0.05, "alpha": 0.8, "eps": 1e-8}, [1e-3])])
 
 
 EXERCISES["rmsprop"] = Exercise(
@@ -163,10 +165,11 @@ _ADAM_NONFINITE = (": if t starts at 0, 1 - beta**t is 0 at the first step and t
 
 
 def _adam_cases(hidden: bool):
+    rng = case_rng(3501 if hidden else 3500, hidden)
     if not hidden:
-        return _cases(3500, [((2, 3), 12, {"lr": 0.01, "betas": (0.9, 0.999), "eps": 1e-8},
-                              [1.0, 1e-2, 1e-4])])
-    return _cases(3501, [
+        return _cases(rng, [((2, 3), 12, {"lr": 0.01, "betas": (0.9, 0.999), "eps": 1e-8},
+                             [1.0, 1e-2, 1e-4])])
+    return _cases(rng, [
         ((5,), 50, {"lr": 0.05, "betas": (0.8, 0.99), "eps": 1e-8}, None),
         ((3, 4), 40, {"lr": 0.001, "betas": (0.95, 0.9999), "eps": 1e-6},
          [1.0, 1e-3, 1e-5, 10.0]),

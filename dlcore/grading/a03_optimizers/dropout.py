@@ -12,7 +12,16 @@ import numpy as np
 
 from ... import layers
 from ...nn.layers import Dropout
-from .._core import Exercise, GradingError, call, close, expect_function, lookup, record_secret
+from .._core import (
+    Exercise,
+    GradingError,
+    call,
+    case_rng,
+    close,
+    expect_function,
+    lookup,
+    record_secret,
+)
 from ._common import ATOL
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
@@ -49,6 +58,12 @@ def _drop_apply(f, x, p, training, seed):
     return arr, out[1]
 
 
+def _mask_seed(seed: int, hidden: bool) -> int:
+    """The seed of the generator handed to dropout_forward: ``seed`` itself in a visible case
+    (the notebook draws the same mask), one drawn from ``case_rng`` in a hidden case."""
+    return int(case_rng(seed, hidden=True).integers(2**63)) if hidden else seed
+
+
 def _u(x, seed):
     return np.random.default_rng(seed).random(x.shape)
 
@@ -73,7 +88,7 @@ _DROP_WRONG = [
 
 def _drop_statistics(ns, ctx, hidden):
     for p, seed in ([(0.35, 3711), (0.7, 3712)] if hidden else [(0.2, 3710)]):
-        out, _ = _drop_run(ns, np.ones((400, 250)), p, True, seed)
+        out, _ = _drop_run(ns, np.ones((400, 250)), p, True, _mask_seed(seed, hidden))
         dropped, mean = float(np.mean(out == 0)), float(np.mean(out))
         shown = "" if hidden else f" (p = {p})"
         if abs(dropped - p) > 0.01:
@@ -93,9 +108,10 @@ def _drop_statistics(ns, ctx, hidden):
 
 
 def _drop_cases(hidden: bool):
-    rng = np.random.default_rng(3721 if hidden else 3720)
+    rng = case_rng(3721 if hidden else 3720, hidden)
     specs = [((6, 8), 0.5), ((2, 3, 4, 4), 0.1), ((10, 3), 0.8)] if hidden else [((4, 5), 0.3)]
-    return [((rng.normal(size=s), p, 3730 + i), {}) for i, (s, p) in enumerate(specs)]
+    return [((rng.normal(size=s), p, _mask_seed(3730 + i, hidden)), {})
+            for i, (s, p) in enumerate(specs)]
 
 
 def _drop_train(ns, ctx, hidden):
@@ -115,12 +131,12 @@ def _drop_train(ns, ctx, hidden):
 
 
 def _drop_eval(ns, ctx, hidden):
-    rng = np.random.default_rng(3741 if hidden else 3740)
+    rng = case_rng(3741 if hidden else 3740, hidden)
     specs = [((5, 3), 0.5, False), ((2, 3, 4), 0.25, False), ((4, 4), 0.0, True)] if hidden \
         else [((3, 4), 0.4, False)]
     for i, (shape, p, training) in enumerate(specs):
         x = rng.normal(size=shape)
-        out, _ = _drop_run(ns, x, p, training, 3750 + i)
+        out, _ = _drop_run(ns, x, p, training, _mask_seed(3750 + i, hidden))
         record_secret(x)
         if np.array_equal(out, x):
             continue
@@ -138,11 +154,12 @@ def _drop_eval(ns, ctx, hidden):
 
 def _drop_gradients(ns, ctx, hidden):
     g = lookup(ns, "dropout_backward")
-    rng = np.random.default_rng(3761 if hidden else 3760)
+    rng = case_rng(3761 if hidden else 3760, hidden)
     specs = [((6, 8), 0.5, True), ((2, 3, 4), 0.2, True), ((3, 5), 0.6, False)] if hidden \
         else [((4, 5), 0.3, True)]
     for i, (shape, p, training) in enumerate(specs):
-        x, dout, seed = rng.normal(size=shape), rng.normal(size=shape), 3770 + i
+        x, dout = rng.normal(size=shape), rng.normal(size=shape)
+        seed = _mask_seed(3770 + i, hidden)
         out, cache = _drop_run(ns, x, p, training, seed)
         ref_out, ref_cache = layers.dropout_forward(x, p=p, training=training,
                                                     rng=np.random.default_rng(seed))

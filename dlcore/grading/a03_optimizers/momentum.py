@@ -16,7 +16,7 @@ from functools import partial
 import numpy as np
 
 from ...optim import rules
-from .._core import Exercise
+from .._core import Exercise, case_rng
 from ._common import _cases, _contract, _mistakes, _path_part
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
@@ -98,18 +98,19 @@ SGD_WD_WRONG = _mistakes(_sgd_like, {
 def _sgd_cases(kind: str, hidden: bool):
     if not hidden:
         wd = 0.1 if kind == "weight_decay" else 0.0
-        return _cases(3100, [((2, 3), 10, {"lr": 0.1, "momentum": 0.9, "weight_decay": wd},
-                              None)])
+        return _cases(case_rng(3100, hidden=False),
+                      [((2, 3), 10, {"lr": 0.1, "momentum": 0.9, "weight_decay": wd}, None)])
     if kind == "momentum":
         specs = [((5,), 40, {"lr": 0.05, "momentum": 0.5}, None),
                  ((3, 2), 30, {"lr": 0.02, "momentum": 0.95}, None),
                  ((4,), 25, {"lr": 0.1, "momentum": 0.0}, None),
                  ((2, 2, 2), 30, {"lr": 0.01, "momentum": 0.99}, None)]
-        return _cases(3101, [(s, n, dict(h, weight_decay=0.0), c) for s, n, h, c in specs])
+        return _cases(case_rng(3101, hidden=True),
+                      [(s, n, dict(h, weight_decay=0.0), c) for s, n, h, c in specs])
     specs = [((5,), 40, {"lr": 0.05, "momentum": 0.5, "weight_decay": 0.3}, None),
              ((3, 2), 30, {"lr": 0.1, "momentum": 0.0, "weight_decay": 0.2}, None),
              ((4,), 50, {"lr": 0.01, "momentum": 0.9, "weight_decay": 0.01}, None)]
-    return _cases(3102, specs)
+    return _cases(case_rng(3102, hidden=True), specs)
 
 
 def _sgd_part(kind: str):
@@ -139,12 +140,13 @@ NAG_WRONG = _mistakes(_sgd_like, {
 
 
 def _nag_cases(hidden: bool):
+    rng = case_rng(3201 if hidden else 3200, hidden)
     if not hidden:
-        return _cases(3200, [((2, 3), 10, {"lr": 0.1, "momentum": 0.9}, None)])
-    return _cases(3201, [((5,), 40, {"lr": 0.05, "momentum": 0.6}, None),
-                         ((3, 2), 30, {"lr": 0.02, "momentum": 0.95, "weight_decay": 0.1},
-                          None),
-                         ((4,), 25, {"lr": 0.1, "momentum": 0.3}, None)])
+        return _cases(rng, [((2, 3), 10, {"lr": 0.1, "momentum": 0.9}, None)])
+    return _cases(rng, [((5,), 40, {"lr": 0.05, "momentum": 0.6}, None),
+                        ((3, 2), 30, {"lr": 0.02, "momentum": 0.95, "weight_decay": 0.1},
+                         None),
+                        ((4,), 25, {"lr": 0.1, "momentum": 0.3}, None)])
 
 
 EXERCISES["nesterov"] = Exercise("Nesterov momentum", {"values": _path_part(

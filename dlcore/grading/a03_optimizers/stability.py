@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...optim import paths
-from .._core import Exercise, GradingError, expect_function, lookup
+from .._core import Exercise, GradingError, case_rng, expect_function, lookup
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
 
@@ -68,7 +68,7 @@ def _limit_cases(kind: str, hidden: bool):
                 "momentum": [((5.0,), {"momentum": 0.6})],
                 "hessian": [((np.array([0.5, 3.0, 12.0]),), {"momentum": 0.0}),
                             ((np.array([6.0, 1.5]),), {"momentum": 0.3})]}[kind]
-    rng = np.random.default_rng({"gd": 3601, "momentum": 3602, "hessian": 3603}[kind])
+    rng = case_rng({"gd": 3601, "momentum": 3602, "hessian": 3603}[kind], hidden=True)
     if kind == "hessian":
         return [((rng.uniform(0.1, 30.0, size=int(rng.integers(2, 6))),),
                  {"momentum": float(b)}) for b in (0.0, 0.45, 0.8, 0.97)]

@@ -12,7 +12,7 @@ import numpy as np
 from ... import conv, gradcheck
 from ...conv import im2col as im2col_machinery
 from ...nn.conv import Conv2d
-from .._core import Exercise, GradingError, call, close, lookup, record_secret
+from .._core import Exercise, GradingError, call, case_rng, close, lookup, record_secret
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
 
@@ -56,7 +56,7 @@ _CONV_WRONG = [
 
 def _conv_cases(hidden: bool):
     """(x, w, b, stride, pad) cases."""
-    rng = np.random.default_rng(4201 if hidden else 4200)
+    rng = case_rng(4201 if hidden else 4200, hidden)
     shapes = ([((2, 3, 5, 6), (4, 3, 3, 2), 1, 1), ((1, 2, 7, 7), (3, 2, 3, 3), 2, 0)]
               if not hidden else
               [((2, 3, 8, 7), (5, 3, 3, 3), 1, 0), ((3, 1, 9, 9), (2, 1, 4, 4), 2, 1),

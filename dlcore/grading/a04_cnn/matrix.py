@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import conv
-from .._core import Exercise, GradingError, call, close, lookup, record_secret
+from .._core import Exercise, GradingError, call, case_rng, close, lookup, record_secret
 from .convolution import _CONV_FORBIDDEN
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
@@ -18,7 +18,7 @@ EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in or
 
 def _matrix_cases(hidden: bool):
     """(w, input_shape, stride, pad, x, g) cases; g has the shape of one output."""
-    rng = np.random.default_rng(4701 if hidden else 4700)
+    rng = case_rng(4701 if hidden else 4700, hidden)
     specs = ([((2, 2, 2, 3), (2, 4, 5), 1, 0), ((1, 1, 3, 3), (1, 5, 5), 2, 1)] if not hidden
              else [((3, 2, 3, 3), (2, 5, 6), 1, 1), ((2, 3, 2, 2), (3, 6, 6), 2, 0),
                    ((1, 2, 3, 2), (2, 7, 5), 2, 1), ((2, 1, 1, 1), (1, 3, 4), 1, 0)])

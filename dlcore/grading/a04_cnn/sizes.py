@@ -7,10 +7,8 @@ visible and hidden cases, and ``MY_OUTPUT_SIZES``, three ints for the student's 
 
 from __future__ import annotations
 
-import numpy as np
-
 from ... import conv
-from .._core import Exercise, GradingError, function_part, lookup
+from .._core import Exercise, GradingError, case_rng, function_part, lookup
 from .per_student import _copied_hint, _exact, _numbers
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
@@ -65,7 +63,7 @@ def _size_cases(hidden: bool):
     if not hidden:
         rows = _SIZE_VISIBLE
     else:
-        rng = np.random.default_rng(4101)
+        rng = case_rng(4101, hidden=True)
         rows = []
         while len(rows) < 40:
             n, k = int(rng.integers(4, 300)), int(rng.integers(1, 8))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import recurrent
-from .._core import Exercise, GradingError, call, close, lookup, record_secret
+from .._core import Exercise, GradingError, call, case_rng, close, lookup, record_secret
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
 
@@ -23,7 +23,7 @@ def norm_cases(hidden: bool):
     if not hidden:
         g = [np.array([[0.5, -1.0], [1.0, 0.5]]), np.array([1.5, -2.5])]  # norm sqrt(11)
         return [(g, 2.0), (g, 3.5)]
-    rng = np.random.default_rng(5401)
+    rng = case_rng(5401, hidden=True)
     cases = []
     for k in range(6):
         shapes = [tuple(int(s) for s in rng.integers(1, 4, size=int(rng.integers(1, 3))))
@@ -160,7 +160,7 @@ def _clip_norm(ns, ctx, hidden):
 def _value_cases(hidden: bool):
     if not hidden:
         return [([np.array([[0.5, -3.0], [2.0, 0.2]]), np.array([-0.4, 1.5])], 1.0)]
-    rng = np.random.default_rng(5402)
+    rng = case_rng(5402, hidden=True)
     return [([rng.normal(scale=2.0, size=tuple(int(s) for s in rng.integers(1, 4, size=2)))
               for _ in range(int(rng.integers(1, 4)))], float(rng.uniform(0.3, 2.0)))
             for _ in range(5)]

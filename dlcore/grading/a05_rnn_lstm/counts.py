@@ -7,10 +7,8 @@ per unit; and ``N_INPUTS``, the n of a weight-count puzzle.  The reference is
 
 from __future__ import annotations
 
-import numpy as np
-
 from ... import counting
-from .._core import Exercise, GradingError, call, function_part, lookup
+from .._core import Exercise, GradingError, call, case_rng, function_part, lookup
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
 
@@ -64,7 +62,7 @@ def count_cases(hidden: bool):
     """((n_in, n_hidden, n_out), {"bias": ...}) cases of rnn_param_count, visible or hidden."""
     if not hidden:
         return [((10, 6, 3), {"bias": True}), ((10, 6, 3), {"bias": False})]
-    rng = np.random.default_rng(5101)
+    rng = case_rng(5101, hidden=True)
     cases = []
     for k in range(10):
         n_in, n_out = int(rng.integers(1, 60)), int(rng.integers(1, 12))

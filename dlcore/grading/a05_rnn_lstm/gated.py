@@ -17,7 +17,7 @@ import numpy as np
 
 from ... import recurrent
 from ...nn import GRU, LSTM
-from .._core import Exercise, GradingError, call, expect_function, lookup
+from .._core import Exercise, GradingError, call, case_rng, expect_function, lookup
 from .rnn import _items, _shape_of, _sig
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
@@ -28,8 +28,7 @@ _LSTM_FORBIDDEN = [recurrent.lstm_step_forward, recurrent.lstm_forward, recurren
                    LSTM.forward]
 
 
-def _gated_case(seed: int, N: int, D: int, H: int, G: int):
-    rng = np.random.default_rng(seed)
+def _gated_case(rng: np.random.Generator, N: int, D: int, H: int, G: int):
     return (rng.normal(size=(N, D)), rng.normal(scale=0.8, size=(N, H)),
             rng.normal(scale=0.8, size=(N, H)), rng.normal(scale=0.7, size=(G * H, D)),
             rng.normal(scale=0.7, size=(G * H, H)), rng.normal(scale=0.5, size=G * H),
@@ -40,7 +39,7 @@ def _lstm_cases(hidden: bool):
     """(x_t, h_prev, c_prev, w_ih, w_hh, b)."""
     sizes = [(3, 2, 4)] if not hidden else [(2, 3, 3), (4, 2, 5), (1, 4, 2), (5, 1, 3)]
     seed = 5600 if not hidden else 5601
-    return [_gated_case(seed + k, *s, 4)[:6] for k, s in enumerate(sizes)]
+    return [_gated_case(case_rng(seed + k, hidden), *s, 4)[:6] for k, s in enumerate(sizes)]
 
 
 def _lstm_ref(x_t, h_prev, c_prev, w_ih, w_hh, b):
@@ -129,7 +128,7 @@ def _gru_cases(hidden: bool):
     seed = 5700 if not hidden else 5701
     out = []
     for k, s in enumerate(sizes):
-        x_t, h_prev, _, w_ih, w_hh, b_ih, b_hh = _gated_case(seed + k, *s, 3)
+        x_t, h_prev, _, w_ih, w_hh, b_ih, b_hh = _gated_case(case_rng(seed + k, hidden), *s, 3)
         out.append((x_t, h_prev, w_ih, w_hh, b_ih, b_hh))
     return out
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from ... import gradcheck, recurrent
 from ...nn import RNN
-from .._core import Exercise, GradingError, call, close, expect_function, lookup
+from .._core import Exercise, GradingError, call, case_rng, close, expect_function, lookup
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
 
@@ -50,8 +50,7 @@ _RNN_BWD_FORBIDDEN = _RNN_FWD_FORBIDDEN + [recurrent.rnn_backward, recurrent.rnn
                                            RNN.backward] + _GRADIENT_TOOLS
 
 
-def _rnn_case(seed: int, N: int, T: int, D: int, H: int, zero_h0: bool = False):
-    rng = np.random.default_rng(seed)
+def _rnn_case(rng: np.random.Generator, N: int, T: int, D: int, H: int, zero_h0: bool = False):
     x = rng.normal(size=(N, T, D))
     h0 = np.zeros((N, H)) if zero_h0 else rng.normal(scale=0.5, size=(N, H))
     w_ih = rng.normal(scale=0.6, size=(H, D))
@@ -64,10 +63,10 @@ def _rnn_case(seed: int, N: int, T: int, D: int, H: int, zero_h0: bool = False):
 def rnn_cases(hidden: bool):
     """(x, h0, w_ih, w_hh, b, dhs); hidden cases include D == H, N == T, T == 1, h0 = 0."""
     if not hidden:
-        return [_rnn_case(5200, 2, 5, 3, 4)]
+        return [_rnn_case(case_rng(5200, hidden=False), 2, 5, 3, 4)]
     sizes = [(3, 4, 2, 5, False), (4, 3, 3, 3, False), (2, 6, 4, 4, True),
              (1, 1, 2, 3, False), (5, 5, 2, 3, False)]
-    return [_rnn_case(5211 + k, *s) for k, s in enumerate(sizes)]
+    return [_rnn_case(case_rng(5211 + k, hidden=True), *s) for k, s in enumerate(sizes)]
 
 
 def _rnn_ref(x, h0, w_ih, w_hh, b):

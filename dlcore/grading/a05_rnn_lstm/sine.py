@@ -11,7 +11,7 @@ import numpy as np
 
 from ...data import sine_sequences
 from ...nn import Module, predict
-from .._core import Exercise, GradingError, call, lookup, record_secret
+from .._core import Exercise, GradingError, call, case_rng, lookup, record_secret
 
 EXERCISES: dict[str, Exercise] = {}  # added to ASSIGNMENT by the package, in order
 
@@ -25,7 +25,7 @@ def _sine_mse(ns, hidden: bool) -> list[float]:
     sets = [(1000, 5801), (1000, 5802)] if hidden else [(300, 5800)]
     out = []
     for n, seed in sets:
-        s = sine_sequences(n, length=SINE_T + 1, seed=seed)
+        s = sine_sequences(n, length=SINE_T + 1, seed=case_rng(seed, hidden))
         X, y = s[:, :SINE_T], s[:, SINE_T]
         if isinstance(model, Module):
             try:
