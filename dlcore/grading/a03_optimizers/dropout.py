@@ -59,8 +59,8 @@ def _drop_apply(f, x, p, training, seed):
 
 
 def _mask_seed(seed: int, hidden: bool) -> int:
-    """The seed of the generator handed to dropout_forward: ``seed`` itself in a visible case
-    (the notebook draws the same mask), one drawn from ``case_rng`` in a hidden case."""
+    """The random seed for dropout_forward's generator: in a visible case ``seed`` (random
+    numbers the notebook can draw too), in a hidden case a random seed from ``case_rng``."""
     return int(case_rng(seed, hidden=True).integers(2**63)) if hidden else seed
 
 
