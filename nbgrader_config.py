@@ -35,7 +35,7 @@ from grader.nbgrader_ext import (  # noqa: E402
     RestoreCells,
     SanitizeFeedback,
 )
-from grader.sandbox import SandboxedExecute  # noqa: E402
+from grader.trusted import TrustedExecute  # noqa: E402
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 
@@ -62,9 +62,10 @@ c.Autograde.sanitize_preprocessors = [
 # Each student's kernel runs in its own bubblewrap sandbox (grader/sandbox.py): no network, no
 # view of solutions/, the gradebook or other students, limits on memory and processes.
 # Without bubblewrap, autograde refuses to run (python -m grader grade --unsafe-no-sandbox
-# grades unprotected).
+# grades unprotected).  Test cells never run in the student's kernel: the grader runs their
+# checks in its own process and writes their results (grader/trusted.py).
 c.Autograde.autograde_preprocessors = [
-    SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, LimitOutputSize,
+    TrustedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, LimitOutputSize,
     SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
 ]
 c.LimitOutput.max_lines = 400

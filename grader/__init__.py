@@ -6,9 +6,14 @@ repository, or name it with ``--course``::
 
     python -m grader assignments          # assignments/ from solutions/ (make assignments)
     python -m grader grade a04_cnn        # autograde, feedback, export (make grade)
+    python -m grader feedback a04_cnn     # after manual grading: feedback and grades again
 
-- ``limits``: the per-assignment cell time limits, read by ``nbgrader_config.py`` and ``batch``;
+- ``limits``: the per-assignment cell time limits and sandbox limits, read by
+  ``nbgrader_config.py`` and ``batch``;
 - ``batch``: grade a folder of submissions, robust to bad ones, and summarise the results;
+- ``sandbox``: each submission's kernel in its own bubblewrap sandbox;
+- ``trusted`` and ``remote``: test cells graded in the grader's process, the student's
+  functions reached in the sandbox with data only;
 - ``nbgrader_ext``: the nbgrader preprocessors the course adds (``nbgrader_config.py``).
 """
 

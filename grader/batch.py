@@ -12,6 +12,7 @@ are only ever read: submissions are copied into the course's ``submitted/`` fold
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -80,6 +81,7 @@ class Result:
     reasons: list[str] = field(default_factory=list)    # why it errored, or notes on it
     failures: list[list[str]] = field(default_factory=list)  # [test cell id, hint]
     pending: float = 0.0                 # points waiting for manual grading (not in score)
+    notebooks: dict[str, str] = field(default_factory=dict)  # autograded notebook -> sha256
 
 
 def load_course(course_dir: Path, assignment: str, course_root: Path | None = None) -> Course:
@@ -417,6 +419,7 @@ def grade_batch(course: Course, assignment: str, submissions: Path | None = None
         graded_dir = course.root / "autograded" / student / assignment
         if graded_dir.is_dir():
             for nb in sorted(graded_dir.glob("*.ipynb")):
+                r.notebooks[nb.name] = hashlib.sha256(nb.read_bytes()).hexdigest()
                 notes, failures = inspect_autograded(nb)
                 r.reasons.extend(notes)
                 r.failures.extend(failures)

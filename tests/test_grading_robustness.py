@@ -3,6 +3,7 @@ the same batch are graded correctly, and the gradebook stays intact (real nbgrad
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -127,11 +128,13 @@ def test_nbgraders_own_failures_are_reported_with_their_cause():
     assert "ex9" in _classify_failure(missing)
 
 
-def test_monkeypatch_is_detected(graded):
+def test_monkeypatch_is_flagged_and_changes_nothing(graded):
+    """np.allclose replaced in the kernel: the report flags it, and the checks, which run in
+    the grader's own process, see through it (the wrong step fails as it would anyway)."""
     r = graded[0]["monkeypatch"]
     assert any("integrity" in reason and "np.allclose" in reason for reason in r.reasons)
-    assert "ex2_test" in {c for c, _ in r.failures}
-    assert any("replaced np.allclose" in hint for _, hint in r.failures)
+    failed = dict(r.failures)
+    assert "ex2_test" in failed and "replaced np.allclose" not in failed["ex2_test"]
 
 
 def test_huge_output_is_truncated(graded):
@@ -170,6 +173,19 @@ def test_gradebook_is_intact(graded):
                 assert gb.find_submission(AID, name).score == r.score
     csv = (course.root / "grades.csv").read_text()
     assert "good_after" in csv and "good_before" in csv
+    # grades.csv agrees with the gradebook, row by row, re-read from both
+    import csv as csvmod
+    import hashlib
+
+    with Gradebook(f"sqlite:///{course.root / 'gradebook.db'}") as gb:
+        book = {s.student.id: (s.score, s.max_score) for s in gb.assignment_submissions(AID)}
+    rows = list(csvmod.DictReader(io.StringIO(csv)))
+    assert {r["student_id"]: (float(r["score"]), float(r["max_score"])) for r in rows
+            if r["assignment"] == AID} == book
+    # the summary records the hash of each graded notebook as it is on disk
+    good = results["good_after"]
+    path = course.root / "autograded" / "good_after" / AID / f"{AID}.ipynb"
+    assert good.notebooks == {path.name: hashlib.sha256(path.read_bytes()).hexdigest()}
     summary = json.loads(json.dumps([r.__dict__ for r in results.values()]))
     assert len(summary) == 15
 

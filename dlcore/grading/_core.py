@@ -31,6 +31,7 @@ drawn (the expected values are always computed from the references at check time
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import os
@@ -156,8 +157,26 @@ def record_secret(value) -> None:
             f.write(" ".join(repr(float(x)) for x in arr[:200]) + "\n")
 
 
+_GRADING_AS: list[str | None] = []  # set by grading_as: the grader checks this student
+
+
+@contextlib.contextmanager
+def grading_as(student_id: str | None):
+    """While active, ``grading_student`` answers ``student_id``: the grader runs a
+    submission's checks in its own process (``grader.trusted``), where neither the working
+    directory nor the environment says whose submission it is."""
+    _GRADING_AS.append(student_id)
+    try:
+        yield
+    finally:
+        _GRADING_AS.pop()
+
+
 def grading_student(assignment_id: str) -> str | None:
-    """The student id when running under ``nbgrader autograde`` (cwd autograded/<id>/<aid>)."""
+    """The student id when running under ``nbgrader autograde`` (cwd autograded/<id>/<aid>),
+    or the one ``grading_as`` names."""
+    if _GRADING_AS:
+        return _GRADING_AS[-1]
     if os.environ.get("NBGRADER_EXECUTION") != "autograde":
         return None
     parts = Path(os.getcwd()).parts

@@ -15,7 +15,8 @@ import sys
 
 import numpy as np
 
-__all__ = ["IntegrityError", "verify_environment", "calls_into", "GUARDED"]
+__all__ = ["IntegrityError", "verify_environment", "calls_into", "GUARDED", "active_forbidden",
+           "report_culprit"]
 
 
 class IntegrityError(AssertionError):
@@ -71,10 +72,15 @@ def calls_into(func, args, kwargs, forbidden, forbidden_modules=FORBIDDEN_MODULE
     ``forbidden`` lists reference functions (Python functions: matched by code object, so an
     alias or a ``from ... import`` does not hide the call); any call of a built-in whose module
     starts with one of ``forbidden_modules`` also counts.  The profiler is removed afterwards
-    even when ``func`` raises.
+    even when ``func`` raises.  A function of the notebook that the grader reaches in the
+    student's kernel (``grader.remote.RemoteObject``) is called there, under this same check.
     """
+    remote = getattr(func, "_dlcore_remote_call", None)
+    if remote is not None:  # the grader's handle to a function in the student's kernel
+        return remote(args, kwargs, forbidden)
     codes = _code_objects(forbidden)
     hit: list[str] = []
+    _ACTIVE.append((tuple(forbidden), hit))
 
     def profiler(frame, event, arg):
         if hit:
@@ -97,4 +103,23 @@ def calls_into(func, args, kwargs, forbidden, forbidden_modules=FORBIDDEN_MODULE
         result = func(*args, **kwargs)
     finally:
         sys.setprofile(previous)
+        _ACTIVE.pop()
     return result, (hit[0] if hit else None)
+
+
+# While calls_into runs a function of the grader's that calls the student's functions in their
+# kernel (grader.remote), those calls are checked there against the same forbidden list, and a
+# forbidden call found there counts as the outer call's.
+_ACTIVE: list[tuple[tuple, list]] = []
+
+
+def active_forbidden() -> list:
+    """The forbidden functions of every calls_into running now, innermost last."""
+    return [f for forbidden, _ in _ACTIVE for f in forbidden]
+
+
+def report_culprit(name: str) -> None:
+    """A forbidden function was called by the student's code in their kernel."""
+    for _, hit in _ACTIVE:
+        if not hit:
+            hit.append(name)

@@ -8,6 +8,8 @@ Paths are compared with ``optim.trajectory("gd", ...)``.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ...optim import optimizers, paths, rules
@@ -60,12 +62,22 @@ _GD_WRONG = [
 _GD_FORBIDDEN = [paths.trajectory, rules.sgd_update, optimizers.Optimizer.step]
 
 
+# The gradients handed to the student's gradient_descent are partials of module functions
+# (not lambdas), so that the grader can hand them to the student's kernel by name.
+def _toy_grad_at(X, Y, theta):
+    return np.array(toy_grad_reference(theta[0], theta[1], X, Y))
+
+
 def _toy_grad_fn(X, Y):
-    return lambda theta: np.array(toy_grad_reference(theta[0], theta[1], X, Y))
+    return functools.partial(_toy_grad_at, X, Y)
+
+
+def _quadratic_at(A, c, theta):
+    return A @ (np.asarray(theta, dtype=float) - c)
 
 
 def _quadratic(A, c):
-    return lambda theta: A @ (np.asarray(theta, dtype=float) - c)
+    return functools.partial(_quadratic_at, A, c)
 
 
 def _gd_cases(hidden: bool):

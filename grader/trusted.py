@@ -1,0 +1,248 @@
+"""Scores decided by the grader, never inside the student's interpreter.
+
+``TrustedExecute`` is the Execute preprocessor of ``python -m grader grade`` (and of ``nbgrader
+autograde`` with the course's configuration).  The student's kernel, in its sandbox, runs the
+cells the student could edit and the locked cells that set the notebook up, as before.  A test
+cell is not sent to the kernel at all: the grader reads its ``check(exercise, part,
+hidden=...)`` calls, runs those checks (``dlcore.grading``) in its own process against a
+``RemoteNamespace`` (the student's functions are handles into the kernel, called with data),
+and writes the cell's outputs itself: the lines the check printed, and for a failed check an
+error whose message is its hint.  nbgrader scores the cell from those outputs.
+
+So redefining ``check``, an IPython hook that hides errors, an input transformer that empties
+test cells, a patched checker class, numpy or builtins, all inside the kernel, change nothing:
+the test cells' code never runs there, and what the kernel can send back is data about the
+student's own functions.  Hidden cases are drawn in the grader (``dlcore.grading.case_rng``,
+from the instructor's secret, which the sandbox never sees).
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import contextlib
+import importlib
+import io
+import os
+
+from nbformat import NotebookNode
+
+from .remote import KernelGone, RemoteError, RemoteNamespace, kernel_request, parse_reply
+from .sandbox import _sandboxed_execute
+
+__all__ = ["parse_checks", "grade_test_cell", "NotGradable"]  # and TrustedExecute (lazy)
+
+#: Longest text a test cell's output keeps (what the checks printed).
+MAX_TEXT = 20_000
+
+
+class NotGradable(ValueError):
+    """A test cell holds something else than ``check(...)`` calls."""
+
+
+def parse_checks(source: str) -> list[tuple[str, str, bool]]:
+    """The ``check("exercise", "part", hidden=...)`` calls of a test cell, in order.
+
+    A test cell of the course holds only such calls (and comments); anything else raises
+    ``NotGradable``, so that an instructor who writes other test code hears of it instead of
+    having it run in the student's kernel.
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise NotGradable(f"the test cell is not valid Python ({exc.msg})") from None
+    calls = []
+    for node in tree.body:
+        call = node.value if isinstance(node, ast.Expr) else None
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+                and call.func.id == "check"):
+            raise NotGradable(f"line {node.lineno}: a test cell may only call check(...)")
+        try:
+            args = [ast.literal_eval(a) for a in call.args]
+            kwargs = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
+        except ValueError:
+            raise NotGradable(f"line {node.lineno}: check(...) takes literal arguments") \
+                from None
+        if not (1 <= len(args) <= 3) or set(kwargs) - {"part", "hidden"} or \
+                not all(isinstance(a, (str, bool)) for a in args):
+            raise NotGradable(f"line {node.lineno}: check(exercise, part, hidden=...)")
+        exercise = args[0]
+        part = args[1] if len(args) > 1 else kwargs.get("part", "values")
+        hidden = args[2] if len(args) > 2 else kwargs.get("hidden", False)
+        if not (isinstance(exercise, str) and isinstance(part, str)
+                and isinstance(hidden, bool)):
+            raise NotGradable(f"line {node.lineno}: check(exercise, part, hidden=...)")
+        calls.append((exercise, part, hidden))
+    return calls
+
+
+def _is_test_cell(cell) -> bool:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def _assignment(aid: str):
+    module = importlib.import_module(f"dlcore.grading.{aid}")
+    found = getattr(module, "ASSIGNMENT", None)
+    if found is None:
+        found = module.checker.__self__
+    return found
+
+
+class _Bridge:
+    """``request(dict) -> dict``, from the check's thread, over the notebook client's kernel
+    connection (on its event loop)."""
+
+    def __init__(self, client, loop):
+        self.client, self.loop = client, loop
+
+    def request(self, req: dict) -> dict:
+        return asyncio.run_coroutine_threadsafe(self._request(req), self.loop).result()
+
+    async def _request(self, req: dict) -> dict:
+        from nbclient.exceptions import DeadKernelError
+
+        kc = self.client.kc
+        code = kernel_request(req, define=getattr(kc, "_dlcore_served", None) is not True)
+        msg_id = kc.execute(code, silent=True, store_history=False, allow_stdin=False,
+                            user_expressions={"r": "_dlcore_reply"})
+        try:
+            reply = await self.client.async_wait_for_reply(msg_id)
+        except DeadKernelError:
+            raise KernelGone("the kernel died while your code ran (a crash, os._exit, or "
+                             "the memory limit)") from None
+        if reply is None:
+            raise KernelGone(f"your code did not finish within the time limit "
+                             f"({self.client.timeout} s) and was interrupted")
+        content = reply.get("content", {})
+        if content.get("status") == "ok":
+            kc._dlcore_served = True
+        if content.get("status") != "ok":
+            raise KernelGone(f"the kernel could not run the check ({content.get('ename')}: "
+                             f"{content.get('evalue')})")
+        result = content.get("user_expressions", {}).get("r", {})
+        if result.get("status") != "ok":
+            raise KernelGone("the notebook's kernel did not answer the check")
+        try:
+            return parse_reply(result.get("data", {}).get("text/plain"))
+        except RemoteError:
+            raise  # the student's code raised: the check reports it
+        except (ValueError, SyntaxError, TypeError, KeyError, MemoryError) as exc:
+            raise KernelGone(f"the kernel's answer could not be read ({exc})") from None
+
+
+def _checker(assignment, namespace, student: str | None):
+    from dlcore.grading._core import Checker, Context
+
+    class TrustedChecker(Checker):
+        """The notebook's ``check``, run by the grader: the student is the submission's."""
+
+        def context(self, ex):
+            declared = self.namespace.get("STUDENT_ID")
+            declared = str(declared).strip() if declared not in (None, Ellipsis) else None
+            if student is not None:
+                if ex.variant and not declared:
+                    print(f"STUDENT_ID not set in the notebook; graded with {student!r}'s "
+                          f"numbers.")
+                elif ex.variant and declared != student:
+                    print(f"STUDENT_ID MISMATCH: the notebook declares {declared!r} but the "
+                          f"submission belongs to {student!r}; graded with {student!r}'s "
+                          f"numbers.")
+                return Context(self.assignment.id, student, True)
+            return Context(self.assignment.id, declared, True)
+
+    return TrustedChecker(assignment, namespace)
+
+
+def grade_test_cell(calls, assignment, bridge, student) -> tuple[str, tuple | None]:
+    """Run a test cell's checks in this process: (printed text, (ename, evalue) or None)."""
+    from dlcore.grading import GradingError, IntegrityError
+    from dlcore.grading._core import grading_as
+
+    out = io.StringIO()
+    error = None
+    namespace = RemoteNamespace(bridge)
+    checker = _checker(assignment, namespace, student)
+    with contextlib.redirect_stdout(out), grading_as(student):
+        for exercise, part, hidden in calls:
+            try:
+                checker(exercise, part, hidden)
+            except (GradingError, IntegrityError) as exc:
+                error = (type(exc).__name__, str(exc))
+            except KernelGone as exc:
+                error = ("GradingError", f"{exercise}: {exc}")
+            except KeyError as exc:  # an unknown exercise or part: the instructor's slip
+                error = ("GradingError", str(exc.args[0]) if exc.args else str(exc))
+            except Exception as exc:  # a check that could not handle the student's answer
+                error = ("GradingError", f"{exercise}: your answer could not be checked "
+                                         f"({type(exc).__name__}: {exc})")
+            if error is not None:
+                break
+    return out.getvalue(), error
+
+
+def _outputs(text: str, error) -> list:
+    outputs = []
+    if text:
+        if len(text) > MAX_TEXT:
+            text = text[:MAX_TEXT] + "\n... (output cut by the grader)\n"
+        outputs.append(NotebookNode(output_type="stream", name="stdout", text=text))
+    if error is not None:
+        ename, evalue = error
+        outputs.append(NotebookNode(output_type="error", ename=ename, evalue=evalue,
+                                    traceback=[f"{ename}: {evalue}"]))
+    return outputs
+
+
+def _trusted_execute():
+    from nbclient.util import run_sync
+
+    SandboxedExecute = _sandboxed_execute()
+
+    class TrustedExecute(SandboxedExecute):
+        """Execute in the sandbox, test cells graded by the grader (see the module)."""
+
+        def preprocess(self, nb, resources=None, km=None):
+            info = (resources or {}).get("nbgrader", {})
+            self._assignment_id = info.get("assignment")
+            self._student = info.get("student")
+            return super().preprocess(nb, resources, km=km)
+
+        async def async_execute_cell(self, cell, cell_index, execution_count=None,
+                                     store_history=True):
+            if not _is_test_cell(cell) or os.environ.get(UNTRUSTED_ENV) == "1":
+                return await super().async_execute_cell(cell, cell_index, execution_count,
+                                                        store_history)
+            try:
+                calls = parse_checks(cell.source)
+                assignment = _assignment(self._assignment_id)
+            except (NotGradable, ImportError, AttributeError) as exc:
+                text, error = "", ("GradingError", f"this test cell cannot be graded: {exc}")
+            else:
+                loop = asyncio.get_running_loop()
+                bridge = _Bridge(self, loop)
+                text, error = await loop.run_in_executor(
+                    None, grade_test_cell, calls, assignment, bridge, self._student)
+            cell.outputs = _outputs(text, error)
+            self.code_cells_executed += 1
+            cell.execution_count = execution_count or self.code_cells_executed
+            return cell
+
+        # nbconvert calls execute_cell, nbclient's synchronous wrapper of ITS coroutine:
+        # wrap this one instead.
+        execute_cell = run_sync(async_execute_cell)
+
+    return TrustedExecute
+
+
+#: "1" makes test cells run in the kernel again, as nbgrader does (the course's own tests of
+#: the in-kernel checks use it; never for grading a class).
+UNTRUSTED_ENV = "DLCORE_GRADE_IN_KERNEL"
+
+
+def __getattr__(name):
+    if name == "TrustedExecute":
+        cls = _trusted_execute()
+        globals()[name] = cls
+        return cls
+    raise AttributeError(name)
