@@ -2,7 +2,7 @@
 
     python -m grader assignments [--course DIR] [--release-dir DIR] [ASSIGNMENT ...]
     python -m grader grade ASSIGNMENT [--course DIR] [--submissions DIR] [--output DIR]
-                           [--no-feedback] [--memory 2G] [--processes 64]
+                           [--no-feedback] [--memory 2G] [--processes 64] [--workers 2]
                            [--unsafe-no-sandbox]
     python -m grader feedback ASSIGNMENT [--course DIR] [--output DIR]
 
@@ -84,7 +84,8 @@ def _grade(args) -> int:
     out = course.root / RESULTS_DIR
     try:
         results = grade_batch(course, args.assignment, submissions,
-                              feedback=not args.no_feedback, export_to=out / "grades.csv")
+                              feedback=not args.no_feedback, export_to=out / "grades.csv",
+                              workers=args.workers)
     except SandboxUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -132,6 +133,8 @@ def main(argv=None) -> int:
                                                 "e.g. 2G (default: grader/limits.py)")
     g.add_argument("--processes", type=int, help="process limit of one submission's kernel "
                                                  "(default: grader/limits.py)")
+    g.add_argument("--workers", type=int, default=1,
+                   help="submissions graded at once (at most one per core; default 1)")
     g.add_argument("--unsafe-no-sandbox", action="store_true",
                    help="run student code WITHOUT the bubblewrap sandbox, as you, with your "
                         "files and network (only for trusted submissions)")

@@ -363,10 +363,30 @@ def _run_workers(course: Course, assignment: str, students: list[str], student_l
     return done
 
 
+def _parallel_workers(course, assignment, students, limit, log, workers: int) -> dict:
+    """``_run_workers`` on ``workers`` shares of the students at once."""
+    workers = max(1, min(int(workers), len(students) or 1))
+    if workers == 1:
+        return _run_workers(course, assignment, students, limit, log)
+    from concurrent.futures import ThreadPoolExecutor
+
+    shares = [students[i::workers] for i in range(workers)]
+    outcomes: dict = {}
+    with ThreadPoolExecutor(workers) as pool:
+        for done in pool.map(lambda share: _run_workers(course, assignment, share, limit, log),
+                             shares):
+            outcomes.update(done)
+    return outcomes
+
+
 def grade_batch(course: Course, assignment: str, submissions: Path | None = None,
                 student_limit: float | None = None, feedback: bool = True,
-                export_to: Path | None = None, log=print) -> list[Result]:
-    """Autograde, generate feedback and export grades for every submission; return results."""
+                export_to: Path | None = None, log=print, workers: int = 1) -> list[Result]:
+    """Autograde, generate feedback and export grades for every submission; return results.
+
+    ``workers`` autograding processes share the students (round robin); one per core is
+    the most that pays.
+    """
     if course.sandbox:
         ok, why = sandbox_status()
         if not ok:
@@ -406,7 +426,7 @@ def grade_batch(course: Course, assignment: str, submissions: Path | None = None
         else:
             log(unsafe_warning())
         try:
-            outcomes = _run_workers(course, assignment, gradable, limit, log)
+            outcomes = _parallel_workers(course, assignment, gradable, limit, log, workers)
         finally:
             if course.runtime is not None:
                 for path in [course.runtime, *course.runtime.rglob("*")]:

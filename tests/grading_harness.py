@@ -70,12 +70,13 @@ def write_submission(subs: Path, student: str, aid: str, nb=None, raw: str | Non
     return folder
 
 
-def grade(aid: str, subs: Path, course_root: Path, timeout: int | None = None, feedback=True):
+def grade(aid: str, subs: Path, course_root: Path, timeout: int | None = None, feedback=True,
+          workers: int = 1):
     course = load_course(ROOT, aid, course_root=course_root)
     if timeout is not None:
         course.timeout = timeout
     results = grade_batch(course, aid, subs, feedback=feedback, log=lambda *_: None,
-                          export_to=course.root / "grades.csv")
+                          export_to=course.root / "grades.csv", workers=workers)
     return {r.student: r for r in results}, course
 
 

@@ -244,8 +244,9 @@ def jupyterlab_metadata(python_version: str) -> dict:
             "language_info": {**LANGUAGE_INFO, "version": python_version}}
 
 
-def normalize(path: Path, python_version: str) -> bool:
+def normalize(path: Path | str, python_version: str) -> bool:
     """Give ``path`` the metadata JupyterLab writes; return True when the file changed."""
+    path = Path(path)
     nb = nbformat.read(path, as_version=4)
     before = path.read_text(encoding="utf-8")
     nb.metadata = nbformat.from_dict({**{k: v for k, v in nb.metadata.items()
