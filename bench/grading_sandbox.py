@@ -64,7 +64,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("assignments", nargs="*", default=["a01_neurons_perceptron", "a04_cnn"])
     parser.add_argument("--students", type=int, default=8)
-    parser.add_argument("--modes", nargs="+", default=list(MODES), choices=list(MODES))
+    parser.add_argument("--modes", nargs="*", default=list(MODES), choices=list(MODES),
+                        help="the one-worker modes to time (none: only --workers)")
     parser.add_argument("--workers", type=int, default=0,
                         help="also time the default mode with this many workers (e.g. 2)")
     args = parser.parse_args(argv)
