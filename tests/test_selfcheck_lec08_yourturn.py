@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import dlcore as dl
-from dlcore.selfcheck import _registry
+from tests.selfcheck_helpers import climb_hint_ladder
 
 pytestmark = pytest.mark.lec08
 
@@ -33,17 +33,7 @@ ANSWERS = {"08.1": ("79510", "79,510", "79 510"), "08.2": ("0.1, 0.4", "[0.1", "
 @pytest.mark.parametrize("exercise_id", sorted(ANSWERS))
 def test_hint_ladders_climb_to_the_solution_without_the_answer(exercise_id, monkeypatch,
                                                               capsys):
-    monkeypatch.setattr(_registry, "_HINTS_SHOWN", {})
-    hints = dl.selfcheck.exercises()[exercise_id].hints
-    assert 2 <= len(hints) <= 4
-    for k in range(len(hints)):
-        dl.hint(exercise_id)
-        out = capsys.readouterr().out
-        assert f"Hint {k + 1} of {len(hints)}" in out
-        for value in ANSWERS[exercise_id]:
-            assert value not in out.split("\n", 1)[1], (exercise_id, value)
-    dl.hint(exercise_id)
-    assert "worked solution" in capsys.readouterr().out
+    climb_hint_ladder(exercise_id, ANSWERS[exercise_id], capsys, monkeypatch)
 
 
 # --- the learner's functions, from the lecture's formulas --------------------------------------

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import dlcore as dl
-from dlcore.selfcheck import _registry
+from tests.selfcheck_helpers import climb_hint_ladder
 
 pytestmark = pytest.mark.lec09
 
@@ -168,17 +168,7 @@ ANSWERS = {"09.1": ("theta - lr * grad",), "09.2": ("-0.58042", "-0.5804"),
 @pytest.mark.parametrize("exercise_id", sorted(ANSWERS))
 def test_hint_ladders_climb_to_the_solution_without_the_answer(exercise_id, monkeypatch,
                                                               capsys):
-    monkeypatch.setattr(_registry, "_HINTS_SHOWN", {})
-    hints = dl.selfcheck.exercises()[exercise_id].hints
-    assert 2 <= len(hints) <= 4
-    for k in range(len(hints)):
-        dl.hint(exercise_id)
-        text = capsys.readouterr().out
-        assert f"Hint {k + 1} of {len(hints)}" in text
-        for value in ANSWERS[exercise_id]:
-            assert value not in text.split("\n", 1)[1], (exercise_id, value)
-    dl.hint(exercise_id)
-    assert "worked solution" in capsys.readouterr().out
+    climb_hint_ladder(exercise_id, ANSWERS[exercise_id], capsys, monkeypatch)
 
 
 def _my_momentum_step(w, delta, grad, lr, momentum):

@@ -9,6 +9,7 @@ import pytest
 
 import dlcore as dl
 from dlcore.selfcheck import exercises
+from tests.selfcheck_helpers import climb_hint_ladder
 
 pytestmark = pytest.mark.lec11
 
@@ -94,16 +95,8 @@ def test_last_resort_hint_does_not_repeat_the_verdict(exercise_id):
 
 @pytest.mark.parametrize("exercise_id", sorted(RIGHT))
 def test_hint_ladders_never_give_the_number(exercise_id, monkeypatch, capsys):
-    from dlcore.selfcheck import _registry
-
-    monkeypatch.setattr(_registry, "_HINTS_SHOWN", {})
-    hints = exercises()[exercise_id].hints
-    assert 2 <= len(hints) <= 4
-    for k in range(len(hints)):
-        dl.hint(exercise_id)
-        out = capsys.readouterr().out
-        assert f"Hint {k + 1} of {len(hints)}" in out
-        assert str(RIGHT[exercise_id]) not in out and f"{RIGHT[exercise_id]:,}" not in out
+    climb_hint_ladder(exercise_id, (str(RIGHT[exercise_id]), f"{RIGHT[exercise_id]:,}"), capsys,
+                      monkeypatch)
 
 
 # ------------------------------------------------------------------ your turn: 11.6-11.8

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import dlcore as dl
-from dlcore.selfcheck import _registry
+from tests.selfcheck_helpers import climb_hint_ladder
 
 pytestmark = pytest.mark.lec14
 
@@ -47,18 +47,7 @@ EXPECTED = {"14.1": ("219648", "219,648"), "14.2": ("0.596994", "0.5969"),
 @pytest.mark.parametrize("exercise_id", sorted(EXPECTED))
 def test_every_exercise_has_a_ladder_that_never_gives_the_answer(exercise_id, monkeypatch,
                                                                   capsys):
-    monkeypatch.setattr(_registry, "_HINTS_SHOWN", {})
-    hints = dl.selfcheck.exercises()[exercise_id].hints
-    assert 2 <= len(hints) <= 4
-    for k in range(len(hints)):
-        dl.hint(exercise_id)
-        out = capsys.readouterr().out
-        assert f"Hint {k + 1} of {len(hints)}" in out
-        text = out.split("\n", 1)[1]
-        for value in EXPECTED[exercise_id]:
-            assert value not in text, (exercise_id, value)
-    dl.hint(exercise_id)
-    assert "worked solution" in capsys.readouterr().out
+    climb_hint_ladder(exercise_id, EXPECTED[exercise_id], capsys, monkeypatch)
 
 
 # --- 14.6 and 14.7: the reference is the lecture's cell ----------------------------------------

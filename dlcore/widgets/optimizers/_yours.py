@@ -21,6 +21,7 @@ import numpy as np
 
 from ...optim import adam_update, sgd_update
 from .._mine import mine_name, run_mine
+from ._common import finite_rows
 
 REFERENCE = "dlcore's Adam"
 MOMENTUM_REFERENCE = "dlcore's momentum"
@@ -140,3 +141,18 @@ def compare_paths(mine_path: np.ndarray, rows: int, reference: np.ndarray, name:
                     f"differ from {reference_name} (marked ×), the first at step {first}; the "
                     f"largest distance is {_fmt(dist[worst])} at step {worst}: yours "
                     f"{_point(mine_path[worst])}, correct {_point(reference[worst])}.")
+
+
+def show_path(line, marks, curve, path: np.ndarray, differ: np.ndarray, loss: np.ndarray,
+              upto: int, positive_loss: bool = True) -> None:
+    """Draw the first ``upto`` points of the learner's path: the dotted line up to its first
+    overflow, a mark on each finite point that differs from dlcore's, and its loss curve
+    (values <= 0 hidden when ``positive_loss``, for a log axis)."""
+    part = path[:upto]
+    n_ok = finite_rows(part)
+    line.set_data(part[:n_ok, 0], part[:n_ok, 1])
+    bad = part[differ[:upto] & np.all(np.isfinite(part), axis=1)]
+    marks.set_data(bad[:, 0], bad[:, 1])
+    values = loss[:upto]
+    curve.set_data(np.arange(values.size),
+                   np.where(values > 0, values, np.nan) if positive_loss else values)

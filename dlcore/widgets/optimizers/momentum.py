@@ -43,7 +43,7 @@ from ._common import (
     step_row,
     sticky_limits,
 )
-from ._yours import MOMENTUM_REFERENCE, compare_paths, momentum_path
+from ._yours import MOMENTUM_REFERENCE, compare_paths, momentum_path, show_path
 
 __all__ = ["momentum_explorer"]
 
@@ -196,14 +196,8 @@ class MomentumExplorer(App):
             artist.set_visible(path is not None)
         if path is None:
             return
-        upto = min(k + 1, self.mine_rows)
-        part = path[:upto]
-        n_ok = finite_rows(part)
-        self.mine_line.set_data(part[:n_ok, 0], part[:n_ok, 1])
-        bad = part[self.mine_differ[:upto] & np.all(np.isfinite(part), axis=1)]
-        self.mine_marks.set_data(bad[:, 0], bad[:, 1])
-        loss = self.mine_loss[:upto]
-        self.mine_curve.set_data(np.arange(loss.size), np.where(loss > 0, loss, np.nan))
+        show_path(self.mine_line, self.mine_marks, self.mine_curve, path, self.mine_differ,
+                  self.mine_loss, min(k + 1, self.mine_rows))
 
     def _on_change(self, change=None) -> None:
         owner = None if change is None else change["owner"]

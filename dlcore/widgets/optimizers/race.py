@@ -38,7 +38,7 @@ from ._common import (
     sticky_limits,
 )
 from ._race_inputs import LR_RANGE, PRESET_LR, _check_fraction, _check_lrs, _custom_surface
-from ._yours import adam_path, compare_paths
+from ._yours import adam_path, compare_paths, show_path
 
 __all__ = ["optimizer_race"]
 
@@ -324,15 +324,9 @@ class OptimizerRace(App):
         self.set_readout("mine", text)
         if path is None:
             return
-        upto = min(k + 1, self.mine_rows)
-        part = path[:upto]
-        n_ok = finite_rows(part)
-        self.mine_line.set_data(part[:n_ok, 0], part[:n_ok, 1])
-        bad = part[self.mine_differ[:upto] & np.all(np.isfinite(part), axis=1)]
-        self.mine_marks.set_data(bad[:, 0], bad[:, 1])
-        curve = self.mine_loss[:upto]
-        y = curve if self.surf.lstar is None else np.where(curve > 0, curve, np.nan)
-        self.mine_curve.set_data(np.arange(curve.size), y)
+        show_path(self.mine_line, self.mine_marks, self.mine_curve, path, self.mine_differ,
+                  self.mine_loss, min(k + 1, self.mine_rows),
+                  positive_loss=self.surf.lstar is not None)
 
     def _legend(self, shown) -> None:
         """One legend for both panels, under them (it covered the loss curves)."""
