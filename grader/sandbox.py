@@ -28,6 +28,7 @@ unless the instructor passes ``--unsafe-no-sandbox``.
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import shutil
 import signal
@@ -101,11 +102,21 @@ def sandbox_status() -> tuple[bool, str]:
     return True, ""
 
 
-def prepare_runtime(dest: Path) -> Path:
+def prepare_runtime(dest: Path, references=(), stub_grading: bool = False,
+                    keep=()) -> Path:
     """A clean copy of the installed ``dlcore`` in ``dest`` (made read-only in the sandbox).
 
     The sandbox puts ``dest`` first on ``sys.path``, so the kernel imports this copy, never an
-    editable checkout a previous kernel could have written to.
+    editable checkout a previous kernel could have written to.  ``references`` (functions of
+    ``dlcore``, an assignment's ``references``) are switched off in the copy: their bodies are
+    replaced by an error that says so, so their code is not in the sandbox at all and no
+    student function can call it, however it hides the call.  ``stub_grading`` does the same
+    to every function of the assignments' check modules (``dlcore/grading/a*/``, which hold
+    reference computations), except what the notebooks themselves call in their kernel
+    (``per_student``, the packages' ``__init__``) and the functions ``keep`` (which the grader
+    hands to the student's functions, such as a gradient to descend).  ``dest/_blocked`` holds
+    stand-ins for torch, scipy and the other libraries that would do an exercise for the
+    student (``bwrap_command`` mounts them over the real ones).
     """
     import dlcore
 
@@ -115,9 +126,102 @@ def prepare_runtime(dest: Path) -> Path:
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(src, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    by_file: dict[Path, list[str]] = {}
+    for ref in references:
+        func = inspect.unwrap(getattr(ref, "__func__", ref))
+        code = getattr(func, "__code__", None)
+        if code is None:
+            raise ValueError(f"{ref!r} is not a Python function: it cannot be switched off")
+        path = Path(code.co_filename).resolve()
+        try:
+            rel = path.relative_to(src)
+        except ValueError:
+            raise ValueError(f"{func.__qualname__} is not part of dlcore") from None
+        by_file.setdefault(target / rel, []).append(func.__qualname__)
+    kept: set[str] = set()
+    if stub_grading:
+        checks = sorted((target / "grading").glob("a*/*.py"))
+        kept = _called_on_import(checks, [getattr(f, "__name__", "") for f in keep])
+        for path in checks:
+            if path.name not in ("__init__.py", "per_student.py"):
+                by_file.setdefault(path, []).append("*")
+    for path, names in by_file.items():
+        _switch_off(path, names, kept)
+    blocked = dest / "_blocked"
+    for name in BLOCKED_MODULES:
+        (blocked / name).mkdir(parents=True, exist_ok=True)
+        (blocked / name / "__init__.py").write_text(
+            f"raise ImportError({name!r} + ' is not available while a notebook is graded: '\n"
+            f"                  'the exercises are to be written with numpy')\n")
     for path in [dest, *dest.rglob("*")]:
         path.chmod(0o555 if path.is_dir() else 0o444)
     return dest
+
+
+#: Libraries that would do an exercise for the student: not importable in the sandbox.
+BLOCKED_MODULES = ("torch", "scipy", "sklearn", "tensorflow", "jax", "keras", "torchvision")
+
+
+def _called_on_import(paths, also=()) -> set[str]:
+    """Names of the functions the modules ``paths`` call while they are imported (outside any
+    def), and ``also``, and of every function those call in turn."""
+    import ast
+
+    def called(node) -> set[str]:
+        out = set()
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Call):
+                func = sub.func
+                out.add(func.id if isinstance(func, ast.Name) else
+                        func.attr if isinstance(func, ast.Attribute) else "")
+        return out
+
+    roots, calls = set(), {}
+    for path in paths:
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                calls.setdefault(node.name, set()).update(called(node))
+            elif not isinstance(node, ast.ClassDef):
+                roots |= called(node)
+    keep, todo = set(), list(roots) + list(also)
+    while todo:
+        name = todo.pop()
+        if name not in keep:
+            keep.add(name)
+            todo.extend(calls.get(name, ()))
+    return keep
+
+
+def _switch_off(path: Path, qualnames: list[str], keep: set[str] = frozenset()) -> None:
+    """Replace the bodies of the functions ``qualnames`` of the module ``path`` ("*": every
+    function but those named in ``keep``) by an error that names the function; the rest of
+    the module stays."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    wanted = set(qualnames)
+    found: set[str] = set()
+
+    def visit(body, prefix: str) -> None:
+        for node in body:
+            if isinstance(node, ast.ClassDef):
+                visit(node.body, f"{prefix}{node.name}.")
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                qual = f"{prefix}{node.name}"
+                if qual in wanted or ("*" in wanted and qual not in keep):
+                    found.add(qual)
+                    doc = ast.get_docstring(node, clean=False)
+                    message = (f"dlcore's own {node.name} is switched off while this notebook "
+                               f"is graded: the exercise asks you to write it yourself, so "
+                               f"your code may not call it")
+                    stub = ast.parse(f"raise RuntimeError({message!r})").body
+                    node.body = ([ast.Expr(ast.Constant(doc))] if doc else []) + stub
+
+    visit(tree.body, "")
+    missing = wanted - found - {"*"}
+    if missing:
+        raise ValueError(f"{path.name}: no function {', '.join(sorted(missing))} to switch off")
+    path.write_text(ast.unparse(ast.fix_missing_locations(tree)) + "\n", encoding="utf-8")
 
 
 def _system_binds() -> list[str]:
@@ -176,6 +280,7 @@ def bwrap_command(command: list[str], *, work: Path, work_at: Path, shared: Path
             *extra, "--chdir", str(work_at), "--clearenv"]
     if runtime is not None:
         args += ["--ro-bind", str(runtime), "/dlcore-runtime"]
+        args += _shadowing_binds(Path(runtime))
     else:  # the installed package itself, read-only
         import dlcore
 
@@ -191,6 +296,36 @@ def bwrap_command(command: list[str], *, work: Path, work_at: Path, shared: Path
     for key, value in base_env.items():
         args += ["--setenv", key, value]
     return args + ["--", *command]
+
+
+def _site_dirs() -> list[tuple[Path, str]]:
+    """(real path, path in the sandbox) of every site-packages folder the kernel sees."""
+    import site
+
+    out = []
+    for d in site.getsitepackages():
+        real = Path(d).resolve()
+        if not real.is_dir():
+            continue
+        prefix = Path(sys.prefix).resolve()
+        inside = (str(Path(VENV_AT) / real.relative_to(prefix))
+                  if sys.prefix != sys.base_prefix and real.is_relative_to(prefix) else str(real))
+        out.append((real, inside))
+    return out
+
+
+def _shadowing_binds(runtime: Path) -> list[str]:
+    """Mount the runtime's copies over what else the kernel could import instead: its dlcore
+    over an installed (non-editable) dlcore, its ``_blocked`` stand-ins over torch, scipy..."""
+    args = []
+    for real, inside in _site_dirs():
+        if (real / "dlcore").is_dir():
+            args += ["--ro-bind", str(runtime / "dlcore"), f"{inside}/dlcore"]
+        for name in BLOCKED_MODULES:
+            stand_in = runtime / "_blocked" / name
+            if (real / name).is_dir() and stand_in.is_dir():
+                args += ["--ro-bind", str(stand_in), f"{inside}/{name}"]
+    return args
 
 
 def _sandbox_python() -> Path:

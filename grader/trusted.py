@@ -20,15 +20,19 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import atexit
 import contextlib
 import importlib
 import io
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 from nbformat import NotebookNode
 
 from .remote import KernelGone, RemoteError, RemoteNamespace, kernel_request, parse_reply
-from .sandbox import _sandboxed_execute
+from .sandbox import SandboxedKernelManager, _sandboxed_execute, prepare_runtime
 
 __all__ = ["parse_checks", "grade_test_cell", "NotGradable"]  # and TrustedExecute (lazy)
 
@@ -154,14 +158,56 @@ def _checker(assignment, namespace, student: str | None):
     return TrustedChecker(assignment, namespace)
 
 
-def grade_test_cell(calls, assignment, bridge, student) -> tuple[str, tuple | None]:
-    """Run a test cell's checks in this process: (printed text, (ename, evalue) or None)."""
+class _Unavailable:
+    """Stands for a function the notebook defines, but not when dlcore's references are
+    switched off (a cell that fails before reaching its ``def`` there)."""
+
+    def __init__(self, name: str):
+        self.__name__ = name
+
+    def __call__(self, *args, **kwargs):
+        raise RemoteError("NameError", (
+            f"{self.__name__} could not be defined when the notebook ran with dlcore's own "
+            f"implementations of the exercises switched off: a cell of yours stops with an "
+            f"error before it defines {self.__name__} (define it in a cell of its own, "
+            f"without training or test code)"))
+
+
+class _RoutedNamespace(RemoteNamespace):
+    """The notebook as the checks see it when the assignment trains a model with dlcore: the
+    trained names (``Assignment.trained``) and every value come from the notebook's kernel,
+    where dlcore is complete; every function from a second kernel that ran the same cells
+    with dlcore's references switched off, where no function can call them."""
+
+    def __init__(self, bridge, functions, trained):
+        super().__init__(bridge)
+        self._functions = RemoteNamespace(functions)
+        self._trained = frozenset(trained)
+
+    def __getitem__(self, name):
+        if name not in self._trained:
+            info = self._lookup(name)
+            if info["kind"] == "object" and info.get("callable") and not info.get("module"):
+                if name in self._functions:
+                    return self._functions[name]
+                return _Unavailable(name)
+        return super().__getitem__(name)
+
+
+def grade_test_cell(calls, assignment, bridge, student, functions=None
+                    ) -> tuple[str, tuple | None]:
+    """Run a test cell's checks in this process: (printed text, (ename, evalue) or None).
+
+    ``functions``: a bridge to the kernel with dlcore's references switched off, where the
+    student's functions are called (``_RoutedNamespace``); None: everything from ``bridge``.
+    """
     from dlcore.grading import GradingError, IntegrityError
     from dlcore.grading._core import grading_as
 
     out = io.StringIO()
     error = None
-    namespace = RemoteNamespace(bridge)
+    namespace = RemoteNamespace(bridge) if functions is None else \
+        _RoutedNamespace(bridge, functions, getattr(assignment, "trained", ()))
     checker = _checker(assignment, namespace, student)
     with contextlib.redirect_stdout(out), grading_as(student):
         for exercise, part, hidden in calls:
@@ -194,7 +240,36 @@ def _outputs(text: str, error) -> list:
     return outputs
 
 
+_RUNTIMES: dict[tuple[str, bool], Path] = {}
+
+
+def graded_runtime(assignment_id: str, switched_off: bool) -> Path:
+    """The sandbox's copy of dlcore for an assignment (made once per process): with the
+    assignment's references and the check modules switched off (``switched_off``), or whole
+    (for the kernel that trains the notebook's model).  torch, scipy... are blocked in both."""
+    key = (assignment_id, switched_off)
+    if key not in _RUNTIMES:
+        base = Path(tempfile.mkdtemp(prefix="dlcore-runtime-"))
+        atexit.register(_remove_tree, base)
+        assignment = _assignment(assignment_id)
+        refs = assignment.references if switched_off else ()
+        _RUNTIMES[key] = prepare_runtime(base / "site", refs, stub_grading=switched_off,
+                                         keep=getattr(assignment, "sent", ()))
+    return _RUNTIMES[key]
+
+
+def _remove_tree(path: Path) -> None:
+    for p in [path, *path.rglob("*")]:
+        with contextlib.suppress(OSError):
+            p.chmod(0o700 if p.is_dir() else 0o600)
+    shutil.rmtree(path, ignore_errors=True)
+
+
 def _trusted_execute():
+    import copy
+
+    from nbclient import NotebookClient
+    from nbclient.exceptions import DeadKernelError
     from nbclient.util import run_sync
 
     SandboxedExecute = _sandboxed_execute()
@@ -206,11 +281,74 @@ def _trusted_execute():
             info = (resources or {}).get("nbgrader", {})
             self._assignment_id = info.get("assignment")
             self._student = info.get("student")
+            self._shadow = None
+            self._shadow_gone = None
             return super().preprocess(nb, resources, km=km)
+
+        def _graded(self):
+            try:
+                return _assignment(self._assignment_id) if self._assignment_id else None
+            except (ImportError, AttributeError):
+                return None
+
+        def _sandboxed(self) -> bool:
+            return issubclass(self.kernel_manager_class, SandboxedKernelManager)
+
+        def create_kernel_manager(self):
+            km = super().create_kernel_manager()
+            assignment = self._graded()
+            if assignment is not None and isinstance(km, SandboxedKernelManager):
+                # a notebook that trains a model with dlcore keeps dlcore whole in its own
+                # kernel; its functions are then called in the shadow kernel (below)
+                km.runtime_dir = str(graded_runtime(assignment.id, not assignment.trained))
+            return km
+
+        def _wants_shadow(self) -> bool:
+            assignment = self._graded()
+            return bool(assignment is not None and assignment.trained and self._sandboxed())
+
+        async def _start_shadow(self):
+            """A second sandboxed kernel, dlcore's references switched off, that runs the same
+            cells (its outputs are thrown away): the student's functions are called there."""
+            shadow = NotebookClient(copy.deepcopy(self.nb), timeout=self.timeout,
+                                    kernel_name=self.kernel_name, allow_errors=True,
+                                    interrupt_on_timeout=True, resources=self.resources,
+                                    kernel_manager_class=SandboxedKernelManager,
+                                    extra_arguments=list(self.extra_arguments),
+                                    startup_timeout=self.startup_timeout, config=self.config)
+            shadow.km = shadow.create_kernel_manager()
+            shadow.km.runtime_dir = str(graded_runtime(self._assignment_id, True))
+            self._shadow = shadow
+            try:
+                await shadow.async_start_new_kernel()
+                await shadow.async_start_new_kernel_client()
+            except Exception as exc:  # noqa: BLE001 - reported when a function is checked
+                self._shadow_gone = f"the second kernel could not start ({exc})"
+
+        async def _shadow_cell(self, cell, cell_index):
+            if self._shadow_gone is not None:
+                return
+            try:
+                await self._shadow.async_execute_cell(copy.deepcopy(cell), cell_index,
+                                                      store_history=True)
+            except DeadKernelError:
+                self._shadow_gone = ("the kernel died while your code ran (a crash, os._exit, "
+                                     "or the memory limit)")
+            except Exception as exc:  # noqa: BLE001 - its outputs are not graded
+                if not self._shadow.kc:
+                    self._shadow_gone = f"the kernel stopped ({type(exc).__name__})"
 
         async def async_execute_cell(self, cell, cell_index, execution_count=None,
                                      store_history=True):
+            if self._wants_shadow() and self._shadow is None:
+                await self._start_shadow()
             if not _is_test_cell(cell) or os.environ.get(UNTRUSTED_ENV) == "1":
+                if self._shadow is not None and cell.cell_type == "code":
+                    main, _ = await asyncio.gather(
+                        super().async_execute_cell(cell, cell_index, execution_count,
+                                                   store_history),
+                        self._shadow_cell(cell, cell_index))
+                    return main
                 return await super().async_execute_cell(cell, cell_index, execution_count,
                                                         store_history)
             try:
@@ -221,18 +359,42 @@ def _trusted_execute():
             else:
                 loop = asyncio.get_running_loop()
                 bridge = _Bridge(self, loop)
+                functions = None
+                if self._shadow is not None:
+                    functions = _Bridge(self._shadow, loop) if self._shadow_gone is None \
+                        else _GoneBridge(self._shadow_gone)
                 text, error = await loop.run_in_executor(
-                    None, grade_test_cell, calls, assignment, bridge, self._student)
+                    None, grade_test_cell, calls, assignment, bridge, self._student, functions)
             cell.outputs = _outputs(text, error)
             self.code_cells_executed += 1
             cell.execution_count = execution_count or self.code_cells_executed
             return cell
 
+        async def _async_cleanup_kernel(self):
+            try:
+                await super()._async_cleanup_kernel()
+            finally:
+                shadow, self._shadow = getattr(self, "_shadow", None), None
+                if shadow is not None and shadow.km is not None:
+                    with contextlib.suppress(Exception):
+                        await shadow._async_cleanup_kernel()
+
         # nbconvert calls execute_cell, nbclient's synchronous wrapper of ITS coroutine:
-        # wrap this one instead.
+        # wrap this one instead (and the same for the kernel's cleanup).
         execute_cell = run_sync(async_execute_cell)
+        _cleanup_kernel = run_sync(_async_cleanup_kernel)
 
     return TrustedExecute
+
+
+class _GoneBridge:
+    """The shadow kernel is gone: every request says why."""
+
+    def __init__(self, why: str):
+        self.why = why
+
+    def request(self, req: dict) -> dict:
+        raise KernelGone(self.why)
 
 
 #: "1" makes test cells run in the kernel again, as nbgrader does (the course's own tests of

@@ -48,7 +48,7 @@ from ._integrity import IntegrityError, calls_into, verify_environment
 __all__ = ["GradingError", "Exercise", "Assignment", "Context", "lookup", "call", "expect_shape",
            "expect_close", "expect_true", "expect_function", "variant_rng", "grading_student",
            "close", "record_secret", "function_part", "matching_mistake", "case_rng",
-           "grading_secret"]
+           "grading_secret", "references_of"]
 
 
 class GradingError(AssertionError):
@@ -75,8 +75,22 @@ class Exercise:
 
 @dataclass
 class Assignment:
+    """An assignment's exercises, in the notebook's order.
+
+    ``references`` are dlcore's own versions of what the exercises ask the student to write
+    (``references_of``): the sandbox that grades a notebook has them switched off, so a
+    student's function cannot call them.  ``trained`` names the notebook objects that are
+    trained with dlcore as a whole (a model fitted with ``dlcore.nn.fit``): those are graded
+    where dlcore is complete, every function where the references are switched off.
+    ``sent`` are the check modules' functions the grader hands to a student's function (a
+    gradient to descend, by name): they stay in that sandbox.
+    """
+
     id: str
     exercises: dict[str, Exercise] = field(default_factory=dict)
+    references: tuple = ()
+    trained: frozenset = frozenset()
+    sent: tuple = ()
 
     @classmethod
     def of_groups(cls, assignment_id: str, *groups) -> Assignment:
@@ -87,9 +101,35 @@ class Assignment:
             assignment.exercises.update(group.EXERCISES)
         return assignment
 
+    def with_references(self, *groups, extra=(), trained=(), sent=()) -> Assignment:
+        """Declare ``references`` (``references_of(*groups, extra=extra)``), ``trained`` and
+        ``sent``; returns the assignment."""
+        self.references = references_of(*groups, extra=extra)
+        self.trained = frozenset(trained)
+        self.sent = tuple(sent)
+        return self
+
     def checker(self, namespace: dict) -> Checker:
         """The ``check`` function of the notebook; ``namespace`` is the notebook's ``globals()``."""
         return Checker(self, namespace)
+
+
+def references_of(*groups, extra=()) -> tuple:
+    """Every reference function the checks of ``groups`` forbid: the module-level lists named
+    ``*FORBIDDEN*`` or ``_GRADIENT_TOOLS`` of each group module, plus ``extra``, in order and
+    without repeats."""
+    found = []
+    for group in groups:
+        for name, value in vars(group).items():
+            if ("FORBIDDEN" in name or name == "_GRADIENT_TOOLS") and \
+                    isinstance(value, (list, tuple)):
+                found.extend(value)
+    found.extend(extra)
+    out = []
+    for f in found:
+        if callable(f) and all(f is not g for g in out):
+            out.append(f)
+    return tuple(out)
 
 
 class Checker:

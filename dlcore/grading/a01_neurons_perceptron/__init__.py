@@ -19,6 +19,8 @@ Modules, one per exercise group: ``mp`` (1), ``perceptron`` (2, 3), ``xor`` (4),
 
 from __future__ import annotations
 
+from ... import counting, neurons
+from ...nn import containers
 from .._core import Assignment
 from . import choice, counts, mp, perceptron, towers, xor
 
@@ -26,5 +28,7 @@ __all__ = ["checker", "ASSIGNMENT"]
 
 # Exercises are registered in the notebook's order.
 ASSIGNMENT = Assignment.of_groups("a01_neurons_perceptron",
-                                  mp, perceptron, xor, counts, towers, choice)
+                                  mp, perceptron, xor, counts, towers, choice).with_references(
+    extra=[neurons.mp_neuron, neurons.perceptron_step, neurons.train_perceptron,
+           counting.mlp_counts, containers.tower_weights])
 checker = ASSIGNMENT.checker

@@ -29,6 +29,7 @@ helpers the later groups share.
 
 from __future__ import annotations
 
+from ... import losses
 from .._core import Assignment
 from . import chain, choice, descent, linear, mlp, neuron, softmax_ce
 
@@ -40,5 +41,9 @@ __all__ = ["checker", "ASSIGNMENT"]
 
 # Exercises are registered in the notebook's order.
 ASSIGNMENT = Assignment.of_groups("a02_gradient_descent_backprop",
-                                  neuron, descent, chain, linear, softmax_ce, mlp, choice)
+                                  neuron, descent, chain, linear, softmax_ce, mlp, choice
+                                  ).with_references(
+    neuron, descent, chain, linear, softmax_ce, mlp,
+    extra=[losses.squared_error, losses.squared_error_forward, losses.mse, losses.mse_forward],
+    trained=["model"], sent=[descent._toy_grad_at, descent._quadratic_at])
 checker = ASSIGNMENT.checker

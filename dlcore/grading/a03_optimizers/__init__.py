@@ -32,12 +32,15 @@ Modules, one per exercise group: ``momentum`` (1, 2), ``adaptive`` (3-5), ``stab
 
 from __future__ import annotations
 
+from ...optim import paths
 from .._core import Assignment
-from . import adaptive, batchnorm, dropout, momentum, stability
+from . import _common, adaptive, batchnorm, dropout, momentum, stability
 
 __all__ = ["checker", "ASSIGNMENT"]
 
 # Exercises are registered in the notebook's order.
 ASSIGNMENT = Assignment.of_groups("a03_optimizers",
-                                  momentum, adaptive, stability, dropout, batchnorm)
+                                  momentum, adaptive, stability, dropout, batchnorm
+                                  ).with_references(
+    _common, momentum, adaptive, stability, dropout, batchnorm, extra=[paths.stability_limit])
 checker = ASSIGNMENT.checker

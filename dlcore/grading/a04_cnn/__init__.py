@@ -44,5 +44,6 @@ __all__ = ["checker", "ASSIGNMENT", "my_numbers", "graded_id"]
 # Exercises are registered in the notebook's order.
 ASSIGNMENT = Assignment.of_groups(AID,
                                   sizes, convolution, pooling, param_counts, backward, matrix,
-                                  by_hand)
+                                  by_hand).with_references(
+    sizes, convolution, pooling, param_counts, backward, matrix, by_hand)
 checker = ASSIGNMENT.checker

@@ -39,5 +39,6 @@ __all__ = ["checker", "ASSIGNMENT"]
 
 # Exercises are registered in the notebook's order.
 ASSIGNMENT = Assignment.of_groups("a05_rnn_lstm",
-                                  counts, rnn, clipping, bound, gated, sine)
+                                  counts, rnn, clipping, bound, gated, sine).with_references(
+    counts, rnn, clipping, bound, gated, sine, trained=["model"])
 checker = ASSIGNMENT.checker
