@@ -17,7 +17,6 @@ from nbgrader.preprocessors import (
     CheckCellMetadata,
     ClearOutput,
     DeduplicateIds,
-    GetGrades,
     IgnorePattern,
     LimitOutput,
     OverwriteKernelspec,
@@ -28,6 +27,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 if importlib.util.find_spec("grader") is None:  # not installed, and started from elsewhere
     sys.path.append(HERE)
 
+from grader.feedback import TEMPLATE_DIR as FEEDBACK_TEMPLATE_DIR  # noqa: E402
+from grader.feedback import TEMPLATE_NAME as FEEDBACK_TEMPLATE  # noqa: E402
+from grader.feedback import FeedbackExporter, FeedbackGrades  # noqa: E402
 from grader.limits import timeout_for_command  # noqa: E402
 from grader.nbgrader_ext import (  # noqa: E402
     IntegrityScan,
@@ -71,8 +73,15 @@ c.Autograde.autograde_preprocessors = [
 c.LimitOutput.max_lines = 400
 c.LimitOutput.max_traceback = 60
 
-# Feedback shows results and hints, never hidden test code or expected values.
-c.GenerateFeedback.preprocessors = [GetGrades, SanitizeFeedback, CSSHTMLHeaderPreprocessor]
+# Feedback shows results and hints, never hidden test code or expected values.  It is made
+# for reading offline (grader/feedback.py, grader/templates/dlcore_feedback): formulas are
+# converted to MathML when the page is made (no MathJax, nothing loaded from the network),
+# outputs wrap at the page's edge, and a written answer not graded yet shows as pending (its
+# points are left out of the score so far) instead of as 0.
+c.GenerateFeedback.preprocessors = [FeedbackGrades, SanitizeFeedback, CSSHTMLHeaderPreprocessor]
+c.GenerateFeedback.exporter_class = FeedbackExporter
+c.FeedbackExporter.template_name = FEEDBACK_TEMPLATE
+c.FeedbackExporter.extra_template_basedirs = [str(FEEDBACK_TEMPLATE_DIR)]
 
 # For a class on JupyterHub, nbgrader's exchange moves files between instructors and
 # students; see "Teaching with JupyterHub" in README.md.  Uncomment and adapt:
