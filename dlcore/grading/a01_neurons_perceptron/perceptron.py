@@ -63,12 +63,35 @@ EXERCISES["perceptron_step"] = Exercise(
     "One perceptron update", {"values": _step_values})
 
 
-def _separable(rng: np.random.Generator, n: int = 40):
-    X = rng.uniform(-1, 1, size=(n, 2)) + np.array([3.0, -2.0])  # far from the origin
-    w_true = np.array([1.0, 2.0])
-    margin = X @ w_true - (np.array([3.0, -2.0]) @ w_true)
+def _separable(rng: np.random.Generator, n: int = 40, w_true=(1.0, 2.0), center=(3.0, -2.0)):
+    """Points in the square of side 2 around ``center`` (away from the origin), labelled by the
+    side of the line through ``center`` with normal ``w_true``, none within 0.25 of it (in
+    units of ``w_true . x``)."""
+    center, w_true = np.asarray(center, dtype=float), np.asarray(w_true, dtype=float)
+    X = rng.uniform(-1, 1, size=(n, 2)) + center
+    margin = X @ w_true - (center @ w_true)
     keep = np.abs(margin) > 0.25
     return X[keep], np.where(margin[keep] > 0, 1, -1)
+
+
+def separable_sets(hidden: bool) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The ``(X, y)`` sets train_perceptron must separate: the visible one (the line through
+    (3, -2) with normal (1, 2)), or three whose points and line are drawn from the grading
+    secret: a normal of length sqrt(5) in any direction, the line 0.3 to 0.8 from the origin,
+    the points around a center 2 to 3.5 from there along the line (so that the perceptron,
+    started from w = 0, separates them within about a hundred epochs)."""
+    if not hidden:
+        return [_separable(case_rng(300, hidden=False))]
+    sets = []
+    for seed in (303, 304, 305):
+        rng = case_rng(seed, hidden=True)
+        angle = rng.uniform(0, 2 * np.pi)
+        normal = np.array([np.cos(angle), np.sin(angle)])
+        along = np.array([-normal[1], normal[0]])
+        offset = rng.uniform(0.3, 0.8) * rng.choice([-1.0, 1.0])
+        center = offset * normal + rng.uniform(2.0, 3.5) * rng.choice([-1.0, 1.0]) * along
+        sets.append(_separable(rng, w_true=np.sqrt(5.0) * normal, center=center))
+    return sets
 
 
 def _train(ns, X, y, max_epochs):
@@ -84,9 +107,7 @@ def _train(ns, X, y, max_epochs):
 
 
 def _train_separable(ns, ctx, hidden):
-    seeds = [303, 304, 305] if hidden else [300]
-    for seed in seeds:
-        X, y = _separable(case_rng(seed, hidden))
+    for X, y in separable_sets(hidden):
         w, errors, _ = _train(ns, X, y, 200)
         if w.shape == (X.shape[1],):
             raise GradingError("train_perceptron returned w with D entries: append a constant-1 "
@@ -103,11 +124,27 @@ def _train_separable(ns, ctx, hidden):
             raise GradingError("training must stop after the first error-free epoch")
 
 
+XOR_VISIBLE_EPOCHS = 15
+
+
+def xor_epochs(hidden: bool) -> int:
+    """The ``max_epochs`` of the XOR run: 15, or a count from 16 to 40 drawn from the grading
+    secret."""
+    if not hidden:
+        return XOR_VISIBLE_EPOCHS
+    return int(case_rng(306, hidden=True).integers(XOR_VISIBLE_EPOCHS + 1, 41))
+
+
 def _train_xor(ns, ctx, hidden):
     X, y = np.array([[0.0, 0], [0, 1], [1, 0], [1, 1]]), np.array([-1, 1, 1, -1])
-    epochs = 23 if hidden else 15
+    epochs = xor_epochs(hidden)
     w, errors, caught = _train(ns, X, y, epochs)
     if len(errors) != epochs:
+        if hidden:  # the hidden max_epochs stays hidden
+            raise GradingError("on XOR no epoch is error-free, so training must run all "
+                               "max_epochs epochs and report one error count per epoch; on a "
+                               "hidden case it reported " + ("fewer" if len(errors) < epochs
+                                                             else "more") + " counts")
         raise GradingError(f"on XOR no epoch is error-free, so training must run all "
                            f"max_epochs={epochs} epochs and report {epochs} error counts; got "
                            f"{len(errors)}")
