@@ -266,8 +266,10 @@ def _scores(course: Course, assignment: str | None = None
         ids = [assignment] if assignment else [a.name for a in gb.assignments]
         for aid in ids:
             for sub in gb.assignment_submissions(aid):
+                # a cell nobody scored yet (a written answer before manual grading); nbgrader's
+                # needs_manual_grade can stay set after a score was entered
                 pending = sum(float(g.max_score) for nb in sub.notebooks for g in nb.grades
-                              if g.needs_manual_grade)
+                              if g.manual_score is None and g.auto_score is None)
                 key = sub.student.id if assignment else (aid, sub.student.id)
                 out[key] = (sub.score, sub.max_score, pending)
     return out
