@@ -28,6 +28,7 @@ from pathlib import Path
 
 from .batch import (
     RESULTS_DIR,
+    NoSubmissions,
     _api,
     export_grades,
     format_summary,
@@ -86,7 +87,7 @@ def _grade(args) -> int:
         results = grade_batch(course, args.assignment, submissions,
                               feedback=not args.no_feedback, export_to=out / "grades.csv",
                               workers=args.workers)
-    except SandboxUnavailable as exc:
+    except (SandboxUnavailable, NoSubmissions) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print()

@@ -44,6 +44,10 @@ RESULTS_DIR = "grades"
 _PACKAGE_PARENT = Path(__file__).resolve().parents[1]
 
 
+class NoSubmissions(FileNotFoundError):
+    """There is no folder of submissions to grade."""
+
+
 @dataclass
 class Course:
     """Where the course lives and how nbgrader is configured for it."""
@@ -140,6 +144,11 @@ def collect(course: Course, assignment: str, submissions: Path | None) -> dict[s
     if submissions is None:
         submissions = dest_root
     submissions = Path(submissions).resolve()
+    if not submissions.is_dir():
+        raise NoSubmissions(
+            f"no submissions to grade: {submissions} does not exist. Collect them first "
+            f"(`nbgrader collect {assignment}` with the exchange), or pass --submissions DIR "
+            f"with one folder per student")
     folders = {}
     for student_dir in sorted(p for p in submissions.iterdir() if p.is_dir()):
         src = student_dir / assignment if (student_dir / assignment).is_dir() else student_dir

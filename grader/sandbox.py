@@ -90,7 +90,10 @@ def sandbox_status() -> tuple[bool, str]:
         return False, ("bubblewrap (bwrap) is not installed: on Debian or Ubuntu, "
                        "`apt install bubblewrap`")
     try:
-        out = subprocess.run([bwrap, "--unshare-all", "--die-with-parent", "--ro-bind", "/",
+        # the same namespaces and ids as a grading sandbox (bwrap_command): a setuid bwrap on
+        # a host without user namespaces fails here, not in every student's kernel
+        out = subprocess.run([bwrap, "--unshare-all", "--die-with-parent", "--uid", "65534",
+                              "--gid", "65534", "--hostname", "sandbox", "--ro-bind", "/",
                               "/", "--proc", "/proc", "--dev", "/dev", "true"],
                              capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -98,7 +101,9 @@ def sandbox_status() -> tuple[bool, str]:
     if out.returncode != 0:
         return False, (f"bubblewrap cannot create namespaces on this host "
                        f"({out.stderr.strip()[:200]}); unprivileged user namespaces may be "
-                       f"disabled (sysctl kernel.unprivileged_userns_clone)")
+                       f"disabled (sysctl kernel.unprivileged_userns_clone on Debian, "
+                       f"user.max_user_namespaces, or AppArmor's "
+                       f"kernel.apparmor_restrict_unprivileged_userns on Ubuntu)")
     return True, ""
 
 

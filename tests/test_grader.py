@@ -75,6 +75,14 @@ def test_a_folder_that_is_not_a_course_is_refused(tmp_path):
     assert out.returncode == 2 and "not a course directory" in out.stderr
 
 
+def test_grading_with_nothing_collected_says_what_to_do(tmp_path):
+    out = _run(["-m", "grader", "grade", AID, "--output", str(tmp_path)], cwd=ROOT,
+               env={**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"})
+    assert out.returncode == 2, (out.stdout, out.stderr)
+    assert "no submissions to grade" in out.stderr and "nbgrader collect" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
 def test_dlcore_does_not_ship_the_instructor_tools():
     import dlcore.grading
 
