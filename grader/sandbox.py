@@ -69,13 +69,25 @@ class Limits:
 
     def describe(self) -> str:
         """The limits and how each is enforced here ("memory 2 GB (cgroup)")."""
-        memory = "cgroup" if _own_cgroup("memory") else "address space: no cgroup here"
-        pids = ("cgroup" if _own_cgroup("pids") else
+        working = _working_controllers(self)
+        memory = "cgroup" if "memory" in working else "address space: no cgroup here"
+        pids = ("cgroup" if "pids" in working else
                 "rlimit; NOT enforced for root without a cgroup" if os.geteuid() == 0 else
                 "rlimit")
         return (f"memory {_size(self.memory_bytes)} ({memory}), {self.processes} processes "
                 f"({pids}), CPU time {self.cpu_seconds} s, files up to "
                 f"{_size(self.file_bytes)}, HOME and /tmp up to {_size(self.tmp_bytes)}")
+
+
+def _working_controllers(limits: Limits) -> set[str]:
+    """The controllers a sandbox's cgroup really gets here (a trial cgroup, removed at once):
+    a writable cgroup folder is not enough on a cgroup v2 host whose controllers are not
+    enabled for the grader's children."""
+    trial = _Cgroups(f"dlcore-probe-{os.getpid()}", limits)
+    try:
+        return set(trial.dirs)
+    finally:
+        trial.remove()
 
 
 def _size(n: int) -> str:
