@@ -80,4 +80,11 @@ EXPECTATIONS = [
          why="the stds are gamma sqrt(var / (var + eps))"),
     true("0.45 < y_two.std(axis=0)[1] < 0.49", after=YOURS,
          why="the narrative: a little below gamma = 0.5, because eps is a tenth of the variance"),
+    # Section 8: a 64-12-64 autoencoder trained on the pixels alone (inputs as targets) beats
+    # the average training digit by more than a factor of 3 on the test digits
+    equal("[autoencoder.num_parameters(), ae_history.epochs]",
+          [(64 + 1) * 12 + (12 + 1) * 64, 50], why="AUTOENCODER_EPOCHS = 50"),
+    true("ae_history.train_loss[-1] < ae_history.train_loss[0] / 3",
+         why="the reconstruction error falls during training"),
+    true("ae_error < mean_digit_error / 3", why="12 numbers keep most of a digit"),
 ]
