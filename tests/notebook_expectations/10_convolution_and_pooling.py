@@ -66,4 +66,11 @@ EXPECTATIONS = [
     equal("pool_sizes", [3, 2], why="2x2 windows on 4x4: 3 at stride 1, 2 at stride 2"),
     equal("[n_pool, n_conv]", [0, 6 * (3 * 5 * 5 + 1)], why="pooling has no parameters"),
     true("mx < av < raw", why="after a one-pixel shift max pooling changes least"),
+    # 8. equivariance and invariance: the 7 of the test set shifted one pixel to the right
+    true("np.array_equal(maps[4][:, 1:], maps[1][:, :-1]) and moves_along",
+         why="convolution is equivariant: the response moves one column"),
+    true("np.array_equal(maps[3][:, 1:], maps[0][:, :-1]) and not maps[0][:, -1].any()",
+         why="the digit has a blank last column, so the shift loses nothing"),
+    true("0 < unchanged < 8", why="a 2x2 max pool keeps fewer than half of its 16 cells"),
+    true("maps[1].max() == maps[4].max()", why="a global max pool is invariant"),
 ]
