@@ -88,4 +88,13 @@ EXPECTATIONS = [
     equal("vgg_conv_total", 138_357_544 - (25_088 * 4096 + 4096) - (4096 * 4096 + 4096)
           - (4096 * 1000 + 1000), why="VGG-16's total minus its three FC layers"),
     equal("[vgg_pool5_field, list(shape)]", [212, [512, 7, 7]]),
+    # 11. where to go next: GoogLeNet's inception (3a) on 192 channels of 28x28 (Szegedy et al.
+    # 2015, table 1: 64 | 96 -> 128 | 16 -> 32 | pool -> 32), and ResNet's bottleneck block
+    equal("inception_total", (192 + 1) * 64 + (192 + 1) * 96 + (96 * 9 + 1) * 128
+          + (192 + 1) * 16 + (16 * 25 + 1) * 32 + (192 + 1) * 32, why="163,696 with biases"),
+    equal("no_reduction", (192 + 1) * 64 + (192 * 9 + 1) * 128 + (192 * 25 + 1) * 32,
+          why="387,296: 3x3 and 5x5 filters straight on 192 channels"),
+    equal("[bottleneck, two_3x3, projection]",
+          [256 * 64 + 64 * 9 * 64 + 64 * 256, 2 * 256 * 9 * 256, 256 * 512],
+          why="69,632 against 1,179,648 weights; the identity shortcut has none"),
 ]
