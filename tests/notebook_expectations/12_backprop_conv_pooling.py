@@ -4,6 +4,8 @@ Expected values are the course's worked numbers for the slides' examples (the 5x
 3x3 kernel of Kiran's slides at stride 2 and 1, Arya's 3x3 example, Kiran's pooling example),
 the equations as Kiran's slides print them, and hand arithmetic; never the notebook's output.
 """
+import math
+
 from tests.notebook_checks import close, equal, true
 
 PARAMETERS = {}  # nothing in this notebook trains
@@ -25,6 +27,20 @@ _SLIPS = ("sum(p != c for printed, right in zip({table!r}, weight_eqs) "
 
 DA = [[0, 1, 2, 2, 4], [2, 2, 4, 4, 0], [0, 4, 8, 6, 12], [6, 6, 8, 8, 0], [0, 3, 6, 4, 8]]
 ROUTED = [[0, 0, 0.5, 0], [1.3, 0, 0, 0], [0, 0.4, 0, 0], [0, 0, 0.1, 0]]
+
+
+def _chain_gradient(depth, shortcut, w=0.5):
+    """d h_L / d h_0 through L layers F(h) = tanh(w h), by the product of local derivatives."""
+    h, grad = 1.0, 1.0
+    for _ in range(depth):
+        t = math.tanh(w * h)
+        local = w * (1.0 - t * t)
+        grad *= (1.0 + local) if shortcut else local
+        h = h + t if shortcut else t
+    return grad
+
+
+DEPTHS = [1, 5, 10, 20, 50]
 
 EXPECTATIONS = [
     # 1. the stride that gives a 2x2 output, and the forward equations
@@ -88,4 +104,10 @@ EXPECTATIONS = [
     close("dz.sum()", 1.0 - 2.0 + 0.5 + 3.0, atol=1e-12, why="max pooling passes U on whole"),
     true("dl.gradcheck.rel_error(dkernel, numeric) < 1e-7",
          why="pooling then convolution backward agree with central differences"),
+    # 9. where to go next: gradients through plain and residual chains, by dl.Value's
+    # backpropagation, against the product of local derivatives written out above
+    close("plain_grads", [_chain_gradient(n, False) for n in DEPTHS], atol=0, rtol=1e-9),
+    close("residual_grads", [_chain_gradient(n, True) for n in DEPTHS], atol=0, rtol=1e-9),
+    true("plain_grads[-1] < 1e-15 and min(residual_grads) > 1",
+         why="50 plain layers vanish; with shortcuts every factor is at least 1"),
 ]
