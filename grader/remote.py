@@ -8,10 +8,13 @@ as data and brings the result back as data (or as a new handle when it is not da
 nothing the student wrote ever runs in the grader, and nothing the kernel sends can be more
 than data: JSON with numeric arrays as base64 ``.npy`` (``allow_pickle=False``), size-capped.
 
-The kernel side is ``KERNEL_CODE``, sent with every request (it keeps only a table of handles
-between requests).  Whatever the kernel answers only ever stands for the student's own
-objects: a student who tampers with it can only misreport their own functions' results,
-which they could as well compute in those functions.
+The kernel side is ``KERNEL_CODE``, defined once per kernel (it keeps only a table of handles
+between requests).  During a test cell one execute runs ``_dlcore_loop``, which answers the
+grader's requests over a unix socket (frames: a 4-byte big-endian length, then UTF-8 JSON;
+``frame``, ``parse_frame``) until the grader sends an empty frame or disconnects.  Whatever
+the kernel answers only ever stands for the student's own objects: a student who tampers with
+it can only misreport their own functions' results, which they could as well compute in
+those functions.
 """
 
 from __future__ import annotations
@@ -22,12 +25,14 @@ import functools
 import io
 import json
 import math
+import struct
 import warnings
 
 import numpy as np
 
 __all__ = ["encode", "decode", "RemoteObject", "RemoteFunction", "RemoteNamespace", "RemoteError",
-           "KernelGone", "KERNEL_CODE", "MAX_REPLY_CHARS", "kernel_request"]
+           "KernelGone", "KERNEL_CODE", "MAX_REPLY_CHARS", "kernel_request", "kernel_loop",
+           "frame", "parse_frame", "parse_reply"]
 
 #: The largest reply the grader reads from the kernel (characters of JSON).
 MAX_REPLY_CHARS = 64_000_000
@@ -175,9 +180,11 @@ def _items(body):
 
 # -- the kernel side -------------------------------------------------------------------------
 
-#: Defines ``_dlcore_serve(request_json) -> reply_json`` in the student's kernel, once per
-#: kernel (compiling it takes 30 ms, a request 6 ms); ``kernel_request`` makes the code of one
-#: request.  The handles live in ``sys._dlcore_handles``.
+#: Defines ``_dlcore_serve(request_json) -> reply_json`` and ``_dlcore_loop(path, token)`` in
+#: the student's kernel, once per kernel (compiling it takes 30 ms); ``kernel_loop`` makes the
+#: code of the execute that serves one test cell, ``kernel_request`` that of one request
+#: answered into ``_dlcore_reply`` (the tests' stand-in kernel).  The handles live in
+#: ``sys._dlcore_handles``.
 KERNEL_CODE = r'''
 def _dlcore_serve(request):
     import base64, functools, importlib, io, json, math, sys, warnings
@@ -311,7 +318,57 @@ def _dlcore_serve(request):
         raise ValueError(op)
     except BaseException as exc:  # the student's error, reported as data
         return json.dumps({"error": [type(exc).__name__, str(exc)[:2000]]})
+
+
+def _dlcore_loop(path, token):
+    """Answer the grader's requests on the unix socket ``path`` until it says stop (an empty
+    frame) or goes away; ``token`` (first frame) tells the grader it is this execute."""
+    import socket, struct
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+
+    def send(data):
+        sock.sendall(struct.pack(">I", len(data)) + data)
+
+    def recv(n):
+        buf = bytearray()
+        while len(buf) < n:
+            chunk = sock.recv(min(n - len(buf), 1 << 20))
+            if not chunk:
+                return None
+            buf += chunk
+        return bytes(buf)
+
+    try:
+        sock.connect(path)
+        send(token.encode("ascii"))
+        while True:
+            head = recv(4)
+            size = struct.unpack(">I", head)[0] if head else 0
+            body = recv(size) if size else None
+            if body is None:
+                return
+            send(_dlcore_serve(body.decode("utf-8")).encode("utf-8"))
+    except OSError:  # the grader went away
+        return
+    finally:
+        sock.close()
 '''
+
+
+def kernel_loop(path: str, token: str, define: bool) -> str:
+    """The code of the execute that serves the grader on the unix socket ``path`` (see the
+    module), defining the server first when ``define``."""
+    call = f"_dlcore_loop({path!r}, {token!r})\n"
+    return (KERNEL_CODE + "\n" + call) if define else call
+
+
+#: The header of a frame: the length of its JSON, in bytes.
+FRAME_HEADER = struct.Struct(">I")
+
+
+def frame(data: bytes) -> bytes:
+    """``data`` as one frame of the socket (header and body)."""
+    return FRAME_HEADER.pack(len(data)) + data
 
 
 def kernel_request(req: dict, define: bool) -> str:
@@ -474,7 +531,18 @@ def parse_reply(text: str) -> dict:
     raw = ast.literal_eval(text)
     if not isinstance(raw, str):
         raise ValueError("malformed reply")
-    reply = json.loads(raw)
+    return _checked(json.loads(raw))
+
+
+def parse_frame(body: bytes) -> dict:
+    """The body of a frame the kernel sent (UTF-8 JSON) as a dict, as ``parse_reply``:
+    ValueError (or TypeError, RecursionError) when malformed, the student's error raised."""
+    if not isinstance(body, (bytes, bytearray)) or len(body) > MAX_REPLY_CHARS:
+        raise ValueError("reply too large or missing")
+    return _checked(json.loads(bytes(body).decode("utf-8")))
+
+
+def _checked(reply) -> dict:
     if not isinstance(reply, dict):
         raise ValueError("malformed reply")
     if "error" in reply:
