@@ -25,6 +25,7 @@ import functools
 import io
 import json
 import math
+import re
 import struct
 import warnings
 
@@ -32,7 +33,7 @@ import numpy as np
 
 __all__ = ["encode", "decode", "RemoteObject", "RemoteFunction", "RemoteNamespace", "RemoteError",
            "KernelGone", "KERNEL_CODE", "MAX_REPLY_CHARS", "kernel_request", "kernel_loop",
-           "frame", "parse_frame", "parse_reply"]
+           "frame", "parse_frame", "parse_reply", "npy_bytes", "npy_array"]
 
 #: The largest reply the grader reads from the kernel (characters of JSON).
 MAX_REPLY_CHARS = 64_000_000
@@ -91,9 +92,7 @@ def encode(value, depth: int = 0):
     if isinstance(value, np.ndarray):
         if value.dtype.kind not in "biuf":
             raise TypeError(f"arrays of {value.dtype} cannot be sent")
-        buf = io.BytesIO()
-        np.save(buf, np.ascontiguousarray(value), allow_pickle=False)
-        return {"nd": base64.b64encode(buf.getvalue()).decode("ascii")}
+        return {"nd": base64.b64encode(npy_bytes(value)).decode("ascii")}
     if isinstance(value, tuple):
         return {"tuple": [encode(v, depth + 1) for v in value]}
     if isinstance(value, list):
@@ -126,7 +125,7 @@ def decode(data, client=None, depth: int = 0):
     (tag, body), = data.items()
     if tag == "nd":
         raw = base64.b64decode(str(body), validate=True)
-        arr = np.load(io.BytesIO(raw), allow_pickle=False)
+        arr = npy_array(raw)
         if arr.dtype.kind not in "biuf":
             raise ValueError("reply array is not numeric")
         return arr
@@ -172,6 +171,45 @@ def decode(data, client=None, depth: int = 0):
     raise ValueError("malformed reply")
 
 
+def npy_bytes(value: np.ndarray) -> bytes:
+    """A numeric array as a ``.npy`` file (what ``np.save`` writes, C order), quicker."""
+    value = np.ascontiguousarray(value)
+    header = f"{{'descr': {value.dtype.str!r}, 'fortran_order': False, " \
+             f"'shape': {tuple(value.shape)!r}, }}"
+    header += " " * (63 - (len(header) + 10) % 64) + "\n"
+    if len(header) > 65535 or value.dtype.kind not in "biuf":
+        buf = io.BytesIO()
+        np.save(buf, value, allow_pickle=False)
+        return buf.getvalue()
+    return b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + \
+        header.encode("latin1") + value.tobytes()
+
+
+#: The header ``np.save`` (and ``npy_bytes``) writes for a numeric array: anything else is left
+#: to ``np.load``.
+_NPY_HEADER = re.compile(rb"\{'descr': '([<>|][biuf][1248])', 'fortran_order': (True|False), "
+                         rb"'shape': \(((?:\d{1,12}, )*(?:\d{1,12},?)?)\), \} *\n")
+
+
+def npy_array(raw: bytes) -> np.ndarray:
+    """The array of a ``.npy`` file, never unpickled: a plain numeric header is read here (10x
+    quicker than ``np.load`` for a small array), any other with ``np.load(allow_pickle=False)``;
+    ValueError when malformed."""
+    if raw[:8] == b"\x93NUMPY\x01\x00" and len(raw) >= 10:
+        end = 10 + int.from_bytes(raw[8:10], "little")
+        found = _NPY_HEADER.fullmatch(raw[10:end])
+        if found:
+            dtype = np.dtype(found[1].decode("ascii"))
+            shape = tuple(int(n) for n in found[3].split(b",") if n.strip())
+            count = math.prod(shape)
+            if len(raw) - end != count * dtype.itemsize:
+                raise ValueError("the array's data does not match its shape")
+            flat = np.frombuffer(raw, dtype=dtype, count=count, offset=end)
+            order = "F" if found[2] == b"True" else "C"
+            return flat.reshape(shape, order=order).copy(order="K")
+    return np.load(io.BytesIO(raw), allow_pickle=False)
+
+
 def _items(body):
     if not isinstance(body, list):
         raise ValueError("malformed reply")
@@ -187,9 +225,11 @@ def _items(body):
 #: ``sys._dlcore_handles``.
 KERNEL_CODE = r'''
 def _dlcore_serve(request):
-    import base64, functools, importlib, io, json, math, sys, warnings
+    import base64, functools, importlib, io, json, math, re, sys, warnings
     import numpy as np
     ns = get_ipython().user_ns
+    npy = re.compile(rb"\{'descr': '([<>|][biuf][1248])', 'fortran_order': (True|False), "
+                     rb"'shape': \(((?:\d{1,12}, )*(?:\d{1,12},?)?)\), \} *\n")
     table = sys.__dict__.setdefault("_dlcore_handles", [])
 
     def handle(obj):
@@ -211,9 +251,13 @@ def _dlcore_serve(request):
         if isinstance(v, np.bool_):
             return bool(v)
         if isinstance(v, np.ndarray) and v.dtype.kind in "biuf":
-            buf = io.BytesIO()
-            np.save(buf, np.ascontiguousarray(v), allow_pickle=False)
-            return {"nd": base64.b64encode(buf.getvalue()).decode("ascii")}
+            v = np.ascontiguousarray(v)
+            head = "{'descr': %r, 'fortran_order': False, 'shape': %r, }" % (v.dtype.str,
+                                                                             tuple(v.shape))
+            head += " " * (63 - (len(head) + 10) % 64) + "\n"
+            raw = (b"\x93NUMPY\x01\x00" + len(head).to_bytes(2, "little")
+                   + head.encode("latin1") + v.tobytes())
+            return {"nd": base64.b64encode(raw).decode("ascii")}
         if isinstance(v, np.random.Generator):
             return {"rng": enc(v.bit_generator.state, depth + 1)}
         if isinstance(v, tuple):
@@ -237,7 +281,15 @@ def _dlcore_serve(request):
             return d
         (tag, body), = d.items()
         if tag == "nd":
-            return np.load(io.BytesIO(base64.b64decode(body)), allow_pickle=False)
+            raw = base64.b64decode(body)
+            found = npy.fullmatch(raw[10:10 + int.from_bytes(raw[8:10], "little")])
+            if raw[:8] != b"\x93NUMPY\x01\x00" or not found:
+                return np.load(io.BytesIO(raw), allow_pickle=False)
+            dtype = np.dtype(found[1].decode("ascii"))
+            shape = tuple(int(n) for n in found[3].split(b",") if n.strip())
+            flat = np.frombuffer(raw, dtype=dtype, count=math.prod(shape),
+                                 offset=10 + int.from_bytes(raw[8:10], "little"))
+            return flat.reshape(shape, order="F" if found[2] == b"True" else "C").copy(order="K")
         if tag == "float":
             return float(body)
         if tag == "ellipsis":

@@ -476,3 +476,39 @@ def test_a_kernel_that_dies_during_a_call_is_reported(sandbox):
         assert not kernel.alive()
     finally:
         kernel.shutdown()
+
+
+@pytest.mark.parametrize("array", [
+    np.arange(6.0).reshape(2, 3), np.array([True, False]), np.zeros((0, 3)),
+    np.arange(5, dtype=">i4"), np.zeros((2, 3, 4), dtype=np.uint8), np.array([], np.float16),
+    np.asfortranarray(np.arange(12).reshape(3, 4)), np.arange(24).reshape(2, 3, 4)[:, ::2],
+])
+def test_arrays_are_read_as_numpy_writes_them(array):
+    from grader.remote import npy_array, npy_bytes
+
+    ours = npy_bytes(array)
+    for raw in (ours, _saved(array)):
+        back = npy_array(raw)
+        assert back.dtype == array.dtype and back.shape == array.shape
+        np.testing.assert_array_equal(back, array)
+        assert back.flags.writeable and back.flags.owndata
+    theirs = np.load(io.BytesIO(ours), allow_pickle=False)
+    assert theirs.dtype == array.dtype and theirs.shape == array.shape
+
+
+def _saved(array):
+    buf = io.BytesIO()
+    np.save(buf, array, allow_pickle=False)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("raw", [
+    _saved(np.arange(4.0))[:-8],                                      # data cut short
+    _saved(np.arange(4.0)) + b"\0" * 8,                               # data left over
+    _saved(np.arange(4.0)).replace(b"(4,)", b"(9,)"),                 # a shape it lacks
+    _saved(np.arange(4.0)).replace(b"'<f8'", b"'|O8'"),               # objects
+    b"\x93NUMPY\x01\x00" + b"\xff\xff" + b"{" * 20,                    # a broken header
+])
+def test_an_array_whose_header_lies_is_refused(raw):
+    with pytest.raises(ValueError):
+        decode({"nd": base64.b64encode(raw).decode()})
