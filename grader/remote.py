@@ -199,7 +199,10 @@ def npy_array(raw: bytes) -> np.ndarray:
         end = 10 + int.from_bytes(raw[8:10], "little")
         found = _NPY_HEADER.fullmatch(raw[10:end])
         if found:
-            dtype = np.dtype(found[1].decode("ascii"))
+            try:
+                dtype = np.dtype(found[1].decode("ascii"))
+            except TypeError:  # ">b2"
+                raise ValueError("reply array is not numeric") from None
             shape = tuple(int(n) for n in found[3].split(b",") if n.strip())
             count = math.prod(shape)
             if len(raw) - end != count * dtype.itemsize:

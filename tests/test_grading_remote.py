@@ -507,6 +507,7 @@ def _saved(array):
     _saved(np.arange(4.0)) + b"\0" * 8,                               # data left over
     _saved(np.arange(4.0)).replace(b"(4,)", b"(9,)"),                 # a shape it lacks
     _saved(np.arange(4.0)).replace(b"'<f8'", b"'|O8'"),               # objects
+    _saved(np.arange(4.0)).replace(b"'<f8'", b"'>b8'"),               # no such type
     b"\x93NUMPY\x01\x00" + b"\xff\xff" + b"{" * 20,                    # a broken header
 ])
 def test_an_array_whose_header_lies_is_refused(raw):
