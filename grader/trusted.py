@@ -22,16 +22,31 @@ import ast
 import asyncio
 import atexit
 import contextlib
+import hmac
 import importlib
 import io
+import json
 import os
+import secrets
 import shutil
+import socket
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 from nbformat import NotebookNode
 
-from .remote import KernelGone, RemoteError, RemoteNamespace, kernel_request, parse_reply
+from .remote import (
+    FRAME_HEADER,
+    MAX_REPLY_CHARS,
+    KernelGone,
+    RemoteError,
+    RemoteNamespace,
+    frame,
+    kernel_loop,
+    parse_frame,
+)
 from .sandbox import SandboxedKernelManager, _sandboxed_execute, prepare_runtime
 
 __all__ = ["parse_checks", "grade_test_cell", "NotGradable"]  # and TrustedExecute (lazy)
@@ -93,46 +108,293 @@ def _assignment(aid: str):
     return found
 
 
+#: What the grader says when the student's code did not answer in time (``{}``: seconds).
+_TIMED_OUT = "your code did not finish within the time limit ({} s) and was interrupted"
+_DIED = "the kernel died while your code ran (a crash, os._exit, or the memory limit)"
+_UNREADABLE = "the kernel's answer could not be read ({})"
+
+
+class _TimedOut(Exception):
+    pass
+
+
+class _Closed(Exception):
+    pass
+
+
 class _Bridge:
-    """``request(dict) -> dict``, from the check's thread, over the notebook client's kernel
-    connection (on its event loop)."""
+    """``request(dict) -> dict``, from the check's thread, answered by the notebook client's
+    kernel over a unix socket.
+
+    The first request starts one execute in the kernel, ``_dlcore_loop`` (grader.remote), which
+    connects to a socket the grader listens on in the directory of the kernel's connection
+    file (shared with the sandbox) and answers frames until ``close``/``aclose`` (once per test
+    cell) sends it an empty one or the grader goes away.  A request is then a write and a read
+    on that socket from the check's thread: no execute, no hop to the event loop.  Only
+    starting and ending the loop, a request that takes more than a second (is the kernel
+    alive?), and a time-out (interrupt) use the client's connection, on its event loop.
+
+    A request past ``client.timeout`` seconds interrupts the kernel and raises ``KernelGone``
+    (the next request starts a new loop); a kernel that dies raises ``KernelGone``; a frame
+    that is too large, or not JSON of the expected form, raises ``KernelGone`` ("could not be
+    read"): whatever the kernel sends is only ever parsed as data (``parse_frame``).
+    """
+
+    #: Seconds to wait for a loop's execute to end once told to stop, or once interrupted.
+    END_WAIT, INTERRUPT_WAIT = 10.0, 5.0
+    #: Seconds between looks at whether the kernel is alive while a request runs.
+    ALIVE_EVERY = 1.0
 
     def __init__(self, client, loop):
         self.client, self.loop = client, loop
+        self._sock = None     # the connection to the running loop
+        self._msg_id = None   # the execute that runs it
+        self._lock = threading.Lock()
+
+    # -- from the check's thread ------------------------------------------------------------
 
     def request(self, req: dict) -> dict:
-        return asyncio.run_coroutine_threadsafe(self._request(req), self.loop).result()
+        with self._lock:
+            if self._sock is None:
+                self._start()
+            return self._exchange(json.dumps(req).encode("utf-8"))
 
-    async def _request(self, req: dict) -> dict:
-        from nbclient.exceptions import DeadKernelError
+    def close(self) -> None:
+        """End the kernel's loop (from a thread other than the event loop's)."""
+        with self._lock:
+            msg_id = self._stop()
+        if msg_id is not None:
+            self._on_loop(self._await_end(msg_id, self.END_WAIT))
 
+    # -- on the event loop ------------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        """End the kernel's loop, and wait for its execute to end (the kernel is then free for
+        the notebook's next cell); on the event loop, once no request is under way."""
+        msg_id = self._stop()
+        if msg_id is not None:
+            await self._await_end(msg_id, self.END_WAIT)
+
+    # -- the loop's life ----------------------------------------------------------------------
+
+    def _deadline(self):
+        timeout = self.client.timeout
+        return time.monotonic() + timeout if timeout else None
+
+    def _socket_path(self) -> tuple[str, str | None]:
+        """Where to listen: the folder of the kernel's connection file (in a sandbox, the
+        folder it shares with the grader); and a folder made for it, or None."""
+        km = self.client.km
+        connection_file = getattr(km, "connection_file", None) or \
+            self.client.kc.connection_file
+        name = f"dlcore-{secrets.token_hex(8)}.sock"
+        path = os.path.join(os.path.dirname(os.path.abspath(connection_file)), name)
+        if len(path.encode()) <= 100:
+            return path, None
+        folder = tempfile.mkdtemp(prefix="dlcore-")  # too long for a socket: no sandbox here
+        return os.path.join(folder, name), folder
+
+    def _start(self) -> None:
         kc = self.client.kc
-        code = kernel_request(req, define=getattr(kc, "_dlcore_served", None) is not True)
-        msg_id = kc.execute(code, silent=True, store_history=False, allow_stdin=False,
-                            user_expressions={"r": "_dlcore_reply"})
+        deadline = self._deadline()
+        (path, folder), token = self._socket_path(), secrets.token_hex(16)
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        conn = None
         try:
-            reply = await self.client.async_wait_for_reply(msg_id)
-        except DeadKernelError:
-            raise KernelGone("the kernel died while your code ran (a crash, os._exit, or "
-                             "the memory limit)") from None
-        if reply is None:
-            raise KernelGone(f"your code did not finish within the time limit "
-                             f"({self.client.timeout} s) and was interrupted")
-        content = reply.get("content", {})
-        if content.get("status") == "ok":
-            kc._dlcore_served = True
-        if content.get("status") != "ok":
-            raise KernelGone(f"the kernel could not run the check ({content.get('ename')}: "
-                             f"{content.get('evalue')})")
-        result = content.get("user_expressions", {}).get("r", {})
-        if result.get("status") != "ok":
-            raise KernelGone("the notebook's kernel did not answer the check")
+            listener.bind(path)
+            os.chmod(path, 0o666)  # the sandbox's user; the directory guards it
+            listener.listen(1)
+            define = getattr(kc, "_dlcore_loop_defined", None) is not True
+            self._msg_id = self._on_loop(self._execute(kernel_loop(path, token, define)))
+            while conn is None:
+                listener.settimeout(0.2)
+                try:
+                    conn, _ = listener.accept()
+                except TimeoutError:
+                    reply = self._on_loop(self._poll_end(self._msg_id))
+                    if reply is not None:
+                        self._msg_id = None
+                        content = reply.get("content", {})
+                        if content.get("status") != "ok":
+                            raise KernelGone(f"the kernel could not run the check "
+                                             f"({content.get('ename')}: "
+                                             f"{content.get('evalue')})") from None
+                        raise KernelGone("the notebook's kernel did not answer the check") \
+                            from None
+                    if deadline is not None and time.monotonic() > deadline:
+                        self._time_out()
+        finally:
+            listener.close()
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+                if folder is not None:
+                    os.rmdir(folder)
+        self._sock = conn
         try:
-            return parse_reply(result.get("data", {}).get("text/plain"))
+            hello = self._read_frame(deadline, limit=1024)
+        except _Closed:
+            self._closed()
+        except _TimedOut:
+            self._time_out()
+        except ValueError:
+            hello = b""
+        if not hmac.compare_digest(hello, token.encode("ascii")):
+            self._drop()
+            raise KernelGone(_UNREADABLE.format("the kernel's loop did not say who it is"))
+        kc._dlcore_loop_defined = True
+
+    def _exchange(self, data: bytes) -> dict:
+        deadline = self._deadline()
+        try:
+            try:
+                self._sock.settimeout(None if deadline is None else
+                                      max(deadline - time.monotonic(), 0.001))
+                self._sock.sendall(frame(data))
+            except TimeoutError:
+                raise _TimedOut from None
+            except OSError:
+                raise _Closed from None
+            body = self._read_frame(deadline)
+        except _TimedOut:
+            self._time_out()
+        except _Closed:
+            self._closed()
+        except ValueError as exc:  # a frame larger than the grader reads
+            self._drop()
+            raise KernelGone(_UNREADABLE.format(exc)) from None
+        try:
+            return parse_frame(body)
         except RemoteError:
             raise  # the student's code raised: the check reports it
-        except (ValueError, SyntaxError, TypeError, KeyError, MemoryError) as exc:
-            raise KernelGone(f"the kernel's answer could not be read ({exc})") from None
+        except (ValueError, SyntaxError, TypeError, KeyError, MemoryError,
+                RecursionError) as exc:
+            raise KernelGone(_UNREADABLE.format(exc)) from None
+
+    def _read_frame(self, deadline, limit: int = MAX_REPLY_CHARS) -> bytearray:
+        size = FRAME_HEADER.unpack(self._recv_exact(FRAME_HEADER.size, deadline))[0]
+        if size > limit:
+            raise ValueError(f"a reply of {size} bytes, more than {limit}")
+        return self._recv_exact(size, deadline)
+
+    def _recv_exact(self, n: int, deadline) -> bytearray:
+        buf = bytearray(n)
+        view, got = memoryview(buf), 0
+        checked = time.monotonic()
+        while got < n:
+            wait = self.ALIVE_EVERY if deadline is None else \
+                min(self.ALIVE_EVERY, deadline - time.monotonic())
+            if wait <= 0:
+                raise _TimedOut
+            self._sock.settimeout(wait)
+            try:
+                k = self._sock.recv_into(view[got:], min(n - got, 1 << 20))
+            except TimeoutError:
+                k = None
+            except OSError:
+                raise _Closed from None
+            if k == 0:
+                raise _Closed
+            if k:
+                got += k
+            if time.monotonic() - checked >= self.ALIVE_EVERY:
+                checked = time.monotonic()
+                if not self._on_loop(self._alive()):
+                    self._drop()
+                    raise KernelGone(_DIED)
+        return buf
+
+    def _time_out(self):
+        """Past the time limit: interrupt the kernel, end the loop, say so."""
+        msg_id = self._msg_id
+        self._drop()
+        with contextlib.suppress(Exception):
+            self._on_loop(self._interrupt())
+        if msg_id is not None:  # (so that the interrupt cannot reach the next execute)
+            self._on_loop(self._await_end(msg_id, self.INTERRUPT_WAIT))
+        raise KernelGone(_TIMED_OUT.format(self.client.timeout)) from None
+
+    def _closed(self):
+        """The kernel's end of the socket closed: the kernel died, or its loop ended."""
+        msg_id = self._msg_id
+        self._drop()
+        end = time.monotonic() + 5
+        while msg_id is not None and time.monotonic() < end:
+            if self._on_loop(self._poll_end(msg_id)) is not None:
+                break
+            time.sleep(0.05)
+        raise KernelGone(_UNREADABLE.format("the kernel closed the connection")) from None
+
+    def _drop(self) -> None:
+        sock, self._sock, self._msg_id = self._sock, None, None
+        if sock is not None:
+            sock.close()
+
+    def _stop(self):
+        """Tell the loop to end (an empty frame) and hang up: the loop's execute, or None."""
+        sock, msg_id = self._sock, self._msg_id
+        self._sock = self._msg_id = None
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.settimeout(1.0)
+                sock.sendall(frame(b""))
+            sock.close()
+        return msg_id
+
+    def _on_loop(self, coro):
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
+
+    async def _execute(self, code: str) -> str:
+        return self.client.kc.execute(code, silent=True, store_history=False,
+                                      allow_stdin=False)
+
+    async def _alive(self) -> bool:
+        from jupyter_core.utils import ensure_async
+
+        return bool(await ensure_async(self.client.kc.is_alive()))
+
+    async def _interrupt(self) -> None:
+        from jupyter_core.utils import ensure_async
+
+        await ensure_async(self.client.km.interrupt_kernel())
+
+    async def _poll_end(self, msg_id: str):
+        """The loop's execute reply if it came (others are dropped: replies nobody waits
+        for), else None; KernelGone when the kernel died."""
+        from queue import Empty
+
+        from jupyter_core.utils import ensure_async
+
+        channel = self.client.kc.shell_channel
+        while True:
+            try:
+                msg = await ensure_async(channel.get_msg(timeout=0))
+            except Empty:
+                break
+            if msg.get("parent_header", {}).get("msg_id") == msg_id:
+                return msg
+        if not await self._alive():
+            raise KernelGone(_DIED)
+        return None
+
+    async def _await_end(self, msg_id: str, seconds: float):
+        """Wait up to ``seconds`` for the loop's execute reply (None: it did not come, or the
+        kernel died)."""
+        from queue import Empty
+
+        from jupyter_core.utils import ensure_async
+
+        channel = self.client.kc.shell_channel
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            try:
+                msg = await ensure_async(channel.get_msg(timeout=min(left, 0.5)))
+            except Empty:
+                if not await self._alive():
+                    return None
+                continue
+            if msg.get("parent_header", {}).get("msg_id") == msg_id:
+                return msg
+        return None
 
 
 def _checker(assignment, namespace, student: str | None):
@@ -363,8 +625,14 @@ def _trusted_execute():
                 if self._shadow is not None:
                     functions = _Bridge(self._shadow, loop) if self._shadow_gone is None \
                         else _GoneBridge(self._shadow_gone)
-                text, error = await loop.run_in_executor(
-                    None, grade_test_cell, calls, assignment, bridge, self._student, functions)
+                try:
+                    text, error = await loop.run_in_executor(
+                        None, grade_test_cell, calls, assignment, bridge, self._student,
+                        functions)
+                finally:  # the kernels' loops end with the test cell
+                    await bridge.aclose()
+                    if isinstance(functions, _Bridge):
+                        await functions.aclose()
             cell.outputs = _outputs(text, error)
             self.code_cells_executed += 1
             cell.execution_count = execution_count or self.code_cells_executed
@@ -395,6 +663,9 @@ class _GoneBridge:
 
     def request(self, req: dict) -> dict:
         raise KernelGone(self.why)
+
+    async def aclose(self) -> None:
+        return None
 
 
 #: "1" makes test cells run in the kernel again, as nbgrader does (the course's own tests of

@@ -266,3 +266,250 @@ def test_a_students_model_is_predicted_in_the_kernel_and_its_instances_are_not_c
     X = np.random.default_rng(1).normal(size=(5, 2))
     np.testing.assert_array_equal(handle._dlcore_predict(X), dl.nn.predict(model, X))
     assert not callable(remote["cfg"])
+
+
+# -- a real kernel, reached over the socket (grader.trusted._Bridge) ---------------------------
+
+class LiveKernel:
+    """A kernel and its nbclient client on an event loop of their own, as the grader has them
+    (in a sandbox when ``sandboxed``); ``bridge()`` is a test cell's bridge."""
+
+    def __init__(self, timeout: int, sandboxed: bool = False):
+        import asyncio
+        import threading
+
+        import nbformat
+        from nbclient import NotebookClient
+
+        kwargs = {}
+        if sandboxed:
+            from grader.sandbox import SandboxedKernelManager
+
+            kwargs["kernel_manager_class"] = SandboxedKernelManager
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.client = NotebookClient(nbformat.v4.new_notebook(), timeout=timeout,
+                                     kernel_name="python3", **kwargs)
+        self.run(self._start())
+
+    async def _start(self):
+        self.client.create_kernel_manager()
+        await self.client.async_start_new_kernel()
+        await self.client.async_start_new_kernel_client()
+
+    def run(self, coro):
+        import asyncio
+
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(120)
+
+    def execute(self, code: str) -> str:
+        """Run a cell of the notebook: its status ("ok", "error"; "none" past the time limit)."""
+        async def go():
+            msg_id = self.client.kc.execute(code)
+            return await self.client.async_wait_for_reply(msg_id)
+
+        reply = self.run(go())
+        return "none" if reply is None else reply["content"]["status"]
+
+    def bridge(self):
+        from grader.trusted import _Bridge
+
+        return _Bridge(self.client, self.loop)
+
+    def alive(self) -> bool:
+        return self.run(self.client.km.is_alive())
+
+    def shutdown(self):
+        if self.client.km is not None:
+            self.run(self.client._async_cleanup_kernel())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+
+
+STUDENT = '''
+import numpy as np, warnings
+
+def double(x):
+    return 2 * x
+
+def step(params, grads, lr=0.1):
+    for k in params:
+        params[k] -= lr * grads[k]
+
+def noisy(n):
+    for i in range(n):
+        print("line", i, "x" * 200)
+    warnings.warn("chatty", RuntimeWarning)
+    return n
+
+def hang():
+    while True:
+        pass
+'''
+
+
+def _sandboxes():
+    from grader.sandbox import sandbox_status
+
+    ok, why = sandbox_status()
+    return ["plain", pytest.param("sandbox", marks=pytest.mark.skipif(not ok, reason=why))]
+
+
+@pytest.fixture(scope="module", params=_sandboxes())
+def live(request):
+    kernel = LiveKernel(timeout=3, sandboxed=request.param == "sandbox")
+    assert kernel.execute(STUDENT) == "ok"
+    yield kernel
+    kernel.shutdown()
+
+
+def test_a_test_cell_talks_to_the_kernel_over_one_loop(live):
+    import warnings
+
+    bridge = live.bridge()
+    ns = RemoteNamespace(bridge)
+    np.testing.assert_array_equal(ns["double"](np.arange(3.0)), [0.0, 2.0, 4.0])
+    params = {"w": np.array([1.0, 2.0])}
+    ns["step"](params, {"w": np.array([10.0, 10.0])})
+    np.testing.assert_allclose(params["w"], [0.0, 1.0])          # the in-place change
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert ns["noisy"](2000) == 2000                          # printing breaks nothing
+    assert [str(w.message) for w in caught] == ["chatty"]
+    assert bridge._sock is not None                               # one loop served them all
+    bridge.close()
+    assert live.execute("after = 1") == "ok"                      # the loop ended
+    # the next test cell starts a loop of its own
+    second = live.bridge()
+    assert RemoteNamespace(second)["double"](21) == 42
+    live.run(second.aclose())
+    assert live.execute("after = 2") == "ok"
+
+
+def test_the_loop_ends_when_the_grader_hangs_up(live):
+    bridge = live.bridge()
+    assert RemoteNamespace(bridge)["double"](1) == 2
+    bridge._drop()                                                # no goodbye
+    assert live.execute("after = 3") == "ok"
+
+
+def test_a_call_past_the_time_limit_is_interrupted_and_the_next_call_works(live):
+    from grader.remote import KernelGone
+
+    bridge = live.bridge()
+    ns = RemoteNamespace(bridge)
+    with pytest.raises(KernelGone, match=r"did not finish within the time limit \(3 s\) and "
+                                         r"was interrupted"):
+        ns["hang"]()
+    assert ns["double"](4) == 8                                   # same test cell, new loop
+    bridge.close()
+    assert live.execute("after = 4") == "ok" and live.alive()
+
+
+FORGED = {
+    "not JSON": "_dlcore_serve = lambda request: 'not json'",
+    "nested too deeply": "_dlcore_serve = lambda request: '[' * 200000 + ']' * 200000",
+    "neither ok nor error": "_dlcore_serve = lambda request: '{\"neither\": 1}'",
+    "a bad error": "_dlcore_serve = lambda request: '{\"error\": 7}'",
+    "oversized": '''
+def _dlcore_loop(path, token):
+    import socket, struct
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(path)
+    s.sendall(struct.pack(">I", len(token)) + token.encode())
+    s.recv(1 << 16)
+    s.sendall(struct.pack(">I", 2 ** 32 - 1) + b"{}" * 1000)
+    while s.recv(1 << 16):
+        pass
+''',
+    "a forged greeting": '''
+def _dlcore_loop(path, token):
+    import socket, struct
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(path)
+    s.sendall(struct.pack(">I", 4) + b"mine")
+    while s.recv(1 << 16):
+        pass
+''',
+    "a closed connection": '''
+def _dlcore_loop(path, token):
+    import socket, struct
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(path)
+    s.sendall(struct.pack(">I", len(token)) + token.encode())
+    s.close()
+''',
+}
+
+
+@pytest.mark.parametrize("forgery", sorted(FORGED))
+def test_a_forged_or_oversized_frame_is_unreadable_not_a_crash(live, forgery):
+    from grader.remote import KernelGone
+
+    client = live.client
+    assert live.execute(FORGED[forgery]) == "ok"   # the student replaces the kernel's side
+    client.kc._dlcore_loop_defined = True          # (defined already: not sent again)
+    bridge = live.bridge()
+    try:
+        with pytest.raises(KernelGone, match="the kernel's answer could not be read"):
+            RemoteNamespace(bridge).get("double")
+    finally:
+        bridge.close()
+        client.kc._dlcore_loop_defined = False     # the next bridge defines the real one
+    assert live.execute("after = 5") == "ok"
+    assert RemoteNamespace(bridge)["double"](5) == 10
+    bridge.close()
+
+
+@pytest.mark.parametrize("sandbox", _sandboxes())
+def test_a_kernel_that_dies_during_a_call_is_reported(sandbox):
+    from grader.remote import KernelGone
+
+    kernel = LiveKernel(timeout=30, sandboxed=sandbox == "sandbox")
+    try:
+        assert kernel.execute("import os\ndef die(x):\n    os._exit(1)") == "ok"
+        bridge = kernel.bridge()
+        with pytest.raises(KernelGone, match="the kernel died while your code ran"):
+            RemoteNamespace(bridge)["die"](1)
+        bridge.close()
+        assert not kernel.alive()
+    finally:
+        kernel.shutdown()
+
+
+@pytest.mark.parametrize("array", [
+    np.arange(6.0).reshape(2, 3), np.array([True, False]), np.zeros((0, 3)),
+    np.arange(5, dtype=">i4"), np.zeros((2, 3, 4), dtype=np.uint8), np.array([], np.float16),
+    np.asfortranarray(np.arange(12).reshape(3, 4)), np.arange(24).reshape(2, 3, 4)[:, ::2],
+])
+def test_arrays_are_read_as_numpy_writes_them(array):
+    from grader.remote import npy_array, npy_bytes
+
+    ours = npy_bytes(array)
+    for raw in (ours, _saved(array)):
+        back = npy_array(raw)
+        assert back.dtype == array.dtype and back.shape == array.shape
+        np.testing.assert_array_equal(back, array)
+        assert back.flags.writeable and back.flags.owndata
+    theirs = np.load(io.BytesIO(ours), allow_pickle=False)
+    assert theirs.dtype == array.dtype and theirs.shape == array.shape
+
+
+def _saved(array):
+    buf = io.BytesIO()
+    np.save(buf, array, allow_pickle=False)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("raw", [
+    _saved(np.arange(4.0))[:-8],                                      # data cut short
+    _saved(np.arange(4.0)) + b"\0" * 8,                               # data left over
+    _saved(np.arange(4.0)).replace(b"(4,)", b"(9,)"),                 # a shape it lacks
+    _saved(np.arange(4.0)).replace(b"'<f8'", b"'|O8'"),               # objects
+    _saved(np.arange(4.0)).replace(b"'<f8'", b"'>b8'"),               # no such type
+    b"\x93NUMPY\x01\x00" + b"\xff\xff" + b"{" * 20,                    # a broken header
+])
+def test_an_array_whose_header_lies_is_refused(raw):
+    with pytest.raises(ValueError):
+        decode({"nd": base64.b64encode(raw).decode()})
