@@ -78,4 +78,10 @@ EXPECTATIONS = [
     close("np.abs(np.array(demo_states) - whole[0]).max()", 0.0, atol=1e-12),
     true("all(reach[t] <= 0.9 ** t for t in reach)", why="the bound (gamma lambda)^T holds"),
     true("reach[40] < 1e-6 * reach[5]", why="the text says: orders of magnitude"),
+    # section 9: ten two-tap convolutions with dilations 1, 2, ..., 512 over 1,024 samples
+    # (weights 1): one output, the sum of every sample; fields 1 + (1 + 2 + ... + 512) and 1 + 10
+    equal("list(h.shape)", [1, 1, 1, 1]),
+    true("np.isclose(h.item(), clip.sum(), rtol=0, atol=1e-9)",
+         why="the single output sees all 1,024 samples"),
+    equal("[wavenet_field.size, plain_field.size]", [1 + sum(2 ** i for i in range(10)), 11]),
 ]
