@@ -80,4 +80,12 @@ EXPECTATIONS = [
     true("cell_backward is not my_lstm_cell_backward"),
     close("[carried_back(kept, 4.0), carried_back(leaky, 0.0)]", [_sigma(4.0) ** 9, 0.5 ** 9],
           atol=1e-12, why="with dh = 0 the cell path multiplies by f at each of the 9 steps"),
+    # section 10: dot-product attention over six LSTM encoder states, recomputed with numpy
+    equal("list(enc.shape)", [6, 8]),
+    true("np.allclose(attention, np.exp(10 * enc @ decoder_state)"
+         " / np.exp(10 * enc @ decoder_state).sum())", why="softmax of the scaled dot products"),
+    true("np.isclose(attention.sum(), 1.0) and int(np.argmax(attention)) == 2",
+         why="at sharpness 10 the weights concentrate on step 3"),
+    true("np.allclose(context, (attention[:, None] * enc).sum(axis=0))",
+         why="the context is the weighted average of the encoder states"),
 ]
