@@ -19,12 +19,25 @@ None (the package generator that ``dlcore.set_seed`` resets).
 - ``history``: the milestones of the timeline and the ILSVRC results; ``images``: the bundled
   photo; ``sequences``: the toy sequence tasks and the small bundled text;
   ``slide_examples``: the worked examples of the slides.
+- ``augment``: data augmentation for image batches (``shift_images``, ``rotate_images``,
+  ``add_noise``, ``flip_images``, the random ``Augment``), per-channel mean subtraction
+  (``channel_mean``, ``subtract_channel_mean``) and ``class_subset`` (lecture 12c).
 - ``prepared``: the training recipe's data step (``split_train_val``, ``standardize``) and the
   prepared digits and spirals of lecture 8 (``digits_prepared``, ``spirals_prepared``).
 """
 
 from __future__ import annotations
 
+from .augment import (
+    Augment,
+    add_noise,
+    channel_mean,
+    class_subset,
+    flip_images,
+    rotate_images,
+    shift_images,
+    subtract_channel_mean,
+)
 from .bundled import Split, digits
 from .decks import DECKS, Deck, cite
 from .history import THEMES, ILSVRCResult, Milestone, ilsvrc_results, timeline
@@ -61,4 +74,7 @@ __all__ = [
     "CharVocab", "deep_toy", "zen_corpus", "ZEN_SHA256", "first_symbol_task", "adding_task",
     # slide_examples
     "SlideExample", "SLIDE_EXAMPLES",
+    # augment
+    "shift_images", "rotate_images", "add_noise", "flip_images", "Augment", "channel_mean",
+    "subtract_channel_mean", "class_subset",
 ]
