@@ -17,7 +17,9 @@ None (the package generator that ``dlcore.set_seed`` resets).
 - ``decks``: ``DECKS`` and ``cite``, the slide decks the lectures follow, cited by author,
   title and slide.
 - ``history``: the milestones of the timeline and the ILSVRC results; ``images``: the bundled
-  photo; ``sequences``: the toy sequence tasks and the small bundled text;
+  photo; ``sequences``: the toy sequence tasks and the small bundled text; ``text``: a bundled
+  short story (``scandal_in_bohemia``) and its batching into streams and chunks
+  (``char_streams``, ``char_chunks``) for character-level language models;
   ``slide_examples``: the worked examples of the slides.
 - ``augment``: data augmentation for image batches (``shift_images``, ``rotate_images``,
   ``add_noise``, ``flip_images``, the random ``Augment``), per-channel mean subtraction
@@ -53,6 +55,7 @@ from .sequences import (
 )
 from .slide_examples import SLIDE_EXAMPLES, SlideExample
 from .synthetic import blobs, moons, sine_sequences, spirals
+from .text import STORY_SHA256, char_chunks, char_streams, scandal_in_bohemia, split_text
 from .tables import BOOLEAN_FUNCTIONS, boolean_table, linear_toy, one_hot, two_point_toy
 
 __all__ = [
@@ -72,6 +75,8 @@ __all__ = [
     "split_train_val", "standardize", "digits_prepared", "spirals_prepared",
     # sequences
     "CharVocab", "deep_toy", "zen_corpus", "ZEN_SHA256", "first_symbol_task", "adding_task",
+    # text
+    "scandal_in_bohemia", "STORY_SHA256", "split_text", "char_streams", "char_chunks",
     # slide_examples
     "SlideExample", "SLIDE_EXAMPLES",
     # augment

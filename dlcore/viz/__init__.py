@@ -13,8 +13,8 @@ plotting function is first used.  After a module's ``__all__`` changes,
 from .._lazy import attach
 
 _SUBMODULES = [
-    "activations", "architectures", "conv", "conv_backprop", "graphs", "mlp", "neurons", "optim",
-    "sequences", "style", "surfaces", "training",
+    "activations", "architectures", "charlm", "conv", "conv_backprop", "graphs", "mlp", "neurons",
+    "optim", "sequences", "style", "surfaces", "training",
 ]
 
 _EXPORTS = {
@@ -25,6 +25,9 @@ _EXPORTS = {
     "architectures": [
         "connectivity_graph", "conv_matrix_plot", "layer_share_bars", "conv_fc_split",
         "receptive_field_growth",
+    ],
+    "charlm": [
+        "text_grid", "grid_image", "plot_text_heatmap", "plot_bits_per_char", "NEWLINE_MARK",
     ],
     "conv": [
         "number_grid", "conv_example", "pooling_example", "feature_maps", "smoothing_plot",

@@ -14,8 +14,8 @@ into its family's ``__init__`` and here (``python -m tests.exports widgets`` pri
 from .._lazy import attach
 
 _FAMILIES = [
-    "activations", "architectures", "backprop", "conv", "conv_backprop", "descent", "gates",
-    "milestones", "mlp", "neurons", "optimizers", "sequences", "training_tips",
+    "activations", "architectures", "backprop", "charlm", "conv", "conv_backprop", "descent",
+    "gates", "milestones", "mlp", "neurons", "optimizers", "sequences", "training_tips",
 ]
 
 _EXPORTS = {
@@ -30,6 +30,8 @@ _EXPORTS = {
     "backprop.stepper": ["graph_stepper"],
     "backprop.trainer": ["moons_trainer"],
     "backprop.vanishing": ["vanishing_products"],
+    "charlm.sampler": ["char_sampler"],
+    "charlm.units": ["unit_explorer"],
     "conv.explorer": ["conv_explorer"],
     "conv.photo": ["photo_filter"],
     "conv.pooling": ["pooling_explorer"],
