@@ -53,7 +53,7 @@ class CharSampler(App):
         controls = {
             "prompt": W.Text(value=prompt, description="prompt", style={"description_width":
                                                                           "initial"},
-                             layout=W.Layout(width="320px")),
+                             continuous_update=False, layout=W.Layout(width="320px")),
             "temperature": slider("temperature τ", real_in_range(temperature, "temperature",
                                                                   0.1, 2.0),
                                   0.1, 2.0, 0.05, tooltip="p = softmax(scores / τ): small τ "
@@ -93,10 +93,9 @@ class CharSampler(App):
         super().__init__(controls, fig, readouts, title="Sampling from the language model",
                          observe=False)
         control_rows(self, ["prompt", "sample"], ["temperature", "length"], ["greedy", "seed"])
-        for name in ("temperature", "greedy", "seed", "length"):
+        for name in ("prompt", "temperature", "greedy", "seed", "length"):
             controls[name].observe(lambda _c: self._on_change(), names="value")
         controls["sample"].on_click(lambda _b: self._on_change())
-        controls["prompt"].on_submit(lambda _t: self._on_change())
         self.sample = None
         self.mine_run = None
         self.update()
