@@ -448,6 +448,9 @@ def test_a_forged_or_oversized_frame_is_unreadable_not_a_crash(live, forgery):
     from grader.remote import KernelGone
 
     client = live.client
+    warm = live.bridge()                           # the real kernel side, defined once
+    assert RemoteNamespace(warm)["double"](1) == 2  # (whichever test ran before this one)
+    warm.close()
     assert live.execute(FORGED[forgery]) == "ok"   # the student replaces the kernel's side
     client.kc._dlcore_loop_defined = True          # (defined already: not sent again)
     bridge = live.bridge()
