@@ -78,9 +78,11 @@ class CharSampler(App):
                                label="probability of the chosen character")
         self.dots, = ax_p.plot([], [], "o", color=PALETTE["blue"], ms=2.5)
         self.mine_line, = ax_p.plot([], [], "D", mfc="none", mec=PALETTE["orange"], ms=5,
-                                    label="yours", visible=mine is not None)
+                                    label="yours" if mine is not None else "_hidden",
+                                    visible=mine is not None)
         self.wrong, = ax_p.plot([], [], "x", color=PALETTE["vermillion"], ms=8, mew=2,
-                                label="yours ≠ correct", visible=mine is not None)
+                                label="yours ≠ correct" if mine is not None else "_hidden",
+                                visible=mine is not None)
         self.uniform = ax_p.axhline(1.0 / self.model.vocab_size, color=PALETTE["grey"], ls="--",
                                     lw=1, label=f"uniform, 1/V = 1/{self.model.vocab_size}")
         style_axes(ax_p, "Probability of each chosen character", "generated character (step)",

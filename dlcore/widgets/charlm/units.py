@@ -94,7 +94,8 @@ class UnitExplorer(App):
         stop = min(start + self.length, len(self.text))
         values = self.trace[state][:, unit]
         span = float(np.max(np.abs(values))) or 1.0
-        self.grid.image.set_clim(-span, span)
+        lo, hi = float(values.min()), float(values.max())
+        self.grid.image.set_clim(lo, hi if hi > lo else lo + 1e-9)   # the unit's own range
         self.grid.set_text(self.text[start:stop], values[start:stop])
         steps = np.arange(start, stop)
         self.unit_line.set_data(steps, values[start:stop])
@@ -113,7 +114,8 @@ class UnitExplorer(App):
                                  f"with '{_FEATURE_LABELS[feature]}': its state {sign} with the "
                                  f"feature" + (" (weakly)" if abs(r[unit]) < 0.3 else "") + ".")
         self.set_summary(f"Characters {start}-{stop - 1} of the text coloured by unit {unit}'s "
-                         f"{_STATE_LABELS[state]} (orange positive, purple negative); "
+                         f"{_STATE_LABELS[state]} (from orange, its lowest value, to purple, its "
+                         f"highest); "
                          f"correlation with '{_FEATURE_LABELS[feature]}' r = {r[unit]:+.2f}.")
 
 
