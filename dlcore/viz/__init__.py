@@ -14,7 +14,7 @@ from .._lazy import attach
 
 _SUBMODULES = [
     "activations", "architectures", "charlm", "conv", "conv_backprop", "graphs", "mlp", "neurons",
-    "optim", "sequences", "style", "surfaces", "training",
+    "optim", "practice", "sequences", "style", "surfaces", "training",
 ]
 
 _EXPORTS = {
@@ -55,6 +55,7 @@ _EXPORTS = {
         "OPTIMIZER_LABELS", "OPTIMIZER_STYLE", "contour_levels", "plot_optim_surface",
         "plot_optim_paths", "plot_optim_curves", "plot_stability_region",
     ],
+    "practice": ["plot_digit_grid", "plot_curves", "plot_schedules", "plot_bn_comparison"],
     "sequences": ["plot_gradient_norms", "plot_sequence_training", "plot_gate_trace"],
     "style": ["PALETTE", "CYCLE", "CMAP", "DIVERGING", "axes_or_new"],
     "surfaces": [

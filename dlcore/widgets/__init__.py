@@ -15,7 +15,8 @@ from .._lazy import attach
 
 _FAMILIES = [
     "activations", "architectures", "backprop", "charlm", "conv", "conv_backprop", "descent",
-    "gates", "milestones", "mlp", "neurons", "optimizers", "sequences", "training_tips",
+    "gates", "milestones", "mlp", "neurons", "optimizers", "practice", "sequences",
+    "training_tips",
 ]
 
 _EXPORTS = {
@@ -64,6 +65,9 @@ _EXPORTS = {
     "optimizers.momentum": ["momentum_explorer"],
     "optimizers.noise": ["batch_noise"],
     "optimizers.race": ["optimizer_race"],
+    "practice.augment": ["augment_explorer"],
+    "practice.schedules": ["schedule_explorer"],
+    "practice.transfer": ["freeze_explorer"],
     "sequences.clipping": ["clipping_explorer"],
     "sequences.deep_toy": ["deep_toy_stepper"],
     "sequences.flow": ["bptt_gradient_flow"],
