@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .limits import SANDBOX_LIMITS, timeout_for
 from .sandbox import (
+    DIED_IN,
     EVENTS,
     UNSAFE_ENV,
     Limits,
@@ -302,6 +303,7 @@ def _worker(job_file: str, results_file: str) -> None:
             out.flush()
             start = time.perf_counter()
             EVENTS.clear()
+            DIED_IN.clear()
             try:
                 res = api.autograde(job["assignment"], student, force=True, create=True)
             except Exception as exc:  # nbgrader itself blew up on this submission

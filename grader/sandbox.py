@@ -43,7 +43,7 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import Integer, Unicode
 
 __all__ = ["Limits", "SandboxedKernelManager", "SandboxUnavailable", "prepare_runtime",
-           "sandbox_status", "EVENTS", "bwrap_command", "unsafe_warning", "UNSAFE_ENV"]
+           "sandbox_status", "EVENTS", "DIED_IN", "bwrap_command", "unsafe_warning", "UNSAFE_ENV"]
 
 
 class SandboxUnavailable(RuntimeError):
@@ -52,6 +52,10 @@ class SandboxUnavailable(RuntimeError):
 #: What happened to the sandboxes of the current notebook: dicts with "kind" ("memory",
 #: "processes", "cpu") and "message"; the batch worker reads and clears it per student.
 EVENTS: list[dict] = []
+
+#: The cell each kernel of the current notebook died in ("cell 14 (ex2_code)"), noted by the
+#: executor (grader.trusted), so that a limit's message can say where it was hit.
+DIED_IN: list[str] = []
 
 GB = 1024 ** 3
 MB = 1024 ** 2
@@ -539,9 +543,11 @@ class SandboxedKernelManager(AsyncKernelManager):
         if groups is None:
             return
         limits = self.limits()
+        where = f" in {DIED_IN[-1]}" if DIED_IN else ""
         if groups.oom_kills():
             EVENTS.append({"kind": "memory", "message": f"memory limit "
-                                                        f"{_size(limits.memory_bytes)} exceeded"})
+                                                        f"{_size(limits.memory_bytes)} exceeded"
+                                                        f"{where}"})
         if groups.pids_refused():
             EVENTS.append({"kind": "processes", "message": f"process limit "
                                                            f"({limits.processes}) reached"})

@@ -47,7 +47,7 @@ from .remote import (
     kernel_loop,
     parse_frame,
 )
-from .sandbox import SandboxedKernelManager, _sandboxed_execute, prepare_runtime
+from .sandbox import DIED_IN, SandboxedKernelManager, _sandboxed_execute, prepare_runtime
 
 __all__ = ["parse_checks", "grade_test_cell", "NotGradable"]  # and TrustedExecute (lazy)
 
@@ -597,6 +597,7 @@ def _trusted_execute():
                 await self._shadow.async_execute_cell(copy.deepcopy(cell), cell_index,
                                                       store_history=True)
             except DeadKernelError:
+                _note_death(cell, cell_index)
                 self._shadow_gone = ("the kernel died while your code ran (a crash, os._exit, "
                                      "or the memory limit)")
             except Exception as exc:  # noqa: BLE001 - its outputs are not graded
@@ -608,14 +609,18 @@ def _trusted_execute():
             if self._wants_shadow() and self._shadow is None:
                 await self._start_shadow()
             if not _is_test_cell(cell) or os.environ.get(UNTRUSTED_ENV) == "1":
-                if self._shadow is not None and cell.cell_type == "code":
-                    main, _ = await asyncio.gather(
-                        super().async_execute_cell(cell, cell_index, execution_count,
-                                                   store_history),
-                        self._shadow_cell(cell, cell_index))
-                    return main
-                return await super().async_execute_cell(cell, cell_index, execution_count,
-                                                        store_history)
+                try:
+                    if self._shadow is not None and cell.cell_type == "code":
+                        main, _ = await asyncio.gather(
+                            super().async_execute_cell(cell, cell_index, execution_count,
+                                                       store_history),
+                            self._shadow_cell(cell, cell_index))
+                        return main
+                    return await super().async_execute_cell(cell, cell_index, execution_count,
+                                                            store_history)
+                except DeadKernelError:
+                    _note_death(cell, cell_index)
+                    raise
             try:
                 calls = parse_checks(cell.source)
                 assignment = _assignment(self._assignment_id)
@@ -658,6 +663,12 @@ def _trusted_execute():
         _cleanup_kernel = run_sync(_async_cleanup_kernel)
 
     return TrustedExecute
+
+
+def _note_death(cell, cell_index: int) -> None:
+    """Remember the cell a kernel died in, for the sandbox's report of a limit it hit."""
+    grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    DIED_IN.append(f"cell {cell_index + 1}" + (f" ({grade_id})" if grade_id else ""))
 
 
 class _GoneBridge:
