@@ -79,6 +79,9 @@ def test_schedule_explorer_with_the_learners_schedule():
     good = schedule_explorer(mine=right_schedule)
     assert "all 100 steps match" in good.state()["mine"]
     assert len(good.marks.get_data()[0]) == 0
+    # the legend names what is drawn: no entry for the hidden reference or the empty marks
+    assert [t.get_text() for t in good.legend.get_texts()] == [
+        "warm-up, then cosine (LinearLR + CosineAnnealingLR)", "yours: right_schedule"]
 
     def from_zero(t, base_lr, warmup, total, start_factor=0.1):
         return right_schedule(t, base_lr, warmup, total, 0.0)

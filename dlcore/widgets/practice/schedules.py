@@ -112,7 +112,11 @@ class _ScheduleExplorer(App):
             top = max(top, self._compare_mine(lr, warmup, total, ref))
         self.ax.set_xlim(0, total)
         self.ax.set_ylim(0, 1.08 * max(top, 1e-12))
-        self.legend = self.ax.legend(fontsize=8, loc="upper right")
+        # only what is drawn: a hidden or empty line gets no entry
+        shown = [ln for ln in (self.line, self.ref_line, self.mine_line, self.marks)
+                 if ln is not None and ln.get_visible() and len(ln.get_xdata())]
+        self.legend.remove()
+        self.legend = self.ax.legend(handles=shown, fontsize=8, loc="upper right")
         self.set_readout("values", f"η at steps 0, {total // 2} and {total - 1}: {r[0]:.4g}, "
                                    f"{r[total // 2]:.4g}, {r[-1]:.4g}; mean rate over the run "
                                    f"{r.mean():.4g} ({r.mean() / lr:.0%} of η₀).")
