@@ -142,3 +142,15 @@ def test_unit_explorer_on_an_rnn_has_one_state_and_clear_errors(trained):
         dl.widgets.unit_explorer(model, vocab, val + "#" * 50)
     with pytest.raises(ValueError, match="feature"):
         dl.widgets.unit_explorer(model, vocab, val, feature="vowel")
+
+
+@pytest.mark.parametrize("factory", ["char_sampler", "unit_explorer"])
+def test_without_a_model_the_widget_says_its_model_is_untrained(factory, trained):
+    app = getattr(dl.widgets, factory)()
+    assert app.summary.startswith("An untrained model"), app.summary
+    assert isinstance(app.model, dl.recurrent.CharLM)
+    model, vocab, _ = trained
+    with pytest.raises(TypeError, match="both the trained model and its vocabulary"):
+        getattr(dl.widgets, factory)(model)
+    given = getattr(dl.widgets, factory)(model, vocab)
+    assert "untrained" not in given.summary

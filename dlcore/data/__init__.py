@@ -55,8 +55,8 @@ from .sequences import (
 )
 from .slide_examples import SLIDE_EXAMPLES, SlideExample
 from .synthetic import blobs, moons, sine_sequences, spirals
-from .text import STORY_SHA256, char_chunks, char_streams, scandal_in_bohemia, split_text
 from .tables import BOOLEAN_FUNCTIONS, boolean_table, linear_toy, one_hot, two_point_toy
+from .text import STORY_SHA256, char_chunks, char_streams, scandal_in_bohemia, split_text
 
 __all__ = [
     # tables

@@ -33,7 +33,8 @@ EXPECTATIONS = [
     equal("busiest", 2010),
     # section 8: the milestones of 2013-2016 (Khapra's Chapter 7 and the ILSVRC table), with
     # the two generative models of the slide "Generating Authentic Photos"
-    equal("[r.year for r in madness]", [2013, 2013, 2014, 2014, 2014, 2014, 2015, 2015, 2015, 2016]),
+    equal("[r.year for r in madness]",
+          [2013, 2013, 2014, 2014, 2014, 2014, 2015, 2015, 2015, 2016]),
     true("{'Variational autoencoders', 'Generative adversarial networks'}"
          " <= {r.event for r in madness}"),
     true("any('WaveNet' in r.event for r in madness)"),

@@ -12,7 +12,35 @@ from ...recurrent import CharLM
 from ...viz.charlm import grid_image, text_grid
 from .._text import Labels
 
-__all__ = ["TextGrid", "check_model"]
+__all__ = ["TextGrid", "check_model", "model_or_untrained", "UntrainedNote"]
+
+#: What the widgets say when they were opened without a model.
+UNTRAINED = ("An untrained model (random weights, so its text is noise): pass a trained one, "
+             "for example the LSTM of lecture 15 with its vocabulary. ")
+
+
+def model_or_untrained(model, vocab, where: str):
+    """(model, vocab, note): the arguments as given, or, when both are left out, a small
+    untrained LSTM over the characters of the bundled story and a note that says so."""
+    if model is None and vocab is None:
+        from ...data import CharVocab, scandal_in_bohemia
+
+        vocab = CharVocab.from_text(scandal_in_bohemia())
+        return CharLM(vocab.size, 32, "lstm", rng=0), vocab, UNTRAINED
+    if model is None or vocab is None:
+        raise TypeError(f"{where}: pass both the trained model and its vocabulary (or neither, "
+                        f"to see an untrained model)")
+    return model, vocab, ""
+
+
+class UntrainedNote:
+    """Mixin: the summary starts with ``self.note`` (set when the widget has no trained
+    model)."""
+
+    note = ""
+
+    def set_summary(self, text: str) -> None:
+        super().set_summary(self.note + text)
 
 
 def check_model(model, vocab, where: str):
@@ -35,8 +63,10 @@ class TextGrid:
     per row; ``rows`` rows are shown (the axis limits only change when the text needs more)."""
 
     def __init__(self, ax, width: int, rows: int, cmap, vmin: float, vmax: float,
-                 fontsize: float = 8.0):
+                 fontsize: float = 8.0, title: str = ""):
         self.ax, self.width, self.rows = ax, int(width), int(rows)
+        ax.set_title(title, loc="left", fontsize=10)
+        ax.set_axis_off()  # a page of text: no axes to read
         self.vmin, self.vmax = float(vmin), float(vmax)
         self.image = ax.imshow(np.full((self.rows, self.width), np.nan), cmap=cmap, vmin=vmin,
                                vmax=vmax, aspect="auto", interpolation="nearest")

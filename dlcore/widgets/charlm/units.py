@@ -13,7 +13,7 @@ import numpy as np
 from ... import recurrent
 from .._base import PALETTE, App, dropdown, int_slider, make_figure, readout, style_axes
 from ..sequences._common import choice, control_rows, in_range
-from ._common import TextGrid, check_model
+from ._common import TextGrid, UntrainedNote, check_model, model_or_untrained
 
 __all__ = ["unit_explorer"]
 
@@ -23,12 +23,17 @@ _FEATURE_LABELS = {"quote": "inside a quotation", "line": "position in the line"
 _STATE_LABELS = {"c": "cell state c", "h": "hidden state h"}
 
 
-class UnitExplorer(App):
+class UnitExplorer(UntrainedNote, App):
     """Top: the text, each character coloured by one unit's state after reading it; bottom:
     that unit's state and the feature (scaled to [0, 1]) along the same characters."""
 
     def __init__(self, model, vocab, text, feature="quote", state="c", rank=1, start=0,
                  length=384):
+        model, vocab, self.note = model_or_untrained(model, vocab, "unit_explorer")
+        if text is None:
+            from ...data import scandal_in_bohemia
+
+            text = scandal_in_bohemia()[:4000]
         self.model, self.vocab = check_model(model, vocab, "unit_explorer")
         if not isinstance(text, str) or len(text) < 40:
             raise ValueError("unit_explorer: text must be a string of at least 40 characters "
@@ -61,7 +66,8 @@ class UnitExplorer(App):
         fig, (ax_text, ax_line) = make_figure(2, 1, figsize=(9.0, 5.8),
                                               gridspec_kw={"height_ratios": [3, 2]})
         self.ax_text, self.ax_line = ax_text, ax_line
-        self.grid = TextGrid(ax_text, _WIDTH, 8, "PuOr", -1.0, 1.0)
+        self.grid = TextGrid(ax_text, _WIDTH, 8, "PuOr", -1.0, 1.0,
+                             title="The text, each character coloured by the unit's state")
         self.colorbar = fig.colorbar(self.grid.image, ax=ax_text, label="state of the unit",
                                      shrink=0.9)
         self.feature_fill = None
@@ -119,8 +125,9 @@ class UnitExplorer(App):
                          f"correlation with '{_FEATURE_LABELS[feature]}' r = {r[unit]:+.2f}.")
 
 
-def unit_explorer(model, vocab, text: str, feature: str = "quote", state: str = "c",
-                  rank: int = 1, start: int = 0, length: int = 384) -> UnitExplorer:
+def unit_explorer(model=None, vocab=None, text: str | None = None, feature: str = "quote",
+                  state: str = "c", rank: int = 1, start: int = 0,
+                  length: int = 384) -> UnitExplorer:
     """Feature (inside a quotation, position in the line, position in the word), state (cell
     or hidden, for an LSTM), unit by rank and the first character shown -> ``length``
     characters of ``text`` coloured by that unit's state after each of them, and the unit and
@@ -129,6 +136,8 @@ def unit_explorer(model, vocab, text: str, feature: str = "quote", state: str = 
     ``model`` is a trained ``dlcore.recurrent.CharLM`` and ``vocab`` its ``CharVocab``; the
     whole ``text`` is read once (from a zero state) and every unit is ranked by the absolute
     correlation of its state with each feature (``dlcore.recurrent.unit_correlations``).
+    Without a model (and vocabulary), a small untrained LSTM over the story's characters (and
+    the widget says so); without ``text``, the story's first 4,000 characters.
     """
     return UnitExplorer(model, vocab, text, feature=feature, state=state, rank=rank,
                         start=start, length=length)
