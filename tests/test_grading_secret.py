@@ -33,6 +33,13 @@ pytestmark = pytest.mark.setup
 SECRET_A, SECRET_B = "one class's secret", "another class's secret"
 
 
+def _tower_net(w1, b1, w2, b2, x):
+    """The two-sigmoid network of A1's towers, written here: hidden sigmoid(x w1^T + b1),
+    output h w2^T + b2."""
+    h = 1 / (1 + np.exp(-(x[:, None] @ np.asarray(w1).T + b1)))
+    return (h @ np.asarray(w2).T + b2).ravel()
+
+
 def _a01_inputs(exercise: str, part: str = "values", name: str | None = None):
     """The inputs an honest ``name`` (by default the exercise's function) receives from A1's
     check ``exercise``/``part``: a spy around the honest answer, which passes the check."""
@@ -294,9 +301,9 @@ def test_hidden_towers_are_clearly_visible_towers(monkeypatch):
                     assert min(s, 1 - s) < 0.05, (secret, m, at)
             target = a01_towers.tower_target(a, b, c, k, m1, m2)
             w1, b1, w2, b2 = a01_tower_weights(a, b, c, k, m1, m2)
-            assert np.allclose(a01_towers._tower_net(w1, b1, w2, b2, x), target, atol=1e-8)
+            assert np.allclose(_tower_net(w1, b1, w2, b2, x), target, atol=1e-8)
             # the wrong-sign mistake is far outside the tolerance, so its hint can name it
-            wrong = a01_towers._tower_net(w1, -b1, w2, b2, x)
+            wrong = _tower_net(w1, -b1, w2, b2, x)
             assert np.max(np.abs(wrong - target)) > 0.5, secret
 
 

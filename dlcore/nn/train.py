@@ -19,7 +19,8 @@ from .history import History
 from .layers import Linear
 from .module import Module
 
-__all__ = ["fit", "predict", "accuracy", "confusion_matrix", "batch_order", "History", "LOSSES"]
+__all__ = ["fit", "predict", "accuracy", "confusion_matrix", "batch_order", "epoch_batches",
+           "History", "LOSSES"]
 
 # name -> (forward, backward in dlcore.losses, task); "multiclass" and "binary" report accuracy.
 LOSSES = {
@@ -32,7 +33,7 @@ LOSSES = {
 }
 
 
-def _epoch_batches(n: int, batch_size, shuffle: bool, rng) -> list[np.ndarray]:
+def epoch_batches(n: int, batch_size, shuffle: bool, rng) -> list[np.ndarray]:
     if batch_size is None or batch_size >= n:
         return [np.arange(n)]  # one full batch: its order does not change the mean loss
     order = rng.permutation(n) if shuffle else np.arange(n)
@@ -52,7 +53,7 @@ def batch_order(n: int, batch_size=None, num_epochs: int = 1, shuffle: bool = Tr
     num_epochs = check_int(num_epochs, "num_epochs", minimum=0)
     batch_size = _batch_size(batch_size)
     rng = get_rng(rng)
-    return [_epoch_batches(n, batch_size, shuffle, rng) for _ in range(num_epochs)]
+    return [epoch_batches(n, batch_size, shuffle, rng) for _ in range(num_epochs)]
 
 
 def _batch_size(batch_size):
@@ -178,7 +179,7 @@ def fit(model, X, y, loss="cross_entropy", optimizer=None, lr: float = 0.1,
             for _ in epochs:
                 model.train()
                 total, correct, finite = 0.0, 0, True
-                for idx in _epoch_batches(n, batch_size, shuffle, rng):
+                for idx in epoch_batches(n, batch_size, shuffle, rng):
                     optimizer.zero_grad()
                     value, scores = _guarded(_step, model, optimizer, fwd, bwd, X[idx],
                                              y[idx])

@@ -32,7 +32,7 @@ from .._random import get_rng
 from ..nn.containers import Sequential
 from ..nn.history import History
 from ..nn.module import Module
-from ..nn.train import _epoch_batches
+from ..nn.train import epoch_batches
 from .optimizers import Optimizer
 
 __all__ = ["train_model", "TrainingHistory", "trainable_parameters", "evaluate"]
@@ -176,7 +176,7 @@ def train_model(model, X, y, optimizer, *, num_epochs: int, batch_size: int | No
                 model.train()
                 history.lr.append(float(optimizer.lr))
                 total, correct, seen, finite = 0.0, 0, 0, True
-                batches = _epoch_batches(n, batch_size, True, rng)
+                batches = epoch_batches(n, batch_size, True, rng)
                 if drop_last and len(batches) > 1 and len(batches[-1]) < batch_size:
                     batches = batches[:-1]
                 for idx in batches:

@@ -244,12 +244,6 @@ def _emb_buffered(dout, ids, E):
     return dE
 
 
-def _emb_transposed(dout, ids, E):
-    v, d = np.shape(E)
-    one_hot = np.eye(v)[np.asarray(ids, dtype=np.int64)]
-    return (np.asarray(dout).T @ one_hot).T if d == v else np.zeros((v, d)) + np.nan
-
-
 def _emb_forward_values(dout, ids, E):
     dE = np.zeros(np.shape(E))
     np.add.at(dE, np.asarray(ids, dtype=np.int64), np.asarray(E)[np.asarray(ids, dtype=np.int64)])
@@ -290,7 +284,6 @@ implement(
                     "so the row of a symbol seen k times is the sum of k gradients"),
         (_emb_forward_values, "the gradient of E[ids] sends dout back into the rows, not the "
                               "rows of E themselves"),
-        (_emb_transposed, "dE has the shape of E, (V, D): one row per symbol"),
     ],
     hints=(
         "out = E[ids] copies row ids[t] of E to position t, so the gradient of position t goes "
