@@ -449,13 +449,26 @@ class _RoutedNamespace(RemoteNamespace):
         self._functions = RemoteNamespace(functions)
         self._trained = frozenset(trained)
 
+    def _function(self, name):
+        """The shadow kernel's function ``name``, or None when it is not one there."""
+        if name in self._trained or name not in self._functions:
+            return None
+        info = self._functions._lookup(name)
+        if info["kind"] == "object" and info.get("callable") and not info.get("module"):
+            return self._functions[name]
+        return None
+
+    def __contains__(self, name) -> bool:
+        return self._function(name) is not None or super().__contains__(name)
+
     def __getitem__(self, name):
+        found = self._function(name)
+        if found is not None:
+            return found
         if name not in self._trained:
             info = self._lookup(name)
             if info["kind"] == "object" and info.get("callable") and not info.get("module"):
-                if name in self._functions:
-                    return self._functions[name]
-                return _Unavailable(name)
+                return _Unavailable(name)  # a function only where dlcore is whole
         return super().__getitem__(name)
 
 
@@ -548,6 +561,7 @@ def _trusted_execute():
             self._student = info.get("student")
             self._shadow = None
             self._shadow_gone = None
+            self._bridges = None
             return super().preprocess(nb, resources, km=km)
 
         def _graded(self):
@@ -562,6 +576,10 @@ def _trusted_execute():
         def create_kernel_manager(self):
             km = super().create_kernel_manager()
             assignment = self._graded()
+            if isinstance(km, SandboxedKernelManager):
+                # the sandbox is thrown away with everything in it: no need to wait for the
+                # kernel to shut down politely (seconds per notebook)
+                self.shutdown_kernel = "immediate"
             if assignment is not None and isinstance(km, SandboxedKernelManager):
                 # a notebook that trains a model with dlcore keeps dlcore whole in its own
                 # kernel; its functions are then called in the shadow kernel (below)
@@ -578,6 +596,7 @@ def _trusted_execute():
             shadow = NotebookClient(copy.deepcopy(self.nb), timeout=self.timeout,
                                     kernel_name=self.kernel_name, allow_errors=True,
                                     interrupt_on_timeout=True, resources=self.resources,
+                                    shutdown_kernel="immediate",
                                     kernel_manager_class=SandboxedKernelManager,
                                     extra_arguments=list(self.extra_arguments),
                                     startup_timeout=self.startup_timeout, config=self.config)
@@ -604,11 +623,20 @@ def _trusted_execute():
                 if not self._shadow.kc:
                     self._shadow_gone = f"the kernel stopped ({type(exc).__name__})"
 
+        async def async_start_new_kernel(self, **kwargs):
+            if self._wants_shadow() and self._shadow is None:  # both kernels start at once
+                await asyncio.gather(super().async_start_new_kernel(**kwargs),
+                                     self._start_shadow())
+            else:
+                await super().async_start_new_kernel(**kwargs)
+
         async def async_execute_cell(self, cell, cell_index, execution_count=None,
                                      store_history=True):
             if self._wants_shadow() and self._shadow is None:
                 await self._start_shadow()
             if not _is_test_cell(cell) or os.environ.get(UNTRUSTED_ENV) == "1":
+                if cell.cell_type == "code":
+                    await self._end_loops()  # the kernels run the student's code again
                 try:
                     if self._shadow is not None and cell.cell_type == "code":
                         main, _ = await asyncio.gather(
@@ -628,27 +656,33 @@ def _trusted_execute():
                 text, error = "", ("GradingError", f"this test cell cannot be graded: {exc}")
             else:
                 loop = asyncio.get_running_loop()
-                switched_off = isinstance(self.km, SandboxedKernelManager) and \
-                    not assignment.trained
-                bridge = _Bridge(self, loop, guard=not switched_off)
-                functions = None
-                if self._shadow is not None:
-                    functions = _Bridge(self._shadow, loop, guard=False) \
-                        if self._shadow_gone is None else _GoneBridge(self._shadow_gone)
-                try:
-                    text, error = await loop.run_in_executor(
-                        None, grade_test_cell, calls, assignment, bridge, self._student,
-                        functions)
-                finally:  # the kernels' loops end with the test cell
-                    await bridge.aclose()
-                    if isinstance(functions, _Bridge):
-                        await functions.aclose()
+                if self._bridges is None:  # kept for the test cells that follow this one
+                    switched_off = isinstance(self.km, SandboxedKernelManager) and \
+                        not assignment.trained
+                    bridge = _Bridge(self, loop, guard=not switched_off)
+                    functions = None
+                    if self._shadow is not None:
+                        functions = _Bridge(self._shadow, loop, guard=False) \
+                            if self._shadow_gone is None else _GoneBridge(self._shadow_gone)
+                    self._bridges = (bridge, functions)
+                bridge, functions = self._bridges
+                text, error = await loop.run_in_executor(
+                    None, grade_test_cell, calls, assignment, bridge, self._student, functions)
             cell.outputs = _outputs(text, error)
             self.code_cells_executed += 1
             cell.execution_count = execution_count or self.code_cells_executed
             return cell
 
+        async def _end_loops(self):
+            """End the kernels' request loops (one per run of consecutive test cells)."""
+            bridges, self._bridges = getattr(self, "_bridges", None), None
+            for bridge in bridges or ():
+                if isinstance(bridge, _Bridge):
+                    with contextlib.suppress(Exception):
+                        await bridge.aclose()
+
         async def _async_cleanup_kernel(self):
+            await self._end_loops()
             try:
                 await super()._async_cleanup_kernel()
             finally:
@@ -661,6 +695,7 @@ def _trusted_execute():
         # wrap this one instead (and the same for the kernel's cleanup).
         execute_cell = run_sync(async_execute_cell)
         _cleanup_kernel = run_sync(_async_cleanup_kernel)
+        start_new_kernel = run_sync(async_start_new_kernel)
 
     return TrustedExecute
 
