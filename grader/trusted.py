@@ -47,7 +47,7 @@ from .remote import (
     kernel_loop,
     parse_frame,
 )
-from .sandbox import DIED_IN, SandboxedKernelManager, _sandboxed_execute, prepare_runtime
+from .sandbox import DIED_IN, EVENTS, SandboxedKernelManager, _sandboxed_execute, prepare_runtime
 
 __all__ = ["parse_checks", "grade_test_cell", "NotGradable"]  # and TrustedExecute (lazy)
 
@@ -562,6 +562,8 @@ def _trusted_execute():
             self._shadow = None
             self._shadow_gone = None
             self._bridges = None
+            EVENTS.clear()  # what happened to this notebook's sandboxes, and where
+            DIED_IN.clear()
             return super().preprocess(nb, resources, km=km)
 
         def _graded(self):
