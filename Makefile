@@ -16,7 +16,13 @@ BLAS_ENV := OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} OMP_NUM_THREADS=$${
 # Jupyter refuses to run as root unless told to (containers, CI).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
+.DEFAULT_GOAL := help
 .PHONY: lab test test-fast bench lint assignments grade clean-venv help
+
+# Extra targets (the class hub, the course website, the environment lock) live in mk/*.mk.
+# Each may add to TEST_DEPS what its tests need installed before `make test` runs them.
+TEST_DEPS :=
+include $(sort $(wildcard mk/*.mk))
 
 help:
 	@echo "make lab        set up .venv (first time) and start JupyterLab on notebooks/"
@@ -42,8 +48,8 @@ lab: $(STAMP)
 # Two workers (pytest-xdist) for everything but the browser tests, which then run on their own:
 # each starts JupyterLab and chromium, and their timings need the machine to themselves.
 TEST_JOBS ?= 2
-BROWSER_TESTS := tests/test_browser.py tests/test_widgets_browser.py
-test: $(STAMP)
+BROWSER_TESTS := $(sort $(wildcard tests/test_*browser*.py))
+test: $(STAMP) $(TEST_DEPS)
 	$(BLAS_ENV) $(BIN)/python -m pytest -n $(TEST_JOBS) $(addprefix --ignore=,$(BROWSER_TESTS)) \
 	    $(PYTEST_ARGS)
 	$(BLAS_ENV) $(BIN)/python -m pytest $(BROWSER_TESTS) $(PYTEST_ARGS)
