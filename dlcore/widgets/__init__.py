@@ -11,6 +11,8 @@ imports the widget base and ``conv/explorer.py``, never the other widgets.  A ne
 into its family's ``__init__`` and here (``python -m tests.exports widgets`` prints the map).
 """
 
+import os as _os
+
 from .._lazy import attach
 
 _FAMILIES = [
@@ -79,6 +81,12 @@ _EXPORTS = {
 }
 
 __getattr__, __dir__, __all__ = attach(__name__, _FAMILIES, _EXPORTS)
+
+# For the course website (site/build.py): widgets also show a still picture (``_static.py``).
+if _os.environ.get("DLCORE_STATIC_WIDGETS", "") not in ("", "0"):
+    from ._static import activate as _activate_static
+
+    _activate_static()
 
 
 def available() -> list[str]:
