@@ -33,10 +33,10 @@ help:
 	@echo "make assignments  regenerate assignments/ (student versions) from solutions/"
 	@echo "make grade ASSIGNMENT=a04_cnn [SUBMISSIONS=folder]  autograde, feedback, export"
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade --quiet "pip>=23"
-	$(BIN)/python -m pip install --quiet -e ".[course,hub,test]"
+	$(BIN)/python -m pip install --quiet -e ".[course,hub,test]" $(LOCK_PIP_ARGS)
 	@# JupyterLab: no news pop-up asking to contact the internet (the course runs offline).
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
 	@echo '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' > $(VENV)/share/jupyter/lab/settings/overrides.json
