@@ -19,6 +19,8 @@ import re
 import sys
 from pathlib import Path
 
+import tomllib
+
 ROOT = Path(__file__).resolve().parents[1]
 LOCK = ROOT / "requirements" / "lock.txt"
 ENVIRONMENT = ROOT / "environment.yml"
@@ -34,6 +36,10 @@ ENV_HEADER = """\
 # build X.Y.Z+cpu sorts above PyPI's X.Y.Z (CUDA), so Binder gets the CPU wheel.
 # dlcore itself is installed by postBuild: no local reference ("-e .") here, so repo2docker can
 # build and cache this environment before it copies the repository in.
+# Left out: the `hub` extra, for the course's own one-server hub:
+#   {hub}
+# On Binder, the jupyterhub-singleuser that repo2docker installs must match mybinder.org's hub;
+# a locked jupyterhub of another major version there risks failed logins.
 name: dlcourse
 channels:
   - conda-forge
@@ -100,10 +106,18 @@ def lock_text(pins: list[str], dropped: list[str], python: str, platform: str,
     return "\n".join(header + pins) + "\n"
 
 
-def environment_text(pins: list[str], python: str) -> str:
+def binder_exclude(pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
+    """The packages of pyproject's ``hub`` extra: locked, but not installed on Binder."""
+    extras = tomllib.loads(pyproject.read_text())["project"]["optional-dependencies"]
+    return sorted(_norm(re.split(r"[\s\[<>=!~;]", r, maxsplit=1)[0]) for r in extras["hub"])
+
+
+def environment_text(pins: list[str], python: str, exclude: list[str] | None = None) -> str:
+    exclude = binder_exclude() if exclude is None else exclude
     series = ".".join(python.split(".")[:2])
-    head = ENV_HEADER.format(python_series=series, torch_index=TORCH_INDEX)
-    return head + "".join(f"      - {p}\n" for p in pins)
+    head = ENV_HEADER.format(python_series=series, torch_index=TORCH_INDEX,
+                             hub=", ".join(exclude) or "none")
+    return head + "".join(f"      - {p}\n" for p in pins if p.split("==")[0] not in exclude)
 
 
 _MADE_WITH = re.compile(r"^# Made with CPython (\d+)\.(\d+)\.\S+ on ", re.M)

@@ -97,14 +97,21 @@ def _environment() -> tuple[list[str], list[str], dict[str, str]]:
     return conda, options, pins
 
 
+def _hub_extra() -> set[str]:
+    """Locked but not installed on Binder, whose jupyterhub-singleuser (from repo2docker) must
+    match mybinder.org's hub."""
+    return {_split_req(r)[0] for r in _pyproject()["project"]["optional-dependencies"]["hub"]}
+
+
 def test_environment_yml_installs_exactly_the_lock():
     """Binder gets the versions CI tests: conda gives Python (the lock's series) and pip, and
-    the pip section pins every package of the lock at its version, nothing else."""
+    the pip section pins every package of the lock at its version, nothing else (the hub extra
+    is left out, see _hub_extra)."""
     conda, options, pins = _environment()
     assert conda == [f"python={_lock_python()}", "pip"], (
         f"environment.yml's conda packages must be python={_lock_python()} (the lock's Python) "
         f"and pip only, the rest comes from pip at the locked versions; got {conda}")
-    lock = _lock()
+    lock = {n: v for n, v in _lock().items() if n not in _hub_extra()}
     assert set(pins) == set(lock), (
         f"environment.yml and {LOCK} list different packages: only in the lock "
         f"{sorted(set(lock) - set(pins))}, only in environment.yml {sorted(set(pins) - set(lock))}"
@@ -173,11 +180,11 @@ def _lock_line(name: str) -> str:
     return f"{name}=={_lock()[name]}\n"
 
 
-@pytest.mark.parametrize("case", ["env-version", "env-missing", "env-extra", "env-python",
-                                  "lock-missing", "pyproject-pin"])
+@pytest.mark.parametrize("case", ["env-version", "env-missing", "env-extra", "env-hub",
+                                  "env-python", "lock-missing", "pyproject-pin"])
 def test_consistency_check_can_fail(case, tmp_path, monkeypatch):
     """The comparisons above really compare: each kind of drift is reported, by name."""
-    tqdm, matplotlib = _lock_line("tqdm"), _lock_line("matplotlib")
+    tqdm, matplotlib, hub = (_lock_line(n) for n in ("tqdm", "matplotlib", "jupyterhub"))
     check, edit, match = {
         "env-version": (test_environment_yml_installs_exactly_the_lock,
                         {"environment.yml": ("nbgrader==0.9.6", "nbgrader==0.9.5")}, "nbgrader"),
@@ -186,6 +193,9 @@ def test_consistency_check_can_fail(case, tmp_path, monkeypatch):
         "env-extra": (test_environment_yml_installs_exactly_the_lock,
                       {"environment.yml": (f"      - {tqdm}", f"      - {tqdm}      - six==1.0\n")},
                       "six"),
+        "env-hub": (test_environment_yml_installs_exactly_the_lock,
+                    {"environment.yml": (f"      - {tqdm}", f"      - {tqdm}      - {hub}")},
+                    "jupyterhub"),
         "env-python": (test_environment_yml_installs_exactly_the_lock,
                        {"environment.yml": (f"python={_lock_python()}", "python=3.12")}, "python"),
         "lock-missing": (test_lock_covers_pyproject, {LOCK: (matplotlib, "")}, "matplotlib"),
@@ -217,8 +227,10 @@ def test_make_lock_writes_plain_sorted_pins():
     assert dropped == ["torch 2.13.0+cpu"]
     with pytest.raises(SystemExit, match="lazy-loader @ file"):
         make_lock.parse_freeze("lazy-loader @ file:///tmp/lazy_loader-0.6-py3-none-any.whl\n")
-    env = make_lock.environment_text(pins, "3.11.7")
+    env = make_lock.environment_text(pins + ["jupyterhub==6.1.1"], "3.11.7")
     assert "  - python=3.11\n" in env and "      - torch==2.13.0\n" in env
+    assert "jupyterhub==" not in env  # the hub extra is not for Binder
+    assert make_lock.binder_exclude() == sorted(_hub_extra())
 
 
 def test_makefile_installs_with_the_lock():
