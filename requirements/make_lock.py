@@ -61,8 +61,9 @@ def parse_freeze(text: str) -> tuple[list[str], list[str]]:
     """'name==version' lines, sorted by normalised name; local labels ('+cpu') are dropped and
     reported (``==2.13.0`` matches 2.13.0+cpu, and the lock also works where no +cpu build
     exists, e.g. on macOS).  A direct reference ('name @ file://...') is an error: the lock must
-    name versions an index can serve."""
-    pins, dropped, bad = {}, [], []
+    name versions an index can serve, and so is a torch other than the CPU build (PyPI's Linux
+    torch pulls CUDA libraries of several GB into every install of the lock, Binder's too)."""
+    pins, dropped, bad, torch_label = {}, [], [], None
     for line in text.splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
@@ -76,10 +77,17 @@ def parse_freeze(text: str) -> tuple[list[str], list[str]]:
             continue
         if local:
             dropped.append(f"{name} {version}{local}")
+        if _norm(name) == "torch":
+            torch_label = local
         pins[_norm(name)] = f"{_norm(name)}=={version}"
     if bad:
         raise SystemExit("make_lock: not a plain name==version pin (direct or editable "
                          "references cannot be locked):\n  " + "\n  ".join(bad))
+    cuda = sorted(n for n in pins if n.startswith(("nvidia-", "triton", "cuda-")))
+    if "torch" in pins and (torch_label != "+cpu" or cuda):
+        raise SystemExit("make_lock: torch is not PyTorch's CPU build (+cpu)"
+                         + (f"; CUDA packages: {', '.join(cuda)}" if cuda else "") + ".  Make "
+                         f"pip find it: PIP_EXTRA_INDEX_URL={TORCH_INDEX} make lock")
     return [pins[k] for k in sorted(pins)], dropped
 
 

@@ -160,6 +160,8 @@ def test_pins_that_matter():
     # A looser torch spec pulls a multi-GB CUDA build; nbgrader CLI and config are version-bound.
     assert py["torch"] == "==2.13.0" and lock["torch"] == "2.13.0"
     assert py["nbgrader"] == "==0.9.6" and lock["nbgrader"] == "0.9.6"
+    cuda = [n for n in lock if n.startswith(("nvidia-", "triton", "cuda-"))]
+    assert not cuda, f"{LOCK} locks CUDA packages (torch's CUDA build): {cuda}"
 
 
 def _copy_setup(tmp_path, monkeypatch, edit: dict[str, tuple[str, str]]):
@@ -219,7 +221,8 @@ def _make_lock_module():
 
 def test_make_lock_writes_plain_sorted_pins():
     """`make lock`'s writer: names normalised and sorted, pip left out, the CPU build's local
-    label dropped (==2.13.0 matches 2.13.0+cpu), and a direct reference refused."""
+    label dropped (==2.13.0 matches 2.13.0+cpu), a direct reference and torch's CUDA build
+    refused."""
     make_lock = _make_lock_module()
     pins, dropped = make_lock.parse_freeze("PyYAML==6.0.4\ntorch==2.13.0+cpu\npip==26.3\n"
                                            "lazy_loader==0.6\n")
@@ -227,6 +230,8 @@ def test_make_lock_writes_plain_sorted_pins():
     assert dropped == ["torch 2.13.0+cpu"]
     with pytest.raises(SystemExit, match="lazy-loader @ file"):
         make_lock.parse_freeze("lazy-loader @ file:///tmp/lazy_loader-0.6-py3-none-any.whl\n")
+    with pytest.raises(SystemExit, match="CPU build"):  # PyPI's CUDA build would be locked
+        make_lock.parse_freeze("torch==2.13.0\nnvidia-cublas-cu12==12.8.4.1\n")
     env = make_lock.environment_text(pins + ["jupyterhub==6.1.1"], "3.11.7")
     assert "  - python=3.11\n" in env and "      - torch==2.13.0\n" in env
     assert "jupyterhub==" not in env  # the hub extra is not for Binder
