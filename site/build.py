@@ -68,6 +68,20 @@ def title_of(nb) -> str:
 
 # --- 1 and 2: execute and clean ---------------------------------------------------------------
 
+def _swap_updated_pictures(cell) -> None:
+    """A widget that changed while its cell ran (a progress bar) published a new picture at the
+    end of the cell (``dlcore/widgets/_static.py``): it takes the place of the first one."""
+    outputs = cell.get("outputs", [])
+    updates = [o for o in outputs if o.get("metadata", {}).get("dlcore_static")]
+    for update in updates:
+        mark = f'data-dl-static="{update.metadata["dlcore_static"]["replaces"]}"'
+        for out in outputs:
+            if out is not update and mark in out.get("data", {}).get("text/html", ""):
+                out.data["text/html"] = update.data["text/html"]
+                break
+    cell.outputs = [o for o in outputs if not any(o is u for u in updates)]
+
+
 def clean(nb) -> tuple[list[str], list[str]]:
     """Drop the live widget views and the widget state; return (problems, stderr texts)."""
     problems, stderr = [], []
@@ -76,6 +90,7 @@ def clean(nb) -> tuple[list[str], list[str]]:
         if cell.cell_type != "code":
             continue
         cell.metadata.pop("execution", None)  # nbclient's timestamps: noise in the page source
+        _swap_updated_pictures(cell)
         for out in cell.get("outputs", []):
             kind = out.get("output_type")
             if kind == "error":
@@ -105,11 +120,15 @@ def execute(path: Path, dest: Path, quick: bool, timeout: float) -> dict:
         from tests.notebook_checks import inject_parameters, load_spec
 
         inject_parameters(nb, load_spec(path).parameters)
+    # The still pictures from the first widget on, even one shown before the notebook touches
+    # dl.widgets (a training loop's progress bar): the kernel imports dlcore.widgets at start.
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(NOTEBOOKS)}})
+                            resources={"metadata": {"path": str(NOTEBOOKS)}},
+                            extra_arguments=["--IPKernelApp.exec_lines=['import dlcore.widgets']"])
     start = time.perf_counter()
     try:
-        client.execute()
+        # the kernel's own log (not the cells' output) would only say it runs over TCP
+        client.execute(stderr=subprocess.DEVNULL)
         problems = []
     except Exception as exc:  # a dead kernel or a cell over the timeout
         problems = [f"execution stopped: {type(exc).__name__}: {str(exc)[-800:]}"]
@@ -263,6 +282,8 @@ def main(argv=None) -> int:
     executed = time.perf_counter()
     problems = [f"{r['notebook']}: {p}" for r in results for p in r["problems"]]
     if problems:
+        report_path.write_text(json.dumps({"quick": args.quick, "notebooks": results,
+                                           "problems": problems}, indent=1), encoding="utf-8")
         print("The build stops: a notebook did not run cleanly.\n" + "\n".join(problems))
         return 1
 
