@@ -1,6 +1,6 @@
 # The two commands a new user needs: `make lab` and `make test`.  Both create .venv and install
-# the project with every dependency on first use; the stamp file skips the install when
-# pyproject.toml has not changed since.
+# the project with every dependency on first use, at the versions of requirements/lock.txt; the
+# stamp file skips the install when neither pyproject.toml nor the lock has changed since.
 
 PYTHON ?= python3
 VENV   := .venv
