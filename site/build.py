@@ -185,6 +185,8 @@ def write_book(src: Path, results: list[dict], *, repo: str, branch: str, hub: s
     for key, value in {"REPO": repo, "BRANCH": branch, "HUB": hub, "FOOTER": footer}.items():
         config = config.replace(f"@{key}@", value.replace('"', "'"))
     (src / "_config.yml").write_text(config, encoding="utf-8")
+    shutil.copytree(SITE / "_ext", src / "_ext", dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__"))
     stems = [Path(r["notebook"]).stem for r in results]
     toc = ["format: jb-book", "root: index", "parts:", "  - caption: Lectures", "    chapters:"]
     toc += [f"      - file: {stem}" for stem in stems]
@@ -296,7 +298,8 @@ def main(argv=None) -> int:
 
     size = folder_size(out / "html")
     mathjax = folder_size(out / "html" / "_static" / "mathjax")
-    report = {"quick": args.quick, "jobs": args.jobs, "execute_seconds":
+    report = {"quick": args.quick, "jobs": args.jobs, "repo": args.repo, "branch": args.branch,
+              "execute_seconds":
               round(executed - start, 1), "render_seconds": round(rendered - executed, 1),
               "total_seconds": round(rendered - start, 1), "site_bytes": size,
               "mathjax_bytes": mathjax, "sphinx_warnings": warnings, "notebooks": results}

@@ -159,8 +159,10 @@ class _Walk:
             self.controls += sub.controls
             return
         sub.flush()
+        items = "".join(f'<div style="min-width:0;overflow-wrap:anywhere">{part}</div>'
+                        for part in sub.parts)
         self.block('<div style="display:flex;flex-wrap:wrap;align-items:center;gap:0 0.5em">'
-                   + "".join(sub.parts) + "</div>")
+                   + items + "</div>")
 
     def visit(self, w) -> None:
         import ipywidgets as W
