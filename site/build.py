@@ -231,6 +231,20 @@ def offer_clean_notebooks(html: Path, results: list[dict]) -> None:
             shutil.copyfile(NOTEBOOKS / r["notebook"], target)
 
 
+#: MathJax's combined entry points: the pages load tex-chtml.js (sphinx-mathjax-offline's
+#: mathjax_path); the others are alternatives no page loads, and latest.js would load MathJax
+#: from a CDN.  Their extensions, fonts and menu folders stay.
+_UNUSED_MATHJAX = ["tex-svg.js", "tex-svg-full.js", "tex-mml-svg.js", "tex-mml-chtml.js",
+                   "tex-chtml-full.js", "tex-chtml-full-speech.js", "mml-chtml.js", "mml-svg.js",
+                   "node-main.js", "latest.js"]
+
+
+def trim_mathjax(html: Path) -> None:
+    """Remove the MathJax entry points the pages never load (about 14 MB)."""
+    for name in _UNUSED_MATHJAX:
+        (html / "_static" / "mathjax" / name).unlink(missing_ok=True)
+
+
 def folder_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
@@ -294,6 +308,7 @@ def main(argv=None) -> int:
                quick=args.quick)
     warnings, _ = jupyter_book(src, out, args.jupyter_book)
     offer_clean_notebooks(out / "html", results)
+    trim_mathjax(out / "html")
     rendered = time.perf_counter()
 
     size = folder_size(out / "html")

@@ -180,7 +180,8 @@ async () => {
     errorBlocks: article.querySelectorAll('.output.error, .output.traceback, .output.stderr')
         .length,
     mathElements: maths.length,
-    untypeset: maths.filter(m => !m.querySelector('mjx-container')).length,
+    untypeset: maths.concat(Array.from(article.querySelectorAll('.mathjax_process')))
+        .filter(m => !m.querySelector('mjx-container')).length,
     mathErrors: article.querySelectorAll('mjx-merror').length,
     typeset: article.querySelectorAll('mjx-container').length,
     widgets: article.querySelectorAll('.dl-static-widget').length,

@@ -79,6 +79,14 @@ def test_more_widgets_render(factory):
     assert 'class="dl-static-controls"' in html and _static.NOTE in html
 
 
+def test_equations_are_left_for_the_pages_mathjax():
+    """HTMLMath's dollars become the delimiters MathJax reads on a page; a dollar sign stays."""
+    html = _static.render_html(dl.widgets.variant_switcher())
+    assert 'class="dl-static-text mathjax_process"' in html
+    assert "\\(i_t = \\sigma(" in html and "$i_t" not in html
+    assert _static.render_html(W.HTMLMath(r"costs \$5, $x^2$ and $$y$$")).count("\\") == 5
+
+
 def test_generic_ipywidgets():
     """Plain ipywidgets: boxes are walked, hidden parts left out, selections by their label."""
     hidden = W.HTML("secret", layout=W.Layout(display="none"))

@@ -30,6 +30,7 @@ import base64
 import html
 import io
 import itertools
+import re
 
 __all__ = ["activate", "render_html", "NOTE"]
 
@@ -185,7 +186,11 @@ class _Walk:
             if str(w.value).strip():
                 label = _label(w)
                 prefix = f"{html.escape(label)}: " if label else ""
-                self.block(f'<div class="dl-static-text">{prefix}{w.value}</div>')
+                if isinstance(w, W.HTMLMath):  # for the page's MathJax
+                    self.block(f'<div class="dl-static-text mathjax_process">{prefix}'
+                               f"{_tex_delimiters(w.value)}</div>")
+                else:
+                    self.block(f'<div class="dl-static-text">{prefix}{w.value}</div>')
         elif isinstance(w, (W.FloatProgress, W.IntProgress)):
             label = _label(w)
             self.controls.append(f"{html.escape(label)} " if label else "")
@@ -218,6 +223,13 @@ class _Walk:
             elif text is not None:
                 value = f"<b>{html.escape(text)}</b>"
                 self.control(f"{label} = {value}" if label else value)
+
+
+def _tex_delimiters(text: str) -> str:
+    """HTMLMath's ``$...$`` and ``$$...$$`` as ``\\(...\\)`` and ``\\[...\\]``, the delimiters
+    MathJax reads on a web page by default."""
+    text = re.sub(r"\$\$(.+?)\$\$", r"\\[\1\\]", text, flags=re.S)
+    return re.sub(r"(?<!\\)\$(.+?)(?<!\\)\$", r"\\(\1\\)", text, flags=re.S)
 
 
 def _value_text(w) -> str | None:
