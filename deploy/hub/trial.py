@@ -127,6 +127,7 @@ def enter_private_view(state: Path) -> None:
     say("course where every user can read it, such as /opt/dlcourse.")
     stage = Path(tempfile.mkdtemp(prefix="dlcourse-hub-stage-"))
     script = "\n".join(["set -e", *exposure(needed, stage),
+                        f"rmdir {shlex.quote(str(stage))}/* {shlex.quote(str(stage))}",
                         f"exec {shlex.join([sys.executable, *sys.argv])}"])
     os.environ[INSIDE] = "1"
     os.execvp("unshare", ["unshare", "--mount", "--propagation", "private", "sh", "-c", script])
