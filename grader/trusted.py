@@ -37,6 +37,7 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
+from .limits import TIMEOUTS
 from .remote import (
     FRAME_HEADER,
     MAX_REPLY_CHARS,
@@ -559,6 +560,12 @@ def _trusted_execute():
             info = (resources or {}).get("nbgrader", {})
             self._assignment_id = info.get("assignment")
             self._student = info.get("student")
+            # The assignment's own time limit, whoever started the grading: nbgrader's command
+            # line names the assignment, but the formgrader's Autograde button runs in a server
+            # whose command line does not.  Other notebooks keep the configured limit.
+            if not hasattr(self, "_configured_timeout"):
+                self._configured_timeout = self.timeout
+            self.timeout = TIMEOUTS.get(self._assignment_id, self._configured_timeout)
             self._shadow = None
             self._shadow_gone = None
             self._bridges = None

@@ -101,3 +101,22 @@ def test_the_kernel_never_sees_the_instructors_secret(graded):
     printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
                       for o in c.get("outputs", []))
     assert "[] []" in printed, printed
+
+
+@pytest.mark.parametrize("assignment", ["a01_neurons_perceptron", "a05_rnn_lstm"])
+def test_each_notebook_gets_its_assignments_time_limit_whoever_starts_grading(
+        monkeypatch, assignment):
+    """The formgrader's Autograde button runs nbgrader in a server whose command line names no
+    assignment, so the configured limit is the default; the notebook's own assignment decides."""
+    from grader.limits import TIMEOUTS
+    from grader.trusted import TrustedExecute
+
+    seen = []
+    base = TrustedExecute.__mro__[1]
+    monkeypatch.setattr(base, "preprocess",
+                        lambda self, nb, resources=None, km=None: seen.append(self.timeout))
+    ex = TrustedExecute(timeout=7)
+    ex.preprocess({}, {"nbgrader": {"assignment": assignment, "student": "s"}})
+    ex.preprocess({}, {"nbgrader": {"assignment": "not_a_course_assignment", "student": "s"}})
+    assert TIMEOUTS[assignment] != 7
+    assert seen == [TIMEOUTS[assignment], 7]
