@@ -32,6 +32,9 @@ help:
 	@echo "make lint       ruff on dlcore, grader, tests and bench"
 	@echo "make assignments  regenerate assignments/ (student versions) from solutions/"
 	@echo "make grade ASSIGNMENT=a04_cnn [SUBMISSIONS=folder]  autograde, feedback, export"
+	@echo "make hub        (as root) try the class's JupyterHub on localhost; make hub-remove after"
+	@echo "make site       build the course website in site/_build/html"
+	@echo "make lock       re-resolve the dependencies into requirements/lock.txt and environment.yml"
 
 $(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
