@@ -144,15 +144,16 @@ def execute_all(paths: list[Path], dest: Path, quick: bool, jobs: int, timeout: 
     """Execute ``paths`` with ``jobs`` workers, the longest (by the last build) first."""
     os.environ["DLCORE_STATIC_WIDGETS"] = "1"
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-    os.environ.setdefault("DLCORE_PROGRESS", str(Path(tempfile.mkdtemp(prefix="dlcore-site-"))
-                                                 / "progress.json"))
+    scratch = tempfile.TemporaryDirectory(prefix="dlcore-site-")
+    os.environ.setdefault("DLCORE_PROGRESS", str(Path(scratch.name) / "progress.json"))
     if quick:
         os.environ["DLCORE_FAST"] = "1"
     # Unknown durations: later lectures train longer, so they go first.
     order = sorted(paths, key=lambda p: (-order_hint.get(p.name, 0.0), -paths.index(p)))
     results = {}
     context = multiprocessing.get_context("fork")
-    with futures.ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
+    with scratch, futures.ProcessPoolExecutor(max_workers=max(1, jobs),
+                                              mp_context=context) as pool:
         jobs_ = {pool.submit(execute, p, dest / p.name, quick, timeout): p for p in order}
         for done in futures.as_completed(jobs_):
             path = jobs_[done]
