@@ -168,12 +168,18 @@ def zen_corpus(check: bool = True) -> str:
         this = importlib.import_module("this")
     text = "".join(this.d.get(ch, ch) for ch in this.s)
     if check:
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        if digest != ZEN_SHA256:
-            raise RuntimeError(f"zen_corpus: the text of the 'this' module has changed in this "
-                               f"Python (SHA-256 {digest[:12]}..., expected "
-                               f"{ZEN_SHA256[:12]}...); pass check=False to use it anyway")
+        check_text_digest(text, ZEN_SHA256, "zen_corpus: the text of the 'this' module has "
+                                            "changed in this Python")
     return text
+
+
+def check_text_digest(text: str, expected: str, changed: str) -> None:
+    """A RuntimeError that starts with ``changed`` unless ``text``'s UTF-8 SHA-256 is
+    ``expected`` (a course result must never change silently with its text)."""
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if digest != expected:
+        raise RuntimeError(f"{changed} (SHA-256 {digest[:12]}..., expected {expected[:12]}...); "
+                           f"pass check=False to use it anyway")
 
 
 def first_symbol_task(n: int = 1000, length: int = 80, n_symbols: int = 4, seed=0):

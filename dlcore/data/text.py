@@ -24,13 +24,13 @@ the other stories and the licence removed, line breaks as in that edition.
 
 from __future__ import annotations
 
-import hashlib
 from functools import lru_cache
 from importlib import resources
 
 import numpy as np
 
 from .._checks import check_int
+from .sequences import check_text_digest
 
 __all__ = ["scandal_in_bohemia", "STORY_SHA256", "split_text", "char_streams", "char_chunks"]
 
@@ -60,11 +60,7 @@ def scandal_in_bohemia(check: bool = True) -> str:
     """
     text = _read_story()
     if check:
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        if digest != STORY_SHA256:
-            raise RuntimeError(f"scandal_in_bohemia: the bundled text has changed (SHA-256 "
-                               f"{digest[:12]}..., expected {STORY_SHA256[:12]}...); pass "
-                               f"check=False to use it anyway")
+        check_text_digest(text, STORY_SHA256, "scandal_in_bohemia: the bundled text has changed")
     return text
 
 
