@@ -15,8 +15,17 @@ each through their own browser session:
 It checks the scores (full marks on the autograded part for the first student, strictly
 between 0 and that for the second, in the gradebook, the formgrader and the feedback page),
 that a student has no formgrader, and that Ctrl-C (SIGINT to the trial) stops the hub, its
-proxy and every user's server.  Screenshots of each step go to tests/output/hub/ (git-ignored),
-and of every open page when a step fails; the hub's log is there too.
+proxy and every user's server.
+
+Before that round trip, a person who has no account signs up, as in a real class
+(``test_a_student_signs_up_and_is_authorized``): ``dlct-newcomer`` signs up at /hub/signup and
+cannot log in until the instructor authorizes them at /hub/authorize; then they log in, the
+hub's ``pre_spawn_hook`` creates their Unix account (the trial runs with
+``--create-accounts``), and their server runs as that account.  Sign-ups of names that must
+never log in (``root``, a name that cannot be a Unix account) are refused.
+
+Screenshots of each step go to tests/output/hub/ (git-ignored), and of every open page when a
+step fails; the hub's log is there too.
 
 Needs root (the trial creates Unix accounts and starts servers as them), bubblewrap, chromium
 and the proxy (``make hub-proxy``, part of ``make test``).
@@ -26,15 +35,19 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import json
 import os
 import pwd
 import re
+import secrets
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -49,6 +62,8 @@ OUT = ROOT / "tests" / "output" / "hub"
 AID = "a01_neurons_perceptron"
 PREFIX = "dlct-"
 INSTRUCTOR, CORRECT, PARTIAL = f"{PREFIX}instructor", f"{PREFIX}student1", f"{PREFIX}student2"
+#: Who signs up at /hub/signup: no Unix account until their server first starts.
+NEWCOMER = f"{PREFIX}newcomer"
 #: How many of the solution cells the partial student answers.
 PARTIAL_CELLS = 2
 
@@ -92,6 +107,17 @@ class Hub:
         return time.monotonic() - start
 
 
+def _remove_newcomer(trial, state: Path) -> None:
+    """Delete the newcomer's Unix account and home folder (the hub's hook created them; the
+    trial's --remove deletes only its own accounts), stopping what still runs as them."""
+    try:
+        account = pwd.getpwnam(NEWCOMER)
+    except KeyError:
+        return
+    trial.stop_leftovers({account.pw_uid}, state)
+    subprocess.run(["userdel", "--remove", NEWCOMER], capture_output=True)
+
+
 @pytest.fixture(scope="module")
 def hub():
     why = _why_not()
@@ -107,12 +133,15 @@ def hub():
     state.chmod(0o755)
     subprocess.run([*remove, "--state", str(state / "old")], check=True,
                    capture_output=True)  # accounts left by an interrupted earlier run
+    _remove_newcomer(trial, state / "old")
+    with pytest.raises(KeyError):  # the hook must create it
+        pwd.getpwnam(NEWCOMER)
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DLCORE_")}
     log = open(OUT / "trial.log", "w")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen([sys.executable, str(HUB / "trial.py"), "--port", str(port),
                              "--state", str(state), "--prefix", PREFIX, "--students", "2",
-                             "--log", str(OUT / "hub.log")],
+                             "--log", str(OUT / "hub.log"), "--create-accounts"],
                             stdout=log, stderr=subprocess.STDOUT, env=env,
                             start_new_session=True)
     names = [INSTRUCTOR, CORRECT, PARTIAL]
@@ -141,6 +170,7 @@ def hub():
         trial.stop_leftovers(uids, state)
         log.close()
         subprocess.run([*remove, "--state", str(state)], capture_output=True)
+        _remove_newcomer(trial, state)
         shutil.rmtree(state, ignore_errors=True)
 
 
@@ -150,12 +180,12 @@ def hub():
 class Steps:
     """Screenshots of each step (tests/output/hub/NN-name.png), and of every page on failure."""
 
-    def __init__(self):
-        self.n, self.pages = 0, {}
+    def __init__(self, prefix: str = ""):
+        self.n, self.pages, self.prefix = 0, {}, prefix
 
     def shot(self, page, name: str) -> None:
         self.n += 1
-        page.screenshot(path=str(OUT / f"{self.n:02d}-{name}.png"))
+        page.screenshot(path=str(OUT / f"{self.prefix}{self.n:02d}-{name}.png"))
 
     def on_failure(self) -> None:
         for who, page in self.pages.items():
@@ -163,17 +193,42 @@ class Steps:
                 page.screenshot(path=str(OUT / f"failure-{who}.png"))
 
 
-def _log_in(browser, hub: Hub, who: str, steps: Steps):
-    """Submit the login form; the server starts in the background (wait with _lab)."""
+def _new_page(browser, who: str, steps: Steps):
+    """A browser session of its own (its own cookies: its own login)."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     page.set_default_timeout(60_000)
     steps.pages[who] = page
-    page.goto(f"{hub.url}/hub/login")
-    page.fill("input[name=username]", who)
-    page.fill("input[name=password]", hub.passwords[who])
-    page.click("#login_submit, input[type=submit], button[type=submit]")
     return page
+
+
+def _log_in(browser, hub: Hub, who: str, steps: Steps, next_path: str = ""):
+    """Submit the login form; the server starts in the background (wait with _lab), unless
+    ``next_path`` leads elsewhere in the hub."""
+    page = _new_page(browser, who, steps)
+    _login_form(page, hub, who, hub.passwords[who], next_path)
+    return page
+
+
+def _login_form(page, hub: Hub, who: str, password: str, next_path: str = "") -> None:
+    query = f"?next={urllib.parse.quote(next_path)}" if next_path else ""
+    page.goto(f"{hub.url}/hub/login{query}")
+    page.fill("input[name=username]", who)
+    page.fill("input[name=password]", password)
+    page.click("#login_submit, input[type=submit], button[type=submit]")
+
+
+def _sign_up(page, hub: Hub, who: str, password: str) -> tuple[str, str]:
+    """Fill in /hub/signup; the alert's kind (alert-info, alert-danger...) and its text."""
+    page.goto(f"{hub.url}/hub/signup")
+    page.fill("#username_input", who)
+    page.fill("#password_input", password)
+    page.fill("#password_confirmation_input", password)
+    page.click("#signup_submit")
+    alert = page.locator("#login-main .alert")
+    alert.wait_for()
+    kind = next(k for k in alert.get_attribute("class").split() if k.startswith("alert-"))
+    return kind, alert.inner_text().strip()
 
 
 def _lab(page) -> None:
@@ -200,6 +255,33 @@ def _modal(frame, timeout: float = 300_000) -> str:
 
 def _formgrader_row(frame, aid: str):
     return frame.locator(f"tr:has(td.name a:text-is('{aid}'))")
+
+
+def _student_menus(page, hub: Hub, who: str) -> None:
+    """A student has the Assignments tab, and no formgrader or assignment creation."""
+    page.click("li.lm-MenuBar-item:has-text('Nbgrader')")
+    items = page.locator(".lm-Menu-itemLabel").all_inner_texts()
+    page.keyboard.press("Escape")
+    assert "Assignment List" in items and "Formgrader" not in items, items
+    assert page.request.get(f"{hub.url}/user/{who}/formgrader").status == 404
+
+
+def _server_pid(hub: Hub, who: str) -> int:
+    """The process id of the user's server, as the hub recorded it (the spawner's state)."""
+    db = sqlite3.connect(f"file:{hub.state / 'jupyterhub.sqlite'}?mode=ro", uri=True)
+    try:
+        (state,) = db.execute("SELECT spawners.state FROM spawners JOIN users ON "
+                              "spawners.user_id = users.id WHERE users.name = ? AND "
+                              "spawners.name = ''", (who,)).fetchone()
+    finally:
+        db.close()
+    return json.loads(state)["pid"]
+
+
+def _uids(pid: int) -> set[int]:
+    """The real, effective, saved and file-system user ids of a process."""
+    status = Path(f"/proc/{pid}/status").read_text().splitlines()
+    return {int(u) for line in status if line.startswith("Uid:") for u in line.split()[1:]}
 
 
 # -- the students' answers --------------------------------------------------------------------
@@ -264,6 +346,82 @@ def _gradebook_scores() -> dict[str, tuple[float, float]]:
     with Gradebook(f"sqlite:///{db}") as gb:
         return {s: (gb.find_submission(AID, s).code_score, gb.find_submission(AID, s).score)
                 for s in (CORRECT, PARTIAL)}
+
+
+# -- a student signs up, the instructor authorizes them ------------------------------------------
+
+
+def test_a_student_signs_up_and_is_authorized(hub):
+    """Runs before the round trip, on the same hub (which the round trip stops)."""
+    from playwright.sync_api import sync_playwright
+
+    steps = Steps("signup-")
+    started = time.monotonic()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            _sign_up_and_authorize(browser, hub, steps)
+        except BaseException:
+            steps.on_failure()
+            raise
+        finally:
+            browser.close()
+    print(f"\nsign-up, authorization and first start {time.monotonic() - started:.0f} s")
+    assert "Uncaught exception" not in (OUT / "hub.log").read_text()
+
+
+def _sign_up_and_authorize(browser, hub: Hub, steps: Steps) -> None:
+    from playwright.sync_api import expect
+
+    password = secrets.token_urlsafe(12)
+    page = _new_page(browser, NEWCOMER, steps)
+
+    # 1. The newcomer signs up; they cannot log in until an instructor authorizes them.
+    assert _sign_up(page, hub, NEWCOMER, password) == (
+        "alert-info", "Your information has been sent to the admin.")
+    steps.shot(page, "signed-up")
+    _login_form(page, hub, NEWCOMER, password)
+    expect(page.locator(".login_error")).to_have_text(
+        f"User {NEWCOMER} has not been authorized by an administrator yet.")
+    steps.shot(page, "not-authorized-yet")
+
+    # Names that must never log in are refused at sign-up: a system account (its server would
+    # run as root), a name that cannot be a Unix account.
+    for name, why in (("root", "system account"), (f"{PREFIX}bad.name", "cannot be")):
+        kind, text = _sign_up(page, hub, name, password)
+        assert kind == "alert-danger" and why in text, (name, kind, text)
+        steps.shot(page, f"refused-{name}")
+        _login_form(page, hub, name, password)
+        expect(page.locator(".login_error")).to_have_text("Invalid username or password.")
+
+    # 2. The instructor authorizes them at /hub/authorize (their own server does not start).
+    admin = _log_in(browser, hub, INSTRUCTOR, steps, next_path="/hub/authorize")
+    row = admin.locator(f"tr[id='{NEWCOMER}']")
+    expect(row.locator("td").nth(2)).to_have_text("No")
+    assert admin.locator("tr[id='root']").count() == 0
+    steps.shot(admin, "authorize")
+    row.locator("a:text-is('Authorize')").click()
+    expect(row.locator("td").nth(2)).to_have_text("Yes")
+    steps.shot(admin, "authorized")
+
+    # 3. The newcomer logs in; their server's first start creates their Unix account.
+    with pytest.raises(KeyError):
+        pwd.getpwnam(NEWCOMER)
+    _login_form(page, hub, NEWCOMER, password)
+    _lab(page)
+    account = pwd.getpwnam(NEWCOMER)
+    hub.uids.add(account.pw_uid)  # the round trip checks that Ctrl-C stops this server too
+    home = Path(account.pw_dir)
+    assert account.pw_uid >= 1000 and home.is_dir()
+    assert home.stat().st_uid == account.pw_uid and home.stat().st_mode & 0o777 == 0o700
+    pid = _server_pid(hub, NEWCOMER)
+    assert _uids(pid) == {account.pw_uid}
+    assert b"jupyterhub-singleuser" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    steps.shot(page, "newcomer-lab")
+    _student_menus(page, hub, NEWCOMER)
+    _nbgrader_menu(page, "Assignment List")
+    page.locator("#released_assignments_list").wait_for()
+    steps.shot(page, "newcomer-assignments")
 
 
 # -- the round trip ---------------------------------------------------------------------------
@@ -343,12 +501,7 @@ def _round_trip(browser, hub: Hub, steps: Steps) -> None:
     assert answered[PARTIAL] == PARTIAL_CELLS < answered[CORRECT]
 
     # A student has the Assignments tab, and no formgrader or assignment creation.
-    page = students[CORRECT]
-    page.click("li.lm-MenuBar-item:has-text('Nbgrader')")
-    items = page.locator(".lm-Menu-itemLabel").all_inner_texts()
-    page.keyboard.press("Escape")
-    assert "Assignment List" in items and "Formgrader" not in items, items
-    assert page.request.get(f"{hub.url}/user/{CORRECT}/formgrader").status == 404
+    _student_menus(students[CORRECT], hub, CORRECT)
 
     # 3. The instructor collects, autogrades each submission, makes and returns feedback.
     row.locator("td.collect a").click()

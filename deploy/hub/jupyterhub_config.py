@@ -10,9 +10,11 @@ real class.  What it sets up:
 
 - the proxy: configurable-http-proxy from deploy/hub/node_modules (``make hub-proxy``);
 - the login: NativeAuthenticator (people sign up, an instructor authorizes them at
-  /hub/authorize); the guide shows the LTI authenticator for a course run from an LMS;
-- every user's server runs as that user's own Unix account (LocalProcessSpawner), with the
-  course environment (this virtual environment: dlcore, JupyterLab, nbgrader);
+  /hub/authorize; a name that could never have a server, such as root, cannot sign up); the
+  guide shows the LTI authenticator for a course run from an LMS;
+- every user's server runs as that user's own Unix account (LocalProcessSpawner), created
+  when their server first starts, with the course environment (this virtual environment:
+  dlcore, JupyterLab, nbgrader);
 - nbgrader's exchange (``EXCHANGE``), through which instructors release assignments and
   feedback and students fetch and submit them;
 - instructors get the formgrader and their course directory (``COURSE_DIR`` in their HOME:
@@ -54,6 +56,11 @@ COURSE_DIR = _setting("COURSE_DIR", "dlcourse")
 IP, PORT = _setting("HUB_IP", ""), int(_setting("HUB_PORT", "8000"))
 #: Create the Unix account of a user who has none when their server first starts.
 CREATE_ACCOUNTS = _setting("CREATE_ACCOUNTS", "1") == "1"
+#: A hub user's name is their Unix account's: what a Unix account name can be (Debian's rule).
+UNIX_NAME = r"[a-z_][a-z0-9_-]{0,31}"
+#: The first UID of ordinary accounts: a hub user whose Unix account is below it (a system
+#: account) can neither sign up nor get a server.
+UID_MIN = 1000
 
 c.JupyterHub.ip = IP
 c.JupyterHub.port = PORT
@@ -86,6 +93,22 @@ c.Authenticator.blocked_users = {"root", "daemon", "bin", "sys", "nobody", "grad
 
 from nativeauthenticator import NativeAuthenticator  # noqa: E402
 from nativeauthenticator.handlers import LoginHandler as NativeLoginHandler  # noqa: E402
+from nativeauthenticator.handlers import SignUpHandler as NativeSignUpHandler  # noqa: E402
+
+
+def _refused_name(name, blocked):
+    """Why ``name`` can never have a server here ('' if it can): it cannot be a Unix account,
+    or it is a system account's (blocked, or below UID_MIN)."""
+    if not re.fullmatch(UNIX_NAME, name):
+        return (f"{name!r} cannot be a user name here: use lower-case letters, digits, - and "
+                f"_ (at most 32 characters, the first a letter or _).")
+    try:
+        system = pwd.getpwnam(name).pw_uid < UID_MIN
+    except KeyError:
+        system = False
+    if system or name in blocked:
+        return f"{name} is the name of a system account: choose another user name."
+    return ""
 
 
 class _NoTimer:
@@ -107,6 +130,19 @@ class LoginHandler(NativeLoginHandler):
     "'LoginHandler' object has no attribute 'statsd'")."""
 
     statsd = _NoStatsd()
+
+
+class SignUpHandler(NativeSignUpHandler):
+    """The sign-up page, saying why a name is refused (NativeAuthenticator's message speaks
+    only of spaces, commas and slashes)."""
+
+    def get_result_message(self, user, *args):
+        alert, message = super().get_result_message(user, *args)
+        name = self.authenticator.normalize_username(self.get_body_argument("username", ""))
+        why = _refused_name(name, self.authenticator.blocked_users)
+        if user is None and why:
+            alert, message = "alert-danger", why
+        return alert, message
 
 
 TRIAL_ACCOUNTS = _setting("TRIAL_ACCOUNTS", "")
@@ -132,8 +168,17 @@ class CourseAuthenticator(NativeAuthenticator):
             info.is_authorized = True
             self.db.commit()
 
+    def create_user(self, username, password, **kwargs):
+        """A sign-up: refused for a name that could never have a server (root, a name that
+        cannot be a Unix account...), instead of waiting for an instructor's authorization
+        that could not help."""
+        if _refused_name(self.normalize_username(username), self.blocked_users):
+            return None
+        return super().create_user(username, password, **kwargs)
+
     def get_handlers(self, app):
-        return [(path, LoginHandler if handler is NativeLoginHandler else handler)
+        ours = {NativeLoginHandler: LoginHandler, NativeSignUpHandler: SignUpHandler}
+        return [(path, ours.get(handler, handler))
                 for path, handler in super().get_handlers(app)]
 
 
@@ -167,16 +212,12 @@ c.Spawner.environment = {
     "MKL_NUM_THREADS": "1",
 }
 
-# The first UID of ordinary accounts: a hub user whose Unix account is below it (a system
-# account) never gets a server.
-UID_MIN = 1000
-
 
 def _unix_account(spawner):
     """Create the Unix account of a user who has none (students who signed up), and refuse
     to start a server as a system account."""
     name = spawner.user.name
-    if not re.fullmatch(r"[a-z_][a-z0-9_-]{0,31}", name):
+    if not re.fullmatch(UNIX_NAME, name):
         raise ValueError(f"{name!r} cannot be a Unix account name: ask the instructor")
     try:
         account = pwd.getpwnam(name)

@@ -308,7 +308,7 @@ def run(args) -> int:
                DLCOURSE_HUB_IP="127.0.0.1", DLCOURSE_HUB_PORT=str(args.port),
                DLCOURSE_HUB_API_PORT=str(hub_api), DLCOURSE_PROXY_API_PORT=str(free_port()),
                DLCOURSE_TRIAL_ACCOUNTS=str(state / "accounts.txt"),
-               DLCOURSE_CREATE_ACCOUNTS="0")
+               DLCOURSE_CREATE_ACCOUNTS="1" if args.create_accounts else "0")
     log = open(args.log, "ab") if args.log else None  # noqa: SIM115 (closed at the end)
     hub = subprocess.Popen([str(VENV / "bin" / "jupyterhub"), "-f",
                             str(HERE / "jupyterhub_config.py")], cwd=state, env=env,
@@ -386,6 +386,11 @@ def main(argv=None) -> int:
     parser.add_argument("--prefix", default="dlc-", help="of the accounts' names")
     parser.add_argument("--students", type=int, default=3)
     parser.add_argument("--log", help="the hub's log goes to this file (default: the terminal)")
+    parser.add_argument("--create-accounts", action="store_true",
+                        help="create the Unix account of a person who signs up at /hub/signup "
+                             "when their server first starts, as for a real class (without it, "
+                             "only the trial's accounts can have a server; --remove leaves "
+                             "the accounts created so)")
     parser.add_argument("--remove", action="store_true",
                         help="delete the trial's accounts (with their HOME) and its state")
     args = parser.parse_args(argv)
