@@ -64,6 +64,8 @@ PREFIX = "dlct-"
 INSTRUCTOR, CORRECT, PARTIAL = f"{PREFIX}instructor", f"{PREFIX}student1", f"{PREFIX}student2"
 #: Who signs up at /hub/signup: no Unix account until their server first starts.
 NEWCOMER = f"{PREFIX}newcomer"
+#: Someone's own login on the machine, not made by the hub: nobody may sign up with its name.
+STAFF = f"{PREFIX}staff"
 #: How many of the solution cells the partial student answers.
 PARTIAL_CELLS = 2
 
@@ -108,14 +110,15 @@ class Hub:
 
 
 def _remove_newcomer(trial, state: Path) -> None:
-    """Delete the newcomer's Unix account and home folder (the hub's hook created them; the
-    trial's --remove deletes only its own accounts), stopping what still runs as them."""
-    try:
-        account = pwd.getpwnam(NEWCOMER)
-    except KeyError:
-        return
-    trial.stop_leftovers({account.pw_uid}, state)
-    subprocess.run(["userdel", "--remove", NEWCOMER], capture_output=True)
+    """Delete the newcomer's and the staff member's Unix accounts and home folders (the trial's
+    --remove deletes only its own accounts), stopping what still runs as them."""
+    for name in (NEWCOMER, STAFF):
+        try:
+            account = pwd.getpwnam(name)
+        except KeyError:
+            continue
+        trial.stop_leftovers({account.pw_uid}, state)
+        subprocess.run(["userdel", "--remove", name], capture_output=True)
 
 
 @pytest.fixture(scope="module")
@@ -136,6 +139,8 @@ def hub():
     _remove_newcomer(trial, state / "old")
     with pytest.raises(KeyError):  # the hook must create it
         pwd.getpwnam(NEWCOMER)
+    subprocess.run(["useradd", "--create-home", "--shell", "/bin/bash", STAFF], check=True,
+                   capture_output=True)
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DLCORE_")}
     log = open(OUT / "trial.log", "w")  # noqa: SIM115 (closed below)
@@ -386,8 +391,9 @@ def _sign_up_and_authorize(browser, hub: Hub, steps: Steps) -> None:
     steps.shot(page, "not-authorized-yet")
 
     # Names that must never log in are refused at sign-up: a system account (its server would
-    # run as root), a name that cannot be a Unix account.
-    for name, why in (("root", "system account"), (f"{PREFIX}bad.name", "cannot be")):
+    # run as root), a name that cannot be a Unix account, someone's own login on the machine.
+    for name, why in (("root", "system account"), (f"{PREFIX}bad.name", "cannot be"),
+                      (STAFF, "already the name of an account")):
         kind, text = _sign_up(page, hub, name, password)
         assert kind == "alert-danger" and why in text, (name, kind, text)
         steps.shot(page, f"refused-{name}")

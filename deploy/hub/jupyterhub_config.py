@@ -61,6 +61,10 @@ UNIX_NAME = r"[a-z_][a-z0-9_-]{0,31}"
 #: The first UID of ordinary accounts: a hub user whose Unix account is below it (a system
 #: account) can neither sign up nor get a server.
 UID_MIN = 1000
+#: The comment (GECOS field) of the Unix accounts the hub creates for its users, and the start
+#: of the comment of the trial's accounts.  A student's name must not be an account the hub did
+#: not make (someone's own login on this machine): their server would run as that person.
+HUB_ACCOUNT = "dlcourse hub"
 
 c.JupyterHub.ip = IP
 c.JupyterHub.port = PORT
@@ -98,16 +102,20 @@ from nativeauthenticator.handlers import SignUpHandler as NativeSignUpHandler  #
 
 def _refused_name(name, blocked):
     """Why ``name`` can never have a server here ('' if it can): it cannot be a Unix account,
-    or it is a system account's (blocked, or below UID_MIN)."""
+    it is a system account's (blocked, or below UID_MIN), or it is an account of this machine
+    that the hub did not create and that is not an instructor's."""
     if not re.fullmatch(UNIX_NAME, name):
         return (f"{name!r} cannot be a user name here: use lower-case letters, digits, - and "
                 f"_ (at most 32 characters, the first a letter or _).")
     try:
-        system = pwd.getpwnam(name).pw_uid < UID_MIN
+        account = pwd.getpwnam(name)
     except KeyError:
-        system = False
-    if system or name in blocked:
+        account = None
+    if name in blocked or (account is not None and account.pw_uid < UID_MIN):
         return f"{name} is the name of a system account: choose another user name."
+    if (account is not None and name not in INSTRUCTORS
+            and not account.pw_gecos.startswith(HUB_ACCOUNT)):
+        return f"{name} is already the name of an account on this server: choose another."
     return ""
 
 
@@ -226,11 +234,14 @@ def _unix_account(spawner):
             raise ValueError(f"{name} has no account on this server: ask the instructor") \
                 from None
         subprocess.run(["useradd", "--create-home", "--user-group", "--shell", "/bin/bash",
-                        name], check=True)
+                        "--comment", HUB_ACCOUNT, name], check=True)
         account = pwd.getpwnam(name)
         os.chmod(account.pw_dir, 0o700)  # no student reads another's files
     if account.pw_uid < UID_MIN:
         raise ValueError(f"{name} is a system account: it cannot have a server here")
+    if name not in INSTRUCTORS and not account.pw_gecos.startswith(HUB_ACCOUNT):
+        raise ValueError(f"{name} is an account of this server that the hub did not create: "
+                         f"ask the instructor")
 
 
 c.Spawner.pre_spawn_hook = _unix_account
