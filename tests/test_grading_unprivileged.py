@@ -34,6 +34,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from grader.reach import blocker, exposure, others_can_enter, outermost
 from tests.grading_harness import ROOT, points, release_nb, solution_nb, write_submission
 
 AID = "a01_neurons_perceptron"
@@ -68,18 +69,6 @@ def _free_uid() -> int:
     pytest.skip("no free uid in 61000-61999 to grade as")
 
 
-def _others_can_enter(path: Path) -> bool:
-    return bool(path.stat().st_mode & stat.S_IXOTH)
-
-
-def _blocker(path: Path) -> Path | None:
-    """The outermost folder above ``path`` that other users cannot enter, if any."""
-    for parent in reversed(path.parents):
-        if not _others_can_enter(parent):
-            return parent
-    return None
-
-
 def _needed() -> list[Path]:
     """What the grading account must reach: the Python installation, the virtual environment,
     and where dlcore and grader are imported from (an editable checkout)."""
@@ -89,43 +78,24 @@ def _needed() -> list[Path]:
     paths = {Path(sys.base_prefix).resolve(), Path(sys.executable).resolve().parent,
              Path(sys.prefix).resolve(), Path(dlcore.__file__).resolve().parents[1],
              Path(grader.__file__).resolve().parents[1]}
-    kept: list[Path] = []
-    for p in sorted(paths, key=lambda p: len(p.parts)):
-        if not any(p == k or k in p.parents for k in kept):
-            kept.append(p)
-    return kept
+    return outermost(paths)
 
 
 def _expose(needed: list[Path], stage: Path) -> list[str]:
-    """Shell lines (run as root in a private mount namespace) that make every needed folder
-    reachable by other users: the folder above it that blocks them is covered with an empty
-    tmpfs (mode 755) and the needed folder bound back at its own path."""
-    by_blocker: dict[Path, list[Path]] = {}
+    """``grader.reach.exposure``'s shell lines, once every needed folder is readable by
+    other users (a folder they could enter but not read could not be exposed)."""
     for p in needed:
-        if not (_others_can_enter(p) and p.stat().st_mode & stat.S_IROTH):
+        if not (others_can_enter(p) and p.stat().st_mode & stat.S_IROTH):
             pytest.skip(f"{p} is not readable by other users: the grading account could not "
                         f"run this Python installation")
-        b = _blocker(p)
-        if b is not None:
-            by_blocker.setdefault(b, []).append(p)
-    lines, n = [], 0
-    for blocker, inside in by_blocker.items():
-        moves = []
-        for p in inside:
-            n += 1
-            lines += [f"mkdir -p {stage / str(n)}", f"mount --bind {shlex.quote(str(p))} "
-                                                     f"{stage / str(n)}"]
-            moves += [f"mkdir -p {shlex.quote(str(p))}",
-                      f"mount --move {stage / str(n)} {shlex.quote(str(p))}"]
-        lines += [f"mount -t tmpfs -o mode=755 tmpfs {shlex.quote(str(blocker))}", *moves]
-    return lines
+    return exposure(needed, stage)
 
 
 def _workdir() -> Path:
     """A fresh folder in a temporary directory that every user can enter."""
     for base in (tempfile.gettempdir(), "/tmp", "/var/tmp"):
         base = Path(base)
-        if base.is_dir() and _others_can_enter(base) and _blocker(base) is None:
+        if base.is_dir() and others_can_enter(base) and blocker(base) is None:
             return Path(tempfile.mkdtemp(prefix="dlcore-unprivileged-", dir=base))
     pytest.skip("no temporary directory that other users can enter")
 

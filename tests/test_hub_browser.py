@@ -353,24 +353,29 @@ def _gradebook_scores() -> dict[str, tuple[float, float]]:
                 for s in (CORRECT, PARTIAL)}
 
 
-# -- a student signs up, the instructor authorizes them ------------------------------------------
-
-
-def test_a_student_signs_up_and_is_authorized(hub):
-    """Runs before the round trip, on the same hub (which the round trip stops)."""
+def _in_chromium(scenario, hub: Hub, steps: Steps) -> None:
+    """``scenario(browser, hub, steps)`` in Debian's chromium; screenshots if it fails."""
     from playwright.sync_api import sync_playwright
 
-    steps = Steps("signup-")
-    started = time.monotonic()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            _sign_up_and_authorize(browser, hub, steps)
+            scenario(browser, hub, steps)
         except BaseException:
             steps.on_failure()
             raise
         finally:
             browser.close()
+
+
+# -- a student signs up, the instructor authorizes them ------------------------------------------
+
+
+def test_a_student_signs_up_and_is_authorized(hub):
+    """Runs before the round trip, on the same hub (which the round trip stops)."""
+
+    started = time.monotonic()
+    _in_chromium(_sign_up_and_authorize, hub, Steps("signup-"))
     print(f"\nsign-up, authorization and first start {time.monotonic() - started:.0f} s")
     assert "Uncaught exception" not in (OUT / "hub.log").read_text()
 
@@ -434,19 +439,9 @@ def _sign_up_and_authorize(browser, hub: Hub, steps: Steps) -> None:
 
 
 def test_a_class_round_trip_on_the_hub(hub):
-    from playwright.sync_api import sync_playwright
 
-    steps = Steps()
     started = time.monotonic()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            _round_trip(browser, hub, steps)
-        except BaseException:
-            steps.on_failure()
-            raise
-        finally:
-            browser.close()
+    _in_chromium(_round_trip, hub, Steps())
     round_trip = time.monotonic() - started
     stop = hub.stop()
     print(f"\nround trip {round_trip:.0f} s, Ctrl-C stopped everything in {stop:.1f} s")

@@ -29,6 +29,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from grader.reach import blocker, exposure, outermost
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 VENV = Path(sys.prefix)
@@ -56,51 +58,13 @@ def accounts(prefix: str, students: int) -> list[str]:
 # -- who can reach the course environment -------------------------------------------------------
 
 
-def _others_enter(path: Path) -> bool:
-    return bool(path.stat().st_mode & stat.S_IXOTH)
-
-
-def _blocker(path: Path) -> Path | None:
-    """The outermost folder above ``path`` that other users cannot enter, if any."""
-    for parent in reversed(path.parents):
-        if not _others_enter(parent):
-            return parent
-    return None
-
-
 def needed_paths(state: Path) -> list[Path]:
     """What the students' and the instructor's servers must reach: the Python installation,
     the course environment, the course's repository (dlcore, grader, deploy/hub) and the
     trial's state (the exchange)."""
     paths = {Path(sys.base_prefix).resolve(), Path(sys.executable).resolve().parent,
              VENV.resolve(), REPO, state.resolve()}
-    kept: list[Path] = []
-    for p in sorted(paths, key=lambda p: len(p.parts)):
-        if not any(p == k or k in p.parents for k in kept):
-            kept.append(p)
-    return kept
-
-
-def exposure(needed: list[Path], stage: Path) -> list[str]:
-    """Shell lines (as root, in a private mount namespace) that let other users reach every
-    needed folder: the folder above it that blocks them is covered by an empty tmpfs and the
-    needed folder bound back at its own path.  Nothing changes on disk."""
-    by_blocker: dict[Path, list[Path]] = {}
-    for p in needed:
-        b = _blocker(p)
-        if b is not None:
-            by_blocker.setdefault(b, []).append(p)
-    lines, n = [], 0
-    for blocker, inside in by_blocker.items():
-        moves = []
-        for p in inside:
-            n += 1
-            lines += [f"mkdir -p {stage / str(n)}",
-                      f"mount --bind {shlex.quote(str(p))} {stage / str(n)}"]
-            moves += [f"mkdir -p {shlex.quote(str(p))}",
-                      f"mount --move {stage / str(n)} {shlex.quote(str(p))}"]
-        lines += [f"mount -t tmpfs -o mode=755 tmpfs {shlex.quote(str(blocker))}", *moves]
-    return lines
+    return outermost(paths)
 
 
 def enter_private_view(state: Path) -> None:
@@ -114,7 +78,7 @@ def enter_private_view(state: Path) -> None:
         fail(f"{unreadable[0]} is not readable by other users, so the students' servers could "
              f"not use it. Make it readable (chmod o+rX), or install the course somewhere every "
              f"user can read, such as /opt/dlcourse (see docs/teaching-a-class-on-a-hub.md).")
-    blockers = sorted({str(b) for p in needed if (b := _blocker(p)) is not None})
+    blockers = sorted({str(b) for p in needed if (b := blocker(p)) is not None})
     if not blockers:
         return
     if shutil.which("unshare") is None:
